@@ -1,0 +1,51 @@
+# Finds Kokkos and provides the target glassland::kokkos.
+#
+# Two kinds of Kokkos are supported:
+#  * an upstream Kokkos (3.x, 4.x, 5.x) given with -DKokkos_ROOT=..., which exports Kokkos::kokkos;
+#  * Debian's Trilinos build (libtrilinos-kokkos-dev, Kokkos 3.4.01, Serial), whose TriBITS config
+#    exports bare library targets without include directories. Its headers live in
+#    /usr/include/trilinos, so we add that path ourselves.
+#
+# It also sets GLASSLAND_KOKKOS_LANGUAGE to CUDA when Kokkos was built in CMake's CUDA-language
+# mode (Kokkos_ENABLE_COMPILE_AS_CMAKE_LANGUAGE), so that our Kokkos sources can be compiled as CUDA.
+
+find_package(Kokkos REQUIRED)
+
+add_library(glassland_kokkos INTERFACE)
+add_library(glassland::kokkos ALIAS glassland_kokkos)
+
+if(NOT TARGET Kokkos::kokkos)
+  message(FATAL_ERROR "Kokkos was found (${Kokkos_DIR}) but exports no Kokkos::kokkos target.")
+endif()
+target_link_libraries(glassland_kokkos INTERFACE Kokkos::kokkos)
+
+# Debian's Trilinos config declares /usr/include as Kokkos's include directory, but the headers
+# are in /usr/include/trilinos: find Kokkos_Core.hpp and add its directory when it is elsewhere.
+get_target_property(_kokkos_declared_includes Kokkos::kokkos INTERFACE_INCLUDE_DIRECTORIES)
+find_path(GLASSLAND_KOKKOS_INCLUDE_DIR Kokkos_Core.hpp
+          HINTS ${_kokkos_declared_includes} ${Kokkos_INCLUDE_DIRS} /usr/include/trilinos
+          NO_CACHE)
+if(NOT GLASSLAND_KOKKOS_INCLUDE_DIR)
+  message(FATAL_ERROR "Kokkos was found (${Kokkos_DIR}) but Kokkos_Core.hpp was not. "
+                      "Install libtrilinos-kokkos-dev or pass -DKokkos_ROOT=<kokkos install>.")
+endif()
+if(NOT GLASSLAND_KOKKOS_INCLUDE_DIR IN_LIST _kokkos_declared_includes)
+  target_include_directories(glassland_kokkos SYSTEM INTERFACE ${GLASSLAND_KOKKOS_INCLUDE_DIR})
+endif()
+set(GLASSLAND_KOKKOS_FLAVOUR "${Kokkos_VERSION}, headers in ${GLASSLAND_KOKKOS_INCLUDE_DIR}")
+
+set(GLASSLAND_KOKKOS_LANGUAGE CXX)
+if(DEFINED Kokkos_COMPILE_LANGUAGE AND Kokkos_COMPILE_LANGUAGE STREQUAL "CUDA")
+  set(GLASSLAND_KOKKOS_LANGUAGE CUDA)
+  enable_language(CUDA)
+endif()
+message(STATUS "glassland: Kokkos ${GLASSLAND_KOKKOS_FLAVOUR}, sources compiled as ${GLASSLAND_KOKKOS_LANGUAGE}")
+
+# Marks every source of TARGET as compiled in Kokkos's language (CUDA when Kokkos demands it).
+function(glassland_kokkos_sources target)
+  if(GLASSLAND_KOKKOS_LANGUAGE STREQUAL "CUDA")
+    get_target_property(_sources ${target} SOURCES)
+    set_source_files_properties(${_sources} TARGET_DIRECTORY ${target} PROPERTIES LANGUAGE CUDA)
+    set_target_properties(${target} PROPERTIES CUDA_STANDARD 17 CUDA_STANDARD_REQUIRED ON)
+  endif()
+endfunction()

@@ -1,0 +1,18 @@
+// Physical constants in LAMMPS "metal" units (Å, eV, ps, amu, K, bar). SPEC.md §1.
+#pragma once
+
+namespace glassland::units {
+
+// Boltzmann constant in eV/K (CODATA 2018, as SPEC.md §1 fixes it).
+inline constexpr double kBoltzmann = 8.617333262e-5;
+// 1 eV/Å³ in bar (CODATA 2018: 1 eV = 1.602176634e-19 J, 1 Å³ = 1e-30 m³, 1 bar = 1e5 Pa).
+inline constexpr double kEvPerA3ToBar = 1.602176634e6;
+// 1 bar in GPa.
+inline constexpr double kBarToGPa = 1e-4;
+// amu·Å²/ps² in eV: converts m·v² to energy
+// (1.66053906660e-27 kg · 1e4 m²/s² / 1.602176634e-19 J = 1.036426965e-4 eV).
+inline constexpr double kAmuA2Ps2ToEv = 1.66053906660e-27 * 1e4 / 1.602176634e-19;
+// Force (eV/Å) divided by mass (amu) in Å/ps²: the inverse of kAmuA2Ps2ToEv.
+inline constexpr double kForceOverMassToAccel = 1.0 / kAmuA2Ps2ToEv;
+
+}  // namespace glassland::units
