@@ -17,7 +17,8 @@ KOKKOS_INLINE_FUNCTION double floor(double x) { return ::floor(x); }
 KOKKOS_INLINE_FUNCTION double nearbyint(double x) { return ::nearbyint(x); }
 KOKKOS_INLINE_FUNCTION double cos(double x) { return ::cos(x); }
 KOKKOS_INLINE_FUNCTION double sin(double x) { return ::sin(x); }
-KOKKOS_INLINE_FUNCTION bool isfinite(double x) { return ::isfinite(x); }
+// isfinite is a macro-like overload set in C and a template in C++; x - x is 0 only when finite.
+KOKKOS_INLINE_FUNCTION bool isfinite(double x) { return x - x == 0.0; }
 KOKKOS_INLINE_FUNCTION double min(double a, double b) { return a < b ? a : b; }
 KOKKOS_INLINE_FUNCTION double max(double a, double b) { return a > b ? a : b; }
 KOKKOS_INLINE_FUNCTION int min(int a, int b) { return a < b ? a : b; }
