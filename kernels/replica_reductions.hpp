@@ -1,0 +1,50 @@
+// Per-replica reductions over the atoms of every replica in one launch: one team per replica,
+// the team's threads share the replica's atoms. The reduction order depends only on N and the
+// team size, never on R, so a replica's sum is the same alone and inside a batch (SPEC.md §2).
+#pragma once
+
+#include "kernels/types.hpp"
+
+namespace glassland {
+
+// out(r) = Σ_i value(g) over the atoms g = r·N + i of replica r.
+template <class AtomValue>
+void sum_per_replica(const char* label, int n_replicas, int n_atoms, const AtomValue& value,
+                     const ReplicaScalars& out) {
+  using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
+  Kokkos::parallel_for(
+      label, Kokkos::TeamPolicy<ExecSpace>(n_replicas, Kokkos::AUTO),
+      KOKKOS_LAMBDA(const Team& team) {
+        const int r = team.league_rank();
+        const int64_t first = static_cast<int64_t>(r) * n_atoms;
+        double sum = 0.0;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) { partial += value(first + i); }, sum);
+        Kokkos::single(Kokkos::PerTeam(team), [&]() { out(r) = sum; });
+      });
+}
+
+// out(r) = max_i value(g) over the atoms of replica r.
+template <class AtomValue>
+void max_per_replica(const char* label, int n_replicas, int n_atoms, const AtomValue& value,
+                     const ReplicaScalars& out) {
+  using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
+  Kokkos::parallel_for(
+      label, Kokkos::TeamPolicy<ExecSpace>(n_replicas, Kokkos::AUTO),
+      KOKKOS_LAMBDA(const Team& team) {
+        const int r = team.league_rank();
+        const int64_t first = static_cast<int64_t>(r) * n_atoms;
+        double largest = Kokkos::reduction_identity<double>::max();
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) {
+              const double v = value(first + i);
+              if (v > partial) partial = v;
+            },
+            Kokkos::Max<double>(largest));
+        Kokkos::single(Kokkos::PerTeam(team), [&]() { out(r) = largest; });
+      });
+}
+
+}  // namespace glassland
