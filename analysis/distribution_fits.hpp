@@ -1,0 +1,66 @@
+// Maximum-likelihood fits of barrier spectra with parameter errors and goodness of fit
+// (SPEC.md §6; issue 7 item 2).
+//
+// - normal and log-normal: closed-form maximum-likelihood estimates (the log-normal on ln ΔQ);
+//   errors from the inverse Fisher information, σ_μ = σ/√n and σ_σ = σ/√(2n).
+// - two-mode, paper 004 (Han et al., PRB 101, 064205 (2020)) Eq. 1, with W′ from normalisation
+//   (see barrier_distributions.hpp): parameters (W, ε, μ, σ) by minimising the negative
+//   log-likelihood with Nelder–Mead (on unconstrained transforms W = logistic(a), ε = e^b,
+//   σ = e^d), several starting points, then the covariance as the inverse of the numerical
+//   Hessian of the negative log-likelihood in the natural parameters (the asymptotic
+//   maximum-likelihood covariance). The paper fitted histograms by nonlinear least squares; we
+//   fit the raw sample by maximum likelihood, which needs no bin width and gives errors directly.
+//   When W sits on its boundary (W < 1e-4 or W > 1 − 1e-4, the deep-glass case where mode I is
+//   absent) the Hessian is taken over the other three parameters with W fixed and W's error is
+//   reported as NaN: the asymptotic normal theory does not hold on a boundary.
+// Goodness of fit: log-likelihood, AIC = 2k − 2 ln L, BIC = k ln n − 2 ln L, the
+// Kolmogorov–Smirnov statistic D = sup|F_n − F| and its asymptotic p-value (optimistic, since the
+// parameters were fitted to the same sample; use it to compare, not as a strict test).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "analysis/barrier_distributions.hpp"
+#include "analysis/numerics.hpp"
+
+namespace glassland::analysis {
+
+struct FittedParameter {
+  std::string name;  // e.g. "mu_eV"
+  double value = 0.0;
+  double error = 0.0;  // one standard error; NaN where not defined
+};
+
+struct DistributionFit {
+  std::string model;  // "normal", "lognormal", "two_mode"
+  std::vector<FittedParameter> parameters;
+  Matrix covariance;  // in the order of `parameters` (NaN rows/columns where not defined)
+  std::size_t n = 0;
+  double log_likelihood = 0.0;
+  double aic = 0.0;
+  double bic = 0.0;
+  double ks_statistic = 0.0;
+  double ks_p_value = 0.0;
+  bool converged = true;
+  std::string note;  // e.g. why an error is NaN
+  std::shared_ptr<BarrierDistribution> distribution;
+  double parameter(const std::string& name) const;
+  double error(const std::string& name) const;
+};
+
+DistributionFit fit_normal(const std::vector<double>& sample);     // needs n ≥ 2
+DistributionFit fit_lognormal(const std::vector<double>& sample);  // needs n ≥ 2, all > 0
+DistributionFit fit_two_mode(const std::vector<double>& sample);   // needs n ≥ 5, all ≥ 0
+
+// Kolmogorov–Smirnov statistic of a sample against a distribution.
+double ks_statistic(std::vector<double> sample, const BarrierDistribution& d);
+// Asymptotic Kolmogorov p-value Q(λ), λ = (√n + 0.12 + 0.11/√n) D (Stephens' correction).
+double ks_p_value(double statistic, std::size_t n);
+
+// Minimum sample sizes (for callers that want to report a clear error before fitting).
+inline constexpr std::size_t kMinNormalFit = 2;
+inline constexpr std::size_t kMinTwoModeFit = 5;
+
+}  // namespace glassland::analysis

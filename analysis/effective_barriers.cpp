@@ -1,0 +1,113 @@
+#include "analysis/effective_barriers.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "analysis/constants.hpp"
+#include "analysis/numerics.hpp"
+
+namespace glassland::analysis {
+
+namespace {
+void check_temperature(double T) {
+  if (!(T > 0.0) || !std::isfinite(T))
+    throw std::invalid_argument("temperature must be positive and finite, got " +
+                                std::to_string(T));
+}
+}  // namespace
+
+EffectiveBarriers effective_barriers(const std::vector<double>& barriers, double T) {
+  check_temperature(T);
+  if (barriers.empty())
+    throw std::invalid_argument("effective barriers need at least 1 barrier");
+  const double kT = kBoltzmann_eV_per_K * T;
+  Vector minus(barriers.size()), plus(barriers.size());
+  for (std::size_t k = 0; k < barriers.size(); ++k) {
+    if (!std::isfinite(barriers[k]))
+      throw std::invalid_argument("barrier " + std::to_string(k) + " is not finite");
+    minus[k] = -barriers[k] / kT;
+    plus[k] = barriers[k] / kT;
+  }
+  // ln⟨e^{v}⟩ = logsumexp(v) − ln n.
+  const double ln_n = std::log(static_cast<double>(barriers.size()));
+  EffectiveBarriers e;
+  e.parallel_eV = -kT * (log_sum_exp(minus) - ln_n);
+  e.sequential_eV = kT * (log_sum_exp(plus) - ln_n);
+  e.mixed_eV = 0.5 * (e.parallel_eV + e.sequential_eV);
+  return e;
+}
+
+double log_tilted_integral(const BarrierDistribution& density, double T, int sign) {
+  check_temperature(T);
+  const double kT = kBoltzmann_eV_per_K * T;
+  const double inf = std::numeric_limits<double>::infinity();
+  if (sign > 0 && !(density.upper_tail_rate() > 1.0 / kT))
+    return inf;
+  auto g = [&](double x) { return density.log_pdf(x) + sign * x / kT; };
+
+  // Walk outward from the centre on a grid of spacing h until the log-integrand has dropped 60
+  // below the largest value seen (e^{−60} ≈ 1e-26 relative) or the support ends. The tilt moves
+  // the peak by about σ²/kT, which this walk follows however far it is.
+  const double c = density.center();
+  const double h = density.width() / 20.0;
+  const double lower_support = density.support_lower();
+  const double drop = 60.0;
+  const long max_steps = 50'000'000;
+  double gmax = g(c);
+  double hi = c, lo = c;
+  for (long n = 1;; ++n) {
+    const double x = c + n * h;
+    const double gx = g(x);
+    if (std::isfinite(gx))
+      gmax = std::max(gmax, gx);
+    if (n > 200 && (gx < gmax - drop || gx == -inf)) {
+      hi = x;
+      break;
+    }
+    if (n >= max_steps)
+      return inf;  // never turned down: treat as divergent
+  }
+  for (long n = 1;; ++n) {
+    double x = c - n * h;
+    if (x <= lower_support) {
+      lo = lower_support;
+      break;
+    }
+    const double gx = g(x);
+    if (std::isfinite(gx))
+      gmax = std::max(gmax, gx);
+    if (n > 200 && (gx < gmax - drop || gx == -inf)) {
+      lo = x;
+      break;
+    }
+    if (n >= max_steps)
+      return inf;
+  }
+  if (!std::isfinite(gmax))
+    return -inf;
+  // ∫ e^{g − gmax} over [lo, hi], cell by cell so narrow features (an e^{−x(1/ε+1/kT)} spike at
+  // the origin) are resolved by the adaptive rule.
+  auto integrand = [&](double x) {
+    const double v = g(x);
+    return v == -inf ? 0.0 : std::exp(v - gmax);
+  };
+  const long cells = std::max(1L, static_cast<long>(std::ceil((hi - lo) / h)));
+  const double dx = (hi - lo) / cells;
+  double sum = 0.0;
+  for (long i = 0; i < cells; ++i)
+    sum += adaptive_simpson(integrand, lo + i * dx, lo + (i + 1) * dx, 1e-13 * dx);
+  return gmax + std::log(sum);
+}
+
+EffectiveBarriers effective_barriers(const BarrierDistribution& density, double T) {
+  const double kT = kBoltzmann_eV_per_K * T;
+  EffectiveBarriers e;
+  e.parallel_eV = -kT * log_tilted_integral(density, T, -1);
+  e.sequential_eV = kT * log_tilted_integral(density, T, +1);
+  e.mixed_eV = 0.5 * (e.parallel_eV + e.sequential_eV);
+  return e;
+}
+
+}  // namespace glassland::analysis
