@@ -37,7 +37,23 @@ set(GLASSLAND_KOKKOS_FLAVOUR "${Kokkos_VERSION}, headers in ${GLASSLAND_KOKKOS_I
 set(GLASSLAND_KOKKOS_LANGUAGE CXX)
 if(DEFINED Kokkos_COMPILE_LANGUAGE AND Kokkos_COMPILE_LANGUAGE STREQUAL "CUDA")
   set(GLASSLAND_KOKKOS_LANGUAGE CUDA)
+  # A Kokkos built in CUDA-language mode does not export its GPU architecture as a compile flag:
+  # it expects the consumer's CMAKE_CUDA_ARCHITECTURES to match. Without this, enable_language(CUDA)
+  # falls back to nvcc's default (sm_75 for nvcc 13), which is not the architecture Kokkos was
+  # configured for (e.g. Kokkos_ARCH_HOPPER90 -> 90). A user-given CMAKE_CUDA_ARCHITECTURES wins.
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES AND Kokkos_CUDA_ARCHITECTURES)
+    set(CMAKE_CUDA_ARCHITECTURES ${Kokkos_CUDA_ARCHITECTURES} CACHE STRING
+        "CUDA architectures (default: the one Kokkos was built for)")
+  endif()
+  # Let nvcc use the same host compiler as the C++ sources unless told otherwise.
+  if(NOT DEFINED CMAKE_CUDA_HOST_COMPILER AND NOT DEFINED ENV{CUDAHOSTCXX})
+    set(CMAKE_CUDA_HOST_COMPILER ${CMAKE_CXX_COMPILER} CACHE FILEPATH "Host compiler used by nvcc")
+  endif()
   enable_language(CUDA)
+  if(Kokkos_CUDA_ARCHITECTURES AND NOT "${CMAKE_CUDA_ARCHITECTURES}" STREQUAL "${Kokkos_CUDA_ARCHITECTURES}")
+    message(WARNING "CMAKE_CUDA_ARCHITECTURES (${CMAKE_CUDA_ARCHITECTURES}) differs from the "
+                    "architecture Kokkos was built for (${Kokkos_CUDA_ARCHITECTURES}).")
+  endif()
 endif()
 message(STATUS "glassland: Kokkos ${GLASSLAND_KOKKOS_FLAVOUR}, sources compiled as ${GLASSLAND_KOKKOS_LANGUAGE}")
 
@@ -45,7 +61,22 @@ message(STATUS "glassland: Kokkos ${GLASSLAND_KOKKOS_FLAVOUR}, sources compiled 
 function(glassland_kokkos_sources target)
   if(GLASSLAND_KOKKOS_LANGUAGE STREQUAL "CUDA")
     get_target_property(_sources ${target} SOURCES)
-    set_source_files_properties(${_sources} TARGET_DIRECTORY ${target} PROPERTIES LANGUAGE CUDA)
-    set_target_properties(${target} PROPERTIES CUDA_STANDARD 17 CUDA_STANDARD_REQUIRED ON)
+    get_target_property(_source_dir ${target} SOURCE_DIR)
+    # cmake/empty.cpp is also a source of glassland_analysis, which does not use Kokkos. Source
+    # properties are per directory, not per target, so marking it CUDA here would make nvcc compile
+    # it for glassland_analysis too (an object that needs the CUDA runtime). It has no Kokkos code:
+    # leave it C++.
+    set(_kokkos_sources "")
+    foreach(_source IN LISTS _sources)
+      get_filename_component(_absolute "${_source}" ABSOLUTE BASE_DIR "${_source_dir}")
+      if(NOT _absolute STREQUAL "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/empty.cpp")
+        list(APPEND _kokkos_sources "${_source}")
+      endif()
+    endforeach()
+    if(_kokkos_sources)
+      set_source_files_properties(${_kokkos_sources} TARGET_DIRECTORY ${target} PROPERTIES LANGUAGE CUDA)
+    endif()
+    set_target_properties(${target} PROPERTIES CUDA_STANDARD ${CMAKE_CXX_STANDARD}
+                                               CUDA_STANDARD_REQUIRED ON CUDA_EXTENSIONS OFF)
   endif()
 endfunction()
