@@ -11,15 +11,15 @@ namespace glassland {
 
 struct Batch {
   int n_replicas = 0;
-  int n_atoms = 0;    // atoms per replica
-  int n_elements = 0; // species known to the force field; elements[] index them
+  int n_atoms = 0;     // atoms per replica
+  int n_elements = 0;  // species known to the force field; elements[] index them
 
-  AtomVectors positions;   // Å, wrapped into the box at neighbour-list builds
-  AtomImages images;       // periodic images: unwrapped = positions + H·images
-  AtomVectors velocities;  // Å/ps
-  AtomVectors forces;      // eV/Å, total of all force terms
-  AtomInts elements;       // element index (0-based, the potential's order)
-  AtomInts ids;            // LAMMPS atom IDs; atoms are stored in increasing ID order
+  AtomVectors positions;        // Å, wrapped into the box at neighbour-list builds
+  AtomImages images;            // periodic images: unwrapped = positions + H·images
+  AtomVectors velocities;       // Å/ps
+  AtomVectors forces;           // eV/Å, total of all force terms
+  AtomInts elements;            // element index (0-based, the potential's order)
+  AtomInts ids;                 // LAMMPS atom IDs; atoms are stored in increasing ID order
   AtomScalars per_atom_energy;  // eV, total of all force terms
   Kokkos::View<double*, MemSpace> element_masses;  // amu, indexed by element
 

@@ -14,9 +14,7 @@ struct Box {
 
   KOKKOS_INLINE_FUNCTION double volume() const { return lx * ly * lz; }
 
-  KOKKOS_INLINE_FUNCTION bool is_triclinic() const {
-    return xy != 0.0 || xz != 0.0 || yz != 0.0;
-  }
+  KOKKOS_INLINE_FUNCTION bool is_triclinic() const { return xy != 0.0 || xz != 0.0 || yz != 0.0; }
 
   // s = H⁻¹ d for a displacement d (no origin shift).
   KOKKOS_INLINE_FUNCTION void to_fractional(const double d[3], double s[3]) const {

@@ -40,7 +40,8 @@ void max_per_replica(const char* label, int n_replicas, int n_atoms, const AtomV
             Kokkos::TeamThreadRange(team, n_atoms),
             [&](int i, double& partial) {
               const double v = value(first + i);
-              if (v > partial) partial = v;
+              if (v > partial)
+                partial = v;
             },
             Kokkos::Max<double>(largest));
         Kokkos::single(Kokkos::PerTeam(team), [&]() { out(r) = largest; });

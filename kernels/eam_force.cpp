@@ -1,0 +1,340 @@
+#include "kernels/eam_force.hpp"
+
+#include <stdexcept>
+
+#include "kernels/eam_spline.hpp"
+
+namespace glassland {
+
+namespace {
+
+template <class T>
+Kokkos::View<const T*, MemSpace> to_device(const std::vector<T>& host, const char* label) {
+  Kokkos::View<T*, MemSpace> device(std::string(label), host.size());
+  auto mirror = Kokkos::create_mirror_view(device);
+  for (size_t k = 0; k < host.size(); ++k)
+    mirror(k) = host[k];
+  Kokkos::deep_copy(device, mirror);
+  return device;
+}
+
+Kokkos::View<const int**, MemSpace> to_device(const std::vector<std::vector<int>>& host,
+                                              const char* label) {
+  const size_t n = host.size();
+  Kokkos::View<int**, MemSpace> device(std::string(label), n, n);
+  auto mirror = Kokkos::create_mirror_view(device);
+  for (size_t a = 0; a < n; ++a)
+    for (size_t b = 0; b < n; ++b)
+      mirror(a, b) = host[a][b];
+  Kokkos::deep_copy(device, mirror);
+  return device;
+}
+
+std::vector<double> spline_all(const std::vector<std::vector<double>>& tables, double delta) {
+  std::vector<double> flat;
+  for (const auto& table : tables) {
+    const auto coefficients = lammps_spline_coefficients(table, delta);
+    flat.insert(flat.end(), coefficients.begin(), coefficients.end());
+  }
+  return flat;
+}
+
+// Density at atom i from a neighbour at distance r, or its derivative; `table` from
+// density_table[source][receiver].
+KOKKOS_INLINE_FUNCTION const double* knot_coefficients(
+    const Kokkos::View<const double*, MemSpace>& t, int table, int n_knots, int knot) {
+  return &t((static_cast<int64_t>(table) * n_knots + knot) * kSplineCoefficients);
+}
+
+}  // namespace
+
+EamTables make_eam_tables(const EamTableData& data) {
+  const int n = static_cast<int>(data.elements.size());
+  if (n == 0)
+    throw std::invalid_argument("EAM tables: no elements");
+  if (data.nr < 5 || data.nrho < 5)
+    throw std::invalid_argument("EAM tables: Nr and Nrho must be at least 5 for LAMMPS splines");
+  EamTables tables;
+  tables.n_elements = n;
+  tables.nr = data.nr;
+  tables.nrho = data.nrho;
+  tables.inverse_dr = 1.0 / data.dr;
+  tables.inverse_drho = 1.0 / data.drho;
+  tables.rho_max = (data.nrho - 1) * data.drho;
+  tables.cutoff = data.cutoff;
+  tables.embedding = to_device(spline_all(data.embedding, data.drho), "eam::embedding");
+  tables.density = to_device(spline_all(data.density, data.dr), "eam::density");
+  tables.pair = to_device(spline_all(data.r_times_pair, data.dr), "eam::pair");
+  tables.density_table = to_device(data.density_table, "eam::density_table");
+  std::vector<std::vector<int>> pair_table(n, std::vector<int>(n));
+  for (int e = 0; e < n; ++e)
+    for (int f = 0; f < n; ++f) {
+      const int hi = e > f ? e : f;
+      const int lo = e > f ? f : e;
+      pair_table[e][f] = hi * (hi + 1) / 2 + lo;
+    }
+  tables.pair_table = to_device(pair_table, "eam::pair_table");
+  return tables;
+}
+
+NeighborListKind default_neighbor_list_kind() {
+  return ExecSpace().concurrency() == 1 ? NeighborListKind::Half : NeighborListKind::Full;
+}
+
+EamForceTerm::EamForceTerm(EamTables tables, double skin, NeighborListKind kind)
+    : tables_(std::move(tables)), neighbors_(tables_.cutoff, skin, kind) {}
+
+namespace {
+
+struct EamPassInputs {
+  EamTables tables;
+  AtomVectors positions;
+  AtomInts elements;
+  ReplicaBoxes boxes;
+  Kokkos::View<uint32_t**, MemSpace> entries;
+  Kokkos::View<int*, MemSpace> counts;
+  ReplicaInts active;
+  int n_atoms;
+};
+
+// ρ_i for every atom: gathered over a full list, or scattered to both atoms of a half list.
+template <bool kHalf>
+void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_replicas) {
+  const auto t = in.tables;
+  const auto positions = in.positions;
+  const auto elements = in.elements;
+  const auto boxes = in.boxes;
+  const auto entries = in.entries;
+  const auto counts = in.counts;
+  const auto active = in.active;
+  const int n_atoms = in.n_atoms;
+  const double cutoff_sq = t.cutoff * t.cutoff;
+  if (kHalf)
+    Kokkos::deep_copy(rho, 0.0);
+  Kokkos::parallel_for(
+      "eam::densities", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (!replica_is_active(active, r))
+          return;
+        const int64_t first = g - g % n_atoms;
+        const Box& box = boxes(r);
+        const int ei = elements(g);
+        const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
+        double rho_i = 0.0;
+        for (int k = 0; k < counts(g); ++k) {
+          const uint32_t entry = entries(g, k);
+          double xj[3];
+          neighbor_image_position(positions, first, box, entry, xj);
+          const double dx = xi - xj[0], dy = yi - xj[1], dz = zi - xj[2];
+          const double rsq = dx * dx + dy * dy + dz * dz;
+          if (rsq >= cutoff_sq)
+            continue;
+          const int64_t gj = first + neighbor_index(entry);
+          const int ej = elements(gj);
+          const SplinePosition at = spline_position(kmath::sqrt(rsq), t.inverse_dr, t.nr);
+          rho_i += spline_value(
+              knot_coefficients(t.density, t.density_table(ej, ei), t.nr, at.knot), at.fraction);
+          if (kHalf)
+            rho(gj) += spline_value(
+                knot_coefficients(t.density, t.density_table(ei, ej), t.nr, at.knot), at.fraction);
+        }
+        if (kHalf)
+          rho(g) += rho_i;
+        else
+          rho(g) = rho_i;
+      });
+}
+
+// F'(ρ_i), the embedding energy F(ρ_i) into atom_energy, and zeroed per-atom virials.
+void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
+                       const AtomScalars& embedding_derivative, const AtomScalars& atom_energy,
+                       const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas) {
+  const auto t = in.tables;
+  const auto elements = in.elements;
+  const auto active = in.active;
+  const int n_atoms = in.n_atoms;
+  Kokkos::parallel_for(
+      "eam::embedding", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        if (!replica_is_active(active, static_cast<int>(g / n_atoms)))
+          return;
+        const double rho_i = rho(g);
+        const SplinePosition at = spline_position(rho_i, t.inverse_drho, t.nrho);
+        const double* c = knot_coefficients(t.embedding, elements(g), t.nrho, at.knot);
+        const double fp = spline_derivative(c, at.fraction);
+        double energy = spline_value(c, at.fraction);
+        // LAMMPS extrapolates F linearly beyond the table (pair_eam.cpp, compute()).
+        if (rho_i > t.rho_max)
+          energy += fp * (rho_i - t.rho_max);
+        embedding_derivative(g) = fp;
+        atom_energy(g) = energy;
+        for (int k = 0; k < 6; ++k)
+          atom_virial(g, k) = 0.0;
+      });
+}
+
+// Forces, pair energies (½ φ to each atom) and per-atom virials (½ r⊗f to each atom).
+template <bool kHalf, bool kEnergyVirial>
+void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_derivative,
+                    const AtomVectors& forces, const AtomScalars& atom_energy,
+                    const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas) {
+  const auto t = in.tables;
+  const auto positions = in.positions;
+  const auto elements = in.elements;
+  const auto boxes = in.boxes;
+  const auto entries = in.entries;
+  const auto counts = in.counts;
+  const auto active = in.active;
+  const int n_atoms = in.n_atoms;
+  const double cutoff_sq = t.cutoff * t.cutoff;
+  Kokkos::parallel_for(
+      "eam::forces", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (!replica_is_active(active, r))
+          return;
+        const int64_t first = g - g % n_atoms;
+        const Box& box = boxes(r);
+        const int ei = elements(g);
+        const double fp_i = embedding_derivative(g);
+        const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
+        double fx = 0.0, fy = 0.0, fz = 0.0, energy = 0.0;
+        double w[6] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+        for (int k = 0; k < counts(g); ++k) {
+          const uint32_t entry = entries(g, k);
+          double xj[3];
+          neighbor_image_position(positions, first, box, entry, xj);
+          const double dx = xi - xj[0], dy = yi - xj[1], dz = zi - xj[2];
+          const double rsq = dx * dx + dy * dy + dz * dz;
+          if (rsq >= cutoff_sq)
+            continue;
+          const int64_t gj = first + neighbor_index(entry);
+          const int ej = elements(gj);
+          const double r_ij = kmath::sqrt(rsq);
+          const SplinePosition at = spline_position(r_ij, t.inverse_dr, t.nr);
+          // rho_ip: d/dr of the density atom i gives j; rho_jp: of the density j gives i.
+          const double rho_ip = spline_derivative(
+              knot_coefficients(t.density, t.density_table(ei, ej), t.nr, at.knot), at.fraction);
+          const double rho_jp = spline_derivative(
+              knot_coefficients(t.density, t.density_table(ej, ei), t.nr, at.knot), at.fraction);
+          const double* cz = knot_coefficients(t.pair, t.pair_table(ei, ej), t.nr, at.knot);
+          const double z2p = spline_derivative(cz, at.fraction);
+          const double z2 = spline_value(cz, at.fraction);
+          // φ = z2/r and φ' = (z2' − φ)/r, since the file tabulates z2 = r·φ(r).
+          const double recip = 1.0 / r_ij;
+          const double phi = z2 * recip;
+          const double phip = z2p * recip - phi * recip;
+          const double psip = fp_i * rho_jp + embedding_derivative(gj) * rho_ip + phip;
+          const double fpair = -psip * recip;
+          fx += dx * fpair;
+          fy += dy * fpair;
+          fz += dz * fpair;
+          if (kHalf) {
+            forces(gj, 0) -= dx * fpair;
+            forces(gj, 1) -= dy * fpair;
+            forces(gj, 2) -= dz * fpair;
+          }
+          if (kEnergyVirial) {
+            energy += 0.5 * phi;
+            w[0] += 0.5 * dx * dx * fpair;
+            w[1] += 0.5 * dy * dy * fpair;
+            w[2] += 0.5 * dz * dz * fpair;
+            w[3] += 0.5 * dx * dy * fpair;
+            w[4] += 0.5 * dx * dz * fpair;
+            w[5] += 0.5 * dy * dz * fpair;
+            if (kHalf) {
+              atom_energy(gj) += 0.5 * phi;
+              atom_virial(gj, 0) += 0.5 * dx * dx * fpair;
+              atom_virial(gj, 1) += 0.5 * dy * dy * fpair;
+              atom_virial(gj, 2) += 0.5 * dz * dz * fpair;
+              atom_virial(gj, 3) += 0.5 * dx * dy * fpair;
+              atom_virial(gj, 4) += 0.5 * dx * dz * fpair;
+              atom_virial(gj, 5) += 0.5 * dy * dz * fpair;
+            }
+          }
+        }
+        forces(g, 0) += fx;
+        forces(g, 1) += fy;
+        forces(g, 2) += fz;
+        if (kEnergyVirial) {
+          atom_energy(g) += energy;
+          for (int k = 0; k < 6; ++k)
+            atom_virial(g, k) += w[k];
+        }
+      });
+}
+
+// Adds per-atom energies into the batch and sums energies and virials per replica.
+void reduce_energy_virial(const AtomScalars& atom_energy,
+                          const Kokkos::View<double* [6], MemSpace>& atom_virial, Batch& batch,
+                          const ReplicaInts& active) {
+  using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
+  const int n_atoms = batch.n_atoms;
+  auto per_atom_energy = batch.per_atom_energy;
+  auto energy = batch.potential_energy;
+  auto virial = batch.virial;
+  Kokkos::parallel_for(
+      "eam::reduce_energy_virial", Kokkos::TeamPolicy<ExecSpace>(batch.n_replicas, Kokkos::AUTO),
+      KOKKOS_LAMBDA(const Team& team) {
+        const int r = team.league_rank();
+        if (!replica_is_active(active, r))
+          return;
+        const int64_t first = static_cast<int64_t>(r) * n_atoms;
+        double sum = 0.0;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) {
+              per_atom_energy(first + i) += atom_energy(first + i);
+              partial += atom_energy(first + i);
+            },
+            sum);
+        Kokkos::single(Kokkos::PerTeam(team), [&]() { energy(r) += sum; });
+        for (int k = 0; k < 6; ++k) {
+          double component = 0.0;
+          Kokkos::parallel_reduce(
+              Kokkos::TeamThreadRange(team, n_atoms),
+              [&](int i, double& partial) { partial += atom_virial(first + i, k); }, component);
+          Kokkos::single(Kokkos::PerTeam(team), [&]() { virial(r, k) += component; });
+        }
+      });
+}
+
+}  // namespace
+
+void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
+  if (batch.n_elements != tables_.n_elements)
+    throw std::invalid_argument("EAM: the batch's element count differs from the potential's");
+  neighbors_.update(batch);
+  const int64_t total = batch.total_atoms();
+  if (static_cast<int64_t>(rho_.extent(0)) != total) {
+    rho_ = AtomScalars("eam::rho", total);
+    embedding_derivative_ = AtomScalars("eam::embedding_derivative", total);
+    atom_energy_ = AtomScalars("eam::atom_energy", total);
+    atom_virial_ = Kokkos::View<double* [6], MemSpace>("eam::atom_virial", total);
+  }
+  const EamPassInputs in{tables_,        batch.positions,    batch.elements,
+                         batch.boxes,    neighbors_.entries, neighbors_.counts,
+                         request.active, batch.n_atoms};
+  const bool half = neighbors_.kind() == NeighborListKind::Half;
+  const bool energy_virial = request.energy || request.virial;
+  const int n_replicas = batch.n_replicas;
+  if (half)
+    compute_densities<true>(in, rho_, n_replicas);
+  else
+    compute_densities<false>(in, rho_, n_replicas);
+  compute_embedding(in, rho_, embedding_derivative_, atom_energy_, atom_virial_, n_replicas);
+  if (half && energy_virial)
+    compute_forces<true, true>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
+                               n_replicas);
+  else if (half)
+    compute_forces<true, false>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
+                                n_replicas);
+  else if (energy_virial)
+    compute_forces<false, true>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
+                                n_replicas);
+  else
+    compute_forces<false, false>(in, embedding_derivative_, batch.forces, atom_energy_,
+                                 atom_virial_, n_replicas);
+  if (energy_virial)
+    reduce_energy_virial(atom_energy_, atom_virial_, batch, request.active);
+}
+
+}  // namespace glassland

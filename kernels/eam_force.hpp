@@ -1,0 +1,78 @@
+// Embedded-atom method, Finnis–Sinclair and alloy forms (SPEC.md §1; Daw & Baskes, PRB 29,
+// 6443 (1984); Finnis & Sinclair, Phil. Mag. A 50, 45 (1984); LAMMPS pair_style eam/fs and
+// eam/alloy, src/MANYBODY/pair_eam.cpp):
+//   E = Σ_i F_{e_i}(ρ_i) + ½ Σ_i Σ_{j≠i} φ_{e_i e_j}(r_ij),   ρ_i = Σ_{j≠i} ρ_{e_j→e_i}(r_ij).
+// Tables are LAMMPS's cubic splines (kernels/eam_spline.hpp); F beyond the last ρ knot is
+// extrapolated linearly as LAMMPS does. Two passes over the neighbour list per evaluation, each
+// one launch over all replicas: densities and F'(ρ), then forces, energies and virials.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/force_field.hpp"
+#include "kernels/neighbor_list.hpp"
+
+namespace glassland {
+
+// Tabulated EAM functions as plain host arrays (what a setfl file holds), before splining.
+struct EamTableData {
+  std::vector<std::string> elements;
+  int nrho = 0;
+  double drho = 0.0;
+  int nr = 0;
+  double dr = 0.0;
+  double cutoff = 0.0;
+  std::vector<std::vector<double>> embedding;     // [element][nrho]
+  std::vector<std::vector<double>> density;       // [table][nr]
+  std::vector<std::vector<double>> r_times_pair;  // [e(e+1)/2 + f][nr], e ≥ f
+  // density_table[source element][receiving element]: the density table that an atom of the
+  // source element contributes to an atom of the receiving element.
+  std::vector<std::vector<int>> density_table;
+};
+
+// Device-resident spline coefficients and lookup maps.
+struct EamTables {
+  int n_elements = 0;
+  int nr = 0;
+  int nrho = 0;
+  double inverse_dr = 0.0;
+  double inverse_drho = 0.0;
+  double rho_max = 0.0;
+  double cutoff = 0.0;
+  Kokkos::View<const double*, MemSpace> embedding;    // [(e·nrho + knot)·7 + c]
+  Kokkos::View<const double*, MemSpace> density;      // [(t·nr + knot)·7 + c]
+  Kokkos::View<const double*, MemSpace> pair;         // [(t·nr + knot)·7 + c], r·φ(r)
+  Kokkos::View<const int**, MemSpace> density_table;  // [source][receiver]
+  Kokkos::View<const int**, MemSpace> pair_table;     // [e][f], symmetric
+};
+
+// Splines the tables on the host and copies them to the device.
+EamTables make_eam_tables(const EamTableData& data);
+
+class EamForceTerm : public ForceTerm {
+ public:
+  // skin: neighbour-list skin in Å. kind: Full or Half (Half only on serial backends);
+  // default_neighbor_list_kind() picks the faster valid one for the execution space.
+  EamForceTerm(EamTables tables, double skin, NeighborListKind kind);
+
+  std::string name() const override { return "eam"; }
+  void accumulate(Batch& batch, const EvalRequest& request) override;
+
+  const NeighborList& neighbor_list() const { return neighbors_; }
+  NeighborList& neighbor_list() { return neighbors_; }
+  const EamTables& tables() const { return tables_; }
+
+ private:
+  EamTables tables_;
+  NeighborList neighbors_;
+  AtomScalars rho_;
+  AtomScalars embedding_derivative_;
+  AtomScalars atom_energy_;
+  Kokkos::View<double* [6], MemSpace> atom_virial_;
+};
+
+NeighborListKind default_neighbor_list_kind();
+
+}  // namespace glassland

@@ -1,0 +1,76 @@
+// Cubic-spline tables exactly as LAMMPS builds and evaluates them for pair_style eam,
+// eam/alloy and eam/fs (LAMMPS src/MANYBODY/pair_eam.cpp: interpolate(), compute()).
+// SPEC.md §1 requires energies and forces equal to LAMMPS's to 1e-9 relative, which is only
+// possible with the same interpolant, so this file reproduces LAMMPS's arithmetic term by term.
+//
+// A table of n values f_1..f_n on a grid of spacing δ becomes 7 coefficients per knot m:
+//   c6 = f_m, c5 = finite-difference slope (per grid step), c4, c3 = cubic terms,
+//   c2, c1, c0 = derivative coefficients (per unit of the argument, i.e. divided by δ).
+// Value at fractional position p ∈ [0,1] within knot m:  ((c3 p + c4) p + c5) p + c6,
+// derivative:                                             (c0 p + c1) p + c2.
+#pragma once
+
+#include <vector>
+
+#include "kernels/kokkos_compat.hpp"
+
+namespace glassland {
+
+inline constexpr int kSplineCoefficients = 7;
+
+// Coefficients for knots 1..n in LAMMPS's 1-based layout, flattened as out[(m-1)*7 + c].
+// Requires n >= 5 (LAMMPS's stencil uses f_{m±2}).
+inline std::vector<double> lammps_spline_coefficients(const std::vector<double>& values,
+                                                      double delta) {
+  const int n = static_cast<int>(values.size());
+  // s[m][c] for m = 1..n, stored with a dummy row 0 to keep LAMMPS's indexing readable.
+  std::vector<double> s(static_cast<size_t>(n + 1) * kSplineCoefficients, 0.0);
+  auto at = [&](int m, int c) -> double& { return s[static_cast<size_t>(m) * 7 + c]; };
+  for (int m = 1; m <= n; ++m)
+    at(m, 6) = values[m - 1];
+  at(1, 5) = at(2, 6) - at(1, 6);
+  at(2, 5) = 0.5 * (at(3, 6) - at(1, 6));
+  at(n - 1, 5) = 0.5 * (at(n, 6) - at(n - 2, 6));
+  at(n, 5) = at(n, 6) - at(n - 1, 6);
+  for (int m = 3; m <= n - 2; ++m)
+    at(m, 5) = ((at(m - 2, 6) - at(m + 2, 6)) + 8.0 * (at(m + 1, 6) - at(m - 1, 6))) / 12.0;
+  for (int m = 1; m <= n - 1; ++m) {
+    at(m, 4) = 3.0 * (at(m + 1, 6) - at(m, 6)) - 2.0 * at(m, 5) - at(m + 1, 5);
+    at(m, 3) = at(m, 5) + at(m + 1, 5) - 2.0 * (at(m + 1, 6) - at(m, 6));
+  }
+  at(n, 4) = 0.0;
+  at(n, 3) = 0.0;
+  for (int m = 1; m <= n; ++m) {
+    at(m, 2) = at(m, 5) / delta;
+    at(m, 1) = 2.0 * at(m, 4) / delta;
+    at(m, 0) = 3.0 * at(m, 3) / delta;
+  }
+  return std::vector<double>(s.begin() + kSplineCoefficients, s.end());
+}
+
+// Where an argument x falls on a grid with inverse spacing `inverse_delta` and n knots:
+// LAMMPS's p = x/δ + 1, m = clamp((int) p, 1, n-1), p = min(p - m, 1).
+// `knot` is returned 0-based (m - 1) for indexing the flattened coefficient tables.
+struct SplinePosition {
+  int knot;
+  double fraction;
+};
+
+KOKKOS_INLINE_FUNCTION SplinePosition spline_position(double x, double inverse_delta, int n) {
+  double p = x * inverse_delta + 1.0;
+  int m = static_cast<int>(p);
+  m = kmath::max(1, kmath::min(m, n - 1));
+  p -= m;
+  p = kmath::min(p, 1.0);
+  return SplinePosition{m - 1, p};
+}
+
+KOKKOS_INLINE_FUNCTION double spline_value(const double* c, double p) {
+  return ((c[3] * p + c[4]) * p + c[5]) * p + c[6];
+}
+
+KOKKOS_INLINE_FUNCTION double spline_derivative(const double* c, double p) {
+  return (c[0] * p + c[1]) * p + c[2];
+}
+
+}  // namespace glassland

@@ -1,0 +1,331 @@
+#include "kernels/neighbor_list.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "kernels/replica_reductions.hpp"
+
+namespace glassland {
+
+namespace {
+
+// Cell-stencil offsets along one direction with n cells, without visiting a cell twice
+// when the periodic grid has fewer than three cells.
+KOKKOS_INLINE_FUNCTION int first_offset(int n_cells) {
+  return n_cells >= 3 ? -1 : 0;
+}
+KOKKOS_INLINE_FUNCTION int last_offset(int n_cells) {
+  return n_cells >= 2 ? 1 : 0;
+}
+
+// Bound on |ΔH·n| for n ∈ {-1,0,1}³: how far any periodic image moved when the box changed.
+KOKKOS_INLINE_FUNCTION double image_shift_bound(const Box& now, const Box& then) {
+  const double row_x =
+      kmath::fabs(now.lx - then.lx) + kmath::fabs(now.xy - then.xy) + kmath::fabs(now.xz - then.xz);
+  const double row_y = kmath::fabs(now.ly - then.ly) + kmath::fabs(now.yz - then.yz);
+  const double row_z = kmath::fabs(now.lz - then.lz);
+  return kmath::sqrt(row_x * row_x + row_y * row_y + row_z * row_z);
+}
+
+}  // namespace
+
+NeighborList::NeighborList(double cutoff, double skin, NeighborListKind kind)
+    : cutoff_(cutoff), skin_(skin), kind_(kind) {
+  if (!(cutoff > 0.0) || !(skin >= 0.0))
+    throw std::invalid_argument("neighbour list: cutoff must be positive and skin non-negative");
+  if (kind == NeighborListKind::Half && ExecSpace().concurrency() > 1)
+    throw std::invalid_argument(
+        "neighbour list: half lists scatter forces to both atoms and are only valid on a serial "
+        "execution space; use a full list");
+}
+
+void NeighborList::allocate(const Batch& batch) {
+  n_replicas_ = batch.n_replicas;
+  n_atoms_ = batch.n_atoms;
+  const int64_t total = batch.total_atoms();
+  if (n_atoms_ > static_cast<int>(kNeighborIndexMask))
+    throw std::invalid_argument("neighbour list: too many atoms per replica for 27-bit indices");
+  positions_at_build_ = AtomVectors("neighbor_list::positions_at_build", total);
+  boxes_at_build_ = ReplicaBoxes("neighbor_list::boxes_at_build", n_replicas_);
+  needs_build_ = ReplicaInts("neighbor_list::needs_build", n_replicas_);
+  max_displacement_sq_ = ReplicaScalars("neighbor_list::max_displacement_sq", n_replicas_);
+  max_count_ = ReplicaScalars("neighbor_list::max_count", n_replicas_);
+  grid_ = Kokkos::View<int* [4], MemSpace>("neighbor_list::grid", n_replicas_);
+  atom_cell_ = Kokkos::View<int*, MemSpace>("neighbor_list::atom_cell", total);
+  atom_slot_ = Kokkos::View<int*, MemSpace>("neighbor_list::atom_slot", total);
+  cell_atoms_ = Kokkos::View<int*, MemSpace>("neighbor_list::cell_atoms", total);
+  counts = Kokkos::View<int*, MemSpace>("neighbor_list::counts", total);
+  entries = Kokkos::View<uint32_t**, MemSpace>();
+  stats_.capacity = 0;
+}
+
+int NeighborList::update(Batch& batch) {
+  ++stats_.update_calls;
+  if (!initialised_ || batch.n_replicas != n_replicas_ || batch.n_atoms != n_atoms_) {
+    allocate(batch);
+    Kokkos::deep_copy(needs_build_, 1);
+    initialised_ = true;
+    build(batch, batch.n_replicas);
+    return batch.n_replicas;
+  }
+
+  const int n_atoms = n_atoms_;
+  auto positions = batch.positions;
+  auto reference = positions_at_build_;
+  max_per_replica(
+      "neighbor_list::max_displacement", n_replicas_, n_atoms,
+      KOKKOS_LAMBDA(int64_t g) {
+        const double dx = positions(g, 0) - reference(g, 0);
+        const double dy = positions(g, 1) - reference(g, 1);
+        const double dz = positions(g, 2) - reference(g, 2);
+        return dx * dx + dy * dy + dz * dz;
+      },
+      max_displacement_sq_);
+
+  auto boxes = batch.boxes;
+  auto boxes_then = boxes_at_build_;
+  auto max_d2 = max_displacement_sq_;
+  auto needs_build = needs_build_;
+  const double skin = skin_;
+  int n_flagged = 0;
+  Kokkos::parallel_reduce(
+      "neighbor_list::check", Kokkos::RangePolicy<ExecSpace>(0, n_replicas_),
+      KOKKOS_LAMBDA(int r, int& flagged) {
+        const double moved =
+            2.0 * kmath::sqrt(max_d2(r)) + image_shift_bound(boxes(r), boxes_then(r));
+        needs_build(r) = moved > skin ? 1 : 0;
+        flagged += needs_build(r);
+      },
+      n_flagged);
+  if (n_flagged > 0)
+    build(batch, n_flagged);
+  return n_flagged;
+}
+
+void NeighborList::build(Batch& batch, int n_flagged) {
+  const int n_replicas = n_replicas_;
+  const int n_atoms = n_atoms_;
+  const double reach = cutoff_ + skin_;
+
+  // Host bookkeeping of the per-replica cell grids (R small numbers, at build time only).
+  auto boxes_host = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.boxes);
+  auto flags_host = Kokkos::create_mirror_view_and_copy(HostSpace(), needs_build_);
+  auto grid_host = Kokkos::create_mirror_view(grid_);
+  int total_cells = 0;
+  double smallest_volume_per_atom = 1e300;
+  for (int r = 0; r < n_replicas; ++r) {
+    double widths[3];
+    boxes_host(r).perpendicular_widths(widths);
+    int n_cells[3];
+    for (int k = 0; k < 3; ++k) {
+      if (flags_host(r) && !(widths[k] >= 2.0 * reach)) {
+        std::ostringstream message;
+        message << "replica " << r << ": the box is " << widths[k] << " Å wide along "
+                << "abc"[k] << ", less than 2·(cutoff + skin) = " << 2.0 * reach
+                << " Å, so an atom could meet two images of one neighbour; replicate the cell "
+                << "or reduce the neighbour skin";
+        throw std::runtime_error(message.str());
+      }
+      n_cells[k] = std::max(1, static_cast<int>(std::floor(widths[k] / reach)));
+      // A cell grid finer than the atom count only wastes memory.
+      n_cells[k] = std::min(n_cells[k], std::max(1, n_atoms));
+    }
+    grid_host(r, 0) = n_cells[0];
+    grid_host(r, 1) = n_cells[1];
+    grid_host(r, 2) = n_cells[2];
+    grid_host(r, 3) = total_cells;
+    total_cells += n_cells[0] * n_cells[1] * n_cells[2];
+    smallest_volume_per_atom =
+        std::min(smallest_volume_per_atom, boxes_host(r).volume() / std::max(1, n_atoms));
+  }
+  Kokkos::deep_copy(grid_, grid_host);
+  if (static_cast<int>(cell_count_.extent(0)) < total_cells) {
+    cell_count_ = Kokkos::View<int*, MemSpace>("neighbor_list::cell_count", total_cells);
+    cell_start_ = Kokkos::View<int*, MemSpace>("neighbor_list::cell_start", total_cells + 1);
+  }
+  if (stats_.capacity == 0) {
+    // Expected neighbours in a sphere of radius cutoff + skin at the densest replica's density,
+    // with 30% headroom; a low estimate only costs one extra build below.
+    const double sphere = 4.0 / 3.0 * 3.141592653589793 * reach * reach * reach;
+    double expected = sphere / smallest_volume_per_atom;
+    if (kind_ == NeighborListKind::Half)
+      expected *= 0.5;
+    stats_.capacity = std::min(std::max(1, n_atoms - 1), static_cast<int>(1.3 * expected) + 16);
+    entries = Kokkos::View<uint32_t**, MemSpace>(
+        Kokkos::view_alloc(Kokkos::WithoutInitializing, "neighbor_list::entries"),
+        static_cast<int64_t>(n_replicas) * n_atoms, stats_.capacity);
+  }
+
+  auto positions = batch.positions;
+  auto images = batch.images;
+  auto boxes = batch.boxes;
+  auto needs_build = needs_build_;
+  auto grid = grid_;
+  auto atom_cell = atom_cell_;
+  auto atom_slot = atom_slot_;
+  auto cell_count = cell_count_;
+  auto cell_start = cell_start_;
+  auto cell_atoms = cell_atoms_;
+  auto reference = positions_at_build_;
+  auto boxes_then = boxes_at_build_;
+  const auto policy = all_atoms(n_replicas, n_atoms);
+
+  Kokkos::deep_copy(cell_count, 0);
+  Kokkos::parallel_for(
+      "neighbor_list::wrap_and_bin", policy, KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (!needs_build(r))
+          return;
+        const Box& box = boxes(r);
+        double d[3] = {positions(g, 0) - box.lo[0], positions(g, 1) - box.lo[1],
+                       positions(g, 2) - box.lo[2]};
+        double s[3];
+        box.to_fractional(d, s);
+        int wrap[3];
+        for (int k = 0; k < 3; ++k) {
+          wrap[k] = static_cast<int>(kmath::floor(s[k]));
+          s[k] -= wrap[k];
+        }
+        if (wrap[0] != 0 || wrap[1] != 0 || wrap[2] != 0) {
+          // Move the atom by a lattice vector only when it left the box, so positions inside
+          // the box keep their bits.
+          double x[3] = {positions(g, 0), positions(g, 1), positions(g, 2)};
+          box.add_lattice_vector(-wrap[0], -wrap[1], -wrap[2], x);
+          for (int k = 0; k < 3; ++k) {
+            positions(g, k) = x[k];
+            images(g, k) += wrap[k];
+          }
+        }
+        int c[3];
+        for (int k = 0; k < 3; ++k) {
+          c[k] = static_cast<int>(s[k] * grid(r, k));
+          c[k] = kmath::max(0, kmath::min(c[k], grid(r, k) - 1));
+        }
+        const int cell = grid(r, 3) + c[0] + grid(r, 0) * (c[1] + grid(r, 1) * c[2]);
+        atom_cell(g) = cell;
+        atom_slot(g) = Kokkos::atomic_fetch_add(&cell_count(cell), 1);
+        for (int k = 0; k < 3; ++k)
+          reference(g, k) = positions(g, k);
+        if (g % n_atoms == 0)
+          boxes_then(r) = box;
+      });
+
+  Kokkos::parallel_scan(
+      "neighbor_list::cell_offsets", Kokkos::RangePolicy<ExecSpace>(0, total_cells),
+      KOKKOS_LAMBDA(int c, int& running, bool final) {
+        if (final)
+          cell_start(c) = running;
+        running += cell_count(c);
+        if (final && c == total_cells - 1)
+          cell_start(total_cells) = running;
+      });
+
+  Kokkos::parallel_for(
+      "neighbor_list::fill_cells", policy, KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (!needs_build(r))
+          return;
+        cell_atoms(cell_start(atom_cell(g)) + atom_slot(g)) = static_cast<int>(g % n_atoms);
+      });
+
+  // Atomic slots arrive in any order on a GPU; sorting each cell makes the neighbour order,
+  // and so every force sum, reproducible and independent of the rest of the batch.
+  Kokkos::parallel_for(
+      "neighbor_list::sort_cells", Kokkos::RangePolicy<ExecSpace>(0, total_cells),
+      KOKKOS_LAMBDA(int c) {
+        const int begin = cell_start(c);
+        const int end = cell_start(c + 1);
+        for (int a = begin + 1; a < end; ++a) {
+          const int value = cell_atoms(a);
+          int b = a - 1;
+          while (b >= begin && cell_atoms(b) > value) {
+            cell_atoms(b + 1) = cell_atoms(b);
+            --b;
+          }
+          cell_atoms(b + 1) = value;
+        }
+      });
+
+  const bool half = kind_ == NeighborListKind::Half;
+  const double reach_sq = reach * reach;
+  for (;;) {
+    auto list = entries;
+    auto list_counts = counts;
+    const int capacity = stats_.capacity;
+    Kokkos::parallel_for(
+        "neighbor_list::find_neighbors", policy, KOKKOS_LAMBDA(int64_t g) {
+          const int r = static_cast<int>(g / n_atoms);
+          if (!needs_build(r))
+            return;
+          const int i = static_cast<int>(g % n_atoms);
+          const int64_t first = g - i;
+          const Box& box = boxes(r);
+          const int nx = grid(r, 0), ny = grid(r, 1), nz = grid(r, 2), first_cell = grid(r, 3);
+          const int local_cell = atom_cell(g) - first_cell;
+          const int cx = local_cell % nx;
+          const int cy = (local_cell / nx) % ny;
+          const int cz = local_cell / (nx * ny);
+          const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
+          int count = 0;
+          for (int dz = first_offset(nz); dz <= last_offset(nz); ++dz) {
+            for (int dy = first_offset(ny); dy <= last_offset(ny); ++dy) {
+              for (int dx = first_offset(nx); dx <= last_offset(nx); ++dx) {
+                const int cell = first_cell + (cx + dx + nx) % nx +
+                                 nx * ((cy + dy + ny) % ny + ny * ((cz + dz + nz) % nz));
+                for (int a = cell_start(cell); a < cell_start(cell + 1); ++a) {
+                  const int j = cell_atoms(a);
+                  if (j == i || (half && j < i))
+                    continue;
+                  double d[3] = {positions(first + j, 0) - xi, positions(first + j, 1) - yi,
+                                 positions(first + j, 2) - zi};
+                  double s[3];
+                  box.to_fractional(d, s);
+                  const int sx = -static_cast<int>(kmath::nearbyint(s[0]));
+                  const int sy = -static_cast<int>(kmath::nearbyint(s[1]));
+                  const int sz = -static_cast<int>(kmath::nearbyint(s[2]));
+                  box.add_lattice_vector(sx, sy, sz, d);
+                  if (d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < reach_sq) {
+                    if (count < capacity)
+                      list(g, count) = pack_neighbor(j, sx, sy, sz);
+                    ++count;
+                  }
+                }
+              }
+            }
+          }
+          list_counts(g) = count;
+        });
+
+    max_per_replica(
+        "neighbor_list::max_count", n_replicas, n_atoms,
+        KOKKOS_LAMBDA(int64_t g) {
+          return needs_build(static_cast<int>(g / n_atoms)) ? static_cast<double>(list_counts(g))
+                                                            : 0.0;
+        },
+        max_count_);
+    auto max_count_host = Kokkos::create_mirror_view_and_copy(HostSpace(), max_count_);
+    int largest = 0;
+    for (int r = 0; r < n_replicas; ++r)
+      largest = std::max(largest, static_cast<int>(max_count_host(r)));
+    stats_.max_neighbors = largest;
+    if (largest <= capacity)
+      break;
+    // Grow and rebuild every flagged replica: nothing is truncated.
+    stats_.capacity = static_cast<int>(1.2 * largest) + 8;
+    entries = Kokkos::View<uint32_t**, MemSpace>(
+        Kokkos::view_alloc(Kokkos::WithoutInitializing, "neighbor_list::entries"),
+        static_cast<int64_t>(n_replicas) * n_atoms, stats_.capacity);
+    if (n_flagged < n_replicas) {
+      // Lists of replicas that were not flagged lived in the old allocation: rebuild them too.
+      Kokkos::deep_copy(needs_build_, 1);
+      build(batch, n_replicas);
+      return;
+    }
+  }
+  stats_.builds += n_flagged;
+}
+
+}  // namespace glassland

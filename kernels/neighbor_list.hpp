@@ -1,0 +1,117 @@
+// Per-replica Verlet neighbour lists built from per-replica cell grids, for every replica of a
+// batch in one set of launches (ARCHITECTURE.md, "A force evaluation, as data").
+//
+// Each entry packs a replica-local atom index j (27 bits) and the periodic shift n ∈ {-1,0,1}³
+// of j's image (5 bits): the neighbour sits at x_j + H·n. Positions are wrapped into the box
+// when a replica's list is rebuilt, so a shift of at most one box length suffices.
+//
+// A replica is rebuilt when any of its atoms moved more than skin/2 since its last build, or
+// its box changed by more than the remaining skin allows (the LAMMPS "neigh_modify check yes"
+// criterion extended to a changing cell). Boxes must be at least 2·(cutoff + skin) wide in every
+// direction so that each pair has exactly one image within reach; a narrower box is an error
+// that names the replica and the remedy (replicate the cell or reduce the skin).
+//
+// Capacity is checked on the device: counts are always computed in full, and when a replica
+// needs more slots than allocated the list grows and the build is repeated, so nothing is ever
+// truncated silently.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kernels/batch.hpp"
+
+namespace glassland {
+
+enum class NeighborListKind {
+  Full,  // every pair twice (i→j and j→i): each thread writes only its own atom (GPU default)
+  Half,  // every pair once (j > i): half the pair work; only for serial execution spaces
+};
+
+// Neighbour entry packing: local index in the low 27 bits, shift code (0..26) above.
+inline constexpr uint32_t kNeighborIndexBits = 27;
+inline constexpr uint32_t kNeighborIndexMask = (1u << kNeighborIndexBits) - 1u;
+
+KOKKOS_INLINE_FUNCTION uint32_t pack_neighbor(int j, int sx, int sy, int sz) {
+  const uint32_t code = static_cast<uint32_t>((sx + 1) + 3 * (sy + 1) + 9 * (sz + 1));
+  return static_cast<uint32_t>(j) | (code << kNeighborIndexBits);
+}
+
+KOKKOS_INLINE_FUNCTION int neighbor_index(uint32_t entry) {
+  return static_cast<int>(entry & kNeighborIndexMask);
+}
+
+KOKKOS_INLINE_FUNCTION void neighbor_shift(uint32_t entry, int& sx, int& sy, int& sz) {
+  const int code = static_cast<int>(entry >> kNeighborIndexBits);
+  sx = code % 3 - 1;
+  sy = (code / 3) % 3 - 1;
+  sz = code / 9 - 1;
+}
+
+// Position of neighbour entry `entry` of an atom in replica r (x_j + H·n).
+KOKKOS_INLINE_FUNCTION void neighbor_image_position(const AtomVectors& positions, int64_t first,
+                                                    const Box& box, uint32_t entry, double xj[3]) {
+  const int64_t gj = first + neighbor_index(entry);
+  int sx, sy, sz;
+  neighbor_shift(entry, sx, sy, sz);
+  xj[0] = positions(gj, 0);
+  xj[1] = positions(gj, 1);
+  xj[2] = positions(gj, 2);
+  box.add_lattice_vector(sx, sy, sz, xj);
+}
+
+struct NeighborListStats {
+  int64_t builds = 0;        // replica builds, summed over replicas
+  int64_t update_calls = 0;  // calls to update()
+  int capacity = 0;          // slots per atom
+  int max_neighbors = 0;     // largest count seen at the last build
+};
+
+class NeighborList {
+ public:
+  NeighborList(double cutoff, double skin, NeighborListKind kind);
+
+  // Rebuilds the replicas that need it (all of them on the first call or after reset());
+  // wraps their positions into the box and updates batch.images. Returns how many replicas
+  // were rebuilt. Throws std::runtime_error naming the replica when a box is too small.
+  int update(Batch& batch);
+
+  // Forces a rebuild of every replica at the next update() (e.g. after positions were
+  // replaced wholesale by the host).
+  void reset() { initialised_ = false; }
+
+  double cutoff() const { return cutoff_; }
+  double skin() const { return skin_; }
+  NeighborListKind kind() const { return kind_; }
+  const NeighborListStats& stats() const { return stats_; }
+
+  // [g][k]: packed entries of atom g; counts(g) of them are valid.
+  Kokkos::View<uint32_t**, MemSpace> entries;
+  Kokkos::View<int*, MemSpace> counts;
+
+ private:
+  void allocate(const Batch& batch);
+  void build(Batch& batch, int n_flagged);
+
+  double cutoff_;
+  double skin_;
+  NeighborListKind kind_;
+  bool initialised_ = false;
+  NeighborListStats stats_;
+  int n_replicas_ = 0;
+  int n_atoms_ = 0;
+
+  AtomVectors positions_at_build_;
+  ReplicaBoxes boxes_at_build_;
+  ReplicaInts needs_build_;
+  ReplicaScalars max_displacement_sq_;
+  Kokkos::View<int* [4], MemSpace> grid_;  // per replica: nx, ny, nz, first cell
+  Kokkos::View<int*, MemSpace> atom_cell_;
+  Kokkos::View<int*, MemSpace> atom_slot_;
+  Kokkos::View<int*, MemSpace> cell_count_;
+  Kokkos::View<int*, MemSpace> cell_start_;
+  Kokkos::View<int*, MemSpace> cell_atoms_;
+  ReplicaScalars max_count_;
+};
+
+}  // namespace glassland
