@@ -22,12 +22,16 @@ struct LammpsData {
   std::vector<int> ids;
   std::vector<int> types;
   std::vector<std::array<double, 3>> positions;
-  std::vector<std::array<int, 3>> images;  // zeros when the file has no image flags
+  std::vector<std::array<int, 3>> images;         // zeros when the file has no image flags
   std::vector<std::array<double, 3>> velocities;  // empty when the file has no Velocities
   int n_atoms() const { return static_cast<int>(ids.size()); }
 };
 
 // Reads a data file; throws InputError naming the file, the line and what was expected.
+// Positions and image flags are kept as written (LAMMPS would remap atoms into the box), so
+// x + image·(box vectors) is what a round trip through LAMMPS preserves. Pair Coeffs,
+// PairIJ Coeffs and Atom Type Labels sections are skipped; nonzero counts of bonds etc. and
+// sections of other atom styles are errors; box bounds are required.
 LammpsData read_lammps_data(const std::string& path);
 
 struct LammpsDataWriteOptions {
@@ -36,7 +40,9 @@ struct LammpsDataWriteOptions {
 };
 
 // Writes with full double precision (%.17g), so read → write → read is exact. The file is
-// written to PATH.tmp and renamed, so readers never see half a file.
+// written to PATH.tmp and renamed, so readers never see half a file. Throws InputError when the
+// file cannot be written, std::logic_error when the arrays of `data` disagree in length or a
+// type is outside 1..n_types. Empty `images` are written as zeros.
 void write_lammps_data(const std::string& path, const LammpsData& data,
                        const LammpsDataWriteOptions& options = {});
 

@@ -13,10 +13,10 @@ enum class SetflFormat { Alloy, FinnisSinclair };
 struct SetflPotential {
   std::string source_file;
   SetflFormat format = SetflFormat::FinnisSinclair;
-  std::vector<std::string> comments;   // the three header lines
-  std::vector<std::string> elements;   // in file order
-  std::vector<int> atomic_numbers;     // per element
-  std::vector<double> masses;          // amu, per element
+  std::vector<std::string> comments;  // the three header lines
+  std::vector<std::string> elements;  // in file order
+  std::vector<int> atomic_numbers;    // per element
+  std::vector<double> masses;         // amu, per element
   int nrho = 0;
   double drho = 0.0;
   int nr = 0;
@@ -39,7 +39,10 @@ struct SetflPotential {
 };
 
 // Reads a setfl file. Throws InputError naming the file and line on any malformed content
-// (missing numbers, wrong counts, non-numeric tokens, non-positive grid spacings).
+// (missing numbers, wrong counts, non-numeric tokens, non-positive grid spacings, fewer than 5
+// knots, "UNITS:" other than metal on line 1). Stricter than LAMMPS in two places, so that a
+// mismatch between header and tables cannot pass silently: a table may not end in the middle
+// of a line with numbers left over, and nothing but comments may follow the last table.
 SetflPotential read_setfl(const std::string& path, SetflFormat format);
 
 // eam/fs for names ending in ".fs" or ".eam.fs", eam/alloy for ".alloy"/".setfl"; otherwise
