@@ -1,0 +1,271 @@
+// Batched FIRE 2.0 (kernels/fire_minimizer.hpp): minima of analytic landscapes reached from
+// several starts, per-replica masks and caps, batch invariance.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <memory>
+
+#include "kernels/fire_minimizer.hpp"
+#include "tests/kernels/minimizer_test_terms.hpp"
+
+namespace glassland {
+namespace {
+
+using testing::Configuration;
+
+bool bitwise_equal(double a, double b) {
+  return std::memcmp(&a, &b, sizeof(double)) == 0;
+}
+
+FireSettings tight_fire() {
+  FireSettings settings;
+  settings.tolerances.ftol = 1e-8;  // eV/Å, max atomic force
+  settings.tolerances.etol = 0.0;   // force criterion only: the test wants the minimum itself
+  settings.tolerances.max_iterations = 20000;
+  return settings;
+}
+
+Configuration particle(double x, double y) {
+  return {{x, y, 0.0}};
+}
+
+TEST(FireAdapt, GrowsAfterDelayAndResetsOnUphillStep) {
+  const FireSettings s;
+  const FireParameters p{s.dt_max,      s.dt_min,           s.dt_grow,
+                         s.dt_shrink,   s.alpha_start,      s.alpha_shrink,
+                         s.delay_steps, s.max_uphill_steps, s.initial_delay};
+  double dt = 0.001, alpha = 0.25;
+  int last_negative = 0, uphill = 0;
+  // Downhill within the first N_delay steps: mix, but keep dt and α.
+  FireDecision d = fire_adapt(p, 5, 1.0, 4.0, 1.0, dt, alpha, last_negative, uphill);
+  EXPECT_TRUE(d.mix);
+  EXPECT_FALSE(d.restart);
+  EXPECT_DOUBLE_EQ(d.velocity_scale, 0.75);
+  EXPECT_DOUBLE_EQ(d.force_scale, 0.25 * 2.0);  // α |v|/|F|
+  EXPECT_EQ(dt, 0.001);
+  EXPECT_EQ(alpha, 0.25);
+  // Downhill after the delay: dt × 1.1, α × 0.99.
+  d = fire_adapt(p, 21, 1.0, 1.0, 1.0, dt, alpha, last_negative, uphill);
+  EXPECT_DOUBLE_EQ(dt, 0.0011);
+  EXPECT_DOUBLE_EQ(alpha, 0.2475);
+  // Uphill during the initial delay of a run: restart, but dt and α are kept.
+  double dt_early = 0.001, alpha_early = 0.1;
+  int last_negative_early = 0, uphill_early = 0;
+  d = fire_adapt(p, 3, -1.0, 1.0, 1.0, dt_early, alpha_early, last_negative_early, uphill_early);
+  EXPECT_TRUE(d.restart);
+  EXPECT_EQ(dt_early, 0.001);
+  EXPECT_EQ(alpha_early, 0.1);
+  EXPECT_EQ(last_negative_early, 3);
+  // Uphill later: dt × 0.5, α back to α₀, restart.
+  d = fire_adapt(p, 30, -1.0, 1.0, 1.0, dt, alpha, last_negative, uphill);
+  EXPECT_TRUE(d.restart);
+  EXPECT_FALSE(d.mix);
+  EXPECT_DOUBLE_EQ(dt, 0.00055);
+  EXPECT_EQ(alpha, 0.25);
+  EXPECT_EQ(last_negative, 30);
+  EXPECT_EQ(uphill, 1);
+  // dt never shrinks below dt_min.
+  double small_dt = 1.5 * s.dt_min;
+  d = fire_adapt(p, 40, -1.0, 1.0, 1.0, small_dt, alpha, last_negative, uphill);
+  EXPECT_EQ(small_dt, 1.5 * s.dt_min);
+  // dt never grows beyond dt_max.
+  double large_dt = s.dt_max;
+  last_negative = 0;
+  d = fire_adapt(p, 100, 1.0, 1.0, 1.0, large_dt, alpha, last_negative, uphill);
+  EXPECT_EQ(large_dt, s.dt_max);
+}
+
+// Several starts in the three basins of the Müller–Brown surface; each must end within 1e-6 Å
+// of the minimum of its basin found by Newton's method. ftol = 1e-8 eV/Å and the smallest
+// Hessian eigenvalue at the minima (> 10 eV/Å²) bound the position error by ~1e-9 Å.
+TEST(FireMinimizer, MuellerBrownStartsReachNewtonMinima) {
+  const std::array<double, 2> minima[3] = {testing::mueller_brown_newton_minimum(-0.56, 1.44),
+                                           testing::mueller_brown_newton_minimum(0.62, 0.03),
+                                           testing::mueller_brown_newton_minimum(-0.05, 0.47)};
+  // The three are distinct minima (positive-definite Hessian), not one point thrice.
+  for (const auto& m : minima) {
+    const auto v = testing::mueller_brown(m[0], m[1]);
+    EXPECT_LT(std::fabs(v.gradient[0]) + std::fabs(v.gradient[1]), 1e-10);
+    EXPECT_GT(v.hessian[0][0], 0.0);
+    EXPECT_GT(v.hessian[0][0] * v.hessian[1][1] - v.hessian[0][1] * v.hessian[1][0], 0.0);
+  }
+  EXPECT_GT(std::fabs(minima[0][0] - minima[1][0]), 0.5);
+  // Start → index of the minimum of its basin.
+  const std::vector<std::pair<Configuration, int>> starts = {
+      {particle(-0.75, 1.30), 0}, {particle(-0.40, 1.60), 0}, {particle(0.45, 0.10), 1},
+      {particle(0.85, -0.05), 1}, {particle(-0.10, 0.50), 2}, {particle(0.00, 0.42), 2}};
+  std::vector<Configuration> configurations;
+  for (const auto& s : starts)
+    configurations.push_back(s.first);
+  Batch batch = testing::make_batch(configurations, 10.0);
+  ForceField force_field;
+  force_field.add_term(std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas));
+
+  FireMinimizer fire(tight_fire());
+  const auto results = fire.minimize(batch, force_field);
+  ASSERT_EQ(results.size(), starts.size());
+  for (size_t r = 0; r < starts.size(); ++r) {
+    SCOPED_TRACE("replica " + std::to_string(r));
+    EXPECT_EQ(results[r].status, MinimizerStatus::converged_force);
+    EXPECT_LT(results[r].force_norm, 1e-8);
+    const auto x = testing::replica_positions(batch, static_cast<int>(r))[0];
+    const auto& expected = minima[starts[r].second];
+    EXPECT_NEAR(x[0], expected[0], 1e-6);
+    EXPECT_NEAR(x[1], expected[1], 1e-6);
+    EXPECT_NEAR(results[r].final_energy, testing::mueller_brown(expected[0], expected[1]).energy,
+                1e-9);
+    EXPECT_LT(results[r].final_energy, results[r].initial_energy);
+  }
+}
+
+// A 13-atom Lennard-Jones cluster from a distorted icosahedron relaxes to the icosahedral
+// global minimum, E = −44.326801 ε (Cambridge Cluster Database, 6 decimals: tolerance 2e-6).
+// Exercises the per-replica team reductions over many atoms. With ε = 1 eV and σ = 1 Å the
+// mass is 1000 amu, so that the bond vibration period (~0.08 ps) is long against FIRE's time
+// steps (≤ 0.01 ps), as it is for real metals with LAMMPS's defaults; with 1 amu the explicit
+// dynamics of the first steps is unstable and the cluster explodes (as it would in LAMMPS).
+TEST(FireMinimizer, LennardJones13ReachesIcosahedronEnergy) {
+  std::vector<Configuration> configurations;
+  uint64_t state = 12345;
+  auto uniform = [&state]() {  // small deterministic LCG: the test needs no quality
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5;
+  };
+  for (int r = 0; r < 3; ++r) {
+    Configuration c;
+    for (const auto& atom : testing::icosahedron13(1.05 + 0.05 * r))
+      c.push_back(
+          {atom[0] + 0.1 * uniform(), atom[1] + 0.1 * uniform(), atom[2] + 0.1 * uniform()});
+    configurations.push_back(c);
+  }
+  Batch batch = testing::make_batch(configurations, 1000.0);
+  ForceField force_field;
+  force_field.add_term(std::make_unique<testing::LennardJonesClusterTerm>());
+  FireSettings settings = tight_fire();
+  settings.tolerances.ftol = 1e-6;
+  FireMinimizer fire(settings);
+  const auto results = fire.minimize(batch, force_field);
+  for (int r = 0; r < 3; ++r) {
+    SCOPED_TRACE("replica " + std::to_string(r));
+    EXPECT_EQ(results[r].status, MinimizerStatus::converged_force);
+    EXPECT_NEAR(results[r].final_energy, -44.326801, 2e-6);
+  }
+}
+
+// Replica 0 starts 1e-10 Å from a minimum and converges after ~20 iterations, replica 1 starts
+// 0.1 Å away and needs ~170. After replica 0 stops, its positions stay bitwise the same and
+// the force field no longer evaluates it, while replica 1 keeps moving.
+TEST(FireMinimizer, ConvergedReplicasStopWhileOthersContinue) {
+  const auto minimum = testing::mueller_brown_newton_minimum(-0.56, 1.44);
+  Batch batch = testing::make_batch(
+      {particle(minimum[0] + 1e-10, minimum[1]), particle(minimum[0] + 0.1, minimum[1])}, 10.0);
+  ForceField force_field;
+  auto term = std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas);
+  const ReplicaInts term_evaluations = term->evaluations();
+  force_field.add_term(std::move(term));
+
+  FireMinimizer fire(tight_fire());
+  fire.start(batch, force_field);
+  int iteration = 0;
+  while (testing::to_host(fire.state().running)[0] == 1) {
+    fire.advance(batch, force_field, 1);
+    ++iteration;
+    ASSERT_LT(iteration, 5000) << "replica 0 never converged";
+  }
+  const Configuration frozen = testing::replica_positions(batch, 0);
+  const int frozen_evaluations = testing::to_host(term_evaluations)[0];
+  ASSERT_EQ(testing::to_host(fire.state().running)[1], 1)
+      << "replica 1 should still run after " << iteration << " iterations, status "
+      << testing::to_host(fire.state().status)[1];
+  const Configuration replica1_then = testing::replica_positions(batch, 1);
+
+  int more_iterations = 0;
+  while (fire.advance(batch, force_field, 1) > 0) {
+    ++more_iterations;
+    ASSERT_LT(more_iterations, 20000);
+  }
+  EXPECT_GT(more_iterations, 50) << "the test needs replica 1 to run on for a while";
+  const Configuration frozen_after = testing::replica_positions(batch, 0);
+  for (int k = 0; k < 3; ++k)
+    EXPECT_TRUE(bitwise_equal(frozen[0][k], frozen_after[0][k]));
+  EXPECT_EQ(testing::to_host(term_evaluations)[0], frozen_evaluations);
+  EXPECT_FALSE(bitwise_equal(replica1_then[0][0], testing::replica_positions(batch, 1)[0][0]));
+
+  const auto results = fire.results(batch);
+  EXPECT_EQ(results[0].status, MinimizerStatus::converged_force);
+  EXPECT_EQ(results[1].status, MinimizerStatus::converged_force);
+  EXPECT_EQ(results[0].iterations, iteration);
+  EXPECT_GT(results[1].iterations, results[0].iterations + 50);
+  // The minimiser's evaluation counts are what the force term saw.
+  const auto seen = testing::to_host(term_evaluations);
+  EXPECT_EQ(results[0].evaluations, seen[0]);
+  EXPECT_EQ(results[1].evaluations, seen[1]);
+}
+
+// The iteration cap stops a replica with status max_iterations (not converged), while a
+// replica that starts at the minimum is converged after 0 iterations.
+TEST(FireMinimizer, IterationCapIsReported) {
+  const auto minimum = testing::mueller_brown_newton_minimum(0.62, 0.03);
+  Batch batch = testing::make_batch({particle(minimum[0], minimum[1]), particle(-0.8, 1.2)}, 10.0);
+  ForceField force_field;
+  force_field.add_term(std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas));
+  FireSettings settings = tight_fire();
+  settings.tolerances.max_iterations = 7;
+  FireMinimizer fire(settings);
+  const auto results = fire.minimize(batch, force_field);
+  EXPECT_EQ(results[0].status, MinimizerStatus::converged_force);
+  EXPECT_EQ(results[0].iterations, 0);
+  EXPECT_EQ(results[1].status, MinimizerStatus::max_iterations);
+  EXPECT_FALSE(is_converged(results[1].status));
+  EXPECT_EQ(results[1].iterations, 7);
+  EXPECT_GT(results[1].force_norm, 1e-8);
+}
+
+// Replica r alone gives bitwise the same trajectory end as replica r inside a batch.
+TEST(FireMinimizer, ReplicaAloneEqualsReplicaInBatch) {
+  const std::vector<Configuration> starts = {particle(-0.75, 1.30), particle(0.45, 0.10),
+                                             particle(-0.10, 0.50), particle(0.85, -0.05)};
+  Batch batch = testing::make_batch(starts, 10.0);
+  ForceField force_field;
+  force_field.add_term(std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas));
+  FireMinimizer fire(tight_fire());
+  const auto together = fire.minimize(batch, force_field);
+  for (int r = 0; r < static_cast<int>(starts.size()); ++r) {
+    SCOPED_TRACE("replica " + std::to_string(r));
+    Batch single = testing::make_batch({starts[r]}, 10.0);
+    ForceField single_field;
+    single_field.add_term(std::make_unique<testing::MuellerBrownTerm>(1));
+    FireMinimizer single_fire(tight_fire());
+    const auto alone = single_fire.minimize(single, single_field);
+    const auto a = testing::replica_positions(single, 0)[0];
+    const auto b = testing::replica_positions(batch, r)[0];
+    for (int k = 0; k < 3; ++k)
+      EXPECT_TRUE(bitwise_equal(a[k], b[k]));
+    EXPECT_TRUE(bitwise_equal(alone[0].final_energy, together[r].final_energy));
+    EXPECT_EQ(alone[0].iterations, together[r].iterations);
+    EXPECT_EQ(alone[0].evaluations, together[r].evaluations);
+  }
+}
+
+// A replica masked out by the caller is neither moved nor evaluated.
+TEST(FireMinimizer, NonParticipatingReplicaIsUntouched) {
+  Batch batch = testing::make_batch({particle(-0.75, 1.30), particle(0.45, 0.10)}, 10.0);
+  ForceField force_field;
+  auto term = std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas);
+  const ReplicaInts term_evaluations = term->evaluations();
+  force_field.add_term(std::move(term));
+  ReplicaInts participate("participate", 2);
+  Kokkos::deep_copy(Kokkos::subview(participate, 0), 1);
+  FireMinimizer fire(tight_fire());
+  const auto results = fire.minimize(batch, force_field, participate);
+  EXPECT_EQ(results[0].status, MinimizerStatus::converged_force);
+  EXPECT_EQ(results[1].status, MinimizerStatus::not_participating);
+  EXPECT_EQ(results[1].evaluations, 0);
+  EXPECT_EQ(testing::to_host(term_evaluations)[1], 0);
+  const auto x = testing::replica_positions(batch, 1)[0];
+  EXPECT_EQ(x[0], 0.45);
+  EXPECT_EQ(x[1], 0.10);
+}
+
+}  // namespace
+}  // namespace glassland
