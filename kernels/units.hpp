@@ -5,8 +5,10 @@ namespace glassland::units {
 
 // Boltzmann constant in eV/K (CODATA 2018, as SPEC.md §1 fixes it).
 inline constexpr double kBoltzmann = 8.617333262e-5;
-// 1 eV/Å³ in bar (CODATA 2018: 1 eV = 1.602176634e-19 J, 1 Å³ = 1e-30 m³, 1 bar = 1e5 Pa).
-inline constexpr double kEvPerA3ToBar = 1.602176634e6;
+// 1 eV/Å³ in bar. LAMMPS's metal-units value (force->nktv2p = 1.6021765e6, update.cpp) rather
+// than CODATA 2018's 1.602176634e6 (8e-8 relative apart), so that pressures printed by glassland
+// and by LAMMPS for the same configuration agree to round-off.
+inline constexpr double kEvPerA3ToBar = 1.6021765e6;
 // 1 bar in GPa.
 inline constexpr double kBarToGPa = 1e-4;
 // amu·Å²/ps² in eV: converts m·v² to energy
