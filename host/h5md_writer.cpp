@@ -41,6 +41,20 @@ void write_h5md_header(const hdf5::File& file, const std::string& author) {
   h5md.create_group("modules/units").set_attribute("version", std::vector<std::int32_t>{1, 0});
 }
 
+void write_effective_configuration(const hdf5::File& file, const nlohmann::json& configuration) {
+  const std::string path = "parameters/effective_configuration";
+  if (file.exists(path)) {
+    file.remove(path);
+  }
+  file.write(path, std::vector<std::string>{configuration.dump(2)});
+  file.flush();
+}
+
+nlohmann::json read_effective_configuration(const hdf5::File& file) {
+  return nlohmann::json::parse(
+      file.dataset("parameters/effective_configuration").read_strings().at(0));
+}
+
 std::string replica_group_name(std::size_t replica) {
   char name[32];
   std::snprintf(name, sizeof name, "replica_%04zu", replica);

@@ -15,6 +15,7 @@
 //     image/{step, time, value[frames][N][3]} int32 periodic image counts (optional)
 //     species[N]                int32, fixed in time (the structure's 1-based atom types)
 //   observables/<name>/{step, time, value[frames][R]}  one column per replica
+//   parameters/effective_configuration  the run's effective input, as JSON text
 //
 // A time-dependent element is a group with "step" (int64, [frames]), "time" (double, ps,
 // [frames]) and "value". Boxes are stored as full 3×3 matrices because glassland boxes are
@@ -28,6 +29,8 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "host/hdf5_file.hpp"
 
@@ -54,6 +57,12 @@ struct TrajectoryFrame {
 
 // Writes the h5md/ header group (version, author, creator, units module). Idempotent.
 void write_h5md_header(const hdf5::File& file, const std::string& author);
+
+// Stores the effective configuration of the run (json_input.hpp) as the JSON text dataset
+// /parameters/effective_configuration (H5MD's group for simulation parameters), replacing an
+// earlier one (a restart may have changed, say, the number of steps).
+void write_effective_configuration(const hdf5::File& file, const nlohmann::json& configuration);
+nlohmann::json read_effective_configuration(const hdf5::File& file);
 
 // "replica_0000": the particle group of a replica.
 std::string replica_group_name(std::size_t replica);

@@ -576,6 +576,12 @@ bool Group::is_group(const std::string& path) const {
   return object.valid() && H5Iget_type(object.get()) == H5I_GROUP;
 }
 
+void Group::remove(const std::string& path) const {
+  if (H5Ldelete(id(), path.c_str(), H5P_DEFAULT) < 0) {
+    throw_error(file_path_, child_name(path), "cannot remove");
+  }
+}
+
 std::vector<std::string> Group::member_names() const {
   H5G_info_t info;
   if (H5Gget_info(id(), &info) < 0) {

@@ -207,6 +207,8 @@ class Group : public Object {
   bool exists(const std::string& path) const;          // every link on the path exists
   std::vector<std::string> member_names() const;       // direct children, in name order
   bool is_group(const std::string& path) const;        // exists and is a group
+  // Unlinks a member (its space is not reclaimed in the file; HDF5 does not shrink files).
+  void remove(const std::string& path) const;
 
   Dataset dataset(const std::string& path) const;  // opens an existing dataset
 

@@ -241,6 +241,16 @@ TEST_F(H5mdWriterTest, ObservablesHoldOneColumnPerReplica) {
   EXPECT_EQ(pressure.dataset("step").read<std::int64_t>(), (std::vector<std::int64_t>{0, 10, 20}));
 }
 
+TEST_F(H5mdWriterTest, EffectiveConfigurationIsStoredAndReplaced) {
+  File file = File::create(path("results.h5"));
+  write_effective_configuration(file, {{"task", "md"}, {"md", {{"steps", 100}}}});
+  write_effective_configuration(file, {{"task", "md"}, {"md", {{"steps", 200}}}});
+  EXPECT_EQ(read_effective_configuration(file),
+            nlohmann::json({{"task", "md"}, {"md", {{"steps", 200}}}}));
+  EXPECT_EQ(file.group("parameters").member_names(),
+            std::vector<std::string>{"effective_configuration"});
+}
+
 // python3 with h5py, if installed: pyenv shims may hide the system's h5py, so try both.
 std::string python_with_h5py() {
   for (const char* candidate : {"python3", "/usr/bin/python3"}) {
