@@ -1,0 +1,215 @@
+// EAM term checked against independent oracles other than LAMMPS: central finite differences
+// of the energy (forces) and of strain (virial), translation and periodic-image invariance, and
+// batch invariance (a replica inside a batch of 64 equals the same replica alone, bitwise).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "host/batch_io.hpp"
+#include "host/structure_builder.hpp"
+
+namespace glassland {
+namespace {
+
+const SetflPotential& cuzr() {
+  static const SetflPotential potential =
+      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair);
+  return potential;
+}
+
+// A disordered Cu50Zr50 cell: B2 lattice with random species and displacements, optionally tilted.
+LammpsData disordered_cuzr(uint64_t seed, bool tilted, int cells = 6) {
+  StructureSpec spec;
+  spec.lattice = "b2";
+  spec.lattice_constant = 3.2;
+  spec.cells = {cells, cells, cells};
+  spec.seed = seed;
+  LammpsData data = build_structure(spec, {"Cu", "Zr"}, {63.546, 91.224});
+  uint64_t state = seed * 2654435761u + 1;
+  auto uniform = [&state]() {  // small LCG: displacements only need to be irregular
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5;
+  };
+  for (auto& x : data.positions)
+    for (double& c : x)
+      c += 0.5 * uniform();
+  if (tilted) {
+    data.xy = 1.7;
+    data.xz = -1.1;
+    data.yz = 0.8;
+    data.triclinic = true;
+  }
+  return data;
+}
+
+struct Evaluation {
+  double energy;
+  std::vector<double> forces;
+  std::array<double, 6> virial;
+};
+
+Evaluation evaluate(const LammpsData& data, NeighborListKind kind = default_neighbor_list_kind()) {
+  Batch batch = make_batch({{"s", data}}, {"Cu", "Zr"}, cuzr().elements, cuzr().masses);
+  ForceField field;
+  field.add_term(make_eam_term(cuzr(), 1.0, kind));
+  field.compute(batch);
+  const BatchSnapshot s = snapshot(batch);
+  Evaluation e{s.potential_energy[0], s.forces, {}};
+  for (int k = 0; k < 6; ++k)
+    e.virial[k] = s.virial[k];
+  return e;
+}
+
+TEST(EamForce, ForcesAreMinusTheEnergyGradient) {
+  const LammpsData base = disordered_cuzr(11, true);
+  const Evaluation at_base = evaluate(base);
+  // h = 1e-4 Å balances truncation (~h²·|E'''| ~ 1e-7 eV/Å) against round-off of E
+  // (~1e-13·|E| / h ~ 2e-6 eV/Å for |E| ~ 2000 eV); 2e-5 eV/Å leaves a margin of ten.
+  const double h = 1e-4;
+  for (int atom : {0, 17, 200, 431}) {
+    for (int k = 0; k < 3; ++k) {
+      LammpsData plus = base, minus = base;
+      plus.positions[atom][k] += h;
+      minus.positions[atom][k] -= h;
+      const double numeric = -(evaluate(plus).energy - evaluate(minus).energy) / (2 * h);
+      EXPECT_NEAR(at_base.forces[atom * 3 + k], numeric, 2e-5) << "atom " << atom << " dir " << k;
+    }
+  }
+}
+
+// Affine strain x → (1 + ε) x changes the energy by −Σ_ab ε_ab W_ab to first order.
+TEST(EamForce, VirialIsMinusTheStrainDerivative) {
+  const LammpsData base = disordered_cuzr(12, true);
+  const Evaluation at_base = evaluate(base);
+  const double h = 1e-5;
+  // (a, b) pairs for W_xx, W_yy, W_zz, W_xy, W_xz, W_yz; strain ε_ab moves x_a by ε x_b.
+  const int pairs[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
+  for (int v = 0; v < 6; ++v) {
+    auto strained = [&](double eps) {
+      LammpsData d = base;
+      const int a = pairs[v][0], b = pairs[v][1];
+      for (auto& x : d.positions)
+        x[a] += eps * (x[b] - d.lo[b]);
+      // The box edge vectors deform the same way: columns a=(lx,0,0), b=(xy,ly,0), c=(xz,yz,lz).
+      double h_matrix[3][3] = {
+          {d.hi[0] - d.lo[0], d.xy, d.xz}, {0, d.hi[1] - d.lo[1], d.yz}, {0, 0, d.hi[2] - d.lo[2]}};
+      for (int col = 0; col < 3; ++col)
+        h_matrix[a][col] += eps * h_matrix[b][col];
+      d.hi = {d.lo[0] + h_matrix[0][0], d.lo[1] + h_matrix[1][1], d.lo[2] + h_matrix[2][2]};
+      d.xy = h_matrix[0][1];
+      d.xz = h_matrix[0][2];
+      d.yz = h_matrix[1][2];
+      return evaluate(d).energy;
+    };
+    const double numeric = -(strained(h) - strained(-h)) / (2 * h);
+    // Round-off of E over 2h: ~1e-13·2000/2e-5 ≈ 1e-5 eV; virials are O(100) eV.
+    EXPECT_NEAR(at_base.virial[v], numeric, 1e-4 + 1e-6 * std::fabs(numeric)) << "component " << v;
+  }
+}
+
+TEST(EamForce, InvariantUnderTranslationAndPeriodicImages) {
+  const LammpsData base = disordered_cuzr(13, true);
+  const Evaluation reference = evaluate(base);
+  LammpsData translated = base;
+  for (auto& x : translated.positions) {
+    x[0] += 3.3;
+    x[1] -= 7.1;
+    x[2] += 0.45;
+  }
+  LammpsData imaged = base;  // atoms moved by lattice vectors a − b and c
+  for (size_t i = 0; i < imaged.positions.size(); i += 3) {
+    const double lx = base.hi[0] - base.lo[0], ly = base.hi[1] - base.lo[1],
+                 lz = base.hi[2] - base.lo[2];
+    imaged.positions[i][0] += lx - base.xy + base.xz;
+    imaged.positions[i][1] += -ly + base.yz;
+    imaged.positions[i][2] += lz;
+  }
+  for (const LammpsData* variant : {&translated, &imaged}) {
+    const Evaluation e = evaluate(*variant);
+    EXPECT_NEAR(e.energy, reference.energy, 1e-10 * std::fabs(reference.energy));
+    for (size_t k = 0; k < e.forces.size(); ++k)
+      EXPECT_NEAR(e.forces[k], reference.forces[k], 1e-10);
+    for (int k = 0; k < 6; ++k)
+      EXPECT_NEAR(e.virial[k], reference.virial[k], 1e-9);
+  }
+}
+
+class EamBatchInvariance : public ::testing::TestWithParam<NeighborListKind> {};
+
+TEST_P(EamBatchInvariance, ReplicaInABatchOf64EqualsTheReplicaAloneBitwise) {
+  std::vector<NamedStructure> structures;
+  for (int r = 0; r < 64; ++r) {
+    LammpsData d = disordered_cuzr(100 + r, r % 2 == 1);
+    // Different boxes per replica: scale some replicas by a few per cent.
+    const double scale = 1.0 + 0.01 * (r % 5);
+    for (auto& x : d.positions)
+      for (double& c : x)
+        c *= scale;
+    for (int k = 0; k < 3; ++k)
+      d.hi[k] *= scale;
+    structures.push_back({"replica" + std::to_string(r), d});
+  }
+  Batch batch = make_batch(structures, {"Cu", "Zr"}, cuzr().elements, cuzr().masses);
+  ForceField field;
+  field.add_term(make_eam_term(cuzr(), 1.0, GetParam()));
+  field.compute(batch);
+  const BatchSnapshot all = snapshot(batch);
+  for (int r : {0, 17, 63}) {
+    Batch alone_batch = make_batch({structures[r]}, {"Cu", "Zr"}, cuzr().elements, cuzr().masses);
+    ForceField alone_field;
+    alone_field.add_term(make_eam_term(cuzr(), 1.0, GetParam()));
+    alone_field.compute(alone_batch);
+    const BatchSnapshot alone = snapshot(alone_batch);
+    EXPECT_EQ(alone.potential_energy[0], all.potential_energy[r]) << "replica " << r;
+    for (int k = 0; k < 6; ++k)
+      EXPECT_EQ(alone.virial[k], all.virial[r * 6 + k]);
+    const size_t offset = static_cast<size_t>(r) * all.n_atoms * 3;
+    int mismatches = 0;
+    for (size_t k = 0; k < alone.forces.size(); ++k)
+      mismatches += alone.forces[k] != all.forces[offset + k];
+    EXPECT_EQ(mismatches, 0) << "replica " << r;
+  }
+}
+
+TEST_P(EamBatchInvariance, InactiveReplicasAreLeftUntouched) {
+  std::vector<NamedStructure> structures = {{"a", disordered_cuzr(1, false)},
+                                            {"b", disordered_cuzr(2, true)}};
+  Batch batch = make_batch(structures, {"Cu", "Zr"}, cuzr().elements, cuzr().masses);
+  ForceField field;
+  field.add_term(make_eam_term(cuzr(), 1.0, GetParam()));
+  field.compute(batch);
+  const BatchSnapshot before = snapshot(batch);
+  // Move replica 1's atoms, then evaluate with replica 1 masked: its forces and energy stay.
+  auto positions = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.positions);
+  for (int i = 0; i < batch.n_atoms; ++i)
+    positions(batch.n_atoms + i, 0) += 0.01;
+  Kokkos::deep_copy(batch.positions, positions);
+  EvalRequest request;
+  request.active = ReplicaInts("active", 2);
+  Kokkos::deep_copy(request.active, 1);
+  Kokkos::deep_copy(Kokkos::subview(request.active, 1), 0);
+  field.compute(batch, request);
+  const BatchSnapshot after = snapshot(batch);
+  EXPECT_EQ(after.potential_energy[1], before.potential_energy[1]);
+  EXPECT_EQ(after.potential_energy[0], before.potential_energy[0]);
+  for (int k = 0; k < batch.n_atoms * 3; ++k)
+    EXPECT_EQ(after.forces[batch.n_atoms * 3 + k], before.forces[batch.n_atoms * 3 + k]);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, EamBatchInvariance,
+                         ::testing::Values(NeighborListKind::Full, NeighborListKind::Half),
+                         [](const auto& info) {
+                           return info.param == NeighborListKind::Full ? "full" : "half";
+                         });
+
+TEST(EamForce, FullAndHalfListsAgree) {
+  const LammpsData data = disordered_cuzr(21, true);
+  const Evaluation full = evaluate(data, NeighborListKind::Full);
+  const Evaluation half = evaluate(data, NeighborListKind::Half);
+  EXPECT_NEAR(full.energy, half.energy, 1e-11 * std::fabs(full.energy));
+  for (size_t k = 0; k < full.forces.size(); ++k)
+    EXPECT_NEAR(full.forces[k], half.forces[k], 1e-11);
+}
+
+}  // namespace
+}  // namespace glassland
