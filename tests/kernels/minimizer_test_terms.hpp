@@ -65,6 +65,14 @@ inline std::array<double, 2> mueller_brown_newton_minimum(double x, double y) {
   return {x, y};
 }
 
+// Smallest eigenvalue of the Müller–Brown Hessian at (x, y), eV/Å².
+inline double mueller_brown_smallest_curvature(double x, double y) {
+  const MuellerBrownGradient v = mueller_brown(x, y);
+  const double trace = v.hessian[0][0] + v.hessian[1][1];
+  const double det = v.hessian[0][0] * v.hessian[1][1] - v.hessian[0][1] * v.hessian[1][0];
+  return 0.5 * (trace - std::sqrt(trace * trace - 4.0 * det));
+}
+
 // Adds the evaluation to a per-replica counter (device view of length R).
 class MuellerBrownTerm : public ForceTerm {
  public:
