@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "host/input_error.hpp"
@@ -261,6 +262,21 @@ TEST(JsonInput, SchemaRecordsEveryDeclaredKey) {
             std::string::npos);
   EXPECT_EQ(root.schema().paths_missing_from("`md` and `md.steps`"),
             std::vector<std::string>{"md.timestep_ps"});
+}
+
+// The pattern for task tests: run the task's input reading, then check that docs/inputs.md
+// documents every key it declared.
+TEST(JsonInput, DocsDocumentEveryDeclaredKey) {
+  std::ifstream docs(std::string(GLASSLAND_SOURCE_DIR) + "/docs/inputs.md");
+  ASSERT_TRUE(docs.good()) << "docs/inputs.md is missing";
+  std::stringstream text;
+  text << docs.rdbuf();
+  InputObject root = input_from(R"({"task": "md"})");
+  root.string("task", required, "the task to run");
+  EXPECT_EQ(root.schema().paths_missing_from(text.str()), std::vector<std::string>{});
+  root.number("not_a_documented_key", 1.0, "", "a key nobody documented");
+  EXPECT_EQ(root.schema().paths_missing_from(text.str()),
+            std::vector<std::string>{"not_a_documented_key"});
 }
 
 TEST(JsonInput, CustomErrorNamesThePath) {
