@@ -26,8 +26,9 @@ void run_eval(const EvalOptions& options) {
                                  ? SetflFormat::Alloy
                                  : setfl_format_from_filename(options.potential);
   const SetflPotential potential = read_setfl(options.potential, format);
+  EvaluationTiming timing;
   const auto results =
-      evaluate_structures(options.structures, potential, options.elements, options.skin);
+      evaluate_structures(options.structures, potential, options.elements, options.skin, &timing);
   if (options.json) {
     nlohmann::json document;
     document["potential"] = options.potential;
@@ -56,6 +57,9 @@ void run_eval(const EvalOptions& options) {
     std::printf("  virial   xx %.9g yy %.9g zz %.9g xy %.9g xz %.9g yz %.9g eV\n", r.virial[0],
                 r.virial[1], r.virial[2], r.virial[3], r.virial[4], r.virial[5]);
   }
+  std::printf(
+      "timing: reading %.3f s; %d batch(es) evaluated in %.3f s (neighbour lists included)\n",
+      timing.seconds_reading, timing.n_batches, timing.seconds_first_evaluation);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "host/build_command.hpp"
 #include "host/eval_command.hpp"
 #include "host/input_error.hpp"
 
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   CLI::App app{"glassland: energy landscapes of metallic glasses on replica batches"};
   app.set_version_flag("--version", std::string("glassland ") + GLASSLAND_VERSION);
   app.require_subcommand(1);
+  glassland::register_build_command(app);
   glassland::register_eval_command(app);
   try {
     app.parse(static_cast<int>(program_args.size()), program_args.data());
