@@ -110,10 +110,11 @@ MinimizeResult nelder_mead_once(const std::function<double(const Vector&)>& f, c
       for (std::size_t k = 0; k < n; ++k)
         size = std::max(size, std::abs(simplex[i][k] - simplex[best][k]));
     const double spread = values[worst] - values[best];
+    double xmax = 0.0;
+    for (double v : simplex[best])
+      xmax = std::max(xmax, std::abs(v));
     if (std::isfinite(values[best]) && spread <= ftol * (std::abs(values[best]) + ftol) &&
-        size <= xtol * (1.0 + *std::max_element(
-                                  simplex[best].begin(), simplex[best].end(),
-                                  [](double a, double b) { return std::abs(a) < std::abs(b); }))) {
+        size <= xtol * (1.0 + xmax)) {
       converged = true;
       break;
     }

@@ -32,10 +32,11 @@ struct MinimizeResult {
 
 // Nelder–Mead downhill simplex (Nelder & Mead 1965, standard coefficients 1, 2, ½, ½), restarted
 // once from the optimum to escape a collapsed simplex. Converges when the spread of the simplex
-// values is below ftol·(|f| + ftol) and the simplex size below xtol.
+// values is below ftol·(|f| + ftol) and the largest vertex distance from the best vertex (per
+// coordinate) is below xtol·(1 + |x|max).
 MinimizeResult nelder_mead(const std::function<double(const Vector&)>& f, const Vector& x0,
-                           const Vector& step, double ftol = 1e-13, double xtol = 1e-10,
-                           int max_evaluations = 40000);
+                           const Vector& step, double ftol = 1e-11, double xtol = 1e-7,
+                           int max_evaluations = 20000);
 
 // Hessian of f at x by central differences with steps h_i (4 evaluations per off-diagonal term).
 Matrix numerical_hessian(const std::function<double(const Vector&)>& f, const Vector& x,
