@@ -54,7 +54,8 @@ bool split_csv_line(const std::string& line, std::vector<std::string>& fields) {
       } else {
         cur += c;
       }
-    } else if (c == '"') {
+    } else if (c == '"' && trim(cur).empty()) {  // opening quote (spaces before it dropped)
+      cur.clear();
       quoted = was_quoted = true;
     } else if (c == ',') {
       fields.push_back(was_quoted ? cur : trim(cur));
@@ -78,7 +79,8 @@ TableError::TableError(const std::string& source, int line, const std::string& l
       source_(source),
       line_(line),
       row_(row),
-      column_(column) {}
+      column_(column),
+      message_(message) {}
 
 bool parse_number(const std::string& text, double& value) {
   const std::string t = trim(text);
@@ -200,8 +202,7 @@ Table parse_csv(const std::string& text, const std::string& source) {
       try {
         table.set_columns(fields);
       } catch (const TableError& e) {
-        throw TableError(source, line_no, "", 0, e.column(),
-                         std::string(e.what()).substr(source.size() + 2));
+        throw TableError(source, line_no, "", 0, e.column(), e.message());
       }
       have_header = true;
     } else {

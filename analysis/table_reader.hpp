@@ -25,12 +25,14 @@ class TableError : public std::runtime_error {
   int line() const { return line_; }
   std::size_t row() const { return row_; }
   const std::string& column() const { return column_; }
+  const std::string& message() const { return message_; }  // without the location
 
  private:
   std::string source_;
   int line_;
   std::size_t row_;
   std::string column_;
+  std::string message_;
 };
 
 class Table {
