@@ -1,0 +1,668 @@
+// Climbing-image NEB on B bands × M images: the launches of one lock-step band iteration.
+// Methods and sources: saddle/neb_band.hpp (layout, optimiser) and saddle/neb_forces.hpp
+// (tangent, springs, climbing image).
+#include "saddle/neb_band.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "kernels/units.hpp"
+#include "saddle/neb_forces.hpp"
+
+namespace glassland {
+
+namespace {
+
+using TeamPolicy = Kokkos::TeamPolicy<ExecSpace>;
+using Team = TeamPolicy::member_type;
+
+// Minimum-image displacement x_to − x_from of atom i between two replicas of the same box.
+KOKKOS_INLINE_FUNCTION void image_displacement(const AtomVectors& positions, const Box& box,
+                                               int64_t g_from, int64_t g_to, double d[3]) {
+  for (int k = 0; k < 3; ++k)
+    d[k] = positions(g_to, k) - positions(g_from, k);
+  box.minimum_image(d);
+}
+
+}  // namespace
+
+std::string to_string(NebStatus status) {
+  switch (status) {
+    case NebStatus::running:
+      return "running";
+    case NebStatus::converged:
+      return "converged";
+    case NebStatus::max_iterations:
+      return "max_iterations";
+    case NebStatus::non_finite_energy:
+      return "non_finite_energy";
+    case NebStatus::not_participating:
+      return "not_participating";
+  }
+  return "unknown";
+}
+
+void interpolate_linear(Batch& batch, int n_images) {
+  if (n_images < 3 || batch.n_replicas % n_images != 0)
+    throw std::invalid_argument(
+        "interpolate_linear: the batch must hold whole bands of >= 3 images");
+  const int n_atoms = batch.n_atoms;
+  const int images_per_band = n_images;
+  auto positions = batch.positions;
+  auto images = batch.images;
+  auto boxes = batch.boxes;
+  Kokkos::parallel_for(
+      "neb::interpolate_linear", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        const int image = r % images_per_band;
+        if (image == 0 || image == images_per_band - 1)
+          return;
+        const int i = static_cast<int>(g - static_cast<int64_t>(r) * n_atoms);
+        const int first_replica = r - image;
+        const int64_t g_first = static_cast<int64_t>(first_replica) * n_atoms + i;
+        const int64_t g_last =
+            static_cast<int64_t>(first_replica + images_per_band - 1) * n_atoms + i;
+        double d[3];
+        image_displacement(positions, boxes(first_replica), g_first, g_last, d);
+        const double fraction = static_cast<double>(image) / (images_per_band - 1);
+        for (int k = 0; k < 3; ++k) {
+          positions(g, k) = positions(g_first, k) + fraction * d[k];
+          images(g, k) = images(g_first, k);
+        }
+      });
+}
+
+std::vector<ReplicaMinimization> minimize_band_endpoints(Batch& batch, ForceField& force_field,
+                                                         int n_images,
+                                                         const FireSettings& settings) {
+  if (n_images < 3 || batch.n_replicas % n_images != 0)
+    throw std::invalid_argument(
+        "minimize_band_endpoints: the batch must hold whole bands of >= 3 images");
+  ReplicaInts endpoints("neb::endpoints", batch.n_replicas);
+  const int images_per_band = n_images;
+  Kokkos::parallel_for(
+      "neb::endpoint_mask", Kokkos::RangePolicy<ExecSpace>(0, batch.n_replicas),
+      KOKKOS_LAMBDA(int r) {
+        const int image = r % images_per_band;
+        endpoints(r) = image == 0 || image == images_per_band - 1 ? 1 : 0;
+      });
+  FireMinimizer minimizer(settings);
+  return minimizer.minimize(batch, force_field, endpoints);
+}
+
+NebRunner::NebRunner(const NebSettings& settings) : settings_(settings) {}
+
+std::vector<BandResult> NebRunner::run(Batch& batch, ForceField& force_field, int n_images,
+                                       const std::vector<int>& participate) {
+  start(batch, force_field, n_images, participate);
+  const int interval = settings_.host_check_interval > 0 ? settings_.host_check_interval : 1;
+  // Every band stops at its own iteration cap, so this loop ends.
+  while (advance(batch, force_field, interval) > 0) {
+  }
+  return results(batch);
+}
+
+void NebRunner::start(Batch& batch, ForceField& force_field, int n_images,
+                      const std::vector<int>& participate) {
+  if (n_images < 3 || batch.n_replicas % n_images != 0)
+    throw std::invalid_argument("NebRunner: the batch (" + std::to_string(batch.n_replicas) +
+                                " replicas) must hold whole bands of n_images >= 3 (got " +
+                                std::to_string(n_images) + ")");
+  n_images_ = n_images;
+  n_bands_ = batch.n_replicas / n_images;
+  if (!participate.empty() && static_cast<int>(participate.size()) != n_bands_)
+    throw std::invalid_argument("NebRunner: participate must have one entry per band");
+  const int n_replicas = batch.n_replicas;
+  const int n_bands = n_bands_;
+
+  neb_forces_ = AtomVectors("neb::forces", batch.total_atoms());
+  velocities_ = AtomVectors("neb::velocities", batch.total_atoms());
+  moving_ = ReplicaInts("neb::moving", n_replicas);
+  evaluate_all_ = ReplicaInts("neb::evaluate_all", n_replicas);
+  image_dots_ = Kokkos::View<double* [5], MemSpace>("neb::image_dots", n_replicas);
+  image_force_along_tangent_ = ReplicaScalars("neb::force_along_tangent", n_replicas);
+  image_max_force_squared_ = ReplicaScalars("neb::image_max_force_squared", n_replicas);
+  image_power_ = ReplicaScalars("neb::image_power", n_replicas);
+  image_v_dot_v_ = ReplicaScalars("neb::image_v_dot_v", n_replicas);
+  image_f_dot_f_ = ReplicaScalars("neb::image_f_dot_f", n_replicas);
+  image_max_step_ = ReplicaScalars("neb::image_max_step", n_replicas);
+  status_ = ReplicaInts("neb::status", n_bands);
+  iterations_ = ReplicaInts("neb::iterations", n_bands);
+  evaluations_ = ReplicaInts("neb::evaluations", n_bands);
+  running_ = ReplicaInts("neb::running", n_bands);
+  climbing_on_ = ReplicaInts("neb::climbing_on", n_bands);
+  climbing_image_ = ReplicaInts("neb::climbing_image", n_bands);
+  climb_started_ = ReplicaInts("neb::climb_started", n_bands);
+  last_negative_ = ReplicaInts("neb::last_negative", n_bands);
+  uphill_steps_ = ReplicaInts("neb::uphill_steps", n_bands);
+  mix_ = ReplicaInts("neb::mix", n_bands);
+  restart_ = ReplicaInts("neb::restart", n_bands);
+  dt_ = ReplicaScalars("neb::dt", n_bands);
+  alpha_ = ReplicaScalars("neb::alpha", n_bands);
+  velocity_scale_ = ReplicaScalars("neb::velocity_scale", n_bands);
+  force_scale_ = ReplicaScalars("neb::force_scale", n_bands);
+  step_scale_ = ReplicaScalars("neb::step_scale", n_bands);
+  band_max_force_squared_ = ReplicaScalars("neb::band_max_force_squared", n_bands);
+  band_max_energy_ = ReplicaScalars("neb::band_max_energy", n_bands);
+
+  // Which bands take part: one small host-to-device copy at the start.
+  auto running = running_;
+  auto host_running = Kokkos::create_mirror_view(running);
+  for (int b = 0; b < n_bands; ++b)
+    host_running(b) = participate.empty() || participate[b] != 0 ? 1 : 0;
+  Kokkos::deep_copy(running, host_running);
+
+  auto status = status_;
+  auto dt = dt_;
+  auto alpha = alpha_;
+  auto band_max_force_squared = band_max_force_squared_;
+  auto climbing_image = climbing_image_;
+  const double dt_initial = settings_.dt_initial;
+  const double alpha_start = settings_.alpha_start;
+  Kokkos::parallel_for(
+      "neb::start_bands", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
+        status(b) =
+            static_cast<int>(running(b) != 0 ? NebStatus::running : NebStatus::not_participating);
+        dt(b) = dt_initial;
+        alpha(b) = alpha_start;
+        climbing_image(b) = -1;
+        // No force measured yet: the force threshold cannot switch climbing on before it is.
+        band_max_force_squared(b) = 1.0e300;
+      });
+
+  // Every image of the participating bands, endpoints included, is evaluated once.
+  const int images_per_band = n_images;
+  auto evaluate_all = evaluate_all_;
+  auto moving = moving_;
+  auto evaluations = evaluations_;
+  Kokkos::parallel_for(
+      "neb::start_masks", Kokkos::RangePolicy<ExecSpace>(0, n_replicas), KOKKOS_LAMBDA(int r) {
+        const int b = r / images_per_band;
+        const int image = r % images_per_band;
+        evaluate_all(r) = running(b);
+        moving(r) = running(b) != 0 && image > 0 && image < images_per_band - 1 ? 1 : 0;
+      });
+  force_field.compute(batch, EvalRequest{true, false, evaluate_all});
+  Kokkos::parallel_for(
+      "neb::count_start_evaluations", Kokkos::RangePolicy<ExecSpace>(0, n_bands),
+      KOKKOS_LAMBDA(int b) {
+        if (running(b) != 0)
+          evaluations(b) = images_per_band;
+      });
+  neb_forces_and_convergence(batch);
+}
+
+int NebRunner::advance(Batch& batch, ForceField& force_field, int n_iterations) {
+  for (int k = 0; k < n_iterations; ++k)
+    iterate(batch, force_field);
+  auto running = running_;
+  int still_running = 0;
+  Kokkos::parallel_reduce(
+      "neb::count_running", Kokkos::RangePolicy<ExecSpace>(0, n_bands_),
+      KOKKOS_LAMBDA(int b, int& count) { count += running(b); }, still_running);
+  return still_running;
+}
+
+void NebRunner::iterate(Batch& batch, ForceField& force_field) {
+  const int n_replicas = batch.n_replicas;
+  const int n_atoms = batch.n_atoms;
+  const int n_bands = n_bands_;
+  const int images_per_band = n_images_;
+  auto moving = moving_;
+  auto running = running_;
+  auto neb_forces = neb_forces_;
+  auto velocities = velocities_;
+  auto positions = batch.positions;
+  auto elements = batch.elements;
+  auto element_masses = batch.element_masses;
+  auto image_power = image_power_;
+  auto image_v_dot_v = image_v_dot_v_;
+  auto image_f_dot_f = image_f_dot_f_;
+  auto image_max_step = image_max_step_;
+  auto iterations = iterations_;
+  auto evaluations = evaluations_;
+  auto climb_started = climb_started_;
+  auto dt = dt_;
+  auto alpha = alpha_;
+  auto last_negative = last_negative_;
+  auto uphill_steps = uphill_steps_;
+  auto mix = mix_;
+  auto restart = restart_;
+  auto velocity_scale = velocity_scale_;
+  auto force_scale = force_scale_;
+  auto step_scale = step_scale_;
+  // max_uphill_steps = 0: a band stops on its force criterion or its iteration cap only.
+  const FireParameters params{settings_.dt_max,
+                              settings_.dt_min,
+                              settings_.dt_grow,
+                              settings_.dt_shrink,
+                              settings_.alpha_start,
+                              settings_.alpha_shrink,
+                              settings_.delay_steps,
+                              0,
+                              true};
+  const double dt_initial = settings_.dt_initial;
+  const double max_displacement = settings_.max_displacement;
+  const double accel_per_force = units::kForceOverMassToAccel;
+
+  // P = F·v, v·v and F·F of every moving image (one team per image: fixed summation order).
+  Kokkos::parallel_for(
+      "neb::image_power", TeamPolicy(n_replicas, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
+        const int r = team.league_rank();
+        if (moving(r) == 0)
+          return;
+        const int64_t first = static_cast<int64_t>(r) * n_atoms;
+        double p = 0.0, vv = 0.0, ff = 0.0;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) {
+              const int64_t g = first + i;
+              for (int k = 0; k < 3; ++k)
+                partial += velocities(g, k) * neb_forces(g, k);
+            },
+            p);
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) {
+              const int64_t g = first + i;
+              for (int k = 0; k < 3; ++k)
+                partial += velocities(g, k) * velocities(g, k);
+            },
+            vv);
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) {
+              const int64_t g = first + i;
+              for (int k = 0; k < 3; ++k)
+                partial += neb_forces(g, k) * neb_forces(g, k);
+            },
+            ff);
+        Kokkos::single(Kokkos::PerTeam(team), [&]() {
+          image_power(r) = p;
+          image_v_dot_v(r) = vv;
+          image_f_dot_f(r) = ff;
+        });
+      });
+
+  // FIRE 2.0's Δt/α rule on the band's whole vector (sums over its images in image order).
+  Kokkos::parallel_for(
+      "neb::band_adapt", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
+        if (running(b) == 0)
+          return;
+        const int step = iterations(b) + 1;
+        iterations(b) = step;
+        evaluations(b) += images_per_band - 2;
+        if (climb_started(b) != 0) {
+          // The climbing image changes the force field of the band: FIRE starts afresh.
+          climb_started(b) = 0;
+          dt(b) = dt_initial;
+          alpha(b) = params.alpha_start;
+          last_negative(b) = step;
+          uphill_steps(b) = 0;
+          mix(b) = 0;
+          restart(b) = 1;
+          return;
+        }
+        double power = 0.0, v_dot_v = 0.0, f_dot_f = 0.0;
+        for (int image = 1; image < images_per_band - 1; ++image) {
+          const int r = b * images_per_band + image;
+          power += image_power(r);
+          v_dot_v += image_v_dot_v(r);
+          f_dot_f += image_f_dot_f(r);
+        }
+        double band_dt = dt(b), band_alpha = alpha(b);
+        int band_last_negative = last_negative(b), band_uphill = uphill_steps(b);
+        const FireDecision decision = fire_adapt(params, step, power, v_dot_v, f_dot_f, band_dt,
+                                                 band_alpha, band_last_negative, band_uphill);
+        dt(b) = band_dt;
+        alpha(b) = band_alpha;
+        last_negative(b) = band_last_negative;
+        uphill_steps(b) = band_uphill;
+        mix(b) = decision.mix ? 1 : 0;
+        velocity_scale(b) = decision.velocity_scale;
+        force_scale(b) = decision.force_scale;
+        restart(b) = decision.restart ? 1 : 0;
+      });
+
+  // Semi-implicit Euler velocity update with FIRE mixing; v ← 0 first on a restart.
+  Kokkos::parallel_for(
+      "neb::update_velocity", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (moving(r) == 0)
+          return;
+        const int b = r / images_per_band;
+        const double dt_over_mass = dt(b) * accel_per_force / element_masses(elements(g));
+        for (int k = 0; k < 3; ++k) {
+          double v = restart(b) != 0 ? 0.0 : velocities(g, k);
+          v += dt_over_mass * neb_forces(g, k);
+          if (mix(b) != 0)
+            v = velocity_scale(b) * v + force_scale(b) * neb_forces(g, k);
+          velocities(g, k) = v;
+        }
+      });
+
+  // Largest Cartesian displacement component Δt·|v| per image, then per band.
+  Kokkos::parallel_for(
+      "neb::image_max_step", TeamPolicy(n_replicas, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
+        const int r = team.league_rank();
+        if (moving(r) == 0)
+          return;
+        const int64_t first = static_cast<int64_t>(r) * n_atoms;
+        double largest = 0.0;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) {
+              const int64_t g = first + i;
+              for (int k = 0; k < 3; ++k) {
+                const double speed = kmath::fabs(velocities(g, k));
+                if (speed > partial)
+                  partial = speed;
+              }
+            },
+            Kokkos::Max<double>(largest));
+        Kokkos::single(Kokkos::PerTeam(team), [&]() { image_max_step(r) = largest; });
+      });
+  Kokkos::parallel_for(
+      "neb::band_step_limit", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
+        if (running(b) == 0)
+          return;
+        double largest = 0.0;
+        for (int image = 1; image < images_per_band - 1; ++image)
+          largest = kmath::max(largest, image_max_step(b * images_per_band + image));
+        const double step = dt(b) * largest;
+        // The whole band's step is shortened together, so its direction is kept.
+        step_scale(b) = step > max_displacement ? max_displacement / step : 1.0;
+      });
+  Kokkos::parallel_for(
+      "neb::move", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (moving(r) == 0)
+          return;
+        const int b = r / images_per_band;
+        const double h = step_scale(b) * dt(b);
+        for (int k = 0; k < 3; ++k)
+          positions(g, k) += h * velocities(g, k);
+      });
+
+  force_field.compute(batch, EvalRequest{true, false, moving});
+  neb_forces_and_convergence(batch);
+}
+
+void NebRunner::neb_forces_and_convergence(const Batch& batch) {
+  const int n_replicas = batch.n_replicas;
+  const int n_atoms = batch.n_atoms;
+  const int n_bands = n_bands_;
+  const int images_per_band = n_images_;
+  auto positions = batch.positions;
+  auto forces = batch.forces;
+  auto energy = batch.potential_energy;
+  auto boxes = batch.boxes;
+  auto running = running_;
+  auto moving = moving_;
+  auto status = status_;
+  auto iterations = iterations_;
+  auto image_dots = image_dots_;
+  auto image_force_along_tangent = image_force_along_tangent_;
+  auto image_max_force_squared = image_max_force_squared_;
+  auto neb_forces = neb_forces_;
+  auto climbing_on = climbing_on_;
+  auto climbing_image = climbing_image_;
+  auto climb_started = climb_started_;
+  auto band_max_force_squared = band_max_force_squared_;
+  auto band_max_energy = band_max_energy_;
+  const bool climbing_requested = settings_.climbing;
+  const int climb_after = settings_.climb_after_iterations;
+  const double climb_threshold_squared =
+      settings_.climb_force_threshold * settings_.climb_force_threshold;
+  const double tolerance_squared = settings_.force_tolerance * settings_.force_tolerance;
+  const int max_iterations = settings_.max_iterations;
+  const bool energy_weighted = settings_.energy_weighted_springs;
+  const double k_max = settings_.spring_constant;
+  const double k_min = settings_.spring_constant_min;
+
+  // τ+·τ+, τ−·τ−, τ+·τ−, F·τ+, F·τ− of every image of the running bands.
+  Kokkos::parallel_for(
+      "neb::image_dots", TeamPolicy(n_replicas, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
+        const int r = team.league_rank();
+        const int b = r / images_per_band;
+        if (running(b) == 0)
+          return;
+        const int image = r % images_per_band;
+        const bool has_next = image < images_per_band - 1;
+        const bool has_prev = image > 0;
+        const Box box = boxes(r);
+        const int64_t first = static_cast<int64_t>(r) * n_atoms;
+        double sums[5];
+        for (int q = 0; q < 5; ++q) {
+          double total = 0.0;
+          Kokkos::parallel_reduce(
+              Kokkos::TeamThreadRange(team, n_atoms),
+              [&](int i, double& partial) {
+                const int64_t g = first + i;
+                double next[3] = {0.0, 0.0, 0.0}, prev[3] = {0.0, 0.0, 0.0};
+                if (has_next)
+                  image_displacement(positions, box, g, g + n_atoms, next);
+                if (has_prev)
+                  image_displacement(positions, box, g - n_atoms, g, prev);
+                for (int k = 0; k < 3; ++k) {
+                  const double f = forces(g, k);
+                  partial += q == 0   ? next[k] * next[k]
+                             : q == 1 ? prev[k] * prev[k]
+                             : q == 2 ? next[k] * prev[k]
+                             : q == 3 ? f * next[k]
+                                      : f * prev[k];
+                }
+              },
+              total);
+          sums[q] = total;
+        }
+        Kokkos::single(Kokkos::PerTeam(team), [&]() {
+          for (int q = 0; q < 5; ++q)
+            image_dots(r, q) = sums[q];
+        });
+      });
+
+  // Per band: highest image, the climbing switch and the band's largest energy.
+  Kokkos::parallel_for(
+      "neb::band_select", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
+        if (running(b) == 0)
+          return;
+        const int first = b * images_per_band;
+        int highest = 1;
+        double highest_energy = energy(first + 1);
+        for (int image = 2; image < images_per_band - 1; ++image) {
+          if (energy(first + image) > highest_energy) {
+            highest_energy = energy(first + image);
+            highest = image;
+          }
+        }
+        band_max_energy(b) = kmath::max(
+            highest_energy, kmath::max(energy(first), energy(first + images_per_band - 1)));
+        if (climbing_requested && climbing_on(b) == 0 &&
+            (iterations(b) >= climb_after || band_max_force_squared(b) < climb_threshold_squared)) {
+          climbing_on(b) = 1;
+          climb_started(b) = 1;
+        }
+        // The climber is re-chosen every iteration as the highest image (LAMMPS, eOn).
+        climbing_image(b) = climbing_on(b) != 0 ? highest : -1;
+      });
+
+  // NEB force of every image, its force along the tangent and its convergence measure.
+  Kokkos::parallel_for(
+      "neb::project", TeamPolicy(n_replicas, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
+        const int r = team.league_rank();
+        const int b = r / images_per_band;
+        if (running(b) == 0)
+          return;
+        const int image = r % images_per_band;
+        const int64_t first = static_cast<int64_t>(r) * n_atoms;
+        const Box box = boxes(r);
+        ImageDots dots;
+        dots.next_next = image_dots(r, 0);
+        dots.prev_prev = image_dots(r, 1);
+        dots.next_prev = image_dots(r, 2);
+        dots.force_next = image_dots(r, 3);
+        dots.force_prev = image_dots(r, 4);
+        if (image == 0 || image == images_per_band - 1) {
+          // Endpoints stay where they are; F·τ̂ along their only segment feeds the cubic fit.
+          const double along =
+              image == 0
+                  ? (dots.next_next > 0.0 ? dots.force_next / kmath::sqrt(dots.next_next) : 0.0)
+                  : (dots.prev_prev > 0.0 ? dots.force_prev / kmath::sqrt(dots.prev_prev) : 0.0);
+          Kokkos::parallel_for(Kokkos::TeamThreadRange(team, n_atoms), [&](int i) {
+            for (int k = 0; k < 3; ++k)
+              neb_forces(first + i, k) = 0.0;
+          });
+          Kokkos::single(Kokkos::PerTeam(team), [&]() {
+            image_force_along_tangent(r) = along;
+            image_max_force_squared(r) = 0.0;
+          });
+          return;
+        }
+        const double e_prev = energy(r - 1), e = energy(r), e_next = energy(r + 1);
+        const TangentWeights weights = improved_tangent_weights(e_prev, e, e_next);
+        double k_next = k_max, k_prev = k_max;
+        if (energy_weighted) {
+          const int band_first = b * images_per_band;
+          const double reference =
+              kmath::max(energy(band_first), energy(band_first + images_per_band - 1));
+          k_next = energy_weighted_spring(k_max, k_min, kmath::max(e, e_next), band_max_energy(b),
+                                          reference);
+          k_prev = energy_weighted_spring(k_max, k_min, kmath::max(e, e_prev), band_max_energy(b),
+                                          reference);
+        }
+        const bool climbing = climbing_image(b) == image;
+        const ImageProjection p = neb_projection(weights, dots, k_next, k_prev, climbing);
+        double largest = 0.0;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) {
+              const int64_t g = first + i;
+              double next[3], prev[3];
+              image_displacement(positions, box, g, g + n_atoms, next);
+              image_displacement(positions, box, g - n_atoms, g, prev);
+              double measure = 0.0;
+              for (int k = 0; k < 3; ++k) {
+                const double tangent =
+                    p.tangent_scale_next * next[k] + p.tangent_scale_previous * prev[k];
+                const double f = forces(g, k);
+                const double perpendicular = f - p.force_along_tangent * tangent;
+                const double neb =
+                    f - p.parallel_factor * p.force_along_tangent * tangent + p.spring * tangent;
+                neb_forces(g, k) = neb;
+                // Climbing image: its full force; the others: the perpendicular true force.
+                measure += climbing ? neb * neb : perpendicular * perpendicular;
+              }
+              if (measure > partial)
+                partial = measure;
+            },
+            Kokkos::Max<double>(largest));
+        Kokkos::single(Kokkos::PerTeam(team), [&]() {
+          image_force_along_tangent(r) = p.force_along_tangent;
+          image_max_force_squared(r) = largest;
+        });
+      });
+
+  // Per-band stopping rule, then the image mask for the next force evaluation.
+  Kokkos::parallel_for(
+      "neb::band_converge", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
+        if (running(b) == 0)
+          return;
+        const int first = b * images_per_band;
+        double largest = 0.0;
+        bool finite = true;
+        for (int image = 0; image < images_per_band; ++image) {
+          largest = kmath::max(largest, image_max_force_squared(first + image));
+          finite = finite && kmath::isfinite(energy(first + image));
+        }
+        band_max_force_squared(b) = largest;
+        NebStatus outcome = NebStatus::running;
+        if (!finite)
+          outcome = NebStatus::non_finite_energy;
+        else if (largest < tolerance_squared && (!climbing_requested || climbing_on(b) != 0))
+          outcome = NebStatus::converged;
+        else if (iterations(b) >= max_iterations)
+          outcome = NebStatus::max_iterations;
+        if (outcome != NebStatus::running) {
+          status(b) = static_cast<int>(outcome);
+          running(b) = 0;
+        }
+      });
+  Kokkos::parallel_for(
+      "neb::image_mask", Kokkos::RangePolicy<ExecSpace>(0, n_replicas), KOKKOS_LAMBDA(int r) {
+        const int image = r % images_per_band;
+        moving(r) =
+            running(r / images_per_band) != 0 && image > 0 && image < images_per_band - 1 ? 1 : 0;
+      });
+}
+
+std::vector<BandResult> NebRunner::results(const Batch& batch) const {
+  const int n_atoms = batch.n_atoms;
+  const int n_bands = n_bands_;
+  const int images_per_band = n_images_;
+  // |R_{M−1} − R_0| per band (minimum image per atom), computed once here.
+  ReplicaScalars end_to_end_squared("neb::end_to_end_squared", n_bands);
+  auto positions = batch.positions;
+  auto boxes = batch.boxes;
+  Kokkos::parallel_for(
+      "neb::end_to_end", TeamPolicy(n_bands, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
+        const int b = team.league_rank();
+        const int r_first = b * images_per_band;
+        const int64_t first = static_cast<int64_t>(r_first) * n_atoms;
+        const int64_t last = static_cast<int64_t>(r_first + images_per_band - 1) * n_atoms;
+        const Box box = boxes(r_first);
+        double sum = 0.0;
+        Kokkos::parallel_reduce(
+            Kokkos::TeamThreadRange(team, n_atoms),
+            [&](int i, double& partial) {
+              double d[3];
+              image_displacement(positions, box, first + i, last + i, d);
+              partial += d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+            },
+            sum);
+        Kokkos::single(Kokkos::PerTeam(team), [&]() { end_to_end_squared(b) = sum; });
+      });
+
+  auto h_status = Kokkos::create_mirror_view_and_copy(HostSpace(), status_);
+  auto h_iterations = Kokkos::create_mirror_view_and_copy(HostSpace(), iterations_);
+  auto h_evaluations = Kokkos::create_mirror_view_and_copy(HostSpace(), evaluations_);
+  auto h_climbing = Kokkos::create_mirror_view_and_copy(HostSpace(), climbing_image_);
+  auto h_band_force = Kokkos::create_mirror_view_and_copy(HostSpace(), band_max_force_squared_);
+  auto h_energy = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.potential_energy);
+  auto h_dots = Kokkos::create_mirror_view_and_copy(HostSpace(), image_dots_);
+  auto h_along = Kokkos::create_mirror_view_and_copy(HostSpace(), image_force_along_tangent_);
+  auto h_end_to_end = Kokkos::create_mirror_view_and_copy(HostSpace(), end_to_end_squared);
+
+  std::vector<BandResult> out(n_bands);
+  for (int b = 0; b < n_bands; ++b) {
+    BandResult& band = out[b];
+    band.status = static_cast<NebStatus>(h_status(b));
+    band.iterations = h_iterations(b);
+    band.evaluations = h_evaluations(b);
+    band.climbing_image = h_climbing(b);
+    band.max_force = std::sqrt(h_band_force(b) < 1e299 ? h_band_force(b) : 0.0);
+    double s = 0.0;
+    for (int image = 0; image < images_per_band; ++image) {
+      const int r = b * images_per_band + image;
+      band.energies.push_back(h_energy(r));
+      band.tangential_force.push_back(h_along(r));
+      band.reaction_coordinate.push_back(s);
+      if (image < images_per_band - 1) {
+        const double segment = std::sqrt(h_dots(r, 0));
+        band.segment_lengths.push_back(segment);
+        s += segment;
+      }
+    }
+    band.contour_length = s;
+    band.end_to_end = std::sqrt(h_end_to_end(b));
+    band.highest_image = 0;
+    for (int image = 1; image < images_per_band; ++image)
+      if (band.energies[image] > band.energies[band.highest_image])
+        band.highest_image = image;
+    band.barrier_forward = band.energies[band.highest_image] - band.energies.front();
+    band.barrier_backward = band.energies[band.highest_image] - band.energies.back();
+  }
+  return out;
+}
+
+}  // namespace glassland

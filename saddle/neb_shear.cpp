@@ -1,0 +1,79 @@
+// Shear response of NEB bands (source and definitions in saddle/neb_shear.hpp).
+#include "saddle/neb_shear.hpp"
+
+#include "saddle/path_geometry.hpp"
+
+namespace glassland {
+
+void apply_affine_shear_xy(Batch& batch, double gamma) {
+  const int n_atoms = batch.n_atoms;
+  auto positions = batch.positions;
+  auto boxes = batch.boxes;
+  // Positions first, with the unstrained box's y_lo and l_y.
+  Kokkos::parallel_for(
+      "neb::shear_positions", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        positions(g, 0) += gamma * (positions(g, 1) - boxes(r).lo[1]);
+      });
+  Kokkos::parallel_for(
+      "neb::shear_boxes", Kokkos::RangePolicy<ExecSpace>(0, batch.n_replicas),
+      KOKKOS_LAMBDA(int r) { boxes(r).xy += gamma * boxes(r).ly; });
+}
+
+ShearResponse neb_shear_response(Batch& batch, ForceField& force_field, int n_images,
+                                 const std::vector<double>& strains,
+                                 const ShearSettings& settings) {
+  // The unstrained bands, kept on the device and restored before each strain.
+  AtomVectors reference_positions("neb::shear_reference_positions", batch.total_atoms());
+  AtomImages reference_images("neb::shear_reference_images", batch.total_atoms());
+  ReplicaBoxes reference_boxes("neb::shear_reference_boxes", batch.n_replicas);
+  Kokkos::deep_copy(reference_positions, batch.positions);
+  Kokkos::deep_copy(reference_images, batch.images);
+  Kokkos::deep_copy(reference_boxes, batch.boxes);
+  const int n_bands = batch.n_replicas / n_images;
+
+  ShearResponse response;
+  response.strains = strains;
+  response.barrier_forward.assign(n_bands, {});
+  response.barrier_change.assign(n_bands, {});
+  response.humps.assign(n_bands, {});
+  response.converged.assign(n_bands, {});
+  std::vector<double> zero_strain_barrier;
+
+  // Strain 0 first (the reference), then the requested strains.
+  std::vector<double> all_strains{0.0};
+  all_strains.insert(all_strains.end(), strains.begin(), strains.end());
+  for (size_t s = 0; s < all_strains.size(); ++s) {
+    Kokkos::deep_copy(batch.positions, reference_positions);
+    Kokkos::deep_copy(batch.images, reference_images);
+    Kokkos::deep_copy(batch.boxes, reference_boxes);
+    if (all_strains[s] != 0.0)
+      apply_affine_shear_xy(batch, all_strains[s]);
+    if (settings.minimize_endpoints)
+      minimize_band_endpoints(batch, force_field, n_images, settings.endpoint_fire);
+    NebRunner runner(settings.neb);
+    const std::vector<BandResult> bands = runner.run(batch, force_field, n_images);
+    int lost = 0;
+    for (int b = 0; b < n_bands; ++b) {
+      const int humps = count_energy_humps(bands[b].energies, settings.hump_prominence);
+      const bool ok = bands[b].converged() && humps == 1;
+      if (s == 0) {
+        zero_strain_barrier.push_back(bands[b].barrier_forward);
+        continue;
+      }
+      lost += ok ? 0 : 1;
+      response.barrier_forward[b].push_back(bands[b].barrier_forward);
+      response.barrier_change[b].push_back(bands[b].barrier_forward - zero_strain_barrier[b]);
+      response.humps[b].push_back(humps);
+      response.converged[b].push_back(bands[b].converged());
+    }
+    if (s > 0)
+      response.lost_bands.push_back(lost);
+  }
+  Kokkos::deep_copy(batch.positions, reference_positions);
+  Kokkos::deep_copy(batch.images, reference_images);
+  Kokkos::deep_copy(batch.boxes, reference_boxes);
+  return response;
+}
+
+}  // namespace glassland

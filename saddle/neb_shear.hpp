@@ -1,0 +1,46 @@
+// Shear response of converged NEB bands (paper 003: Liu & Fan, PRL 127, 215502 (2021),
+// "rendering the obtained MEPs to controlled shear strains"; SPEC.md §8).
+//
+// Every image of every band gets the same affine simple shear γ_xy: x ← x + γ (y − y_lo) and the
+// box tilt xy ← xy + γ l_y (the LAMMPS convention: shear by tilting). The endpoints are then
+// re-minimised (they are no longer minima of the strained landscape) if asked, the band is
+// re-converged from the strained path, and the barrier change ΔE_A(γ) = E_A(γ) − E_A(0) is
+// reported per band. A band "lost its correspondence" at γ when it no longer converges to a
+// single-hump path (paper 003's MEPs that "no longer have correspondences after shear").
+// Strains are applied from the unstrained bands each time, never accumulated.
+#pragma once
+
+#include <vector>
+
+#include "saddle/neb_band.hpp"
+
+namespace glassland {
+
+// Affine shear γ_xy of every replica: positions and box tilt (one launch each).
+void apply_affine_shear_xy(Batch& batch, double gamma);
+
+struct ShearSettings {
+  NebSettings neb;
+  bool minimize_endpoints = true;
+  FireSettings endpoint_fire;     // used when minimize_endpoints
+  double hump_prominence = 1e-3;  // eV, for count_energy_humps
+};
+
+struct ShearResponse {
+  std::vector<double> strains;  // γ_xy, as given
+  // [band][strain]
+  std::vector<std::vector<double>> barrier_forward;  // eV, E_A(γ)
+  std::vector<std::vector<double>> barrier_change;   // eV, E_A(γ) − E_A(0)
+  std::vector<std::vector<int>> humps;
+  std::vector<std::vector<bool>> converged;
+  std::vector<int> lost_bands;  // per strain: bands not converged or not single-hump
+};
+
+// The batch holds converged bands (n_images each) at zero strain; it is left as it was given.
+// The unstrained reference E_A(0) is recomputed with the same settings, so ΔE_A compares like
+// with like. One NEB run of all bands per strain value (a phase loop, not a replica loop).
+ShearResponse neb_shear_response(Batch& batch, ForceField& force_field, int n_images,
+                                 const std::vector<double>& strains,
+                                 const ShearSettings& settings = {});
+
+}  // namespace glassland
