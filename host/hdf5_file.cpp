@@ -1,6 +1,7 @@
 #include "host/hdf5_file.hpp"
 
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <numeric>
 #include <stdexcept>
@@ -751,6 +752,19 @@ File File::open_read_write(const std::string& path) {
   if (!file.valid()) {
     throw_error(path, "/", "cannot open the file for writing");
   }
+#if H5_VERSION_GE(1, 10, 2)
+  // A writer killed inside H5Fflush may have written metadata that points past the end of
+  // the file recorded in the superblock (written last), and HDF5 then refuses to read those
+  // objects ("addr overflow"). The space itself was written; taking the physical end of the
+  // file as the recorded end makes the objects readable again, so that a restart can cut the
+  // series back to its checkpoint.
+  haddr_t recorded_end = 0;
+  std::error_code error;
+  const std::uintmax_t physical_end = std::filesystem::file_size(path, error);
+  if (!error && H5Fget_eoa(file.get(), &recorded_end) >= 0 && physical_end > recorded_end) {
+    H5Fincrement_filesize(file.get(), 0);
+  }
+#endif
   return File(std::move(file), path);
 }
 
