@@ -1,0 +1,11 @@
+// `glassland analyze`: barrier statistics, activation thermodynamics and TST kinetics from CSV
+// and JSON tables and from the JSON results of the metadynamics and ART tasks (issue 7, item 7;
+// SPEC.md §6). Sub-commands: barriers, activation, tst, fit, entropy. docs/analyze.md documents
+// every option and output key.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace glassland {
+void register_analyze_command(CLI::App& app);
+}
