@@ -179,11 +179,13 @@ class CgMinimizer {
   const CgSettings& settings() const { return settings_; }
   const MinimizerReplicaState& state() const { return state_; }
 
- private:
+  // The parts of one tick (what advance() repeats). Public because CUDA extended lambdas may
+  // not be defined inside private member functions.
   void tick(Batch& batch, ForceField& force_field);
   void reduce_after_evaluation(const Batch& batch);
   void update_directions_and_begin_lines(Batch& batch);
 
+ private:
   CgSettings settings_;
   MinimizerReplicaState state_;
   Kokkos::View<CgReplicaState*, MemSpace> line_;

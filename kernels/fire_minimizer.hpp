@@ -103,9 +103,11 @@ class FireMinimizer {
   // Per-replica status, counters and the running mask (device views).
   const MinimizerReplicaState& state() const { return state_; }
 
- private:
+  // One lock-step iteration of every running replica (what advance() repeats). Public because
+  // CUDA extended lambdas may not be defined inside private member functions.
   void iterate(Batch& batch, ForceField& force_field);
 
+ private:
   FireSettings settings_;
   MinimizerReplicaState state_;
   AtomVectors velocities_;  // FIRE's own velocities, Å/ps
