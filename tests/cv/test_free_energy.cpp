@@ -1,0 +1,189 @@
+// FES reconstruction and first-event analysis (cv/free_energy.hpp) on synthetic profiles and CV
+// series whose barriers, hop distances and event times are known by construction.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "cv/free_energy.hpp"
+#include "kernels/units.hpp"
+
+namespace glassland {
+namespace {
+
+std::vector<double> grid(double lower, double upper, double spacing) {
+  std::vector<double> s;
+  for (int k = 0; lower + k * spacing <= upper + 1e-12; ++k)
+    s.push_back(lower + k * spacing);
+  return s;
+}
+
+// A hop-distance-like profile: the initial basin at 0.3 Å, a saddle near 1.5 Å, the next basin
+// at 2.7 Å 0.2 eV above the first, then a wall. Built from Gaussians and a quadratic wall.
+double profile(double s) {
+  return -0.9 * std::exp(-std::pow(s - 0.3, 2) / (2 * 0.45 * 0.45)) -
+         0.7 * std::exp(-std::pow(s - 2.7, 2) / (2 * 0.4 * 0.4)) +
+         (s > 3.3 ? 2.0 * (s - 3.3) * (s - 3.3) : 0.0);
+}
+
+// The exact saddle, minima and barrier of `profile` on a 1e-5 Å mesh (the oracle).
+struct Exact {
+  double min_s, saddle_s, next_s, barrier;
+};
+Exact exact_profile() {
+  Exact e{0, 0, 0, 0};
+  double fmin = 1e9, fmax = -1e9, fnext = 1e9;
+  for (double s = 0.0; s <= 1.0; s += 1e-5)
+    if (profile(s) < fmin) {
+      fmin = profile(s);
+      e.min_s = s;
+    }
+  for (double s = 0.5; s <= 2.5; s += 1e-5)
+    if (profile(s) > fmax) {
+      fmax = profile(s);
+      e.saddle_s = s;
+    }
+  for (double s = 2.0; s <= 3.5; s += 1e-5)
+    if (profile(s) < fnext) {
+      fnext = profile(s);
+      e.next_s = s;
+    }
+  e.barrier = fmax - fmin;
+  return e;
+}
+
+TEST(FreeEnergy, FromBiasScalesAndShifts) {
+  const std::vector<double> v = {0.0, 0.3, 0.9, 0.6};
+  // T = 300 K, T + ΔT = 3000 K: F = −(3000/2700) V, shifted to min 0 (at V = 0.9).
+  const std::vector<double> f = free_energy_from_bias(v, 300.0, 3000.0);
+  const double factor = 3000.0 / 2700.0;
+  EXPECT_NEAR(f[0], factor * 0.9, 1e-15);
+  EXPECT_NEAR(f[1], factor * 0.6, 1e-15);
+  EXPECT_EQ(f[2], 0.0);
+  EXPECT_NEAR(f[3], factor * 0.3, 1e-15);
+  EXPECT_THROW(free_energy_from_bias(v, 300.0, 200.0), std::invalid_argument);
+}
+
+TEST(FreeEnergy, HistoryRebuildsFromHills) {
+  const std::vector<double> s = grid(0.0, 3.0, 0.01);
+  std::vector<Hill> hills;
+  for (int h = 0; h < 25; ++h)
+    hills.push_back({1000 * (h + 1), 2.0 * (h + 1), 0.1 * h, 0.35, 0.02 * std::exp(-0.05 * h), 10});
+  const auto history = fes_history(hills, s, 300.0, 3000.0, 10);
+  ASSERT_EQ(history.size(), 3u);  // after 10, 20 and the last (25) hills
+  EXPECT_EQ(history[0].n_hills, 10u);
+  EXPECT_EQ(history[1].step, 20000);
+  EXPECT_EQ(history[2].n_hills, 25u);
+  EXPECT_DOUBLE_EQ(history[2].time, 50.0);
+  const auto full = free_energy_from_bias(bias_from_hills(hills, s), 300.0, 3000.0);
+  const auto partial = free_energy_from_bias(bias_from_hills(hills, s, 10), 300.0, 3000.0);
+  for (size_t k = 0; k < s.size(); ++k) {
+    EXPECT_NEAR(history[2].free_energy[k], full[k], 1e-14);
+    EXPECT_NEAR(history[0].free_energy[k], partial[k], 1e-14);
+  }
+}
+
+TEST(FirstBarrier, SyntheticProfileWithGridNoise) {
+  const Exact exact = exact_profile();
+  const std::vector<double> s = grid(0.0, 4.0, 0.01);
+  std::mt19937_64 rng(2024);
+  // Uniform noise of ±5 meV on every knot, like the residual roughness of a WT-MetaD FES;
+  // prominence 0.05 eV (2 k_B T at 300 K) must see through it.
+  std::uniform_real_distribution<double> noise(-0.005, 0.005);
+  std::vector<double> f;
+  for (double x : s)
+    f.push_back(profile(x) + noise(rng));
+  const FirstBarrier b = find_first_barrier(s, f, 0.0, +1, 0.05);
+  ASSERT_TRUE(b.found);
+  // Tolerances: the noise moves F by ≤ 5 meV at each point, so the barrier (a difference of two
+  // points) by ≤ 10 meV; positions move by the grid spacing plus the flatness of the extrema
+  // under ±5 meV noise (|ΔF| = ½ F'' δs² ≤ 5 meV with F'' ≈ 1–4 eV/Å² → δs ≲ 0.1 Å).
+  EXPECT_NEAR(b.barrier, exact.barrier, 0.01);
+  EXPECT_NEAR(b.initial_minimum_s, exact.min_s, 0.1);
+  EXPECT_NEAR(b.saddle_s, exact.saddle_s, 0.1);
+  EXPECT_NEAR(b.next_minimum_s, exact.next_s, 0.1);
+  // Starting anywhere inside the initial basin gives the same answer (up to the noise).
+  const FirstBarrier b2 = find_first_barrier(s, f, 0.8, +1, 0.05);
+  ASSERT_TRUE(b2.found);
+  EXPECT_EQ(b2.saddle, b.saddle);
+  EXPECT_EQ(b2.initial_minimum, b.initial_minimum);
+  // No basin behind the wall: nothing to find in that direction, nor towards s < 0.
+  EXPECT_FALSE(find_first_barrier(s, f, 2.7, +1, 0.05).found);
+  EXPECT_FALSE(find_first_barrier(s, f, 0.0, -1, 0.05).found);
+  // From the second basin backwards: the same saddle, barrier measured from that basin.
+  const FirstBarrier back = find_first_barrier(s, f, 2.7, -1, 0.05);
+  ASSERT_TRUE(back.found);
+  EXPECT_EQ(back.saddle, b.saddle);
+  EXPECT_NEAR(back.barrier, exact.barrier - (profile(exact.next_s) - profile(exact.min_s)), 0.01);
+}
+
+TEST(FirstBarrier, SmallBumpsBelowTheProminenceAreIgnored) {
+  // A 0.03 eV bump at 0.5 Å (below the 0.05 eV prominence), then the real 0.5 eV barrier at
+  // 2 Å and the next basin at 3 Å, closed by a wall.
+  const std::vector<double> s = grid(0.0, 3.5, 0.01);
+  std::vector<double> f;
+  for (double x : s) {
+    if (x < 1.0)
+      f.push_back(0.03 * std::pow(std::sin(M_PI * x), 2));
+    else if (x < 3.0)
+      f.push_back(0.5 * std::pow(std::sin(M_PI * (x - 1.0) / 2.0), 2));
+    else
+      f.push_back(2.0 * (x - 3.0) * (x - 3.0));
+  }
+  const FirstBarrier b = find_first_barrier(s, f, 0.0, +1, 0.05);
+  ASSERT_TRUE(b.found);
+  EXPECT_NEAR(b.saddle_s, 2.0, 0.011);
+  EXPECT_NEAR(b.barrier, 0.5, 1e-3);
+  EXPECT_NEAR(b.next_minimum_s, 3.0, 0.011);
+}
+
+TEST(FirstEvent, DetectsTheHopNotTheRecrossing) {
+  const std::vector<double> s = grid(0.0, 4.0, 0.01);
+  std::vector<double> f;
+  for (double x : s)
+    f.push_back(profile(x));
+  const double m = *std::min_element(f.begin(), f.end());
+  for (double& v : f)
+    v -= m;
+  // CV series every 0.1 ps: 100 ps in the first basin (0.3 ± 0.1 Å), a 0.3 ps excursion to
+  // 1.8 Å at 60 ps (beyond the saddle but back: a recrossing, not an event), the hop at 150 ps,
+  // then 50 ps around 2.7 Å.
+  std::mt19937_64 rng(8);
+  std::normal_distribution<double> vib(0.0, 0.1);
+  std::vector<double> times, cv;
+  for (int i = 0; i < 2000; ++i) {
+    const double t = 0.1 * i;
+    double value = t < 150.0 ? 0.3 + vib(rng) : 2.7 + vib(rng);
+    if (t >= 60.0 && t < 60.3)
+      value = 1.8;
+    times.push_back(t);
+    cv.push_back(std::max(0.0, value));
+  }
+  EventCriteria criteria;
+  criteria.temperature = 300.0;  // prominence 2 k_B T = 0.052 eV
+  criteria.dwell_time = 1.0;
+  const FirstEvent event = detect_first_event(times, cv, s, f, criteria);
+  ASSERT_TRUE(event.found);
+  EXPECT_NEAR(event.time, 150.0, 1e-9);
+  EXPECT_EQ(event.sample, 1500u);
+  const Exact exact = exact_profile();
+  EXPECT_NEAR(event.barrier_eV, exact.barrier, 0.005);  // grid spacing 0.01 Å on a smooth F
+  EXPECT_NEAR(event.hop_distance, exact.next_s, 0.011);
+  EXPECT_EQ(event.barrier.direction, +1);
+  // Without the hop (series cut before 150 ps) there is no event: the recrossing is too short.
+  std::vector<double> t_short(times.begin(), times.begin() + 1490),
+      cv_short(cv.begin(), cv.begin() + 1490);
+  EXPECT_FALSE(detect_first_event(t_short, cv_short, s, f, criteria).found);
+}
+
+TEST(Rates, TransitionStateTheory) {
+  // ν = ν0 exp(−ΔG/k_B T): 0.84 eV at 300 K (paper 000's mean Cu barrier) with ν0 = 3e12 s⁻¹.
+  const double kt = units::kBoltzmann * 300.0;
+  EXPECT_NEAR(transition_rate(0.84, 300.0) / (3e12 * std::exp(-0.84 / kt)), 1.0, 1e-14);
+  EXPECT_NEAR(transition_rate(0.84, 300.0), 2.32136e-2, 1e-5 * 2.32136e-2);  // computed by hand
+  EXPECT_NEAR(hop_time(0.84, 300.0) * transition_rate(0.84, 300.0), 1.0, 1e-14);
+  EXPECT_NEAR(transition_rate(0.5, 600.0, 2e12), 2e12 * std::exp(-0.5 / (2 * kt)), 1e-3);
+}
+
+}  // namespace
+}  // namespace glassland
