@@ -767,7 +767,7 @@ std::vector<double> InputObject::per_replica_numbers(const std::string& key, dou
     return std::vector<double>(n_replicas, default_value);
   }
   std::vector<double> values = read_per_replica_numbers(key, *found, n_replicas, range);
-  record_effective(key, found->is_array() ? json(values) : json(values.at(0)));
+  record_effective(key, found->is_array() || values.empty() ? json(values) : json(values[0]));
   return values;
 }
 
