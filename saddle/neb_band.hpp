@@ -113,11 +113,13 @@ class NebRunner {
   // NEB force (projected true force + springs) of every image; zero on the endpoints.
   const AtomVectors& neb_forces() const { return neb_forces_; }
 
- private:
+  // One lock-step iteration of all running bands, and the NEB forces with the stopping rule
+  // from batch.forces. Public only because nvcc does not allow extended device lambdas in
+  // private member functions; use start()/advance().
   void iterate(Batch& batch, ForceField& force_field);
-  // Tangents, climbing selection, projected forces and the stopping rule, from batch.forces.
   void neb_forces_and_convergence(const Batch& batch);
 
+ private:
   NebSettings settings_;
   int n_images_ = 0;
   int n_bands_ = 0;
