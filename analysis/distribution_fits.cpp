@@ -186,17 +186,26 @@ DistributionFit fit_two_mode(const std::vector<double>& x) {
   }
   if (!std::isfinite(best.value))
     throw std::invalid_argument("two-mode fit: no finite likelihood found");
-  const Vector theta = natural(best.x);
+  Vector theta = natural(best.x);
+  // The logistic transform never reaches W = 0 or 1 exactly. A maximum on the boundary is
+  // snapped onto it (the likelihood changes by at most n·1e-4): W = 0 leaves ε undetermined and
+  // W = 1 leaves μ and σ undetermined, so those are held fixed and get no error.
+  const bool low = theta[0]<1e-4, high = theta[0]> 1.0 - 1e-4;
+  if (low)
+    theta[0] = 0.0;
+  if (high)
+    theta[0] = 1.0;
+  const bool on_boundary = low || high;
 
   DistributionFit fit;
   fit.model = "two_mode";
   fit.converged = best.converged;
   fit.distribution = std::make_shared<TwoModeDistribution>(theta[0], theta[1], theta[2], theta[3]);
   const char* names[4] = {"W", "epsilon_eV", "mu_eV", "sigma_eV"};
-  const bool on_boundary = theta[0] < 1e-4 || theta[0] > 1.0 - 1e-4;
-  // Hessian over the free parameters (W fixed when it sits on its boundary).
-  std::vector<std::size_t> free =
-      on_boundary ? std::vector<std::size_t>{1, 2, 3} : std::vector<std::size_t>{0, 1, 2, 3};
+  // Hessian over the parameters the likelihood depends on.
+  std::vector<std::size_t> free = low    ? std::vector<std::size_t>{2, 3}
+                                  : high ? std::vector<std::size_t>{1}
+                                         : std::vector<std::size_t>{0, 1, 2, 3};
   Vector t0(free.size()), h(free.size());
   for (std::size_t k = 0; k < free.size(); ++k) {
     const std::size_t i = free[k];
@@ -223,9 +232,10 @@ DistributionFit fit_two_mode(const std::vector<double>& x) {
   for (std::size_t i = 0; i < 4; ++i)
     fit.parameters.push_back({names[i], theta[i], std::sqrt(fit.covariance[i][i])});
   if (on_boundary)
-    fit.note =
-        "W is on its boundary (mode I absent or alone): W held fixed for the errors, W error "
-        "undefined";
+    fit.note = low ? "W = 0 on its boundary (mode I absent): W and epsilon held fixed, their "
+                     "errors undefined"
+                   : "W = 1 on its boundary (mode II absent): W, mu and sigma held fixed, their "
+                     "errors undefined";
   if (!ok)
     fit.note += std::string(fit.note.empty() ? "" : "; ") +
                 "Hessian of the negative log-likelihood is not positive definite: errors undefined";

@@ -10,9 +10,10 @@
 //   Hessian of the negative log-likelihood in the natural parameters (the asymptotic
 //   maximum-likelihood covariance). The paper fitted histograms by nonlinear least squares; we
 //   fit the raw sample by maximum likelihood, which needs no bin width and gives errors directly.
-//   When W sits on its boundary (W < 1e-4 or W > 1 − 1e-4, the deep-glass case where mode I is
-//   absent) the Hessian is taken over the other three parameters with W fixed and W's error is
-//   reported as NaN: the asymptotic normal theory does not hold on a boundary.
+//   When the maximum lies on the boundary of W (W < 1e-4: mode I absent, the deep-glass case;
+//   W > 1 − 1e-4: mode II absent) W is set to exactly 0 or 1, the parameters the likelihood then
+//   no longer depends on (ε, or μ and σ) are held fixed, and their errors and W's are NaN: the
+//   asymptotic normal theory does not hold on a boundary.
 // Goodness of fit: log-likelihood, AIC = 2k − 2 ln L, BIC = k ln n − 2 ln L, the
 // Kolmogorov–Smirnov statistic D = sup|F_n − F| and its asymptotic p-value (optimistic, since the
 // parameters were fitted to the same sample; use it to compare, not as a strict test).
