@@ -42,6 +42,49 @@ std::string to_string(NebStatus status) {
   return "unknown";
 }
 
+Batch make_bands_from_endpoints(const Batch& endpoints, int n_images) {
+  if (n_images < 3 || endpoints.n_replicas % 2 != 0)
+    throw std::invalid_argument(
+        "make_bands_from_endpoints: need pairs of endpoint replicas and n_images >= 3");
+  const int n_bands = endpoints.n_replicas / 2;
+  const int n_atoms = endpoints.n_atoms;
+  const int images_per_band = n_images;
+  Batch bands(n_bands * n_images, n_atoms, endpoints.n_elements);
+  Kokkos::deep_copy(bands.element_masses, endpoints.element_masses);
+  auto from_positions = endpoints.positions;
+  auto from_images = endpoints.images;
+  auto from_elements = endpoints.elements;
+  auto from_ids = endpoints.ids;
+  auto from_boxes = endpoints.boxes;
+  auto positions = bands.positions;
+  auto images = bands.images;
+  auto elements = bands.elements;
+  auto ids = bands.ids;
+  auto boxes = bands.boxes;
+  // Replica r = b·M + image takes endpoint replica 2b (image < M−1) or 2b + 1 (image = M−1).
+  Kokkos::parallel_for(
+      "neb::expand_endpoints", all_atoms(bands.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        const int i = static_cast<int>(g - static_cast<int64_t>(r) * n_atoms);
+        const int b = r / images_per_band;
+        const int source = 2 * b + (r % images_per_band == images_per_band - 1 ? 1 : 0);
+        const int64_t s = static_cast<int64_t>(source) * n_atoms + i;
+        for (int k = 0; k < 3; ++k) {
+          positions(g, k) = from_positions(s, k);
+          images(g, k) = from_images(s, k);
+        }
+        elements(g) = from_elements(s);
+        ids(g) = from_ids(s);
+      });
+  Kokkos::parallel_for(
+      "neb::expand_boxes", Kokkos::RangePolicy<ExecSpace>(0, bands.n_replicas),
+      KOKKOS_LAMBDA(int r) {
+        const int b = r / images_per_band;
+        boxes(r) = from_boxes(2 * b + (r % images_per_band == images_per_band - 1 ? 1 : 0));
+      });
+  return bands;
+}
+
 void interpolate_linear(Batch& batch, int n_images) {
   if (n_images < 3 || batch.n_replicas % n_images != 0)
     throw std::invalid_argument(

@@ -79,6 +79,13 @@ struct BandResult {
   int highest_image = 0;                    // image with the largest energy
 };
 
+// A batch of B bands of n_images images from a batch of 2B endpoint replicas (replica 2b: the
+// initial state of band b, 2b + 1: its final state; e.g. make_batch of a list of endpoint
+// pairs). Images 0..M−2 of band b copy the initial state, image M−1 the final state: positions,
+// periodic images, elements, ids and box; velocities zero. Call interpolate_linear or
+// interpolate_idpp next. Both endpoints of a band must have the same box.
+Batch make_bands_from_endpoints(const Batch& endpoints, int n_images);
+
 // Fills the intermediate images of every band by linear interpolation between its endpoints,
 // atom by atom along the minimum-image displacement R_{M−1} − R_0 (images counted as
 // unwrapped: batch.images of the intermediate images are set to those of image 0).

@@ -505,6 +505,62 @@ TEST(Idpp, KeepsPairDistancesThroughARotation) {
   EXPECT_NEAR(middle_side(), side, 0.02 * side);
 }
 
+// Two endpoint pairs (4 replicas, 2 atoms each) expand to 2 bands of 4 images: images 0..2 copy
+// the initial state, image 3 the final state, with elements, ids, images and boxes.
+TEST(NebBand, BandsFromEndpointPairs) {
+  Batch endpoints(4, 2, 2);
+  auto positions = Kokkos::create_mirror_view(endpoints.positions);
+  auto elements = Kokkos::create_mirror_view(endpoints.elements);
+  auto ids = Kokkos::create_mirror_view(endpoints.ids);
+  auto images = Kokkos::create_mirror_view(endpoints.images);
+  auto boxes = Kokkos::create_mirror_view(endpoints.boxes);
+  for (int r = 0; r < 4; ++r) {
+    for (int i = 0; i < 2; ++i) {
+      const int g = 2 * r + i;
+      for (int k = 0; k < 3; ++k) {
+        positions(g, k) = 100.0 * r + 10.0 * i + k;
+        images(g, k) = r - k;
+      }
+      elements(g) = (r + i) % 2;
+      ids(g) = 7 + i;
+    }
+    Box box;
+    box.lx = box.ly = box.lz = 20.0 + (r / 2);
+    boxes(r) = box;
+  }
+  Kokkos::deep_copy(endpoints.positions, positions);
+  Kokkos::deep_copy(endpoints.elements, elements);
+  Kokkos::deep_copy(endpoints.ids, ids);
+  Kokkos::deep_copy(endpoints.images, images);
+  Kokkos::deep_copy(endpoints.boxes, boxes);
+  Kokkos::deep_copy(endpoints.element_masses, 3.0);
+  const int n_images = 4;
+  Batch bands = make_bands_from_endpoints(endpoints, n_images);
+  ASSERT_EQ(bands.n_replicas, 8);
+  auto p = Kokkos::create_mirror_view_and_copy(HostSpace(), bands.positions);
+  auto e = Kokkos::create_mirror_view_and_copy(HostSpace(), bands.elements);
+  auto d = Kokkos::create_mirror_view_and_copy(HostSpace(), bands.ids);
+  auto im = Kokkos::create_mirror_view_and_copy(HostSpace(), bands.images);
+  auto bx = Kokkos::create_mirror_view_and_copy(HostSpace(), bands.boxes);
+  auto masses = Kokkos::create_mirror_view_and_copy(HostSpace(), bands.element_masses);
+  EXPECT_EQ(masses(1), 3.0);
+  for (int r = 0; r < 8; ++r) {
+    const int band = r / n_images;
+    const int source = 2 * band + (r % n_images == n_images - 1 ? 1 : 0);
+    EXPECT_EQ(bx(r).lx, 20.0 + band);
+    for (int i = 0; i < 2; ++i) {
+      const int g = 2 * r + i;
+      for (int k = 0; k < 3; ++k) {
+        EXPECT_EQ(p(g, k), 100.0 * source + 10.0 * i + k);
+        EXPECT_EQ(im(g, k), source - k);
+      }
+      EXPECT_EQ(e(g), (source + i) % 2);
+      EXPECT_EQ(d(g), 7 + i);
+    }
+  }
+  EXPECT_THROW(make_bands_from_endpoints(Batch(3, 1, 1), n_images), std::invalid_argument);
+}
+
 TEST(NebShear, AffineShearMovesPositionsAndTiltsTheBox) {
   Batch batch = make_band_batch({{{1.0, 2.0, 3.0}, {4.0, -5.0, 6.0}}}, 3, 20.0);
   apply_affine_shear_xy(batch, 0.1);
