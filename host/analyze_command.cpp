@@ -220,6 +220,13 @@ LoadedTable load_table(const std::string& path) {
 // ---------------------------------------------------------------------------------------------
 // Output and error handling
 
+// A number as a person writes it in a message: 300, 0.5, 1e-14.
+std::string fmt(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
 json value_error(double value, double error) {
   return {{"value", value}, {"error", error}};
 }
@@ -505,7 +512,7 @@ void run_activation(const ActivationOptions& o) {
         p.first_row = r;
       } else if (!by_T && T != p.temperature) {
         throw t.error_at(r, o.temperature_column,
-                         "pressure " + std::to_string(c[r]) +
+                         "pressure " + fmt(c[r]) +
                              " GPa appears at two temperatures; "
                              "an activation volume is ∂ΔG/∂P at one temperature");
       }
@@ -519,9 +526,8 @@ void run_activation(const ActivationOptions& o) {
   if (!o.error_column.empty())
     for (const auto& [c, p] : pooled)
       if (p.barriers.size() != 1)
-        throw InputError(p.first_source + ": column '" + ccol +
-                         "': " + std::to_string(p.barriers.size()) + " rows at " + ccol + " = " +
-                         std::to_string(c) +
+        throw InputError(p.first_source + ": column '" + ccol + "': " +
+                         std::to_string(p.barriers.size()) + " rows at " + ccol + " = " + fmt(c) +
                          "; with --error-column each condition is one "
                          "effective barrier with its standard error (one row per condition)");
   const bool weighted = o.weighting == "bootstrap" || !o.error_column.empty();
@@ -529,7 +535,7 @@ void run_activation(const ActivationOptions& o) {
   if (pooled.size() < needed) {
     std::string values;
     for (const auto& [c, p] : pooled)
-      values += (values.empty() ? "" : ", ") + std::to_string(c);
+      values += (values.empty() ? "" : ", ") + fmt(c);
     const std::string where = pooled.empty() ? last_file : pooled.begin()->second.first_source;
     throw InputError(where + ": column '" + ccol + "': " + std::to_string(pooled.size()) +
                      " distinct value(s) (" + values + ") in " + std::to_string(total_rows) +
