@@ -253,6 +253,64 @@ KOKKOS_INLINE_FUNCTION void langevin_noise(uint64_t seed, int atom, int64_t step
     out[k] = sigma * z[k];
 }
 
+// Gamma(shape, 1) deviate by Marsaglia & Tsang (2000) for shape ≥ 1, from the counter RNG
+// (draws counter, counter + 1, ... of `stream`). The rejection loop is capped at 32 tries so the
+// number of draws per step is bounded (acceptance > 95 % per try for shape ≥ 1: the cap is never
+// reached in practice); on exhaustion the mean is returned.
+KOKKOS_INLINE_FUNCTION double gamma_deviate(double shape, uint64_t seed, uint64_t stream,
+                                            uint64_t counter) {
+  const double d = shape - 1.0 / 3.0;
+  const double c = 1.0 / kmath::sqrt(9.0 * d);
+  for (int attempt = 0; attempt < 32; ++attempt) {
+    const uint64_t base = counter + 4 * static_cast<uint64_t>(attempt);
+    double x = 0.0, unused = 0.0;
+    normal_pair(seed, stream, base, x, unused);
+    double v = 1.0 + c * x;
+    if (v <= 0.0)
+      continue;
+    v = v * v * v;
+    const double u = uniform_open01(random_bits(seed, stream, base + 2));
+    if (kmath::log(u) < 0.5 * x * x + d - d * v + d * kmath::log(v))
+      return d * v;
+  }
+  return shape;
+}
+
+// χ² deviate with k degrees of freedom (sum of k squared standard normals): 2·Gamma(k/2).
+// For k < 2 (tiny systems) the squares are summed directly.
+KOKKOS_INLINE_FUNCTION double chi_square_deviate(int k, uint64_t seed, uint64_t stream,
+                                                 uint64_t counter) {
+  if (k <= 0)
+    return 0.0;
+  if (k == 1) {
+    double z0 = 0.0, z1 = 0.0;
+    normal_pair(seed, stream, counter, z0, z1);
+    return z0 * z0;
+  }
+  return 2.0 * gamma_deviate(0.5 * k, seed, stream, counter);
+}
+
+// Bussi–Donadio–Parrinello: velocity scale factor that takes the kinetic energy K (eV) to the
+// new value drawn for a step dt with relaxation time tau at target kinetic energy k_target
+// (Bussi et al. 2007, appendix; the sign rule keeps α continuous, as their reference code).
+KOKKOS_INLINE_FUNCTION double bussi_scale_factor(double kinetic, double k_target, int dof,
+                                                 double dt, double tau, uint64_t seed,
+                                                 uint64_t step) {
+  if (!(kinetic > 0.0) || !(k_target > 0.0))
+    return 1.0;
+  const uint64_t stream = static_cast<uint64_t>(rng_purpose::langevin + 1) << 40;
+  const uint64_t counter = 256 * step;
+  const double c = tau > 0.0 ? kmath::exp(-dt / tau) : 0.0;
+  double r1 = 0.0, unused = 0.0;
+  normal_pair(seed, stream, counter, r1, unused);
+  const double s = chi_square_deviate(dof - 1, seed, stream, counter + 2);
+  const double ratio = k_target / (dof * kinetic);
+  const double alpha2 =
+      c + (1.0 - c) * (s + r1 * r1) * ratio + 2.0 * r1 * kmath::sqrt(c * (1.0 - c) * ratio);
+  const double alpha = kmath::sqrt(kmath::max(alpha2, 0.0));
+  return (r1 + kmath::sqrt(c / ((1.0 - c) * ratio)) < 0.0) ? -alpha : alpha;
+}
+
 KOKKOS_INLINE_FUNCTION bool is_npt(int ensemble) {
   return ensemble == static_cast<int>(Ensemble::npt);
 }
@@ -515,6 +573,13 @@ void MdIntegrator::step(Batch& batch, ForceField& force_field, const ReplicaInts
       break;
     case Ensemble::nvt_langevin:
       langevin_step(batch, force_field, active, request);
+      break;
+    case Ensemble::nvt_bussi:
+      nve_first_half(batch, active);
+      force_field.compute(batch, request);
+      half_kick(batch, active);
+      bussi_rescale(batch, active);
+      advance_step_counter(active);
       break;
   }
 }
@@ -879,6 +944,39 @@ void MdIntegrator::langevin_step(Batch& batch, ForceField& force_field, const Re
   force_field.compute(batch, request);
   half_kick(batch, active);
   advance_step_counter(active);
+}
+
+// LAMMPS fix temp/csvr applies the rescaling at the end of the step (full dt).
+void MdIntegrator::bussi_rescale(Batch& batch, const ReplicaInts& active) {
+  compute_kinetic_tensor(batch, kinetic_tensor_, active);
+  const int n_atoms = n_atoms_;
+  const double dt = settings_.timestep;
+  const int dof = kinetic_degrees_of_freedom(n_atoms);
+  auto schedule = targets_.temperature;
+  auto tau_t = targets_.thermostat_damping;
+  auto seeds = targets_.langevin_seed;
+  auto step = state_.step;
+  auto kinetic = kinetic_tensor_;
+  auto velocity_scale = velocity_scale_;
+  Kokkos::parallel_for(
+      "md::bussi_factor", ReplicaRange(0, n_replicas_), KOKKOS_LAMBDA(int r) {
+        if (!replica_is_active(active, r))
+          return;
+        const double k = 0.5 * (kinetic(r, 0) + kinetic(r, 1) + kinetic(r, 2));
+        const double k_target = 0.5 * dof * units::kBoltzmann * schedule.at(r, step(r) + 1);
+        velocity_scale(r) = bussi_scale_factor(k, k_target, dof, dt, tau_t(r), seeds(r),
+                                               static_cast<uint64_t>(step(r)));
+      });
+  auto v = batch.velocities;
+  Kokkos::parallel_for(
+      "md::bussi_scale", all_atoms(n_replicas_, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (!replica_is_active(active, r))
+          return;
+        const double scale = velocity_scale(r);
+        for (int k = 0; k < 3; ++k)
+          v(g, k) *= scale;
+      });
 }
 
 // ---- thermo --------------------------------------------------------------------------------

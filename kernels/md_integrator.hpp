@@ -31,6 +31,14 @@
 //    freedom; compare LAMMPS `fix langevin ... zero yes`), so temperatures use N_f = 3N − 3
 //    (kernels/kinetic.hpp). Random numbers: counter RNG keyed on (replica seed, replica-local
 //    atom, step), so runs are reproducible and restartable from the step counter alone.
+//  * Bussi–Donadio–Parrinello stochastic velocity rescaling (J. Chem. Phys. 126, 014101
+//    (2007), Eq. (A7); LAMMPS `fix temp/csvr`): after each velocity Verlet step the kinetic
+//    energy K is replaced by K' drawn from the exact solution of its stochastic equation over dt
+//    with relaxation time τ_T, K' = K c + K̄/N_f (1 − c)(R₁² + S) + 2 R₁ √(c (1 − c) K K̄/N_f),
+//    c = exp(−dt/τ_T), K̄ = N_f k_B T/2, R₁ standard normal and S a χ² deviate with N_f − 1
+//    degrees of freedom (2 × a Marsaglia–Tsang Gamma deviate, ACM TOMS 26, 363 (2000)), all
+//    from the counter RNG keyed on (replica seed, step). Velocities scale by √(K'/K), which
+//    keeps the zero total momentum.
 //  * Temperature schedules (constant, linear ramp, staircase) are evaluated on the device from
 //    the replica's step counter, so restarts are exact. The target during the step from s to
 //    s + 1 is T(s + 1), as LAMMPS evaluates its ramp at the new time step.
@@ -69,7 +77,8 @@ enum class Ensemble : int {
   nve = 0,
   nvt_nose_hoover = 1,  // also "NVT at fixed shear strain": the box, tilt included, is held
   nvt_langevin = 2,
-  npt = 3,  // Nosé–Hoover chain thermostat + MTK barostat with its own chain
+  npt = 3,        // Nosé–Hoover chain thermostat + MTK barostat with its own chain
+  nvt_bussi = 4,  // Bussi–Donadio–Parrinello stochastic velocity rescaling
 };
 
 enum class BarostatCoupling : int {
@@ -147,10 +156,10 @@ struct TemperatureSchedules {
 // Per-replica targets and coupling constants, set by the driver.
 struct IntegratorTargets {
   TemperatureSchedules temperature;
-  ReplicaScalars thermostat_damping;  // τ_T, ps (NH: LAMMPS Tdamp; Langevin: 1/γ)
+  ReplicaScalars thermostat_damping;  // τ_T, ps (NH: LAMMPS Tdamp; Langevin: 1/γ; Bussi: τ)
   ReplicaScalars barostat_damping;    // τ_P, ps (LAMMPS Pdamp)
   ReplicaTensors target_pressure;     // bar, Voigt xx yy zz xy xz yz (pressure = −stress)
-  ReplicaSeeds langevin_seed;
+  ReplicaSeeds langevin_seed;         // random stream of the Langevin and Bussi thermostats
 };
 
 // Everything the dynamics carries from one step to the next besides the batch's positions,
@@ -234,6 +243,7 @@ class MdIntegrator {
   void second_half_nose_hoover(Batch& batch, const ReplicaInts& active);
   void langevin_step(Batch& batch, ForceField& force_field, const ReplicaInts& active,
                      const EvalRequest& request);
+  void bussi_rescale(Batch& batch, const ReplicaInts& active);
   void nve_first_half(Batch& batch, const ReplicaInts& active);
   void half_kick(Batch& batch, const ReplicaInts& active);
   void advance_step_counter(const ReplicaInts& active);

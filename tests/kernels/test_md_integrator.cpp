@@ -432,6 +432,10 @@ TEST(MdLangevin, CanonicalTemperatureAndKineticEnergyVariance) {
   check_canonical(Ensemble::nvt_langevin, 0.05, 40000, "NVT-Langevin");
 }
 
+TEST(MdBussi, CanonicalTemperatureAndKineticEnergyVariance) {
+  check_canonical(Ensemble::nvt_bussi, 0.05, 40000, "NVT-Bussi");
+}
+
 // ---- NPT ---------------------------------------------------------------------------------------
 
 // MTK NPT: conserved extended energy (thermostat + barostat + P·V) for every coupling.
@@ -688,6 +692,9 @@ TEST(MdBatchInvariance, NoseHoover) {
 TEST(MdBatchInvariance, Langevin) {
   check_batch_invariance({Ensemble::nvt_langevin});
 }
+TEST(MdBatchInvariance, Bussi) {
+  check_batch_invariance({Ensemble::nvt_bussi});
+}
 TEST(MdBatchInvariance, NptTriclinic) {
   check_batch_invariance({Ensemble::npt});
 }
@@ -735,6 +742,9 @@ TEST(MdRestart, NoseHooverWithRampIsBitwise) {
 }
 TEST(MdRestart, LangevinIsBitwise) {
   check_restart({Ensemble::nvt_langevin});
+}
+TEST(MdRestart, BussiIsBitwise) {
+  check_restart({Ensemble::nvt_bussi});
 }
 TEST(MdRestart, NptTriclinicIsBitwise) {
   check_restart({Ensemble::npt});

@@ -3,7 +3,7 @@
 //  * NPT at 2000 K and 0 bar: mean density within 0.5 % of LAMMPS `fix npt` on the same
 //    system (same start structure, same thermostat/barostat parameters, independent velocities);
 //  * NVE at 1 fs over 20 ps: total energy drift below 1e-4 eV/atom;
-//  * NVT Nosé–Hoover and Langevin: mean temperature within 1 % of the target and kinetic
+//  * NVT Nosé–Hoover, Langevin and Bussi: mean temperature within 1 % of the target and kinetic
 //    energy variance within 10 % of canonical, N_f (k_B T)²/2.
 // System: B2 lattice 6³ cells (432 atoms, 19.6 Å box, ≥ 2·(7.6 + 1) Å as the neighbour list
 // needs), Cu/Zr assigned at random by LAMMPS (`set type/fraction`), melted at 2000 K.
@@ -308,6 +308,10 @@ TEST(MdValidation, NoseHooverCanonicalOnEamLiquid) {
 
 TEST(MdValidation, LangevinCanonicalOnEamLiquid) {
   check_canonical_eam(Ensemble::nvt_langevin, "nvt_langevin");
+}
+
+TEST(MdValidation, BussiCanonicalOnEamLiquid) {
+  check_canonical_eam(Ensemble::nvt_bussi, "nvt_bussi");
 }
 
 }  // namespace
