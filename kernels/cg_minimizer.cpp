@@ -31,6 +31,7 @@ void CgMinimizer::start(Batch& batch, ForceField& force_field, const ReplicaInts
   line_ = Kokkos::View<CgReplicaState*, MemSpace>("cg::line", n_replicas);
   needs_evaluation_ = ReplicaInts("cg::needs_evaluation", n_replicas);
   start_positions_ = AtomVectors("cg::start_positions", batch.total_atoms());
+  start_images_ = AtomImages("cg::start_images", batch.total_atoms());
   gradient_ = AtomVectors("cg::gradient", batch.total_atoms());
   direction_ = AtomVectors("cg::direction", batch.total_atoms());
 
@@ -81,6 +82,35 @@ int CgMinimizer::advance(Batch& batch, ForceField& force_field, int n_ticks) {
 
 std::vector<ReplicaMinimization> CgMinimizer::results(const Batch& batch) const {
   return minimizer_detail::collect_results(state_, batch);
+}
+
+// The neighbour list wraps atoms that left the box into it (positions −= H·Δn, images += Δn).
+// x0 must follow, or the next x0 + αh would put the atom back in its old image and the next
+// wrap would count the crossing twice (LAMMPS: FixMinimize::reset_coords).
+void CgMinimizer::follow_wrapped_atoms(const Batch& batch) {
+  const int n_atoms = batch.n_atoms;
+  auto images = batch.images;
+  auto boxes = batch.boxes;
+  auto start_positions = start_positions_;
+  auto start_images = start_images_;
+  auto needs_evaluation = needs_evaluation_;
+  Kokkos::parallel_for(
+      "cg::follow_wrapped_atoms", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (needs_evaluation(r) == 0)
+          return;
+        int shift[3];
+        for (int k = 0; k < 3; ++k)
+          shift[k] = images(g, k) - start_images(g, k);
+        if (shift[0] == 0 && shift[1] == 0 && shift[2] == 0)
+          return;
+        double x0[3] = {start_positions(g, 0), start_positions(g, 1), start_positions(g, 2)};
+        boxes(r).add_lattice_vector(-shift[0], -shift[1], -shift[2], x0);
+        for (int k = 0; k < 3; ++k) {
+          start_positions(g, k) = x0[k];
+          start_images(g, k) = images(g, k);
+        }
+      });
 }
 
 // F·F, F·h, F·g and the force criterion's norm for every replica just evaluated.
@@ -138,6 +168,7 @@ void CgMinimizer::tick(Batch& batch, ForceField& force_field) {
   auto needs_evaluation = needs_evaluation_;
   force_field.compute(batch, EvalRequest{true, false, needs_evaluation});
   minimizer_detail::count_evaluation(needs_evaluation, state_.evaluations);
+  follow_wrapped_atoms(batch);
   reduce_after_evaluation(batch);
 
   // Advance every evaluated replica's line search; at the end of a line search apply
@@ -202,7 +233,9 @@ void CgMinimizer::update_directions_and_begin_lines(Batch& batch) {
   auto positions = batch.positions;
   auto forces = batch.forces;
   auto energy = batch.potential_energy;
+  auto images = batch.images;
   auto start_positions = start_positions_;
+  auto start_images = start_images_;
   auto gradient = gradient_;
   auto direction = direction_;
   auto line = line_;
@@ -324,8 +357,10 @@ void CgMinimizer::update_directions_and_begin_lines(Batch& batch) {
         for (int k = 0; k < 3; ++k) {
           if (s.reset_direction != 0)
             direction(g, k) = gradient(g, k);
-          if (s.begin_line != 0)
+          if (s.begin_line != 0) {
             start_positions(g, k) = positions(g, k);
+            start_images(g, k) = images(g, k);
+          }
           // As LAMMPS's alpha_step: back to x0, then forward along h only for α > 0.
           double x = start_positions(g, k);
           if (s.alpha_evaluated > 0.0)

@@ -182,6 +182,7 @@ class CgMinimizer {
   // The parts of one tick (what advance() repeats). Public because CUDA extended lambdas may
   // not be defined inside private member functions.
   void tick(Batch& batch, ForceField& force_field);
+  void follow_wrapped_atoms(const Batch& batch);
   void reduce_after_evaluation(const Batch& batch);
   void update_directions_and_begin_lines(Batch& batch);
 
@@ -191,6 +192,7 @@ class CgMinimizer {
   Kokkos::View<CgReplicaState*, MemSpace> line_;
   ReplicaInts needs_evaluation_;  // the mask given to ForceField::compute each tick
   AtomVectors start_positions_;   // x0 of the current line search
+  AtomImages start_images_;       // images when x0 was last made consistent with positions
   AtomVectors gradient_;          // g: the force at the start of the line search (−∇E)
   AtomVectors direction_;         // h
 };

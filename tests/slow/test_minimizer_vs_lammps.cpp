@@ -14,6 +14,7 @@
 //    snapshots, which sit deep inside one basin.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -97,6 +98,28 @@ LammpsMinimum lammps_minimize(const std::string& dir, const std::string& data_fi
   return result;
 }
 
+// Largest |Δ(x + H·image)| of replica r's atoms between two snapshots, Å.
+double largest_unwrapped_displacement(const BatchSnapshot& before, const BatchSnapshot& after,
+                                      int r) {
+  double largest = 0.0;
+  for (int i = 0; i < before.n_atoms; ++i) {
+    const int64_t g = static_cast<int64_t>(r) * before.n_atoms + i;
+    double x0[3], x1[3];
+    for (int k = 0; k < 3; ++k) {
+      x0[k] = before.positions[g * 3 + k];
+      x1[k] = after.positions[g * 3 + k];
+    }
+    before.boxes[r].add_lattice_vector(before.images[g * 3], before.images[g * 3 + 1],
+                                       before.images[g * 3 + 2], x0);
+    after.boxes[r].add_lattice_vector(after.images[g * 3], after.images[g * 3 + 1],
+                                      after.images[g * 3 + 2], x1);
+    const double d2 = (x1[0] - x0[0]) * (x1[0] - x0[0]) + (x1[1] - x0[1]) * (x1[1] - x0[1]) +
+                      (x1[2] - x0[2]) * (x1[2] - x0[2]);
+    largest = std::max(largest, std::sqrt(d2));
+  }
+  return largest;
+}
+
 class MinimizerVersusLammps : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -130,6 +153,7 @@ class MinimizerVersusLammps : public ::testing::Test {
     tolerances.force_norm = ForceNorm::max_atom;
     tolerances.max_iterations = 100000;
     tolerances.max_evaluations = 1000000;
+    const BatchSnapshot before = snapshot(batch);
     std::vector<ReplicaMinimization> results;
     if (method == "cg") {
       CgSettings settings;
@@ -140,7 +164,13 @@ class MinimizerVersusLammps : public ::testing::Test {
       settings.tolerances = tolerances;
       results = FireMinimizer(settings).minimize(batch, force_field);
     }
+    const BatchSnapshot after = snapshot(batch);
     for (size_t s = 0; s < files.size(); ++s) {
+      // Atoms that cross the boundary are wrapped by the neighbour list; the unwrapped
+      // positions x + H·image must still move continuously: an inherent structure is well
+      // under 3 Å from a 300 K snapshot, a miscounted image would be a box length (19.6 Å).
+      EXPECT_LT(largest_unwrapped_displacement(before, after, static_cast<int>(s)), 3.0)
+          << "snapshot " << s;
       const double difference_per_atom = (results[s].final_energy - reference[s].energy) / n_atoms;
       std::cout << std::setprecision(12) << label << " snapshot " << s << ", glassland " << method
                 << ": " << results[s].final_energy << " eV (" << to_string(results[s].status)
