@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "host/analyze_command.hpp"
 #include "host/build_command.hpp"
 #include "host/eval_command.hpp"
 #include "host/input_error.hpp"
+#include "host/run_command.hpp"
 
 int main(int argc, char** argv) {
   // Kokkos would act on unprefixed arguments such as --help; give it only --kokkos-* ones.
@@ -22,8 +24,10 @@ int main(int argc, char** argv) {
   CLI::App app{"glassland: energy landscapes of metallic glasses on replica batches"};
   app.set_version_flag("--version", std::string("glassland ") + GLASSLAND_VERSION);
   app.require_subcommand(1);
+  glassland::register_analyze_command(app);
   glassland::register_build_command(app);
   glassland::register_eval_command(app);
+  glassland::register_run_command(app);
   try {
     app.parse(static_cast<int>(program_args.size()), program_args.data());
   } catch (const CLI::ParseError& e) {

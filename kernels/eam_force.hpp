@@ -59,6 +59,7 @@ class EamForceTerm : public ForceTerm {
 
   std::string name() const override { return "eam"; }
   void accumulate(Batch& batch, const EvalRequest& request) override;
+  void reset() override { neighbors_.reset(); }
 
   const NeighborList& neighbor_list() const { return neighbors_; }
   NeighborList& neighbor_list() { return neighbors_; }

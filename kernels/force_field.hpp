@@ -33,6 +33,10 @@ class ForceTerm {
   // batch.potential_energy and batch.virial. May wrap positions into the box (updating
   // batch.images) when it rebuilds a neighbour list.
   virtual void accumulate(Batch& batch, const EvalRequest& request) = 0;
+  // Drops cached state (neighbour lists) so that the next evaluation starts afresh, exactly as
+  // it does after a restart from a checkpoint: drivers call it at every checkpoint so that an
+  // interrupted-and-restarted run repeats the uninterrupted one bitwise.
+  virtual void reset() {}
 };
 
 class ForceField {
@@ -42,6 +46,11 @@ class ForceField {
 
   // Zeroes the accumulators of the active replicas, then lets every term add its part.
   void compute(Batch& batch, const EvalRequest& request = {});
+
+  // ForceTerm::reset() of every term.
+  void reset() {
+    for (auto& term : terms_) term->reset();
+  }
 
   // Number of compute() calls so far: one force evaluation of the whole batch each.
   int64_t evaluations() const { return evaluations_; }

@@ -1,0 +1,136 @@
+// `glassland run` with task md: exact restart after SIGKILL (issue 3 item 6), errors naming the
+// JSON path, and the results layout.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "host/hdf5_file.hpp"
+#include "tests/support/lammps_oracle.hpp"
+
+namespace glassland {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string md_input(const std::string& directory) {
+  return R"({
+  "task": "md",
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 3}, "replicas": 2},
+  "md": {"steps": 300, "ensemble": "nvt", "temperature": [1500, 1200], "thermostat": {"tau": 0.05}},
+  "output": {"directory": ")" +
+         directory + R"(", "thermo_stride": 10, "trajectory_stride": 50,
+             "checkpoint_stride": 40, "quiet": true}
+})";
+}
+
+// Starts the program, returns its pid.
+pid_t start_program(const std::vector<std::string>& arguments) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv{const_cast<char*>(GLASSLAND_PROGRAM)};
+    for (const auto& a : arguments)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(GLASSLAND_PROGRAM, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
+  const std::string dir = testing::make_scratch_dir("md_task_restart");
+  std::ofstream(dir + "/straight.json") << md_input(dir + "/straight");
+  std::ofstream(dir + "/killed.json") << md_input(dir + "/killed");
+
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(wait_for(start_program({"run", dir + "/straight.json"})), 0);
+  const double duration =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // Kill the second run at several moments spread over its expected duration, restarting each
+  // time, until a restart runs to completion.
+  int kills = 0;
+  std::vector<std::string> arguments{"run", dir + "/killed.json"};
+  for (double fraction : {0.35, 0.5, 0.3}) {
+    const pid_t pid = start_program(arguments);
+    std::this_thread::sleep_for(std::chrono::duration<double>(fraction * duration));
+    if (kill(pid, SIGKILL) == 0)
+      ++kills;
+    wait_for(pid);
+    arguments = {"run", dir + "/killed.json", "--restart"};
+  }
+  ASSERT_EQ(wait_for(start_program(arguments)), 0);
+  EXPECT_GE(kills, 1);
+
+  for (const char* name : {"final_0000.data", "final_0001.data"})
+    EXPECT_EQ(read_text(dir + "/straight/" + name), read_text(dir + "/killed/" + name)) << name;
+
+  // Thermo series: the same steps, no gap, no duplicate, bitwise the same values.
+  const hdf5::File straight = hdf5::File::open_read_only(dir + "/straight/results.h5");
+  const hdf5::File killed = hdf5::File::open_read_only(dir + "/killed/results.h5");
+  const auto steps = killed.dataset("observables/temperature/step").read<int64_t>();
+  ASSERT_EQ(steps.size(), 31u);
+  for (size_t k = 0; k < steps.size(); ++k)
+    EXPECT_EQ(steps[k], static_cast<int64_t>(10 * k));
+  for (const char* observable :
+       {"temperature", "potential_energy", "pressure", "conserved_energy"}) {
+    const std::string path = std::string("observables/") + observable + "/value";
+    EXPECT_EQ(straight.dataset(path).read<double>(), killed.dataset(path).read<double>())
+        << observable;
+  }
+  EXPECT_EQ(straight.dataset("particles/replica_0001/position/value").read<double>(),
+            killed.dataset("particles/replica_0001/position/value").read<double>());
+  EXPECT_FALSE(fs::exists(dir + "/killed/results.parts"));
+}
+
+TEST(MdTask, InputErrorsNameTheJsonPath) {
+  const std::string dir = testing::make_scratch_dir("md_task_errors");
+  auto run_with = [&](const std::string& json) {
+    std::ofstream(dir + "/input.json") << json;
+    const std::string command = std::string(GLASSLAND_PROGRAM) + " run " + dir + "/input.json 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string output;
+    char buffer[4096];
+    while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
+      output.append(buffer, n);
+    EXPECT_NE(pclose(pipe), 0);
+    return output;
+  };
+  const std::string base =
+      R"("task": "md", "system": {"build": {"cells": [6, 6, 6]}}, "output": {"directory": ")" +
+      dir + R"(/out", "quiet": true})";
+  EXPECT_NE(run_with("{" + base + R"(, "md": {"steps": 10, "thermostat": {"tau": -1}}})")
+                .find("md.thermostat.tau: expected a positive number, got -1"),
+            std::string::npos);
+  EXPECT_NE(run_with("{" + base + R"(, "md": {"steps": 10, "ensemble": "nvp"}})")
+                .find("md.ensemble: expected one of"),
+            std::string::npos);
+  EXPECT_NE(run_with("{" + base + R"(, "md": {"steps": 10, "temprature": 300}})")
+                .find("md.temprature: unknown key"),
+            std::string::npos);
+  EXPECT_NE(run_with("{" + base + R"(, "md": {"steps": 10.5}})").find("md.steps"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace glassland
