@@ -6,14 +6,10 @@
 // three barriers {m_T − d, m_T, m_T + d} with m_T = ΔQ − TΔS + e_T, e = (+1, −1, −1, +1)·0.01 eV.
 // e is orthogonal to 1 and to T − T̄, so the least-squares line through the mean barriers is
 // exactly ΔQ − TΔS, and its slope error is sqrt(s²/Σ(T − T̄)²) with s² = Σe²/(n − 2).
-//
-// GLASSLAND_ANALYZE_PROGRAM in the environment overrides the program (to test a build of the
-// command before it is registered in main.cpp).
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -31,13 +27,8 @@ struct ProgramResult {
   std::string output;  // stdout and stderr together
 };
 
-std::string program() {
-  const char* env = std::getenv("GLASSLAND_ANALYZE_PROGRAM");
-  return env && *env ? env : GLASSLAND_PROGRAM;
-}
-
 ProgramResult run_program(const std::string& arguments) {
-  const std::string command = program() + " " + arguments + " 2>&1";
+  const std::string command = std::string(GLASSLAND_PROGRAM) + " " + arguments + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char buffer[4096];
