@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -296,6 +297,12 @@ TEST(NebBand, ClimbingImageFindsExactSaddles) {
     ASSERT_GE(r.climbing_image, 1);
     ASSERT_LE(r.climbing_image, n_images - 2);
     const int replica = band * n_images + r.climbing_image;
+    std::printf(
+        "[Müller–Brown band %d] %d iterations, climbing image %d: |Δx| = %.2e, "
+        "|Δy| = %.2e Å, ΔE = %.2e eV from the Newton saddle\n",
+        band, r.iterations, r.climbing_image, std::fabs(x[3 * replica] - saddles[band].x),
+        std::fabs(x[3 * replica + 1] - saddles[band].y),
+        std::fabs(r.energies[r.climbing_image] - saddles[band].energy));
     EXPECT_NEAR(x[3 * replica + 0], saddles[band].x, 1e-4);
     EXPECT_NEAR(x[3 * replica + 1], saddles[band].y, 1e-4);
     EXPECT_NEAR(r.energies[r.climbing_image], saddles[band].energy, 1e-6);
@@ -380,6 +387,37 @@ TEST(NebBand, BandResultIsIndependentOfTheOtherBands) {
   // A→B crosses two saddles: its converged profile has two humps, its climber is at saddle 1.
   if (many[2].converged())
     EXPECT_EQ(count_energy_humps(many[2].energies, 1.0), 2);
+}
+
+// A band left out by `participate` is never evaluated or moved; a band that hits the iteration
+// cap is reported as such (not converged) and stops there.
+TEST(NebBand, MasksAndCapsAreReported) {
+  const MuellerBrownReference ref = reference();
+  const Point a{ref.minimum_a.x, ref.minimum_a.y, 0.0};
+  const Point c{ref.minimum_c.x, ref.minimum_c.y, 0.0};
+  const int n_images = 5;
+  Batch batch = make_band_batch({{a, c}, {a, c}}, n_images);
+  interpolate_linear(batch, n_images);
+  const std::vector<double> before = host_positions(batch);
+  ForceField field = mueller_brown_field();
+  NebSettings settings = tight_settings();
+  settings.max_iterations = 25;
+  NebRunner runner(settings);
+  const std::vector<BandResult> bands = runner.run(batch, field, n_images, {0, 1});
+  EXPECT_EQ(bands[0].status, NebStatus::not_participating);
+  EXPECT_EQ(bands[0].iterations, 0);
+  EXPECT_EQ(bands[0].evaluations, 0);
+  EXPECT_EQ(bands[1].status, NebStatus::max_iterations);
+  EXPECT_FALSE(bands[1].converged());
+  EXPECT_EQ(bands[1].iterations, 25);
+  EXPECT_EQ(bands[1].evaluations, n_images + 25 * (n_images - 2));
+  const std::vector<double> after = host_positions(batch);
+  for (int g = 0; g < n_images; ++g)
+    for (int k = 0; k < 3; ++k)
+      EXPECT_TRUE(bitwise_equal(before[3 * g + k], after[3 * g + k]));
+  EXPECT_NE(before[3 * (n_images + 2)], after[3 * (n_images + 2)]);  // band 1 did move
+  EXPECT_THROW(runner.run(batch, field, 3), std::invalid_argument);  // 10 replicas, M = 3
+  EXPECT_THROW(runner.run(batch, field, n_images, {1}), std::invalid_argument);
 }
 
 // Minimised endpoints land on the Newton minima; intermediate images are left alone.
