@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -42,6 +43,11 @@ struct Hop {
   double displacement[3];  // Å, moves the hopping Cu atom into the vacancy
   double from[3];          // Å, the hopping atom's lattice site
 };
+
+// Readable parameter names in test output and CTest (instead of the struct's bytes).
+void PrintTo(const Hop& hop, std::ostream* os) {
+  *os << hop.name;
+}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
