@@ -347,5 +347,47 @@ TEST(AnalyzeCommand, FitAndEntropySubcommands) {
   EXPECT_EQ(e["occupied"].get<int>(), 10);
 }
 
+TEST(AnalyzeCommand, JsonTableShapesAndErrorColumn) {
+  const std::string dir = testing::make_scratch_dir("analyze_json_shapes");
+  // The same three effective barriers with standard errors, in three JSON layouts. With
+  // --error-column each row is one condition and the fit is weighted by 1/σ² (absolute):
+  // for y = {1.0, 0.9, 0.8} at T = {300, 400, 500}, σ = 0.01 each, the slope is −1e-3 eV/K
+  // exactly and its error σ/sqrt(Σ(T − T̄)²) = 0.01/sqrt(20000).
+  const std::string rows =
+      write(dir, "rows.json", R"({"columns": ["temperature_K", "barrier_eV", "se"],
+      "rows": [[300, 1.0, 0.01], [400, 0.9, 0.01], [500, 0.8, 0.01]]})");
+  const std::string records = write(dir, "records.json", R"([
+      {"temperature_K": 300, "barrier_eV": 1.0, "se": 0.01},
+      {"temperature_K": 400, "barrier_eV": 0.9, "se": 0.01},
+      {"temperature_K": 500, "barrier_eV": 0.8, "se": 0.01}])");
+  const std::string columns = write(dir, "columns.json", R"({"temperature_K": [300, 400, 500],
+      "barrier_eV": [1.0, 0.9, 0.8], "se": [0.01, 0.01, 0.01]})");
+  for (const std::string& f : {rows, records, columns}) {
+    const nlohmann::json doc = run_json("analyze activation --error-column se " + f);
+    const auto& m = doc["fits"]["mean"];
+    EXPECT_NEAR(m["entropy_eV_per_K"]["value"].get<double>(), 1e-3, 1e-14) << f;
+    EXPECT_NEAR(m["entropy_eV_per_K"]["error"].get<double>(), 0.01 / std::sqrt(20000.0), 1e-14)
+        << f;
+    EXPECT_NEAR(m["intercept_0K_eV"]["value"].get<double>(), 1.3, 1e-12) << f;
+    EXPECT_EQ(doc["weighting"], "error column se");
+  }
+  // Two rows at one condition with --error-column is ambiguous: an error naming the column.
+  const std::string twice = write(dir, "twice.csv",
+                                  "temperature_K,barrier_eV,se\n300,1.0,0.01\n300,1.1,0.01\n"
+                                  "400,0.9,0.01\n");
+  const ProgramResult r = run_program("analyze activation --error-column se " + twice);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(twice + ": column 'temperature_K': 2 rows at temperature_K = 300"),
+            std::string::npos)
+      << r.output;
+  // A numeric histogram entropy of four equally filled bins is ln 4.
+  const std::string h = write(dir, "h.csv", "x\n0.05\n0.15\n0.25\n0.35\n");
+  const nlohmann::json e =
+      run_json("analyze entropy --column x --bin-width 0.1 --bin-origin 0 " + h);
+  EXPECT_NEAR(e["entropy"].get<double>(), std::log(4.0), 1e-12);
+  EXPECT_EQ(e["bins"].get<int>(), 4);
+  EXPECT_EQ(e["bin_width"].get<double>(), 0.1);
+}
+
 }  // namespace
 }  // namespace glassland
