@@ -6,10 +6,13 @@
 
 #include <cmath>
 #include <cstring>
+#include <iostream>
 #include <random>
 #include <sstream>
 
 #include "cv/free_energy.hpp"
+#include "kernels/analytic_landscape.hpp"
+#include "kernels/md_integrator.hpp"
 #include "kernels/units.hpp"
 
 namespace glassland {
@@ -338,6 +341,74 @@ TEST(MetadynamicsBias, PlumedHillsFormat) {
   EXPECT_DOUBLE_EQ(sigma, 0.35);
   EXPECT_NEAR(height, 0.02 * 10.0 / 9.0, 1e-9 * 0.02);  // γ/(γ−1) rescaling; 10 digits written
   EXPECT_DOUBLE_EQ(biasf, 10.0);
+}
+
+TEST(MetadynamicsBias, BiasedNveConservesEnergyOnlyWithTheBiasIncluded) {
+  // One particle on the double well (h = 0.2 eV, w = 1 Å) with a fixed bias of 12 hills along
+  // x (no deposition during the run), integrated by velocity Verlet (NVE). The bias energy is
+  // part of batch.potential_energy, so K + U + V must be conserved; K + U alone must not be.
+  Batch batch = make_batch({{{-1.0, 0.0, 0.0}}});
+  {
+    auto mass = Kokkos::create_mirror_view(batch.element_masses);
+    mass(0) = 10.0;
+    Kokkos::deep_copy(batch.element_masses, mass);
+  }
+  MetadynamicsSettings settings;
+  settings.sigma = 0.2;
+  settings.initial_height = 0.02;
+  settings.grid_lower = -3.0;
+  settings.grid_upper = 3.0;
+  MetadynamicsBias bias(CvSet({CvDefinition{cv_kind<DisplacementX>, {0}, {{0.0, 0.0, 0.0}}}}),
+                        {settings}, {300.0});
+  for (int h = 0; h < 12; ++h) {
+    set_atom(batch, 0, {-1.4 + 0.1 * h, 0.0, 0.0});
+    bias.deposit(batch, h + 1, h + 1.0);
+  }
+  set_atom(batch, 0, {-1.0, 0.0, 0.0});
+  {
+    auto v = Kokkos::create_mirror_view(batch.velocities);
+    v(0, 0) = 15.0;  // Å/ps: K = 0.12 eV, enough to roll through the biased region
+    v(0, 1) = 1.0;
+    Kokkos::deep_copy(batch.velocities, v);
+  }
+  LandscapeParameters landscape;
+  landscape.kind = LandscapeKind::DoubleWell;
+  landscape.barrier = 0.2;
+  ForceField field;
+  field.add_term(std::make_unique<AnalyticLandscapeTerm>(landscape));
+  field.add_term(bias.make_force_term());
+  IntegratorSettings integrator;
+  integrator.timestep = 0.0005;  // ps
+  MdIntegrator md(1, 1, integrator);
+  md.reset_state();
+  md.setup(batch, field);
+  Thermo thermo(1);
+  auto total = [&](bool with_bias) {
+    md.compute_thermo(batch, thermo);
+    auto k = Kokkos::create_mirror(thermo.kinetic_energy);
+    Kokkos::deep_copy(k, thermo.kinetic_energy);
+    auto u = Kokkos::create_mirror(batch.potential_energy);
+    Kokkos::deep_copy(u, batch.potential_energy);
+    return k(0) + u(0) - (with_bias ? 0.0 : bias.bias_energies()[0]);
+  };
+  const double e0 = total(true), e0_without = total(false);
+  double drift = 0.0, drift_without = 0.0, s_min = 1e9, s_max = -1e9;
+  for (int step = 0; step < 4000; ++step) {
+    md.step(batch, field, {}, true);
+    drift = std::max(drift, std::abs(total(true) - e0));
+    drift_without = std::max(drift_without, std::abs(total(false) - e0_without));
+    bias.cvs().evaluate(batch);
+    s_min = std::min(s_min, bias.cvs().values_on_host()[0]);
+    s_max = std::max(s_max, bias.cvs().values_on_host()[0]);
+  }
+  // Velocity Verlet's energy error is O((ω dt)²) of the energy exchanged: ω ≈ 40–60 /ps at
+  // dt = 0.5 fs gives (ω dt)² ≈ 1e-3 of ~0.05 eV, so 1e-4 eV; the bias does work of order its
+  // height (0.1 eV) on the particle, so K + U alone must drift by far more than that.
+  std::cout << "biased NVE: s in [" << s_min << ", " << s_max << "], |ΔE| ≤ " << drift
+            << " eV with the bias, " << drift_without << " eV without\n";
+  EXPECT_GT(s_max - s_min, 0.4);  // the particle really moved through the biased region
+  EXPECT_LT(drift, 1e-4);
+  EXPECT_GT(drift_without, 0.01);
 }
 
 }  // namespace
