@@ -30,20 +30,23 @@ Kokkos::View<const int**, MemSpace> to_device(const std::vector<std::vector<int>
   return device;
 }
 
-std::vector<double> spline_all(const std::vector<std::vector<double>>& tables, double delta) {
-  std::vector<double> flat;
-  for (const auto& table : tables) {
-    const auto coefficients = lammps_spline_coefficients(table, delta);
-    flat.insert(flat.end(), coefficients.begin(), coefficients.end());
-  }
-  return flat;
+// Splines every table and stores value and derivative blocks on the device.
+void spline_all(const std::vector<std::vector<double>>& tables, double delta, const char* label,
+                Kokkos::View<const double*, MemSpace>& values,
+                Kokkos::View<const double*, MemSpace>& derivatives) {
+  std::vector<double> value_blocks, derivative_blocks;
+  for (const auto& table : tables)
+    split_spline_coefficients(lammps_spline_coefficients(table, delta), value_blocks,
+                              derivative_blocks);
+  values = to_device(value_blocks, (std::string(label) + "_value").c_str());
+  derivatives = to_device(derivative_blocks, (std::string(label) + "_derivative").c_str());
 }
 
 // Density at atom i from a neighbour at distance r, or its derivative; `table` from
 // density_table[source][receiver].
 KOKKOS_INLINE_FUNCTION const double* knot_coefficients(
     const Kokkos::View<const double*, MemSpace>& t, int table, int n_knots, int knot) {
-  return &t((static_cast<int64_t>(table) * n_knots + knot) * kSplineCoefficients);
+  return &t((static_cast<int64_t>(table) * n_knots + knot) * kSplineBlock);
 }
 
 }  // namespace
@@ -62,9 +65,11 @@ EamTables make_eam_tables(const EamTableData& data) {
   tables.inverse_drho = 1.0 / data.drho;
   tables.rho_max = (data.nrho - 1) * data.drho;
   tables.cutoff = data.cutoff;
-  tables.embedding = to_device(spline_all(data.embedding, data.drho), "eam::embedding");
-  tables.density = to_device(spline_all(data.density, data.dr), "eam::density");
-  tables.pair = to_device(spline_all(data.r_times_pair, data.dr), "eam::pair");
+  spline_all(data.embedding, data.drho, "eam::embedding", tables.embedding_value,
+             tables.embedding_derivative);
+  spline_all(data.density, data.dr, "eam::density", tables.density_value,
+             tables.density_derivative);
+  spline_all(data.r_times_pair, data.dr, "eam::pair", tables.pair_value, tables.pair_derivative);
   tables.density_table = to_device(data.density_table, "eam::density_table");
   std::vector<std::vector<int>> pair_table(n, std::vector<int>(n));
   for (int e = 0; e < n; ++e)
@@ -133,10 +138,12 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
           const int ej = elements(gj);
           const SplinePosition at = spline_position(kmath::sqrt(rsq), t.inverse_dr, t.nr);
           rho_i += spline_value(
-              knot_coefficients(t.density, t.density_table(ej, ei), t.nr, at.knot), at.fraction);
+              knot_coefficients(t.density_value, t.density_table(ej, ei), t.nr, at.knot),
+              at.fraction);
           if (kHalf)
             rho(gj) += spline_value(
-                knot_coefficients(t.density, t.density_table(ei, ej), t.nr, at.knot), at.fraction);
+                knot_coefficients(t.density_value, t.density_table(ei, ej), t.nr, at.knot),
+                at.fraction);
         }
         if (kHalf)
           rho(g) += rho_i;
@@ -159,9 +166,11 @@ void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
           return;
         const double rho_i = rho(g);
         const SplinePosition at = spline_position(rho_i, t.inverse_drho, t.nrho);
-        const double* c = knot_coefficients(t.embedding, elements(g), t.nrho, at.knot);
-        const double fp = spline_derivative(c, at.fraction);
-        double energy = spline_value(c, at.fraction);
+        const int e = elements(g);
+        const double fp = spline_derivative(
+            knot_coefficients(t.embedding_derivative, e, t.nrho, at.knot), at.fraction);
+        double energy =
+            spline_value(knot_coefficients(t.embedding_value, e, t.nrho, at.knot), at.fraction);
         // LAMMPS extrapolates F linearly beyond the table (pair_eam.cpp, compute()).
         if (rho_i > t.rho_max)
           energy += fp * (rho_i - t.rho_max);
@@ -172,7 +181,8 @@ void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
       });
 }
 
-// Forces, pair energies (½ φ to each atom) and per-atom virials (½ r⊗f to each atom).
+// Forces, pair energies (½ φ to each atom) and per-atom virials whose sum is the replica's
+// virial Σ r⊗f.
 template <bool kHalf, bool kEnergyVirial>
 void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_derivative,
                     const AtomVectors& forces, const AtomScalars& atom_energy,
@@ -212,12 +222,16 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           const SplinePosition at = spline_position(r_ij, t.inverse_dr, t.nr);
           // rho_ip: d/dr of the density atom i gives j; rho_jp: of the density j gives i.
           const double rho_ip = spline_derivative(
-              knot_coefficients(t.density, t.density_table(ei, ej), t.nr, at.knot), at.fraction);
+              knot_coefficients(t.density_derivative, t.density_table(ei, ej), t.nr, at.knot),
+              at.fraction);
           const double rho_jp = spline_derivative(
-              knot_coefficients(t.density, t.density_table(ej, ei), t.nr, at.knot), at.fraction);
-          const double* cz = knot_coefficients(t.pair, t.pair_table(ei, ej), t.nr, at.knot);
-          const double z2p = spline_derivative(cz, at.fraction);
-          const double z2 = spline_value(cz, at.fraction);
+              knot_coefficients(t.density_derivative, t.density_table(ej, ei), t.nr, at.knot),
+              at.fraction);
+          const int pair = t.pair_table(ei, ej);
+          const double z2p = spline_derivative(
+              knot_coefficients(t.pair_derivative, pair, t.nr, at.knot), at.fraction);
+          const double z2 =
+              spline_value(knot_coefficients(t.pair_value, pair, t.nr, at.knot), at.fraction);
           // φ = z2/r and φ' = (z2' − φ)/r, since the file tabulates z2 = r·φ(r).
           const double recip = 1.0 / r_ij;
           const double phi = z2 * recip;
@@ -233,22 +247,18 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
             forces(gj, 2) -= dz * fpair;
           }
           if (kEnergyVirial) {
+            // Only the replica's total virial is used, so a half list gives each pair's whole
+            // virial to atom i instead of scattering half of it to j (six fewer writes per pair).
+            const double share = kHalf ? 1.0 : 0.5;
             energy += 0.5 * phi;
-            w[0] += 0.5 * dx * dx * fpair;
-            w[1] += 0.5 * dy * dy * fpair;
-            w[2] += 0.5 * dz * dz * fpair;
-            w[3] += 0.5 * dx * dy * fpair;
-            w[4] += 0.5 * dx * dz * fpair;
-            w[5] += 0.5 * dy * dz * fpair;
-            if (kHalf) {
+            w[0] += share * dx * dx * fpair;
+            w[1] += share * dy * dy * fpair;
+            w[2] += share * dz * dz * fpair;
+            w[3] += share * dx * dy * fpair;
+            w[4] += share * dx * dz * fpair;
+            w[5] += share * dy * dz * fpair;
+            if (kHalf)
               atom_energy(gj) += 0.5 * phi;
-              atom_virial(gj, 0) += 0.5 * dx * dx * fpair;
-              atom_virial(gj, 1) += 0.5 * dy * dy * fpair;
-              atom_virial(gj, 2) += 0.5 * dz * dz * fpair;
-              atom_virial(gj, 3) += 0.5 * dx * dy * fpair;
-              atom_virial(gj, 4) += 0.5 * dx * dz * fpair;
-              atom_virial(gj, 5) += 0.5 * dy * dz * fpair;
-            }
           }
         }
         forces(g, 0) += fx;

@@ -41,11 +41,13 @@ struct EamTables {
   double inverse_drho = 0.0;
   double rho_max = 0.0;
   double cutoff = 0.0;
-  Kokkos::View<const double*, MemSpace> embedding;    // [(e·nrho + knot)·7 + c]
-  Kokkos::View<const double*, MemSpace> density;      // [(t·nr + knot)·7 + c]
-  Kokkos::View<const double*, MemSpace> pair;         // [(t·nr + knot)·7 + c], r·φ(r)
-  Kokkos::View<const int**, MemSpace> density_table;  // [source][receiver]
-  Kokkos::View<const int**, MemSpace> pair_table;     // [e][f], symmetric
+  // Spline blocks (kernels/eam_spline.hpp), [(table·knots + knot)·4 + c]: value coefficients
+  // and derivative coefficients kept apart so each lookup touches one 32-byte block.
+  Kokkos::View<const double*, MemSpace> embedding_value, embedding_derivative;  // per element
+  Kokkos::View<const double*, MemSpace> density_value, density_derivative;
+  Kokkos::View<const double*, MemSpace> pair_value, pair_derivative;  // r·φ(r)
+  Kokkos::View<const int**, MemSpace> density_table;                  // [source][receiver]
+  Kokkos::View<const int**, MemSpace> pair_table;                     // [e][f], symmetric
 };
 
 // Splines the tables on the host and copies them to the device.

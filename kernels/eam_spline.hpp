@@ -65,12 +65,29 @@ KOKKOS_INLINE_FUNCTION SplinePosition spline_position(double x, double inverse_d
   return SplinePosition{m - 1, p};
 }
 
-KOKKOS_INLINE_FUNCTION double spline_value(const double* c, double p) {
-  return ((c[3] * p + c[4]) * p + c[5]) * p + c[6];
+// The kernels keep value and derivative coefficients in separate 4-double blocks, so a lookup
+// touches one 32-byte block (half a cache line, never two) instead of LAMMPS's 56-byte row:
+// value block {c3, c4, c5, c6}, derivative block {c0, c1, c2, 0}. The arithmetic is LAMMPS's.
+inline constexpr int kSplineBlock = 4;
+
+// Splits LAMMPS-layout coefficients (7 per knot) into value and derivative blocks.
+inline void split_spline_coefficients(const std::vector<double>& lammps_layout,
+                                      std::vector<double>& values,
+                                      std::vector<double>& derivatives) {
+  const size_t knots = lammps_layout.size() / kSplineCoefficients;
+  for (size_t m = 0; m < knots; ++m) {
+    const double* c = &lammps_layout[m * kSplineCoefficients];
+    values.insert(values.end(), {c[3], c[4], c[5], c[6]});
+    derivatives.insert(derivatives.end(), {c[0], c[1], c[2], 0.0});
+  }
 }
 
-KOKKOS_INLINE_FUNCTION double spline_derivative(const double* c, double p) {
-  return (c[0] * p + c[1]) * p + c[2];
+KOKKOS_INLINE_FUNCTION double spline_value(const double* v, double p) {
+  return ((v[0] * p + v[1]) * p + v[2]) * p + v[3];
+}
+
+KOKKOS_INLINE_FUNCTION double spline_derivative(const double* d, double p) {
+  return (d[0] * p + d[1]) * p + d[2];
 }
 
 }  // namespace glassland

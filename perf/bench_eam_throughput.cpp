@@ -22,9 +22,13 @@ std::string g_structure;
 std::string g_potential = GLASSLAND_DEFAULT_POTENTIAL;
 std::vector<std::string> g_elements = {"Cu", "Zr"};
 
+// state.range(1): 0 = forces only (what LAMMPS computes on steps without thermo output),
+// 1 = forces, energies and virials.
 void eam_force_evaluation(benchmark::State& state) {
   using namespace glassland;
   const int n_replicas = static_cast<int>(state.range(0));
+  EvalRequest request;
+  request.energy = request.virial = state.range(1) != 0;
   static const SetflPotential potential =
       read_setfl(g_potential, setfl_format_from_filename(g_potential));
   const LammpsData data = read_lammps_data(g_structure);
@@ -35,13 +39,14 @@ void eam_force_evaluation(benchmark::State& state) {
   field.compute(batch);  // builds the neighbour list
   Kokkos::fence();
   for (auto _ : state) {
-    field.compute(batch);
+    field.compute(batch, request);
     Kokkos::fence();
   }
   const double atom_steps = static_cast<double>(state.iterations()) * n_replicas * data.n_atoms();
   state.counters["atom_steps_per_s"] = benchmark::Counter(atom_steps, benchmark::Counter::kIsRate);
   state.counters["replicas"] = n_replicas;
   state.counters["atoms"] = data.n_atoms();
+  state.counters["energy_virial"] = static_cast<double>(state.range(1));
 }
 
 }  // namespace
@@ -73,7 +78,8 @@ int main(int argc, char** argv) {
     while (std::getline(stream, item, ',')) replica_counts.push_back(std::stoll(item));
   }
   auto* bench = benchmark::RegisterBenchmark("eam_force_evaluation", eam_force_evaluation);
-  for (int64_t r : replica_counts) bench->Arg(r);
+  for (int64_t energy : {0, 1})
+    for (int64_t r : replica_counts) bench->Args({r, energy});
   bench->Unit(benchmark::kMillisecond)->UseRealTime();
   int remaining_argc = static_cast<int>(remaining.size());
   benchmark::Initialize(&remaining_argc, remaining.data());
