@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "cv/collective_displacement.hpp"
 #include "cv/free_energy.hpp"
 #include "kernels/units.hpp"
 
@@ -183,6 +184,41 @@ TEST(Rates, TransitionStateTheory) {
   EXPECT_NEAR(transition_rate(0.84, 300.0), 2.32136e-2, 1e-5 * 2.32136e-2);  // computed by hand
   EXPECT_NEAR(hop_time(0.84, 300.0) * transition_rate(0.84, 300.0), 1.0, 1e-14);
   EXPECT_NEAR(transition_rate(0.5, 600.0, 2e12), 2e12 * std::exp(-0.5 / (2 * kt)), 1e-3);
+}
+
+TEST(CollectiveDisplacement, MinimumImageSumAndMovedAtoms) {
+  // 50 atoms in a triclinic cell; three atoms displaced by 0.8, 1.2 and 0.3 Å, and ten others
+  // only re-wrapped by lattice vectors (no physical motion): |Δr| = sqrt(0.8² + 1.2² + 0.3²) and
+  // the atoms beyond 0.5 Å are the first two.
+  Box box;
+  box.lx = 20.0;
+  box.ly = 18.0;
+  box.lz = 22.0;
+  box.xy = 3.0;
+  box.xz = -2.0;
+  box.yz = 1.5;
+  std::mt19937_64 rng(4);
+  std::uniform_real_distribution<double> uniform(0.0, 18.0);
+  std::vector<std::array<double, 3>> before, after;
+  for (int i = 0; i < 50; ++i)
+    before.push_back({uniform(rng), uniform(rng), uniform(rng)});
+  after = before;
+  after[7][0] += 0.8;
+  after[19][1] -= 1.2 / std::sqrt(2.0);
+  after[19][2] += 1.2 / std::sqrt(2.0);
+  after[33][2] += 0.3;
+  for (int i = 0; i < 10; ++i)
+    box.add_lattice_vector(i % 3 - 1, 1 - i % 2, i % 2 ? 2 : -1, after[40 + i].data());
+  const CollectiveDisplacement d = collective_displacement(before, after, box);
+  // Round-off of adding and removing lattice vectors of ~20 Å: ~1e-14 Å.
+  EXPECT_NEAR(d.total, std::sqrt(0.64 + 1.44 + 0.09), 1e-12);
+  EXPECT_EQ(d.moved, (std::vector<int>{7, 19}));
+  EXPECT_NEAR(d.largest, 1.2, 1e-12);
+  EXPECT_NEAR(d.per_atom[33], 0.3, 1e-12);
+  EXPECT_NEAR(d.per_atom[45], 0.0, 1e-12);
+  EXPECT_EQ(collective_displacement(before, after, box, 0.25).moved.size(), 3u);
+  after.pop_back();
+  EXPECT_THROW(collective_displacement(before, after, box), std::invalid_argument);
 }
 
 }  // namespace
