@@ -1,5 +1,7 @@
 #include "analysis/distribution_fits.hpp"
 
+#include "analysis/shannon_entropy.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -103,6 +105,90 @@ double ks_p_value(double D, std::size_t n) {
       break;
   }
   return std::clamp(q, 0.0, 1.0);
+}
+
+double gamma_q(double a, double x) {
+  // Numerical Recipes §6.2: series for x < a + 1, continued fraction (modified Lentz) otherwise.
+  if (!(a > 0.0) || x < 0.0)
+    return kNaN;
+  if (x == 0.0)
+    return 1.0;
+  const double gln = std::lgamma(a);
+  if (x < a + 1.0) {
+    double ap = a, sum = 1.0 / a, del = sum;
+    for (int n = 0; n < 1000; ++n) {
+      ap += 1.0;
+      del *= x / ap;
+      sum += del;
+      if (std::abs(del) < std::abs(sum) * 1e-16)
+        break;
+    }
+    return 1.0 - sum * std::exp(-x + a * std::log(x) - gln);
+  }
+  const double tiny = 1e-300;
+  double b = x + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
+  for (int i = 1; i < 1000; ++i) {
+    const double an = -i * (i - a);
+    b += 2.0;
+    d = an * d + b;
+    if (std::abs(d) < tiny)
+      d = tiny;
+    c = b + an / c;
+    if (std::abs(c) < tiny)
+      c = tiny;
+    d = 1.0 / d;
+    const double del = d * c;
+    h *= del;
+    if (std::abs(del - 1.0) < 1e-16)
+      break;
+  }
+  return std::exp(-x + a * std::log(x) - gln) * h;
+}
+
+BinnedChiSquare binned_chi_square(const std::vector<double>& x, const BarrierDistribution& d,
+                                  double bin_width, double origin, std::size_t k) {
+  const Histogram h = make_histogram(x, bin_width, origin);
+  const double n = static_cast<double>(x.size());
+  const std::size_t m = h.counts.size();
+  // Expected counts per bin; the first and last bins take the tails beyond the data.
+  std::vector<double> expected(m), observed(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    const double lo = i == 0 ? -std::numeric_limits<double>::infinity() : h.origin + i * bin_width;
+    const double hi =
+        i + 1 == m ? std::numeric_limits<double>::infinity() : h.origin + (i + 1) * bin_width;
+    const double flo = std::isinf(lo) ? 0.0 : d.cdf(lo);
+    const double fhi = std::isinf(hi) ? 1.0 : d.cdf(hi);
+    expected[i] = n * (fhi - flo);
+    observed[i] = static_cast<double>(h.counts[i]);
+  }
+  // Merge from the left until each group expects ≥ 5; a short remainder joins the last group.
+  std::vector<double> e, o;
+  double ea = 0.0, oa = 0.0;
+  for (std::size_t i = 0; i < m; ++i) {
+    ea += expected[i];
+    oa += observed[i];
+    if (ea >= 5.0) {
+      e.push_back(ea);
+      o.push_back(oa);
+      ea = oa = 0.0;
+    }
+  }
+  if (ea > 0.0 || oa > 0.0) {
+    if (e.empty()) {
+      e.push_back(ea);
+      o.push_back(oa);
+    } else {
+      e.back() += ea;
+      o.back() += oa;
+    }
+  }
+  BinnedChiSquare r;
+  r.bins = e.size();
+  for (std::size_t i = 0; i < e.size(); ++i)
+    r.chi2 += (o[i] - e[i]) * (o[i] - e[i]) / e[i];
+  r.dof = static_cast<int>(e.size()) - 1 - static_cast<int>(k);
+  r.p_value = r.dof >= 1 ? gamma_q(0.5 * r.dof, 0.5 * r.chi2) : kNaN;
+  return r;
 }
 
 DistributionFit fit_normal(const std::vector<double>& x) {

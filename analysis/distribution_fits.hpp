@@ -60,6 +60,22 @@ double ks_statistic(std::vector<double> sample, const BarrierDistribution& d);
 // Asymptotic Kolmogorov p-value Q(λ), λ = (√n + 0.12 + 0.11/√n) D (Stephens' correction).
 double ks_p_value(double statistic, std::size_t n);
 
+// Pearson χ² of a histogram of the sample (bins [origin + iΔ, origin + (i+1)Δ), origin as in
+// make_histogram when NaN) against a fitted distribution: adjacent bins are merged from the
+// left until each expected count is ≥ 5 (the usual validity condition; the tails outside the
+// data range are added to the first and last bins), dof = bins − 1 − fitted parameters.
+struct BinnedChiSquare {
+  double chi2 = 0.0;
+  int dof = 0;
+  std::size_t bins = 0;  // after merging
+  double p_value = 0.0;  // upper tail of χ²(dof); NaN when dof < 1
+};
+BinnedChiSquare binned_chi_square(const std::vector<double>& sample, const BarrierDistribution& d,
+                                  double bin_width, double origin, std::size_t fitted_parameters);
+
+// Upper tail Q(a, x) of the regularised incomplete gamma function (χ² p-value: Q(dof/2, χ²/2)).
+double gamma_q(double a, double x);
+
 // Minimum sample sizes (for callers that want to report a clear error before fitting).
 inline constexpr std::size_t kMinNormalFit = 2;
 inline constexpr std::size_t kMinTwoModeFit = 5;

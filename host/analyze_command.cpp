@@ -304,7 +304,8 @@ struct BarriersOptions {
   std::string output;
 };
 
-json fit_json(const ga::DistributionFit& f, double T) {
+json fit_json(const ga::DistributionFit& f, double T, const std::vector<double>& x,
+              double bin_width, double bin_origin) {
   json params = json::object();
   for (const auto& p : f.parameters)
     params[p.name] = value_error(p.value, p.error);
@@ -324,6 +325,13 @@ json fit_json(const ga::DistributionFit& f, double T) {
             {"converged", f.converged}};
   if (!f.note.empty())
     j["note"] = f.note;
+  const ga::BinnedChiSquare c =
+      ga::binned_chi_square(x, *f.distribution, bin_width, bin_origin, f.parameters.size());
+  j["chi2_histogram"] = {{"chi2", c.chi2},
+                         {"dof", c.dof},
+                         {"bins", c.bins},
+                         {"p_value", c.p_value},
+                         {"bin_width_eV", bin_width}};
   const ga::EffectiveBarriers e = ga::effective_barriers(*f.distribution, T);
   j["effective_barriers"] = effective_json(e);
   if (std::isinf(e.sequential_eV))
@@ -399,7 +407,7 @@ json analyze_sample(const std::vector<double>& x, double T, const BarriersOption
     const ga::DistributionFit f = model == "normal"      ? ga::fit_normal(x)
                                   : model == "lognormal" ? ga::fit_lognormal(x)
                                                          : ga::fit_two_mode(x);
-    fits.push_back(fit_json(f, T));
+    fits.push_back(fit_json(f, T, x, o.bin_width, o.bin_origin));
   }
   r["fits"] = fits;
   return r;

@@ -3,6 +3,7 @@
 // reported errors themselves of the right size (pull distribution over repeated samples).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -162,6 +163,34 @@ TEST(DistributionFits, TwoModeSnapsWOntoZeroForAUnimodalSample) {
   EXPECT_TRUE(std::isfinite(f.error("sigma_eV")));
   EXPECT_NE(f.note.find("W = 0"), std::string::npos) << f.note;
   EXPECT_EQ(f.distribution->upper_tail_rate(), std::numeric_limits<double>::infinity());
+}
+
+TEST(DistributionFits, IncompleteGammaGivesChiSquarePValues) {
+  // Q(1, x) = e^{−x}; Q(½, x) = erfc(√x); χ²(2) at 5.991 and χ²(10) at 18.307 are the 5% points.
+  for (double x : {0.1, 1.0, 3.0, 20.0}) {
+    EXPECT_NEAR(ga::gamma_q(1.0, x), std::exp(-x), 1e-13 * std::max(1.0, std::exp(-x)) + 1e-15);
+    EXPECT_NEAR(ga::gamma_q(0.5, x), std::erfc(std::sqrt(x)), 1e-12);
+  }
+  EXPECT_NEAR(ga::gamma_q(1.0, 5.991 / 2), 0.05, 1e-4);
+  EXPECT_NEAR(ga::gamma_q(5.0, 18.307 / 2), 0.05, 1e-4);
+}
+
+TEST(DistributionFits, BinnedChiSquareAcceptsTheTrueModelAndRejectsAWrongOne) {
+  // 5000 draws of the two-mode form. Against the true density (no fitted parameters) χ² has
+  // mean dof and sd √(2 dof): allow dof ± 5 sd. A normal fitted to the same sample misses the
+  // exponential mode near 0 and must be rejected (p < 1e-6).
+  const ga::TwoModeDistribution truth(0.3, 0.14, 1.0, 0.5);
+  const auto x = draw(truth, 5000, 21);
+  const ga::BinnedChiSquare good = ga::binned_chi_square(x, truth, 0.05, NAN, 0);
+  ASSERT_GT(good.dof, 10);
+  EXPECT_LT(std::abs(good.chi2 - good.dof), 5.0 * std::sqrt(2.0 * good.dof));
+  EXPECT_GT(good.p_value, 1e-4);
+  const ga::DistributionFit normal = ga::fit_normal(x);
+  const ga::BinnedChiSquare bad = ga::binned_chi_square(x, *normal.distribution, 0.05, NAN, 2);
+  EXPECT_LT(bad.p_value, 1e-6);
+  // Merging: every group expects at least 5, so with 20 values there are at most 4 groups.
+  const ga::BinnedChiSquare small = ga::binned_chi_square(draw(truth, 20, 3), truth, 0.05, NAN, 0);
+  EXPECT_LE(small.bins, 4u);
 }
 
 TEST(DistributionFits, TooFewPointsAndBadValuesAreRejected) {

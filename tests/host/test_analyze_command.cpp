@@ -246,6 +246,11 @@ TEST(AnalyzeCommand, BarriersFromSummaryAndArtEvents) {
   const auto& p = a["fits"][0]["parameters"];
   // Drawn with W = 0.15, ε = 0.14, μ = 1.0, σ = 0.5 eV (make_examples.py); 4 standard errors.
   EXPECT_NEAR(p["W"]["value"].get<double>(), 0.15, 4.0 * p["W"]["error"].get<double>());
+  // The binned χ² of the right model on its own data is unremarkable; the bin width is echoed.
+  const auto& chi = a["fits"][0]["chi2_histogram"];
+  EXPECT_EQ(chi["bin_width_eV"].get<double>(), 0.05);
+  EXPECT_GT(chi["dof"].get<int>(), 5);
+  EXPECT_GT(chi["p_value"].get<double>(), 1e-4);
   EXPECT_NEAR(p["mu_eV"]["value"].get<double>(), 1.0, 4.0 * p["mu_eV"]["error"].get<double>());
   EXPECT_NEAR(p["sigma_eV"]["value"].get<double>(), 0.5,
               4.0 * p["sigma_eV"]["error"].get<double>());
