@@ -2,11 +2,13 @@
 // series whose barriers, hop distances and event times are known by construction.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
 #include "cv/collective_displacement.hpp"
 #include "cv/free_energy.hpp"
+#include "cv/tracers.hpp"
 #include "kernels/units.hpp"
 
 namespace glassland {
@@ -219,6 +221,61 @@ TEST(CollectiveDisplacement, MinimumImageSumAndMovedAtoms) {
   EXPECT_EQ(collective_displacement(before, after, box, 0.25).moved.size(), 3u);
   after.pop_back();
   EXPECT_THROW(collective_displacement(before, after, box), std::invalid_argument);
+}
+
+TEST(Tracers, SelectionIsReproducibleDistinctAndOfTheRequestedSpecies) {
+  std::vector<int> elements;
+  for (int i = 0; i < 200; ++i)
+    elements.push_back(i % 3 == 0 ? 1 : 0);  // 67 atoms of element 1
+  const std::vector<int> a = select_tracer_atoms(elements, {1}, 20, 42);
+  ASSERT_EQ(a.size(), 20u);
+  for (int atom : a)
+    EXPECT_EQ(elements[atom], 1);
+  std::vector<int> sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  EXPECT_EQ(select_tracer_atoms(elements, {1}, 20, 42), a);
+  EXPECT_NE(select_tracer_atoms(elements, {1}, 20, 43), a);
+  EXPECT_EQ(select_tracer_atoms(elements, {}, 200, 1).size(), 200u);
+  EXPECT_THROW(select_tracer_atoms(elements, {1}, 68, 1), std::invalid_argument);
+  // Uniformity: one tracer out of 10 atoms over 2000 seeds; each atom is chosen 200 times on
+  // average with a binomial standard deviation of 13.4, so ±60 (4.5σ) fails by chance with
+  // probability < 1e-4 over the 10 atoms.
+  std::vector<int> ten(10, 0), hits(10, 0);
+  for (uint64_t seed = 0; seed < 2000; ++seed)
+    ++hits[select_tracer_atoms(ten, {}, 1, seed)[0]];
+  for (int h : hits)
+    EXPECT_NEAR(h, 200, 60);
+}
+
+TEST(Tracers, AnalysisComposesFesEventAndRate) {
+  // Hills that dig two basins in −F: 30 at 0.3 Å and 20 at 2.7 Å (σ 0.35 Å, 0.02 eV), i.e. F
+  // has its minimum at 0.3 Å and a second basin at 2.7 Å. The CV sits at 0.3 Å until 50 ps,
+  // then at 2.7 Å.
+  std::vector<Hill> hills;
+  for (int h = 0; h < 50; ++h)
+    hills.push_back({1000 * (h + 1), 2.0 * (h + 1), h < 30 ? 0.3 : 2.7, 0.35, 0.02, 10.0});
+  const std::vector<double> s = grid(0.0, 4.0, 0.01);
+  std::vector<double> times, cv;
+  for (int i = 0; i < 1000; ++i) {
+    times.push_back(0.1 * i);
+    cv.push_back(i < 500 ? 0.3 + 0.05 * std::sin(i) : 2.7 + 0.05 * std::sin(i));
+  }
+  TracerAnalysisSettings settings;
+  settings.temperature = 300.0;
+  const TracerAnalysis a = analyse_tracer(hills, s, times, cv, settings);
+  const std::vector<double> f = free_energy_from_bias(bias_from_hills(hills, s), 300.0, 3000.0);
+  ASSERT_TRUE(a.event.found);
+  EXPECT_NEAR(a.event.time, 50.0, 1e-9);
+  EXPECT_NEAR(a.event.hop_distance, 2.7, 0.011);
+  // The barrier is the FES maximum between the basins minus the FES at the first minimum.
+  const double saddle = *std::max_element(f.begin() + 30, f.begin() + 270);
+  EXPECT_NEAR(a.event.barrier_eV, saddle - f[30], 1e-12);
+  EXPECT_GT(a.event.barrier_eV, 0.1);
+  EXPECT_DOUBLE_EQ(a.rate, transition_rate(a.event.barrier_eV, 300.0));
+  EXPECT_DOUBLE_EQ(a.hop_time * a.rate, 1.0);
+  for (size_t k = 0; k < s.size(); ++k)
+    EXPECT_EQ(a.free_energy[k], f[k]);
 }
 
 }  // namespace
