@@ -1,5 +1,7 @@
 #include "analysis/barrier_distributions.hpp"
 
+#include "analysis/constants.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -7,7 +9,7 @@ namespace glassland::analysis {
 
 namespace {
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-const double kLogSqrt2Pi = 0.5 * std::log(2.0 * M_PI);
+const double kLogSqrt2Pi = 0.5 * std::log(2.0 * kPi);
 }  // namespace
 
 double BarrierDistribution::pdf(double x) const {
@@ -25,7 +27,7 @@ double NormalDistribution::log_pdf(double x) const {
 }
 
 double NormalDistribution::cdf(double x) const {
-  return 0.5 * std::erfc(-(x - mu_) / (sigma_ * M_SQRT2));
+  return 0.5 * std::erfc(-(x - mu_) / (sigma_ * kSqrt2));
 }
 
 LogNormalDistribution::LogNormalDistribution(double m, double s) : m_(m), s_(s) {
@@ -44,7 +46,7 @@ double LogNormalDistribution::log_pdf(double x) const {
 double LogNormalDistribution::cdf(double x) const {
   if (!(x > 0.0))
     return 0.0;
-  return 0.5 * std::erfc(-(std::log(x) - m_) / (s_ * M_SQRT2));
+  return 0.5 * std::erfc(-(std::log(x) - m_) / (s_ * kSqrt2));
 }
 
 double LogNormalDistribution::center() const {
@@ -56,7 +58,7 @@ double LogNormalDistribution::width() const {
 
 double TwoModeDistribution::rayleigh_normalisation(double mu, double sigma) {
   return sigma * sigma * std::exp(-mu * mu / (2.0 * sigma * sigma)) +
-         mu * sigma * std::sqrt(M_PI / 2.0) * std::erfc(-mu / (sigma * M_SQRT2));
+         mu * sigma * std::sqrt(kPi / 2.0) * std::erfc(-mu / (sigma * kSqrt2));
 }
 
 TwoModeDistribution::TwoModeDistribution(double W, double epsilon, double mu, double sigma)
@@ -89,8 +91,8 @@ double TwoModeDistribution::cdf(double x) const {
   // ∫_0^x t e^{−(t−μ)²/2σ²} dt, the same substitution as for Z.
   const double partial =
       s2 * (std::exp(-mu_ * mu_ / (2.0 * s2)) - std::exp(-(x - mu_) * (x - mu_) / (2.0 * s2))) +
-      mu_ * sigma_ * std::sqrt(M_PI / 2.0) *
-          (std::erf((x - mu_) / (sigma_ * M_SQRT2)) + std::erf(mu_ / (sigma_ * M_SQRT2)));
+      mu_ * sigma_ * std::sqrt(kPi / 2.0) *
+          (std::erf((x - mu_) / (sigma_ * kSqrt2)) + std::erf(mu_ / (sigma_ * kSqrt2)));
   return W_ * -std::expm1(-x / epsilon_) + W_prime_ * partial;
 }
 

@@ -4,6 +4,10 @@
 
 namespace glassland::analysis {
 
+// Mathematical constants (M_PI and M_SQRT2 are POSIX, not standard C++).
+inline constexpr double kPi = 3.14159265358979323846;
+inline constexpr double kSqrt2 = 1.41421356237309504880;
+
 // Boltzmann constant in eV/K (CODATA 2018, exact since the 2019 SI redefinition).
 inline constexpr double kBoltzmann_eV_per_K = 8.617333262e-5;
 

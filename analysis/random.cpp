@@ -1,5 +1,7 @@
 #include "analysis/random.hpp"
 
+#include "analysis/constants.hpp"
+
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -27,7 +29,7 @@ double Rng::normal() {
   const double u1 = uniform_open_zero();
   const double u2 = uniform();
   const double r = std::sqrt(-2.0 * std::log(u1));
-  const double phi = 2.0 * M_PI * u2;
+  const double phi = 2.0 * kPi * u2;
   spare_ = r * std::sin(phi);
   has_spare_ = true;
   return r * std::cos(phi);
