@@ -159,6 +159,25 @@ TEST(EffectiveBarriers, TwoModeIntegralMatchesLargeSample) {
   }
 }
 
+TEST(EffectiveBarriers, TwoModeParallelIntegralAtLowTemperatureMatchesAFineGrid) {
+  // At 300 K and 100 K the parallel integrand of the two-mode form is a spike of width ≈ k_BT at
+  // ΔQ = 0 (mode I) next to the tilted mode II. Independent check: the trapezoid rule on a
+  // uniform grid of 2e-6 eV over [0, 6] eV (error ∝ h², far below 1e-9 relative here).
+  const ga::TwoModeDistribution d(0.2, 0.14, 1.0, 0.5);
+  for (double T : {300.0, 100.0}) {
+    const double kT = kBoltzmann_eV_per_K * T;
+    const double h = 2e-6;
+    double sum = 0.0;
+    for (long i = 0; i <= 3000000; ++i) {
+      const double x = i * h;
+      const double w = (i == 0 || i == 3000000) ? 0.5 : 1.0;
+      sum += w * std::exp(d.log_pdf(x) - x / kT);
+    }
+    const double para = -kT * std::log(sum * h);
+    EXPECT_NEAR(ga::effective_barriers(d, T).parallel_eV, para, 1e-9) << T;
+  }
+}
+
 TEST(EffectiveBarriers, RejectsBadInput) {
   EXPECT_THROW(ga::effective_barriers(std::vector<double>{}, 300.0), std::invalid_argument);
   EXPECT_THROW(ga::effective_barriers({0.5}, 0.0), std::invalid_argument);
