@@ -17,7 +17,10 @@ void apply_affine_shear_xy(Batch& batch, double gamma) {
       });
   Kokkos::parallel_for(
       "neb::shear_boxes", Kokkos::RangePolicy<ExecSpace>(0, batch.n_replicas),
-      KOKKOS_LAMBDA(int r) { boxes(r).xy += gamma * boxes(r).ly; });
+      KOKKOS_LAMBDA(int r) {
+        boxes(r).xy += gamma * boxes(r).ly;
+        boxes(r).xz += gamma * boxes(r).yz;
+      });
 }
 
 ShearResponse neb_shear_response(Batch& batch, ForceField& force_field, int n_images,
@@ -37,6 +40,7 @@ ShearResponse neb_shear_response(Batch& batch, ForceField& force_field, int n_im
   response.barrier_forward.assign(n_bands, {});
   response.barrier_change.assign(n_bands, {});
   response.humps.assign(n_bands, {});
+  response.single_hump.assign(n_bands, {});
   response.converged.assign(n_bands, {});
   std::vector<double> zero_strain_barrier;
 
@@ -51,12 +55,15 @@ ShearResponse neb_shear_response(Batch& batch, ForceField& force_field, int n_im
       apply_affine_shear_xy(batch, all_strains[s]);
     if (settings.minimize_endpoints)
       minimize_band_endpoints(batch, force_field, n_images, settings.endpoint_fire);
+    if (settings.reinterpolate)
+      interpolate_linear(batch, n_images);
     NebRunner runner(settings.neb);
     const std::vector<BandResult> bands = runner.run(batch, force_field, n_images);
     int lost = 0;
     for (int b = 0; b < n_bands; ++b) {
       const int humps = count_energy_humps(bands[b].energies, settings.hump_prominence);
-      const bool ok = bands[b].converged() && humps == 1;
+      const bool single = is_single_hump(bands[b].energies, settings.hump_prominence);
+      const bool ok = bands[b].converged() && single;
       if (s == 0) {
         zero_strain_barrier.push_back(bands[b].barrier_forward);
         continue;
@@ -65,6 +72,7 @@ ShearResponse neb_shear_response(Batch& batch, ForceField& force_field, int n_im
       response.barrier_forward[b].push_back(bands[b].barrier_forward);
       response.barrier_change[b].push_back(bands[b].barrier_forward - zero_strain_barrier[b]);
       response.humps[b].push_back(humps);
+      response.single_hump[b].push_back(single);
       response.converged[b].push_back(bands[b].converged());
     }
     if (s > 0)

@@ -6,8 +6,11 @@
 // re-minimised (they are no longer minima of the strained landscape) if asked, the band is
 // re-converged from the strained path, and the barrier change ΔE_A(γ) = E_A(γ) − E_A(0) is
 // reported per band. A band "lost its correspondence" at γ when it no longer converges to a
-// single-hump path (paper 003's MEPs that "no longer have correspondences after shear").
-// Strains are applied from the unstrained bands each time, never accumulated.
+// single-hump path (is_single_hump: paper 003's MEPs that "no longer have correspondences
+// after shear"). Strains are applied from the unstrained bands each time, never accumulated.
+// Paper 003 re-converges the strained MEP itself (the default); with `reinterpolate` the band
+// restarts from the linear path between its re-minimised endpoints instead (what a fresh NEB
+// between the strained states, e.g. LAMMPS `neb`, computes).
 #pragma once
 
 #include <vector>
@@ -16,14 +19,17 @@
 
 namespace glassland {
 
-// Affine shear γ_xy of every replica: positions and box tilt (one launch each).
+// Affine shear γ_xy of every replica: positions and box tilts (one launch each). The map
+// x ← x + γ (y − y_lo) takes the lattice vector b to b + γ l_y x̂ and c to c + γ c_y x̂, hence
+// xy += γ l_y and xz += γ yz.
 void apply_affine_shear_xy(Batch& batch, double gamma);
 
 struct ShearSettings {
   NebSettings neb;
   bool minimize_endpoints = true;
   FireSettings endpoint_fire;     // used when minimize_endpoints
-  double hump_prominence = 1e-3;  // eV, for count_energy_humps
+  double hump_prominence = 1e-3;  // eV, for count_energy_humps and is_single_hump
+  bool reinterpolate = false;     // restart from the linear path instead of the strained MEP
 };
 
 struct ShearResponse {
@@ -32,6 +38,7 @@ struct ShearResponse {
   std::vector<std::vector<double>> barrier_forward;  // eV, E_A(γ)
   std::vector<std::vector<double>> barrier_change;   // eV, E_A(γ) − E_A(0)
   std::vector<std::vector<int>> humps;
+  std::vector<std::vector<bool>> single_hump;
   std::vector<std::vector<bool>> converged;
   std::vector<int> lost_bands;  // per strain: bands not converged or not single-hump
 };

@@ -111,6 +111,29 @@ int count_energy_humps(const std::vector<double>& e, double prominence) {
   return humps;
 }
 
+bool is_single_hump(const std::vector<double>& e, double prominence) {
+  if (e.size() < 3)
+    return false;
+  const size_t top = static_cast<size_t>(std::max_element(e.begin(), e.end()) - e.begin());
+  if (top == 0 || top == e.size() - 1)
+    return false;  // the highest point is an endpoint: no barrier between the two states
+  // Uphill from the initial state: no image falls below the highest one before it by more than
+  // `prominence`; the same downhill to the final state, read from the other end.
+  double highest = e.front();
+  for (size_t k = 1; k <= top; ++k) {
+    if (e[k] < highest - prominence)
+      return false;
+    highest = std::max(highest, e[k]);
+  }
+  highest = e.back();
+  for (size_t k = e.size() - 1; k-- > top;) {
+    if (e[k] < highest - prominence)
+      return false;
+    highest = std::max(highest, e[k]);
+  }
+  return true;
+}
+
 double tortuosity(double contour_length, double end_to_end) {
   return end_to_end > 0.0 ? contour_length / end_to_end : 0.0;
 }

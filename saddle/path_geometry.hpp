@@ -34,6 +34,12 @@ EnergyProfileFit fit_energy_profile(const std::vector<double>& reaction_coordina
 // `prominence` (eV) above the lower of the two minima around them. A single-hump path has 1.
 int count_energy_humps(const std::vector<double>& energies, double prominence = 1e-3);
 
+// True when the profile rises from E_0 to its highest image and falls from there to E_{M−1},
+// allowing wiggles up to `prominence` (eV): no intermediate minimum, no endpoint that is not a
+// minimum along the path. A two-hump path, or one that dips below its neighbours on the way
+// (a new intermediate minimum), is not single-hump.
+bool is_single_hump(const std::vector<double>& energies, double prominence = 1e-3);
+
 // C / L; 0 when L = 0.
 double tortuosity(double contour_length, double end_to_end);
 

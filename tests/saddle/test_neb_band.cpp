@@ -385,8 +385,11 @@ TEST(NebBand, BandResultIsIndependentOfTheOtherBands) {
           << "image " << image << " component " << k;
   }
   // A→B crosses two saddles: its converged profile has two humps, its climber is at saddle 1.
-  if (many[2].converged())
+  if (many[2].converged()) {
     EXPECT_EQ(count_energy_humps(many[2].energies, 1.0), 2);
+    EXPECT_FALSE(is_single_hump(many[2].energies));
+  }
+  EXPECT_TRUE(is_single_hump(same.energies));
 }
 
 // A band left out by `participate` is never evaluated or moved; a band that hits the iteration
@@ -601,6 +604,12 @@ TEST(NebBand, BandsFromEndpointPairs) {
 
 TEST(NebShear, AffineShearMovesPositionsAndTiltsTheBox) {
   Batch batch = make_band_batch({{{1.0, 2.0, 3.0}, {4.0, -5.0, 6.0}}}, 3, 20.0);
+  {
+    auto boxes = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.boxes);
+    for (int r = 0; r < batch.n_replicas; ++r)
+      boxes(r).yz = 3.0;  // c = (xz, yz, lz) has a y part: xz must follow (xz += γ yz)
+    Kokkos::deep_copy(batch.boxes, boxes);
+  }
   apply_affine_shear_xy(batch, 0.1);
   const std::vector<double> x = host_positions(batch);
   // x ← x + γ (y − y_lo) with y_lo = −10 Å.
@@ -609,6 +618,7 @@ TEST(NebShear, AffineShearMovesPositionsAndTiltsTheBox) {
   EXPECT_DOUBLE_EQ(x[6], 4.0 + 0.1 * 5.0);
   auto boxes = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.boxes);
   EXPECT_DOUBLE_EQ(boxes(2).xy, 0.1 * 20.0);
+  EXPECT_DOUBLE_EQ(boxes(2).xz, 0.1 * 3.0);
 }
 
 // The Müller–Brown landscape does not depend on the box: after an affine shear the re-minimised
@@ -647,6 +657,7 @@ TEST(NebShear, BoxIndependentLandscapeHasNoBarrierChange) {
     for (int b = 0; b < 2; ++b) {
       EXPECT_TRUE(response.converged[b][s]);
       EXPECT_EQ(response.humps[b][s], 1);
+      EXPECT_TRUE(response.single_hump[b][s]);
       EXPECT_NEAR(response.barrier_change[b][s], 0.0, 1e-6) << "band " << b << " strain " << s;
     }
   }

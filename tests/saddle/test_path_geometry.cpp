@@ -57,6 +57,17 @@ TEST(PathGeometry, CountsHumps) {
   EXPECT_EQ(count_energy_humps({1.0, 1.0, 1.0}), 0);
 }
 
+TEST(PathGeometry, SingleHump) {
+  EXPECT_TRUE(is_single_hump({0.0, 0.5, 1.0, 0.4, 0.1}));
+  EXPECT_FALSE(is_single_hump({0.0, 1.0, 0.2, 0.9, 0.0}));  // two humps
+  EXPECT_FALSE(is_single_hump({0.0, -0.3, 1.0, 0.0}));      // dips below the initial state
+  EXPECT_FALSE(is_single_hump({0.0, 1.0, 0.5, 0.8}));       // final state not a path minimum
+  EXPECT_FALSE(is_single_hump({0.0, 0.1, 0.2}));            // highest point is an endpoint
+  EXPECT_TRUE(is_single_hump({0.0, 1.0, 0.9995, 1.0, 0.0}, 1e-3));  // wiggle < prominence
+  EXPECT_FALSE(is_single_hump({0.0, 1.0, 0.99, 1.0, 0.0}, 1e-3));
+  EXPECT_FALSE(is_single_hump({0.0, 1.0}));
+}
+
 TEST(PathGeometry, Tortuosity) {
   EXPECT_DOUBLE_EQ(tortuosity(3.0, 2.0), 1.5);
   EXPECT_DOUBLE_EQ(tortuosity(3.0, 0.0), 0.0);
