@@ -320,7 +320,10 @@ void CgMinimizer::update_directions_and_begin_lines(Batch& batch) {
           h_max = s.g_max;
         }
         MinimizerStatus outcome = MinimizerStatus::running;
-        if (iterations(r) >= tol.max_iterations) {
+        if (!kmath::isfinite(energy(r)) || !kmath::isfinite(fh)) {
+          // NaN would pass every comparison below and spread into the positions.
+          outcome = MinimizerStatus::non_finite_energy;
+        } else if (iterations(r) >= tol.max_iterations) {
           outcome = MinimizerStatus::max_iterations;
         } else if (fh <= 0.0) {
           outcome = MinimizerStatus::search_not_downhill;

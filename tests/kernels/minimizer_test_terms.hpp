@@ -8,13 +8,18 @@
 //  * Lennard-Jones cluster, ε = 1 eV, σ = 1 Å, no cutoff, no periodic images (O(N²) per
 //    atom). The 13-atom icosahedron is its global minimum, E = −44.326801 ε (Wales & Doye,
 //    J. Phys. Chem. A 101, 5111 (1997), Cambridge Cluster Database).
+//  * A disordered periodic Cu50Zr50 structure for the EAM tests, and the largest displacement
+//    of unwrapped positions (x + H·image) between two batch snapshots.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "host/batch_io.hpp"
+#include "host/structure_builder.hpp"
 #include "kernels/force_field.hpp"
 
 namespace glassland::testing {
@@ -227,6 +232,47 @@ inline Configuration replica_positions(const Batch& batch, int r) {
 inline std::vector<int> to_host(const ReplicaInts& view) {
   auto mirror = Kokkos::create_mirror_view_and_copy(HostSpace(), view);
   return std::vector<int>(mirror.data(), mirror.data() + mirror.extent(0));
+}
+
+// Cu50Zr50 on a B2 lattice (6³ cells, 432 atoms, box 19.56 Å) with uniform random displacements
+// of ±0.3 Å per coordinate, so that atoms sit on both sides of every box face.
+inline LammpsData disordered_cuzr(uint64_t seed) {
+  StructureSpec spec;
+  spec.lattice = "b2";
+  spec.lattice_constant = 3.26;
+  spec.cells = {6, 6, 6};
+  spec.seed = seed;
+  LammpsData data = build_structure(spec, {"Cu", "Zr"}, {63.546, 91.224});
+  uint64_t state = seed;
+  for (auto& x : data.positions)
+    for (double& component : x) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      component += 0.6 * (static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5);
+    }
+  return data;
+}
+
+// Largest |Δ(x + H·image)| of replica r between two snapshots, Å.
+inline double largest_unwrapped_displacement(const BatchSnapshot& before,
+                                             const BatchSnapshot& after, int r) {
+  double largest = 0.0;
+  for (int i = 0; i < before.n_atoms; ++i) {
+    const int64_t g = static_cast<int64_t>(r) * before.n_atoms + i;
+    double x0[3], x1[3];
+    for (int k = 0; k < 3; ++k) {
+      x0[k] = before.positions[g * 3 + k];
+      x1[k] = after.positions[g * 3 + k];
+    }
+    before.boxes[r].add_lattice_vector(before.images[g * 3], before.images[g * 3 + 1],
+                                       before.images[g * 3 + 2], x0);
+    after.boxes[r].add_lattice_vector(after.images[g * 3], after.images[g * 3 + 1],
+                                      after.images[g * 3 + 2], x1);
+    double d2 = 0.0;
+    for (int k = 0; k < 3; ++k)
+      d2 += (x1[k] - x0[k]) * (x1[k] - x0[k]);
+    largest = std::max(largest, std::sqrt(d2));
+  }
+  return largest;
 }
 
 }  // namespace glassland::testing

@@ -2,9 +2,11 @@
 // analytic landscapes from several starts, per-replica masks and caps, batch invariance.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <memory>
 
+#include "host/batch_io.hpp"
 #include "kernels/cg_minimizer.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"
 
@@ -326,6 +328,57 @@ TEST(CgMinimizer, NonParticipatingReplicaIsUntouched) {
   const auto x = testing::replica_positions(batch, 1)[0];
   EXPECT_EQ(x[0], 0.45);
   EXPECT_EQ(x[1], 0.10);
+}
+
+// Periodic EAM: the neighbour list (skin 0.1 Å, so it rebuilds often) wraps atoms that cross a
+// box face in the middle of line searches. The unwrapped positions must move continuously
+// (relaxation moves atoms by up to ~2.3 Å here; a miscounted image is a box length, 19.56 Å), and
+// two different replicas minimised together equal each minimised alone, bitwise.
+TEST(CgMinimizer, PeriodicEamKeepsImagesAndBatchInvariance) {
+  const SetflPotential potential =
+      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair);
+  const std::vector<NamedStructure> structures = {{"a", testing::disordered_cuzr(11)},
+                                                  {"b", testing::disordered_cuzr(23)}};
+  CgSettings settings;
+  settings.tolerances.ftol = 1e-3;  // eV/Å: enough relaxation for many crossings, and fast
+  settings.tolerances.max_iterations = 400;
+
+  Batch batch = make_batch(structures, {"Cu", "Zr"}, potential.elements, potential.masses);
+  ForceField force_field;
+  force_field.add_term(make_eam_term(potential, 0.1));
+  const BatchSnapshot before = snapshot(batch);
+  const auto together = CgMinimizer(settings).minimize(batch, force_field);
+  const BatchSnapshot after = snapshot(batch);
+
+  for (int r = 0; r < 2; ++r) {
+    SCOPED_TRACE("replica " + std::to_string(r) + ", " + to_string(together[r].status));
+    EXPECT_EQ(together[r].status, MinimizerStatus::converged_force);
+    EXPECT_LT(testing::largest_unwrapped_displacement(before, after, r), 5.0);
+    int wrapped_atoms = 0;
+    for (int i = 0; i < after.n_atoms; ++i) {
+      const int64_t g = static_cast<int64_t>(r) * after.n_atoms + i;
+      if (after.images[g * 3] != 0 || after.images[g * 3 + 1] != 0 || after.images[g * 3 + 2] != 0)
+        ++wrapped_atoms;
+    }
+    EXPECT_GT(wrapped_atoms, 20) << "the test needs atoms that crossed box faces";
+
+    Batch alone = make_batch({structures[r]}, {"Cu", "Zr"}, potential.elements, potential.masses);
+    ForceField alone_field;
+    alone_field.add_term(make_eam_term(potential, 0.1));
+    const auto single = CgMinimizer(settings).minimize(alone, alone_field);
+    const BatchSnapshot alone_after = snapshot(alone);
+    EXPECT_TRUE(bitwise_equal(single[0].final_energy, together[r].final_energy));
+    EXPECT_EQ(single[0].iterations, together[r].iterations);
+    EXPECT_EQ(single[0].evaluations, together[r].evaluations);
+    bool identical = true;
+    for (int i = 0; i < after.n_atoms * 3; ++i) {
+      identical =
+          identical &&
+          bitwise_equal(alone_after.positions[i], after.positions[r * after.n_atoms * 3 + i]) &&
+          alone_after.images[i] == after.images[r * after.n_atoms * 3 + i];
+    }
+    EXPECT_TRUE(identical) << "positions or images differ between alone and in batch";
+  }
 }
 
 }  // namespace

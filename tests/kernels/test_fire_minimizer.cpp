@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 
+#include "host/batch_io.hpp"
 #include "kernels/fire_minimizer.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"
 
@@ -265,6 +266,49 @@ TEST(FireMinimizer, NonParticipatingReplicaIsUntouched) {
   const auto x = testing::replica_positions(batch, 1)[0];
   EXPECT_EQ(x[0], 0.45);
   EXPECT_EQ(x[1], 0.10);
+}
+
+// Periodic EAM (432-atom disordered Cu50Zr50, neighbour skin 0.1 Å so that the list rebuilds
+// and wraps atoms often): two different replicas run together equal each run alone, bitwise,
+// and unwrapped positions move continuously (a miscounted image would be a box length,
+// 19.56 Å). 150 iterations keep it fast; the outcome (converged or capped) must match too.
+TEST(FireMinimizer, PeriodicEamBatchInvarianceAndImages) {
+  const SetflPotential potential =
+      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair);
+  const std::vector<NamedStructure> structures = {{"a", testing::disordered_cuzr(11)},
+                                                  {"b", testing::disordered_cuzr(23)}};
+  FireSettings settings;
+  settings.tolerances.ftol = 1e-3;
+  settings.tolerances.max_iterations = 150;
+
+  Batch batch = make_batch(structures, {"Cu", "Zr"}, potential.elements, potential.masses);
+  ForceField force_field;
+  force_field.add_term(make_eam_term(potential, 0.1));
+  const BatchSnapshot before = snapshot(batch);
+  const auto together = FireMinimizer(settings).minimize(batch, force_field);
+  const BatchSnapshot after = snapshot(batch);
+  for (int r = 0; r < 2; ++r) {
+    SCOPED_TRACE("replica " + std::to_string(r) + ", " + to_string(together[r].status));
+    EXPECT_LT(together[r].final_energy, together[r].initial_energy);
+    EXPECT_LT(testing::largest_unwrapped_displacement(before, after, r), 5.0);
+    Batch alone = make_batch({structures[r]}, {"Cu", "Zr"}, potential.elements, potential.masses);
+    ForceField alone_field;
+    alone_field.add_term(make_eam_term(potential, 0.1));
+    const auto single = FireMinimizer(settings).minimize(alone, alone_field);
+    const BatchSnapshot alone_after = snapshot(alone);
+    EXPECT_EQ(single[0].status, together[r].status);
+    EXPECT_TRUE(bitwise_equal(single[0].final_energy, together[r].final_energy));
+    EXPECT_EQ(single[0].iterations, together[r].iterations);
+    EXPECT_EQ(single[0].evaluations, together[r].evaluations);
+    bool identical = true;
+    for (int i = 0; i < after.n_atoms * 3; ++i) {
+      identical =
+          identical &&
+          bitwise_equal(alone_after.positions[i], after.positions[r * after.n_atoms * 3 + i]) &&
+          alone_after.images[i] == after.images[r * after.n_atoms * 3 + i];
+    }
+    EXPECT_TRUE(identical) << "positions or images differ between alone and in batch";
+  }
 }
 
 }  // namespace
