@@ -14,6 +14,7 @@ namespace {
 const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>>& task_table() {
   static const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>> tasks = {
       {"md", run_md_task},
+      {"metad", run_metad_task},
       {"minimize", run_minimize_task},
       {"prepare", run_prepare_task},
   };
