@@ -233,7 +233,9 @@ class MdIntegrator {
   void run(Batch& batch, ForceField& force_field, int64_t n_steps, const ReplicaInts& active = {});
 
   // Kinetic and pressure quantities from the current velocities and the batch's last virial,
-  // and the reservoir energy at the current step.
+  // and the reservoir energy at the current step. The pressure (and the potential energy in
+  // the batch) are those of the last force evaluation: valid after setup(), after a step with
+  // energy = true (which also requests the virial), and after every NPT step (virial only).
   void compute_thermo(const Batch& batch, Thermo& thermo) const;
 
  public:
