@@ -387,15 +387,16 @@ void run_prepare_task(InputObject& input, const RunOptions& options) {
       write_replica(*system, now, r, (fs::path(out.directory) / snapshot_name).string(), true);
       write_replica(*system, minimized.minimized, static_cast<int>(c),
                     (fs::path(out.directory) / is_name).string(), false);
-      nlohmann::json rec = {{"replica", r},
-                            {"stop_temperature_K", p.stops[k]},
-                            {"step", s},
-                            {"time_ps", s * dt},
-                            {"target_temperature_K", schedule_target(cool.schedules[r], s)},
-                            {"snapshot", snapshot_name},
-                            {"snapshot_potential_energy_eV", now.potential_energy[r]},
-                            {"inherent_structure", is_name},
-                            {"minimization", minimized.records[c]}};
+      nlohmann::json rec = {
+          {"replica", r},
+          {"stop_temperature_K", p.stops[k]},
+          {"step", s},
+          {"time_ps", s * dt},
+          {"target_temperature_K", schedule_target(cool.schedules[r], s)},
+          {"snapshot", snapshot_name},
+          {"snapshot_potential_energy_eV", minimized.records[c]["initial_energy_eV"]},
+          {"inherent_structure", is_name},
+          {"minimization", minimized.records[c]}};
       stop_records.push_back(rec);
       if (!minimized.records[c]["converged"].get<bool>())
         std::fprintf(stderr,
@@ -418,8 +419,9 @@ void run_prepare_task(InputObject& input, const RunOptions& options) {
                      static_cast<long long>(stages[stage].end()));
     }
     const int64_t next = step + 1;
-    integrator.step(batch, system->force_field, {},
-                    next % out.thermo_stride == 0 || stops_at.count(next) > 0);
+    // Energies only at thermo records, never because of a stop: the MD must not depend on the
+    // stops (the snapshot's energy is the minimisation's initial energy).
+    integrator.step(batch, system->force_field, {}, next % out.thermo_stride == 0);
     step = next;
     record(step);
     write_stops(step);
@@ -447,6 +449,10 @@ void run_prepare_task(InputObject& input, const RunOptions& options) {
   }
   progress.finish(step);
   const std::string results_path = results.merge();
+  // The merged results replace the parts a checkpoint refers to, so the checkpoint is spent: a
+  // later --restart of this finished run starts afresh (and repeats it bitwise) instead of
+  // resuming into parts that no longer exist.
+  fs::remove(checkpoint_path);
 
   // Final structures and their inherent structures.
   const BatchSnapshot final_state = snapshot(batch);
