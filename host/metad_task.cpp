@@ -541,9 +541,9 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
   // Effective barriers (SPEC.md §6) over the tracers with an event, at one temperature.
   const bool one_temperature = std::all_of(m.temperature.begin(), m.temperature.end(),
                                            [&](double T) { return T == m.temperature[0]; });
-  nlohmann::json summary;
-  summary["temperature_K"] =
-      one_temperature ? nlohmann::json(m.temperature[0]) : nlohmann::json(m.temperature);
+  nlohmann::ordered_json summary;  // the key order of issue 4's summary.json
+  summary["temperature_K"] = one_temperature ? nlohmann::ordered_json(m.temperature[0])
+                                             : nlohmann::ordered_json(m.temperature);
   summary["tracers"] = summary_tracers;
   summary["barrier_parallel_eV"] = nullptr;
   summary["barrier_sequential_eV"] = nullptr;
