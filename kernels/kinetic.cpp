@@ -50,7 +50,9 @@ void zero_momentum_and_rescale(Batch& batch, const ReplicaScalars& target_temper
                 sum += masses(elements(first + i)) * velocities(first + i, k);
               },
               momentum);
-          center_velocity[k] = momentum / total_mass;
+          // A replica of one atom moves in an external field (the analytic landscapes): its
+          // momentum is its only motion and is not removed (it keeps 3 degrees of freedom).
+          center_velocity[k] = n_atoms > 1 ? momentum / total_mass : 0.0;
         }
         team.team_barrier();
         Kokkos::parallel_for(Kokkos::TeamThreadRange(team, n_atoms), [&](int i) {

@@ -921,7 +921,10 @@ void MdIntegrator::langevin_step(Batch& batch, ForceField& force_field, const Re
                 sum += m * noise[k];
               },
               momentum);
-          Kokkos::single(Kokkos::PerTeam(team), [&]() { drift(r, k) = momentum / total_mass; });
+          // One atom in an external field keeps its noise (its 3 degrees of freedom, as
+          // kinetic_degrees_of_freedom counts them): removing it would leave only friction.
+          Kokkos::single(Kokkos::PerTeam(team),
+                         [&]() { drift(r, k) = n_atoms > 1 ? momentum / total_mass : 0.0; });
         }
       });
   Kokkos::parallel_for(
