@@ -37,11 +37,13 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
   md.settings.timestep = o.number("timestep", 0.002, "ps", "time step", NumberRange::positive());
   md.steps = o.integer("steps", required, "steps", "number of steps", IntegerRange::non_negative());
   const std::string ensemble =
-      o.choice("ensemble", "nvt", {"nve", "nvt", "langevin", "npt"},
-               "nve; nvt (Nosé–Hoover chains); langevin (BAOAB); npt (MTK)");
+      o.choice("ensemble", "nvt", {"nve", "nvt", "langevin", "bussi", "npt"},
+               "nve; nvt (Nosé–Hoover chains); langevin (BAOAB); bussi (stochastic velocity "
+               "rescaling); npt (MTK)");
   md.settings.ensemble = ensemble == "nve"        ? Ensemble::nve
                          : ensemble == "nvt"      ? Ensemble::nvt_nose_hoover
                          : ensemble == "langevin" ? Ensemble::nvt_langevin
+                         : ensemble == "bussi"    ? Ensemble::nvt_bussi
                                                   : Ensemble::npt;
   md.temperature = o.per_replica_numbers("temperature", 300.0, n_replicas, "K",
                                          "target temperature per replica (start of a ramp)",
