@@ -498,9 +498,16 @@ struct ArtStepKernel {
         }
         break;
       case kConvergence:
-        if (lambda >= 0.0)
-          fail(st, ArtOutcome::lost_eigenvalue);
-        else if (st.convergence_steps >= p.max_convergence_steps)
+        if (lambda >= 0.0) {
+          if (st.returns_to_activation < p.max_returns_to_activation) {
+            ++st.returns_to_activation;
+            st.stage = kActivation;
+            reset_fire(st);
+            push(team, first, st);
+          } else {
+            fail(st, ArtOutcome::lost_eigenvalue);
+          }
+        } else if (st.convergence_steps >= p.max_convergence_steps)
           fail(st, ArtOutcome::max_convergence_steps);
         else
           eigen_step(team, first, st);
@@ -626,6 +633,7 @@ struct ArtStepKernel {
               st.micro = kEval;
             }
           } else {
+            st.backward_displacement = moved;
             fail(st, moved < p.connect_tolerance ? ArtOutcome::success : ArtOutcome::not_connected);
           }
           break;
@@ -858,8 +866,9 @@ void ArtEngine::start_slots(const std::vector<int>& slot_minimum,
                         false,     batch_.positions, batch_.boxes, v};
   Kokkos::parallel_for("art::start", Kokkos::TeamPolicy<ExecSpace>(n_replicas, Kokkos::AUTO),
                        kernel);
-  // Positions were replaced wholesale: rebuild every neighbour list at the next evaluation.
-  field_.reset();
+  // No ForceField::reset() here: the neighbour list's own displacement check rebuilds exactly
+  // the slots whose positions were replaced, and leaves the running searches untouched (a
+  // global rebuild would re-wrap their positions and break bitwise batch invariance).
 }
 
 LanczosModes ArtEngine::lowest_modes(bool second, const std::vector<double>& start) {
@@ -1092,6 +1101,7 @@ ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
       event.lambda1 = st.lambda1;
       event.lambda2 = st.lambda2;
       event.saddle_max_force = st.saddle_max_force;
+      event.backward_max_displacement = st.backward_displacement;
       event.pushes = st.pushes;
       event.convergence_steps = st.convergence_steps;
       event.force_evaluations = st.evaluations;

@@ -52,6 +52,9 @@ struct ArtSettings {
   int relax_steps_convergence = 4;       // FIRE steps ⊥ eigenvector after each step along it
   double eigen_step_max = 0.10;          // Å, cap on the step along the eigenvector
   int max_convergence_steps = 300;       // steps along the eigenvector: "max iterations"
+  // When λ turns positive again during convergence the search goes back to pushing along its
+  // initial direction (as ARTn does) at most this many times before it counts as "lost".
+  int max_returns_to_activation = 2;
   // Lanczos (Hessian–vector products by forward finite differences of forces).
   int lanczos_max_iterations = 16;
   double lanczos_tolerance = 0.01;  // relative change of λ between iterations
@@ -72,7 +75,7 @@ struct ArtSettings {
   // FIRE 2.0 for the perpendicular relaxation and the minimisations, in mass-free units
   // (x += Δt v, v += Δt F: Δt² is in Å²/eV), with LAMMPS's per-step displacement cap.
   double fire_dt_initial = 0.1;
-  double fire_dt_max = 0.3;
+  double fire_dt_max = 0.2;
   double fire_max_displacement = 0.1;  // Å per Cartesian component per step
   // Bookkeeping.
   double participation_threshold = 0.1;  // Å: atoms displaced more at the saddle take part
@@ -119,6 +122,8 @@ struct ArtReplicaState {
   double lambda = 0.0, lambda_previous = 0.0, lambda1 = 0.0, lambda2 = 0.0;
   double fire_dt = 0.0, fire_alpha = 0.0;
   double saddle_max_force = 0.0;
+  double backward_displacement = 0.0;  // Å, largest atomic, backward minimum vs initial
+  int returns_to_activation = 0;
 };
 
 // One search's record, on the host.
@@ -128,11 +133,12 @@ struct ArtEvent {
   int center_atom = -1;
   ArtOutcome outcome = ArtOutcome::running;
   bool success = false;
-  double e_initial = 0.0, e_saddle = 0.0, e_final = 0.0;                 // eV
-  double barrier = 0.0;                                                  // E_saddle − E_initial
-  double asymmetry = 0.0;                                                // E_final − E_initial
-  double lambda1 = 0.0, lambda2 = 0.0;                                   // eV/Å² at the saddle
-  double saddle_max_force = 0.0;                                         // eV/Å at the saddle
+  double e_initial = 0.0, e_saddle = 0.0, e_final = 0.0;  // eV
+  double barrier = 0.0;                                   // E_saddle − E_initial
+  double asymmetry = 0.0;                                 // E_final − E_initial
+  double lambda1 = 0.0, lambda2 = 0.0;                    // eV/Å² at the saddle
+  double saddle_max_force = 0.0;                          // eV/Å at the saddle
+  double backward_max_displacement = 0.0;  // Å, backward minimum vs initial (connectivity)
   double saddle_displacement_norm = 0.0, saddle_max_displacement = 0.0;  // Å, from initial
   double final_displacement_norm = 0.0, final_max_displacement = 0.0;    // Å, from initial
   std::vector<int> participating_atoms;  // 0-based indices moved > threshold at the saddle
