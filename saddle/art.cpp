@@ -72,8 +72,8 @@ struct ArtDeviceViews {
   Kokkos::View<ArtReplicaState*, MemSpace> state;
   Kokkos::View<double**, MemSpace> tri_alpha, tri_beta;  // (replica, iteration)
   Kokkos::View<double** [3], MemSpace> basis;            // Lanczos vectors (iteration, g)
-  AtomVectors x_initial, push_direction, eigenvector, x_center, f_current, work, fire_velocity,
-      x_saddle, x_final;
+  AtomVectors x_initial, push_direction, eigenvector, second_vector, x_center, f_current, work,
+      fire_velocity, x_saddle, x_final;
   ReplicaInts running, start_flags, start_centers;
   Kokkos::View<int64_t*, MemSpace> start_search_ids;
 
@@ -85,6 +85,7 @@ struct ArtDeviceViews {
         x_initial("art::x_initial", static_cast<int64_t>(n_replicas) * n_atoms),
         push_direction("art::push_direction", static_cast<int64_t>(n_replicas) * n_atoms),
         eigenvector("art::eigenvector", static_cast<int64_t>(n_replicas) * n_atoms),
+        second_vector("art::second_vector", static_cast<int64_t>(n_replicas) * n_atoms),
         x_center("art::x_center", static_cast<int64_t>(n_replicas) * n_atoms),
         f_current("art::f_current", static_cast<int64_t>(n_replicas) * n_atoms),
         work("art::work", static_cast<int64_t>(n_replicas) * n_atoms),
@@ -328,6 +329,8 @@ struct ArtStepKernel {
           value = v.eigenvector(g, k);
         } else if (source == 1) {
           value = v.push_direction(g, k);
+        } else if (source == 3) {
+          value = v.second_vector(g, k);
         } else {
           double z0, z1;
           normal_pair(seed, stream, counter0 + 2 * (3 * static_cast<uint64_t>(i) + k), z0, z1);
@@ -409,10 +412,12 @@ struct ArtStepKernel {
       v.tri_alpha(r, j) = alpha_j;
       v.tri_beta(r, j) = beta_j;
     });
+    const bool careful =
+        st.deflate || st.stage == art_detail::kSaddleCheck || st.stage == art_detail::kLanczosOnly;
     const int max_iterations =
-        kmath::min(st.deflate ? p.second_lanczos_max_iterations : p.lanczos_max_iterations,
+        kmath::min(careful ? p.second_lanczos_max_iterations : p.lanczos_max_iterations,
                    kLanczosMaxIterations);
-    const double tolerance = st.deflate ? p.second_lanczos_tolerance : p.lanczos_tolerance;
+    const double tolerance = careful ? p.second_lanczos_tolerance : p.lanczos_tolerance;
     const bool converged =
         (j > 0 && kmath::fabs(lambda - st.lambda_previous) <= tolerance * kmath::fabs(lambda)) ||
         j + 1 >= max_iterations || beta_j <= 1e-10 * (kmath::fabs(alpha_j) + 1e-10);
@@ -429,7 +434,10 @@ struct ArtStepKernel {
       st.lanczos_iteration = j + 1;
       return false;
     }
-    if (!st.deflate) {
+    {
+      // Ritz vector: the lowest eigenvector, or for the deflated pass the second one (kept
+      // apart, as the restart vector of the next deflated pass).
+      const AtomVectors ritz = st.deflate ? v.second_vector : v.eigenvector;
       double y[kLanczosMaxIterations];
       tridiagonal_eigenvector(a, b, j + 1, lambda, y);
       for_atoms(team, [&](int i) {
@@ -438,11 +446,12 @@ struct ArtStepKernel {
           double s = 0.0;
           for (int index = 0; index <= j; ++index)
             s += y[index] * basis(index, g, k);
-          v.eigenvector(g, k) = s;
+          ritz(g, k) = s;
         }
       });
-      normalise(team, first, v.eigenvector);
-      st.have_eigenvector = 1;
+      normalise(team, first, ritz);
+      if (!st.deflate)
+        st.have_eigenvector = 1;
     }
     for_atoms(team, [&](int i) {
       for (int k = 0; k < 3; ++k)
@@ -479,6 +488,22 @@ struct ArtStepKernel {
     move_along(team, first, v.eigenvector, step);
     ++st.convergence_steps;
     st.micro = art_detail::kEval;
+  }
+
+  // Restarted deflated Lanczos: each pass is an upper bound of λ2 that can only go down; run
+  // again from the last Ritz vector until it changes by less than the tolerance (or the
+  // restarts run out). Returns true when a new pass was started.
+  KOKKOS_INLINE_FUNCTION bool restart_second(const Team& team, int64_t first, ArtReplicaState& st,
+                                             double lambda) const {
+    const bool changed =
+        st.lanczos_pass == 1 ||
+        kmath::fabs(lambda - st.lambda2) > p.second_lanczos_tolerance * kmath::fabs(lambda);
+    if (!changed || st.lanczos_pass > p.second_lanczos_restarts)
+      return false;
+    st.lambda2 = lambda;
+    ++st.lanczos_pass;
+    start_lanczos(team, first, st, 3, true);
+    return true;
   }
 
   KOKKOS_INLINE_FUNCTION void after_lanczos(const Team& team, int64_t first, const Box& box,
@@ -521,6 +546,8 @@ struct ArtStepKernel {
             st.lanczos_pass = 1;
             start_lanczos(team, first, st, 2, true);
           }
+        } else if (restart_second(team, first, st, lambda)) {
+          // restarted from the last Ritz vector
         } else {
           st.lambda2 = lambda;
           if (lambda < -p.second_eigenvalue_tolerance) {
@@ -542,7 +569,7 @@ struct ArtStepKernel {
           } else {
             fail(st, ArtOutcome::lanczos_only);
           }
-        } else {
+        } else if (!restart_second(team, first, st, lambda)) {
           st.lambda2 = lambda;
           fail(st, ArtOutcome::lanczos_only);
         }

@@ -59,8 +59,13 @@ struct ArtSettings {
   int lanczos_max_iterations = 16;
   double lanczos_tolerance = 0.01;  // relative change of λ between iterations
   double lanczos_epsilon = 1e-4;    // Å, finite-difference step along the unit vector
-  int second_lanczos_max_iterations = 24;
+  // At the saddle (both eigenvalues) Lanczos runs tighter, and the deflated pass restarts from
+  // its own Ritz vector until λ2 changes by less than the tolerance between restarts: in a
+  // glass the low end of the spectrum is dense, and one run of a few tens of iterations from a
+  // random vector can miss a second negative mode (seen against the full Hessian).
+  int second_lanczos_max_iterations = 32;
   double second_lanczos_tolerance = 1e-3;
+  int second_lanczos_restarts = 8;
   // Valid saddle: λ1 < 0 and λ2 ≥ −second_eigenvalue_tolerance (eV/Å²). The tolerance allows
   // for the finite-difference error of a soft but stable mode; 0 makes the test strict.
   double second_eigenvalue_tolerance = 1e-3;
