@@ -269,6 +269,8 @@ void run_md_task(InputObject& input, const RunOptions& options) {
   }
   progress.finish(step);
   const std::string results_path = results.merge();
+  // The run is complete: its checkpoint would only point at result parts that no longer exist.
+  fs::remove(checkpoint_path);
 
   for (int r = 0; r < n_replicas; ++r) {
     char name[64];
