@@ -16,6 +16,7 @@ const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>
       {"md", run_md_task},
       {"metad", run_metad_task},
       {"minimize", run_minimize_task},
+      {"neb", run_neb_task},
       {"prepare", run_prepare_task},
   };
   return tasks;
