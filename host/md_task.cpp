@@ -239,7 +239,7 @@ void run_md_task(InputObject& input, const RunOptions& options) {
     if (out.trajectory_stride > 0 && s % out.trajectory_stride == 0)
       results.record_frame(make_frame(batch, s, s * dt, frame_storage));
   };
-  if (!options.restart)
+  if (!resume)
     record(0);
 
   Progress progress("md", md.steps, static_cast<int64_t>(n_replicas) * batch.n_atoms,

@@ -101,6 +101,17 @@ TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   EXPECT_EQ(straight.dataset("particles/replica_0001/position/value").read<double>(),
             killed.dataset("particles/replica_0001/position/value").read<double>());
   EXPECT_FALSE(fs::exists(dir + "/killed/results.parts"));
+
+  // --restart with no checkpoint (a run killed before its first one, or a finished run) starts
+  // from the beginning and writes the complete series, step 0 included.
+  std::ofstream(dir + "/fresh.json") << md_input(dir + "/fresh");
+  ASSERT_EQ(wait_for(start_program({"run", dir + "/fresh.json", "--restart"})), 0);
+  EXPECT_EQ(read_text(dir + "/straight/final_0001.data"),
+            read_text(dir + "/fresh/final_0001.data"));
+  EXPECT_EQ(hdf5::File::open_read_only(dir + "/fresh/results.h5")
+                .dataset("observables/temperature/step")
+                .read<int64_t>(),
+            steps);
 }
 
 TEST(MdTask, InputErrorsNameTheJsonPath) {
