@@ -27,6 +27,9 @@ struct Configuration {
   std::vector<std::string> elements;
 };
 
+// Test listings name a configuration instead of dumping its bytes.
+void PrintTo(const Configuration& c, std::ostream* os) { *os << c.name; }
+
 // Writes the configuration's structure with LAMMPS and returns the data file path.
 std::string make_structure(const std::string& dir, const Configuration& c) {
   std::string script = "units metal\natom_style atomic\nlattice " + c.lattice + "\n" +
