@@ -256,6 +256,62 @@ TEST_F(NebTask, SaddleDataFilesHaveForcesBelowTheTolerance) {
   }
 }
 
+// The other way in and the other options: a directory of NAME_initial.data / NAME_final.data,
+// endpoints re-minimised by FIRE, IDPP initial path, energy-weighted springs. One band: the same
+// x-hop saddle (LAMMPS within 0.01 eV), and no fractal dimension (fewer than 3 bands).
+TEST_F(NebTask, DirectoryOfPairsWithIdppAndEnergyWeightedSprings) {
+  const std::string pairs = directory_ + "/pairs";
+  fs::create_directories(pairs);
+  fs::copy_file(directory_ + "/hop_x/initial.data", pairs + "/hop_x_initial.data",
+                fs::copy_options::overwrite_existing);
+  fs::copy_file(directory_ + "/hop_x/final.data", pairs + "/hop_x_final.data",
+                fs::copy_options::overwrite_existing);
+  std::ofstream(directory_ + "/directory.json") << R"({
+  "task": "neb",
+  "system": {"potential": ")" << kPotential << R"(", "elements": ["Cu", "Zr"]},
+  "neb": {"directory": "pairs", "images": 5, "tolerance": 0.001, "interpolation": "idpp",
+          "energy_weighted": true, "minimize_endpoints": true},
+  "output": {"directory": ")" << directory_ << R"(/directory_out", "quiet": true}
+})";
+  const CommandResult run = run_program("run " + directory_ + "/directory.json");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const nlohmann::json summary = read_json(directory_ + "/directory_out/neb.json");
+  ASSERT_EQ(summary.at("bands").size(), 1u);
+  const nlohmann::json& band = summary["bands"][0];
+  EXPECT_TRUE(band.at("converged").get<bool>()) << band.dump();
+  EXPECT_EQ(band.at("initial").get<std::string>(), pairs + "/hop_x_initial.data");
+  EXPECT_EQ(band.at("final").get<std::string>(), pairs + "/hop_x_final.data");
+  EXPECT_EQ(band.at("endpoint_minimization").at("initial"), "converged_force");
+  EXPECT_EQ(band.at("endpoint_minimization").at("final"), "converged_force");
+  EXPECT_NEAR(band.at("barrier_forward_eV").get<double>(), kLammpsBarrierX, 0.01);
+  EXPECT_NEAR(band.at("barrier_backward_eV").get<double>(), kLammpsBackwardX, 0.01);
+  EXPECT_TRUE(summary.at("fractal_dimension").is_null());
+  EXPECT_FALSE(fs::exists(directory_ + "/directory_out/saddle_0000.data"));  // not asked for
+}
+
+// A band stopped by its iteration cap is reported (record, summary, stderr), not silent; the run
+// still succeeds and writes the record.
+TEST_F(NebTask, IterationCapIsReported) {
+  std::ofstream(directory_ + "/capped.json") << R"({
+  "task": "neb",
+  "system": {"potential": ")" << kPotential << R"(", "elements": ["Cu", "Zr"]},
+  "neb": {"pairs": [{"initial": "hop_x/initial.data", "final": "hop_x/final.data"}],
+          "images": 5, "max_iterations": 5},
+  "output": {"directory": ")" << directory_ << R"(/capped_out", "quiet": true}
+})";
+  const CommandResult run = run_program("run " + directory_ + "/capped.json");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("NOT converged"), std::string::npos) << run.output;
+  const nlohmann::json summary = read_json(directory_ + "/capped_out/neb.json");
+  EXPECT_FALSE(summary.at("all_converged").get<bool>());
+  EXPECT_EQ(summary.at("not_converged"), nlohmann::json::array({0}));
+  const nlohmann::json& band = summary["bands"][0];
+  EXPECT_FALSE(band.at("converged").get<bool>());
+  EXPECT_EQ(band.at("status"), "max_iterations");
+  EXPECT_EQ(band.at("iterations").get<int>(), 5);
+  EXPECT_GT(band.at("max_force_eV_per_A").get<double>(), 0.01);
+}
+
 // Input errors name the JSON path (and the program exits non-zero before any NEB work).
 CommandResult run_input(const std::string& name, const std::string& neb_section,
                         const std::string& extra_arguments = "") {
