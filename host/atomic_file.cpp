@@ -268,7 +268,10 @@ void Checkpoint::write(const std::string& path) const {
     file.set_attribute("format_version", kFormatVersion);
     file.write("metadata", std::vector<std::string>{metadata_.dump()});
     hdf5::Group arrays = file.create_group(kArraysGroup);
-    for (const auto& [name, entry] : entries_) {
+    for (const auto& named_entry : entries_) {
+      // Plain references: C++17 lambdas may not capture structured bindings.
+      const std::string& name = named_entry.first;
+      const Entry& entry = named_entry.second;
       const std::vector<hsize_t> shape = to_hsize(entry.shape);
       std::visit(
           [&](const auto& values) {

@@ -419,9 +419,10 @@ MdIntegrator::MdIntegrator(int n_replicas, int n_atoms, const IntegratorSettings
   // Defaults as LAMMPS's usual advice: τ_T = 100 dt, τ_P = 1000 dt; seeds = replica index + 1.
   Kokkos::deep_copy(targets_.thermostat_damping, 100.0 * settings.timestep);
   Kokkos::deep_copy(targets_.barostat_damping, 1000.0 * settings.timestep);
-  auto seeds = targets_.langevin_seed;
-  Kokkos::parallel_for(
-      "md::default_seeds", ReplicaRange(0, n), KOKKOS_LAMBDA(int r) { seeds(r) = r + 1; });
+  // Filled on the host: nvcc does not allow device lambdas inside constructors.
+  auto default_seeds = Kokkos::create_mirror_view(targets_.langevin_seed);
+  for (int r = 0; r < n; ++r) default_seeds(r) = static_cast<uint64_t>(r) + 1;
+  Kokkos::deep_copy(targets_.langevin_seed, default_seeds);
 
   state_.step = ReplicaSteps("md::step", n);
   state_.thermostat_position = ReplicaChains("md::thermostat_position", n);

@@ -89,9 +89,12 @@ class NeighborList {
   Kokkos::View<uint32_t**, MemSpace> entries;
   Kokkos::View<int*, MemSpace> counts;
 
+  // Rebuilds the flagged replicas. Called by update(); public only because CUDA's extended
+  // lambdas may not live in private member functions.
+  void build(Batch& batch, int n_flagged);
+
  private:
   void allocate(const Batch& batch);
-  void build(Batch& batch, int n_flagged);
 
   double cutoff_;
   double skin_;
