@@ -142,6 +142,27 @@ NebTaskSettings read_neb_settings(InputObject& section) {
   return s;
 }
 
+// A band interpolates atom by atom between its endpoints, so both must hold the same atoms
+// (IDs and types) in the same box; otherwise the band is meaningless, and nothing downstream
+// could tell. Boxes agree to 1e-9 Å (a data-file round trip is exact; a strained final state is
+// a different problem).
+void check_endpoint_pair(const EndpointPair& pair, const LammpsData& initial,
+                         const LammpsData& final_state) {
+  const std::string which = "\"" + pair.initial + "\" and \"" + pair.final_state + "\"";
+  if (initial.ids != final_state.ids)
+    throw InputError("neb: endpoints " + which + " do not hold the same atom IDs");
+  if (initial.types != final_state.types)
+    throw InputError("neb: endpoints " + which + " give some atom IDs different types");
+  bool same_box = std::abs(initial.xy - final_state.xy) <= 1e-9 &&
+                  std::abs(initial.xz - final_state.xz) <= 1e-9 &&
+                  std::abs(initial.yz - final_state.yz) <= 1e-9;
+  for (int k = 0; k < 3; ++k)
+    same_box = same_box && std::abs(initial.lo[k] - final_state.lo[k]) <= 1e-9 &&
+               std::abs(initial.hi[k] - final_state.hi[k]) <= 1e-9;
+  if (!same_box)
+    throw InputError("neb: endpoints " + which + " have different boxes");
+}
+
 // The structure written as a band's saddle: its climbing image, or its highest intermediate
 // image when climbing was off or never switched on.
 int saddle_image(const BandResult& band, int n_images) {
@@ -252,6 +273,7 @@ void run_neb_task(InputObject& input, const RunOptions& options) {
   for (const auto& pair : settings.pairs) {
     endpoints.push_back({pair.initial, read_lammps_data(pair.initial)});
     endpoints.push_back({pair.final_state, read_lammps_data(pair.final_state)});
+    check_endpoint_pair(pair, endpoints[endpoints.size() - 2].data, endpoints.back().data);
   }
   Batch bands = [&] {
     const Batch endpoint_batch =
@@ -289,8 +311,9 @@ void run_neb_task(InputObject& input, const RunOptions& options) {
                        to_string(m->status).c_str(), m->iterations);
     }
   }
+  std::vector<BandResult> idpp;
   if (settings.interpolation == "idpp")
-    interpolate_idpp(bands, n_images);
+    idpp = interpolate_idpp(bands, n_images);
   else
     interpolate_linear(bands, n_images);
 
@@ -332,6 +355,10 @@ void run_neb_task(InputObject& input, const RunOptions& options) {
     };
     if (settings.minimize_endpoints)
       record["endpoint_minimization"] = endpoint_records[b];
+    // The IDPP path is only a starting guess (the NEB relaxes it), so a capped IDPP relaxation
+    // is recorded, not an error.
+    if (!idpp.empty())
+      record["idpp"] = {{"status", to_string(idpp[b].status)}, {"iterations", idpp[b].iterations}};
     if (settings.write_saddles) {
       char name[32];
       std::snprintf(name, sizeof name, "saddle_%04d.data", b);

@@ -365,6 +365,30 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
     EXPECT_NE(r.output.find("hop_final.data"), std::string::npos) << r.output;
   }
   {
+    // Endpoints that are not the same atoms in the same box cannot make a band.
+    const std::string dir = testing::make_scratch_dir("neb_task_mismatch");
+    auto write_data = [&](const std::string& name, double box, int second_id) {
+      std::ofstream(dir + "/" + name)
+          << "tiny\n\n2 atoms\n2 atom types\n\n0 " << box << " xlo xhi\n0 " << box << " ylo yhi\n0 "
+          << box << " zlo zhi\n\nAtoms # atomic\n\n1 1 0 0 0\n"
+          << second_id << " 2 2.5 0 0\n";
+    };
+    write_data("a.data", 10.0, 2);
+    write_data("bigger_box.data", 11.0, 2);
+    write_data("other_ids.data", 10.0, 3);
+    const CommandResult box =
+        run_input("different_box", R"({"pairs": [{"initial": ")" + dir + R"(/a.data", "final": ")" +
+                                       dir + R"(/bigger_box.data"}]})");
+    EXPECT_NE(box.status, 0);
+    EXPECT_NE(box.output.find("different boxes"), std::string::npos) << box.output;
+    EXPECT_NE(box.output.find("bigger_box.data"), std::string::npos) << box.output;
+    const CommandResult ids =
+        run_input("different_ids", R"({"pairs": [{"initial": ")" + dir + R"(/a.data", "final": ")" +
+                                       dir + R"(/other_ids.data"}]})");
+    EXPECT_NE(ids.status, 0);
+    EXPECT_NE(ids.output.find("same atom IDs"), std::string::npos) << ids.output;
+  }
+  {
     const CommandResult r = run_input(
         "restart", R"({"pairs": [{"initial": "a.data", "final": "b.data"}]})", " --restart");
     EXPECT_NE(r.status, 0);
