@@ -26,18 +26,28 @@ neigh_modify every 1 delay 0 check yes
 thermo $steps
 run $steps
 LMP
-(cd "$work" && lmp -nocite -log none -in in.lmp >lammps.out)
-lammps_seconds=$(awk '/^Loop time of/ {print $4}' "$work/lammps.out")
-# LAMMPS prints the CPU share of its loop ("98.7% CPU use"); CPU time is less sensitive than wall
-# time to other processes on a shared machine, so both ratios are reported.
-lammps_cpu_percent=$(awk '/CPU use with/ {sub("%", "", $1); print $1}' "$work/lammps.out")
+# On a shared machine the fastest of several runs is the best estimate of each code's own
+# speed, so LAMMPS runs three times and each glassland case three times.
+lammps_seconds=1e30
+for run in 1 2 3; do
+  (cd "$work" && lmp -nocite -log none -in in.lmp >lammps.out)
+  seconds=$(awk '/^Loop time of/ {print $4}' "$work/lammps.out")
+  lammps_seconds=$(python3 -c "print(min($lammps_seconds, $seconds))")
+done
 GLASSLAND_BENCH_REPLICAS=1,8,64 "$build/perf/bench_eam_throughput" --structure "$structure" \
-  --benchmark_format=json --benchmark_min_time=2 >"$work/glassland.json"
-python3 - "$work/glassland.json" "$lammps_seconds" "$steps" "$lammps_cpu_percent" <<'PY'
+  --benchmark_format=json --benchmark_min_time=1 --benchmark_repetitions=3 >"$work/glassland.json"
+python3 - "$work/glassland.json" "$lammps_seconds" "$steps" <<'PY'
 import json, sys
-runs = json.load(open(sys.argv[1]))["benchmarks"]
+# Fastest repetition of each (replicas, energy) case.
+fastest = {}
+for r in json.load(open(sys.argv[1]))["benchmarks"]:
+    if r.get("run_type") != "iteration":
+        continue
+    key = (r["replicas"], r["energy_virial"])
+    if key not in fastest or r["real_time"] < fastest[key]["real_time"]:
+        fastest[key] = r
+runs = sorted(fastest.values(), key=lambda r: (r["energy_virial"], r["replicas"]))
 lammps_seconds, steps = float(sys.argv[2]), int(sys.argv[3])
-lammps_cpu_step = lammps_seconds * float(sys.argv[4]) / 100 / steps
 atoms = runs[0]["atoms"]
 lammps_step = lammps_seconds / steps
 print(f"LAMMPS eam/fs, {atoms:.0f} atoms, 1 thread: {steps/lammps_seconds:.1f} steps/s "
@@ -48,8 +58,6 @@ for r in runs:
     kind = "forces+energy+virial" if r["energy_virial"] else "forces only"
     base.setdefault(kind, rate)
     per_replica_step = r["real_time"] / 1e3 / r["replicas"]  # ms → s, per replica evaluation
-    per_replica_cpu = r["cpu_time"] / 1e3 / r["replicas"]
     print(f"glassland {kind:20s} R={r['replicas']:3.0f}: {rate:.3e} atom-steps/s, batching gain {rate/base[kind]:.2f}, "
-          f"glassland/LAMMPS time per evaluation: wall {per_replica_step/lammps_step:.3f}, "
-          f"cpu {per_replica_cpu/lammps_cpu_step:.3f}")
+          f"glassland/LAMMPS time per evaluation {per_replica_step/lammps_step:.3f}")
 PY
