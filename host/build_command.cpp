@@ -67,7 +67,6 @@ void register_build_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   build->add_option("--cells", options->spec.cells, "unit cells along x y z")
-      ->expected(3)
       ->capture_default_str();
   build->add_option("--atoms", options->spec.n_atoms, "random: number of atoms")
       ->check(CLI::PositiveNumber);
