@@ -949,9 +949,12 @@ std::vector<int> atoms_of_species(const ArtMinimum& minimum, int species) {
   return atoms;
 }
 
+// Host copy of per-atom vectors with the device view's layout (LayoutLeft on CUDA), as
+// create_mirror_view_and_copy returns it.
+using HostAtomVectors = decltype(Kokkos::create_mirror_view_and_copy(HostSpace(), AtomVectors()));
+
 // Unwrapped copy of replica r of `x` relative to the minimum: x0 + minimum_image(x − x0).
-std::vector<double> relative_positions(const ArtMinimum& minimum,
-                                       const Kokkos::View<double* [3], HostSpace>& x, int r,
+std::vector<double> relative_positions(const ArtMinimum& minimum, const HostAtomVectors& x, int r,
                                        int n_atoms) {
   std::vector<double> out(3 * n_atoms);
   for (int i = 0; i < n_atoms; ++i) {
@@ -1105,7 +1108,7 @@ ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
     }
     if (finished.empty())
       continue;
-    Kokkos::View<double*[3], HostSpace> x_saddle, x_final;
+    HostAtomVectors x_saddle, x_final;
     if (any_success) {
       x_saddle = Kokkos::create_mirror_view_and_copy(HostSpace(), v.x_saddle);
       x_final = Kokkos::create_mirror_view_and_copy(HostSpace(), v.x_final);
