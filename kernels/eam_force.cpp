@@ -122,14 +122,15 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
         if (!replica_is_active(active, r))
           return;
         const int64_t first = g - g % n_atoms;
-        const Box& box = boxes(r);
+        // Half lists run on CPUs, where a per-atom shift table is cheaper than decoding shifts.
+        const NeighborImages<kHalf> images(boxes(r));
         const int ei = elements(g);
         const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
         double rho_i = 0.0;
         for (int k = 0; k < counts(g); ++k) {
           const uint32_t entry = entries(g, k);
           double xj[3];
-          neighbor_image_position(positions, first, box, entry, xj);
+          images.position(positions, first, entry, xj);
           const double dx = xi - xj[0], dy = yi - xj[1], dz = zi - xj[2];
           const double rsq = dx * dx + dy * dy + dz * dz;
           if (rsq >= cutoff_sq)
@@ -202,7 +203,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
         if (!replica_is_active(active, r))
           return;
         const int64_t first = g - g % n_atoms;
-        const Box& box = boxes(r);
+        const NeighborImages<kHalf> images(boxes(r));
         const int ei = elements(g);
         const double fp_i = embedding_derivative(g);
         const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
@@ -211,7 +212,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
         for (int k = 0; k < counts(g); ++k) {
           const uint32_t entry = entries(g, k);
           double xj[3];
-          neighbor_image_position(positions, first, box, entry, xj);
+          images.position(positions, first, entry, xj);
           const double dx = xi - xj[0], dy = yi - xj[1], dz = zi - xj[2];
           const double rsq = dx * dx + dy * dy + dz * dz;
           if (rsq >= cutoff_sq)

@@ -60,6 +60,58 @@ KOKKOS_INLINE_FUNCTION void neighbor_image_position(const AtomVectors& positions
   box.add_lattice_vector(sx, sy, sz, xj);
 }
 
+// The 27 lattice vectors H·n, n ∈ {-1,0,1}³, of one box, indexed by shift code. Built once per
+// atom on CPUs so that each pair costs three loads instead of decoding its shift (the sums are the
+// ones add_lattice_vector forms, so positions come out bitwise the same either way). GPUs keep
+// the decoding: a 648-byte table per thread would live in local memory.
+struct ImageShifts {
+  double vector[27][3];
+  KOKKOS_INLINE_FUNCTION explicit ImageShifts(const Box& box) {
+    for (int code = 0; code < 27; ++code) {
+      const int sx = code % 3 - 1, sy = (code / 3) % 3 - 1, sz = code / 9 - 1;
+      vector[code][0] = box.lx * sx + box.xy * sy + box.xz * sz;
+      vector[code][1] = box.ly * sy + box.yz * sz;
+      vector[code][2] = box.lz * sz;
+    }
+  }
+};
+
+// Position of neighbour entry `entry` (x_j + H·n) using a precomputed shift table.
+KOKKOS_INLINE_FUNCTION void neighbor_image_position(const AtomVectors& positions, int64_t first,
+                                                    const ImageShifts& shifts, uint32_t entry,
+                                                    double xj[3]) {
+  const int64_t gj = first + neighbor_index(entry);
+  const double* shift = shifts.vector[entry >> kNeighborIndexBits];
+  xj[0] = positions(gj, 0);
+  xj[1] = positions(gj, 1);
+  xj[2] = positions(gj, 2);
+  xj[0] += shift[0];
+  xj[1] += shift[1];
+  xj[2] += shift[2];
+}
+
+// How a kernel finds neighbour images: with the shift table (kShiftTable, CPUs) or by decoding
+// each entry's shift (GPUs).
+template <bool kShiftTable>
+struct NeighborImages {
+  Box box;
+  KOKKOS_INLINE_FUNCTION explicit NeighborImages(const Box& b) : box(b) {}
+  KOKKOS_INLINE_FUNCTION void position(const AtomVectors& positions, int64_t first, uint32_t entry,
+                                       double xj[3]) const {
+    neighbor_image_position(positions, first, box, entry, xj);
+  }
+};
+
+template <>
+struct NeighborImages<true> {
+  ImageShifts shifts;
+  KOKKOS_INLINE_FUNCTION explicit NeighborImages(const Box& b) : shifts(b) {}
+  KOKKOS_INLINE_FUNCTION void position(const AtomVectors& positions, int64_t first, uint32_t entry,
+                                       double xj[3]) const {
+    neighbor_image_position(positions, first, shifts, entry, xj);
+  }
+};
+
 struct NeighborListStats {
   int64_t builds = 0;        // replica builds, summed over replicas
   int64_t update_calls = 0;  // calls to update()
