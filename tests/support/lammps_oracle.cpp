@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -12,7 +16,25 @@
 namespace glassland::testing {
 
 std::string make_scratch_dir(const std::string& name) {
-  const auto dir = std::filesystem::path(GLASSLAND_BINARY_DIR) / "tmp" / name;
+  // ctest runs every test in its own process, several at once: each process gets its own
+  // directory (NAME.PID), and directories of processes that have ended are removed.
+  const auto base = std::filesystem::path(GLASSLAND_BINARY_DIR) / "tmp";
+  std::filesystem::create_directories(base);
+  const std::string prefix = name + ".";
+  for (const auto& entry : std::filesystem::directory_iterator(base)) {
+    const std::string entry_name = entry.path().filename().string();
+    if (entry_name.rfind(prefix, 0) != 0)
+      continue;
+    const std::string suffix = entry_name.substr(prefix.size());
+    if (suffix.empty() || suffix.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const pid_t owner = static_cast<pid_t>(std::stol(suffix));
+    if (owner != getpid() && kill(owner, 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      std::filesystem::remove_all(entry.path(), ignored);
+    }
+  }
+  const auto dir = base / (prefix + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();

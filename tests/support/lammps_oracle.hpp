@@ -9,7 +9,8 @@
 
 namespace glassland::testing {
 
-// A fresh directory under the build tree's tmp/ (kept after the test for inspection).
+// A fresh directory build/tmp/NAME.PID, private to this test process (kept after the test for
+// inspection until a later run of the same test replaces it).
 std::string make_scratch_dir(const std::string& name);
 
 // Runs LAMMPS on `script` (written to dir/in.lmp) with dir as the working directory; returns its
