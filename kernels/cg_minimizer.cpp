@@ -2,6 +2,8 @@
 // cg_minimizer.hpp; the per-replica line-search rule is cg_line_search_after_evaluation().
 #include "kernels/cg_minimizer.hpp"
 
+#include "kernels/replica_reductions.hpp"
+
 namespace glassland {
 
 namespace {
@@ -128,31 +130,9 @@ void CgMinimizer::reduce_after_evaluation(const Batch& batch) {
         if (needs_evaluation(r) == 0)
           return;
         const int64_t first = static_cast<int64_t>(r) * n_atoms;
-        double ff = 0.0, fh = 0.0, fg = 0.0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              partial += forces(g, 0) * forces(g, 0) + forces(g, 1) * forces(g, 1) +
-                         forces(g, 2) * forces(g, 2);
-            },
-            ff);
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              partial += forces(g, 0) * direction(g, 0) + forces(g, 1) * direction(g, 1) +
-                         forces(g, 2) * direction(g, 2);
-            },
-            fh);
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              partial += forces(g, 0) * gradient(g, 0) + forces(g, 1) * gradient(g, 1) +
-                         forces(g, 2) * gradient(g, 2);
-            },
-            fg);
+        const double ff = team_replica_dot(team, forces, forces, first, n_atoms);
+        const double fh = team_replica_dot(team, forces, direction, first, n_atoms);
+        const double fg = team_replica_dot(team, forces, gradient, first, n_atoms);
         Kokkos::single(Kokkos::PerTeam(team), [&]() {
           line(r).ff = ff;
           line(r).fh = fh;
@@ -263,15 +243,8 @@ void CgMinimizer::update_directions_and_begin_lines(Batch& batch) {
         if (running(r) == 0 || line(r).update_direction == 0)
           return;
         const int64_t first = static_cast<int64_t>(r) * n_atoms;
-        double gh = 0.0, h_max = 0.0, g_max = 0.0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              partial += gradient(g, 0) * direction(g, 0) + gradient(g, 1) * direction(g, 1) +
-                         gradient(g, 2) * direction(g, 2);
-            },
-            gh);
+        const double gh = team_replica_dot(team, gradient, direction, first, n_atoms);
+        double h_max = 0.0, g_max = 0.0;
         Kokkos::parallel_reduce(
             Kokkos::TeamThreadRange(team, n_atoms),
             [&](int i, double& partial) {

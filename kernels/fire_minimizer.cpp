@@ -2,6 +2,7 @@
 // described in fire_minimizer.hpp; the per-replica rule is fire_adapt().
 #include "kernels/fire_minimizer.hpp"
 
+#include "kernels/replica_reductions.hpp"
 #include "kernels/units.hpp"
 
 namespace glassland {
@@ -142,31 +143,9 @@ void FireMinimizer::iterate(Batch& batch, ForceField& force_field) {
         if (running(r) == 0)
           return;
         const int64_t first = static_cast<int64_t>(r) * n_atoms;
-        double p = 0.0, vv = 0.0, ff = 0.0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              partial += velocities(g, 0) * forces(g, 0) + velocities(g, 1) * forces(g, 1) +
-                         velocities(g, 2) * forces(g, 2);
-            },
-            p);
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              partial += velocities(g, 0) * velocities(g, 0) + velocities(g, 1) * velocities(g, 1) +
-                         velocities(g, 2) * velocities(g, 2);
-            },
-            vv);
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              partial += forces(g, 0) * forces(g, 0) + forces(g, 1) * forces(g, 1) +
-                         forces(g, 2) * forces(g, 2);
-            },
-            ff);
+        const double p = team_replica_dot(team, velocities, forces, first, n_atoms);
+        const double vv = team_replica_dot(team, velocities, velocities, first, n_atoms);
+        const double ff = team_replica_dot(team, forces, forces, first, n_atoms);
         Kokkos::single(Kokkos::PerTeam(team), [&]() {
           power(r) = p;
           v_dot_v(r) = vv;

@@ -7,6 +7,22 @@
 
 namespace glassland {
 
+// Σ_i a_i·b_i over the atoms g = first + i of one replica, reduced by the calling team (one team
+// per replica): the dot products the minimisers need (F·v, v·v, F·F, F·h, ...).
+template <class Team, class VectorsA, class VectorsB>
+KOKKOS_INLINE_FUNCTION double team_replica_dot(const Team& team, const VectorsA& a,
+                                               const VectorsB& b, int64_t first, int n_atoms) {
+  double sum = 0.0;
+  Kokkos::parallel_reduce(
+      Kokkos::TeamThreadRange(team, n_atoms),
+      [&](int i, double& partial) {
+        const int64_t g = first + i;
+        partial += a(g, 0) * b(g, 0) + a(g, 1) * b(g, 1) + a(g, 2) * b(g, 2);
+      },
+      sum);
+  return sum;
+}
+
 // out(r) = Σ_i value(g) over the atoms g = r·N + i of replica r.
 template <class AtomValue>
 void sum_per_replica(const char* label, int n_replicas, int n_atoms, const AtomValue& value,
