@@ -337,15 +337,8 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
   integrator.set_thermostat_damping(m.thermostat_tau);
   integrator.reset_state();
 
-  std::vector<int32_t> species(start.elements.begin(), start.elements.end());
-  for (auto& s : species)
-    ++s;
-  H5mdOptions h5md;
-  h5md.velocities = out.velocities;
-  h5md.forces = out.forces;
-  h5md.images = true;
-  SegmentedResults results(out.directory, n, n_atoms, species, h5md,
-                           input.effective_configuration());
+  SegmentedResults results =
+      SegmentedResults::for_batch(out, batch, input.effective_configuration());
   results.start_segment(0);
   Thermo thermo(n);
   FrameStorage frame_storage;

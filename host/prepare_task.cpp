@@ -340,30 +340,14 @@ void run_prepare_task(InputObject& input, const RunOptions& options) {
     create_maxwell_boltzmann_velocities(batch, temperature, seeds_view(n, p.velocity_seed));
   }
 
-  const BatchSnapshot start = snapshot(batch);
-  std::vector<int32_t> species(start.elements.begin(), start.elements.end());
-  for (auto& s : species)
-    ++s;  // 1-based like the potential's element order
-  H5mdOptions h5md;
-  h5md.velocities = out.velocities;
-  h5md.forces = out.forces;
-  h5md.images = true;
-  SegmentedResults results(out.directory, n, batch.n_atoms, species, h5md,
-                           input.effective_configuration());
+  SegmentedResults results =
+      SegmentedResults::for_batch(out, batch, input.effective_configuration());
   results.start_segment(segment);
 
-  Thermo thermo(n);
-  FrameStorage frame_storage;
   const double dt = p.settings.timestep;
+  MdRecorder recorder(out, dt, n);
   integrator.setup(batch, system->force_field);
-  auto record = [&](int64_t s) {
-    if (s % out.thermo_stride == 0) {
-      integrator.compute_thermo(batch, thermo);
-      results.record_thermo(s, s * dt, thermo_values(batch, thermo));
-    }
-    if (out.trajectory_stride > 0 && s % out.trajectory_stride == 0)
-      results.record_frame(make_frame(batch, s, s * dt, frame_storage));
-  };
+  auto record = [&](int64_t s) { recorder.record(s, batch, integrator, results); };
   if (!resume)
     record(0);
 

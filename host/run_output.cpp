@@ -94,6 +94,20 @@ SegmentedResults::SegmentedResults(std::string directory, int n_replicas, int n_
   fs::create_directories(fs::path(directory_) / "results.parts");
 }
 
+SegmentedResults SegmentedResults::for_batch(const OutputSettings& out, const Batch& batch,
+                                             nlohmann::json effective_configuration) {
+  auto elements = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.elements);
+  std::vector<int32_t> species(elements.extent(0));
+  for (size_t g = 0; g < species.size(); ++g)
+    species[g] = elements(g) + 1;
+  H5mdOptions h5md;
+  h5md.velocities = out.velocities;
+  h5md.forces = out.forces;
+  h5md.images = true;
+  return SegmentedResults(out.directory, batch.n_replicas, batch.n_atoms, std::move(species), h5md,
+                          std::move(effective_configuration));
+}
+
 std::string SegmentedResults::part_path(int index) const {
   char name[32];
   std::snprintf(name, sizeof name, "part_%04d.h5", index);
@@ -216,6 +230,17 @@ std::vector<std::vector<double>> thermo_values(const Batch& batch, const Thermo&
     values[7][r] = pe(r) + ke(r) + reservoir(r);
   }
   return values;
+}
+
+void MdRecorder::record(int64_t step, const Batch& batch, const MdIntegrator& integrator,
+                        SegmentedResults& results) {
+  const double time = step * timestep_;
+  if (step % out_.thermo_stride == 0) {
+    integrator.compute_thermo(batch, thermo_);
+    results.record_thermo(step, time, thermo_values(batch, thermo_));
+  }
+  if (out_.trajectory_stride > 0 && step % out_.trajectory_stride == 0)
+    results.record_frame(make_frame(batch, step, time, frame_storage_));
 }
 
 TrajectoryFrame make_frame(const Batch& batch, int64_t step, double time, FrameStorage& storage) {

@@ -63,6 +63,10 @@ class SegmentedResults {
  public:
   SegmentedResults(std::string directory, int n_replicas, int n_atoms, std::vector<int32_t> species,
                    H5mdOptions options, nlohmann::json effective_configuration);
+  // The results of a task's batch: species from the batch's elements (1-based, the potential's
+  // order), trajectory contents from the output settings, atom images always.
+  static SegmentedResults for_batch(const OutputSettings& out, const Batch& batch,
+                                    nlohmann::json effective_configuration);
   // Opens part `index` (deleting that part and any later ones left by an interrupted run).
   void start_segment(int index);
   int segment_index() const { return segment_; }
@@ -95,6 +99,22 @@ struct FrameStorage {
   std::vector<int32_t> images;
 };
 TrajectoryFrame make_frame(const Batch& batch, int64_t step, double time, FrameStorage& storage);
+
+// Records a step of an MD run: thermo every thermo_stride, a trajectory frame every
+// trajectory_stride.
+class MdRecorder {
+ public:
+  MdRecorder(const OutputSettings& out, double timestep, int n_replicas)
+      : out_(out), timestep_(timestep), thermo_(n_replicas) {}
+  void record(int64_t step, const Batch& batch, const MdIntegrator& integrator,
+              SegmentedResults& results);
+
+ private:
+  OutputSettings out_;
+  double timestep_;
+  Thermo thermo_;
+  FrameStorage frame_storage_;
+};
 
 // Checkpoint entries of the batch (positions, images, velocities, boxes) and of an integrator's
 // state, restored bitwise.
