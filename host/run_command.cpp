@@ -13,6 +13,7 @@ namespace {
 // The tasks `run` knows, by the value of the input's "task" key: one line per task.
 const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>>& task_table() {
   static const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>> tasks = {
+      {"art", run_art_task},
       {"md", run_md_task},
       {"metad", run_metad_task},
       {"minimize", run_minimize_task},

@@ -25,6 +25,7 @@ void run_minimize_task(InputObject& input, const RunOptions& options);  // host/
 void run_prepare_task(InputObject& input, const RunOptions& options);   // host/prepare_task.cpp
 void run_metad_task(InputObject& input, const RunOptions& options);     // host/metad_task.cpp
 void run_neb_task(InputObject& input, const RunOptions& options);       // host/neb_task.cpp
+void run_art_task(InputObject& input, const RunOptions& options);       // host/art_task.cpp
 
 // Inherent-structure minimisation shared by `minimize` and `prepare` (host/minimize_task.cpp).
 // Tolerances are per replica: replicas with the same tolerances are minimised together, groups

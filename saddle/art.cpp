@@ -1023,7 +1023,7 @@ ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
     walker[r] = minima_list[r % minima_list.size()];
 
   ArtRunResult result;
-  int64_t next_search = 0;
+  int64_t next_search = request.first_search_id;
   const uint64_t center_stream_salt = 0xA27C3E7ull;
 
   // Picks the next search for a free slot; false when none is wanted.
@@ -1195,6 +1195,7 @@ ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
     fill(free_slots);
   }
   result.batch_evaluations = field_.evaluations() - evaluations_before;
+  result.next_search_id = next_search;
   // Walk connections refer to event positions; keep the order of completion for them.
   if (!request.walk)
     std::sort(result.events.begin(), result.events.end(),

@@ -180,6 +180,10 @@ struct ArtRunRequest {
   bool walk = false;        // accept final states and search again from them
   bool keep_configurations = true;
   int host_check_interval = 5;  // ticks between the host's looks at finished searches
+  // Id of the first search started; later ones count up from it. A search's random numbers
+  // (and, for random centres, its centre and minimum) depend only on (seed, search id), so a
+  // run split into several calls (checkpoints) continues the sequence of one long run.
+  int64_t first_search_id = 0;
 };
 
 // Connectivity of a walk: minimum_a --event--> minimum_b.
@@ -193,6 +197,7 @@ struct ArtRunResult {
   int attempts = 0, successes = 0;
   std::vector<ArtConnection> connections;
   int64_t batch_evaluations = 0;  // ForceField::compute calls (ticks)
+  int64_t next_search_id = 0;     // id the next search would get (first_search_id + started)
 };
 
 // Lowest modes at the batch's current positions (Lanczos-only use of the engine).

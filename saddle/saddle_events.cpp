@@ -99,39 +99,69 @@ ConnectivityGraph connectivity_graph(const std::vector<ArtEvent>& events,
   return graph;
 }
 
-std::string events_json(const ArtRunResult& result) {
+std::string events_json(const ArtRunResult& result, const EventsJsonOptions& options) {
+  auto label = [&](const ArtEvent& e, int index) {
+    return options.atom_label ? options.atom_label(e, index) : index;
+  };
+  auto quoted = [](const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+      if (c == '"' || c == '\\')
+        out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
   std::ostringstream out;
   out << "{\"events\":[";
+  int successes = 0;
   for (size_t i = 0; i < result.events.size(); ++i) {
     const ArtEvent& e = result.events[i];
+    successes += e.success ? 1 : 0;
     if (i)
       out << ",";
-    out << "\n{\"search_id\":" << e.search_id << ",\"minimum_id\":" << e.minimum_id
-        << ",\"center_atom\":" << e.center_atom << ",\"success\":" << (e.success ? "true" : "false")
-        << ",\"outcome\":\"" << to_string(e.outcome) << "\""
-        << ",\"e_initial_eV\":" << number(e.e_initial);
+    out << "\n{\"search_id\":" << e.search_id << ",\"minimum\":" << e.minimum_id
+        << ",\"center_atom\":" << label(e, e.center_atom)
+        << ",\"success\":" << (e.success ? "true" : "false")
+        << ",\"outcome\":" << quoted(to_string(e.outcome))
+        << ",\"outcome_code\":" << static_cast<int>(e.outcome);
+    if (!e.success)
+      out << ",\"reason\":" << quoted(to_string(e.outcome));
+    out << ",\"e_initial_eV\":" << number(e.e_initial);
     if (e.success) {
       out << ",\"e_saddle_eV\":" << number(e.e_saddle) << ",\"e_final_eV\":" << number(e.e_final)
           << ",\"barrier_eV\":" << number(e.barrier) << ",\"asymmetry_eV\":" << number(e.asymmetry)
           << ",\"eigenvalue\":" << number(e.lambda1)
           << ",\"second_eigenvalue\":" << number(e.lambda2)
           << ",\"saddle_max_force_eV_per_A\":" << number(e.saddle_max_force)
+          << ",\"backward_max_displacement_A\":" << number(e.backward_max_displacement)
           << ",\"saddle_displacement_norm_A\":" << number(e.saddle_displacement_norm)
           << ",\"saddle_max_displacement_A\":" << number(e.saddle_max_displacement)
           << ",\"final_displacement_norm_A\":" << number(e.final_displacement_norm)
           << ",\"final_max_displacement_A\":" << number(e.final_max_displacement)
           << ",\"participating_atoms\":[";
       for (size_t a = 0; a < e.participating_atoms.size(); ++a)
-        out << (a ? "," : "") << e.participating_atoms[a];
+        out << (a ? "," : "") << label(e, e.participating_atoms[a]);
       out << "]";
       if (e.final_minimum_id >= 0)
-        out << ",\"final_minimum_id\":" << e.final_minimum_id;
+        out << ",\"final_minimum\":" << e.final_minimum_id;
+      if (i < options.duplicate_count.size() && options.duplicate_count[i] > 0)
+        out << ",\"count\":" << options.duplicate_count[i];
+      if (i < options.duplicate_of.size() && options.duplicate_of[i] >= 0)
+        out << ",\"duplicate_of\":" << options.duplicate_of[i];
+      if (i < options.files.size() && !options.files[i][0].empty())
+        out << ",\"files\":{\"initial\":" << quoted(options.files[i][0])
+            << ",\"saddle\":" << quoted(options.files[i][1])
+            << ",\"final\":" << quoted(options.files[i][2]) << "}";
     }
     out << ",\"pushes\":" << e.pushes << ",\"convergence_steps\":" << e.convergence_steps
         << ",\"force_evaluations\":" << e.force_evaluations
         << ",\"lanczos_evaluations\":" << e.lanczos_evaluations << "}";
   }
-  out << "\n],\"attempts\":" << result.attempts << ",\"successes\":" << result.successes << "}\n";
+  out << "\n],\"attempts\":" << result.events.size() << ",\"successes\":" << successes;
+  if (!options.extra_members.empty())
+    out << "," << options.extra_members;
+  out << "}\n";
   return out.str();
 }
 

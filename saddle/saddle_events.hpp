@@ -4,6 +4,9 @@
 // Landscapes", Cambridge 2003). Host code over the events ArtEngine::run returns.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,7 +47,26 @@ ConnectivityGraph connectivity_graph(const std::vector<ArtEvent>& events,
                                      const std::vector<ArtConnection>& connections,
                                      const std::vector<ArtMinimum>& minima);
 
+// What a driver adds to events.json beyond the events themselves.
+struct EventsJsonOptions {
+  // Atom label written for atom index i of an event (centre, participating atoms); empty: the
+  // 0-based index itself. task art passes the data files' atom IDs.
+  std::function<int(const ArtEvent& event, int index)> atom_label;
+  // Per event (same order as result.events), empty when not wanted: how many successful events
+  // found this event's saddle (duplicates merged, merge_duplicate_saddles), and the search id
+  // of the first of them (the event itself when it is the representative).
+  std::vector<int> duplicate_count;
+  std::vector<int64_t> duplicate_of;
+  // Per event: files written for it (initial, saddle, final), relative to events.json; empty
+  // strings: none.
+  std::vector<std::array<std::string, 3>> files;
+  // Extra top-level members, JSON text without braces ("\"abandoned\":3,\"x\":1"); empty: none.
+  std::string extra_members;
+};
+
 // events.json text (issue 5's layout): {"events":[{...}], "attempts":…, "successes":…}.
-std::string events_json(const ArtRunResult& result);
+// Every search that ended is one record (failures with "success": false and a "reason");
+// "attempts" counts these records, "successes" the successful ones.
+std::string events_json(const ArtRunResult& result, const EventsJsonOptions& options = {});
 
 }  // namespace glassland
