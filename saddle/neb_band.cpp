@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
 
 #include "kernels/units.hpp"
 #include "saddle/neb_forces.hpp"
@@ -157,36 +158,7 @@ void NebRunner::start(Batch& batch, ForceField& force_field, int n_images,
     throw std::invalid_argument("NebRunner: participate must have one entry per band");
   const int n_replicas = batch.n_replicas;
   const int n_bands = n_bands_;
-
-  neb_forces_ = AtomVectors("neb::forces", batch.total_atoms());
-  velocities_ = AtomVectors("neb::velocities", batch.total_atoms());
-  moving_ = ReplicaInts("neb::moving", n_replicas);
-  evaluate_all_ = ReplicaInts("neb::evaluate_all", n_replicas);
-  image_dots_ = Kokkos::View<double* [5], MemSpace>("neb::image_dots", n_replicas);
-  image_force_along_tangent_ = ReplicaScalars("neb::force_along_tangent", n_replicas);
-  image_max_force_squared_ = ReplicaScalars("neb::image_max_force_squared", n_replicas);
-  image_power_ = ReplicaScalars("neb::image_power", n_replicas);
-  image_v_dot_v_ = ReplicaScalars("neb::image_v_dot_v", n_replicas);
-  image_f_dot_f_ = ReplicaScalars("neb::image_f_dot_f", n_replicas);
-  image_max_step_ = ReplicaScalars("neb::image_max_step", n_replicas);
-  status_ = ReplicaInts("neb::status", n_bands);
-  iterations_ = ReplicaInts("neb::iterations", n_bands);
-  evaluations_ = ReplicaInts("neb::evaluations", n_bands);
-  running_ = ReplicaInts("neb::running", n_bands);
-  climbing_on_ = ReplicaInts("neb::climbing_on", n_bands);
-  climbing_image_ = ReplicaInts("neb::climbing_image", n_bands);
-  climb_started_ = ReplicaInts("neb::climb_started", n_bands);
-  last_negative_ = ReplicaInts("neb::last_negative", n_bands);
-  uphill_steps_ = ReplicaInts("neb::uphill_steps", n_bands);
-  mix_ = ReplicaInts("neb::mix", n_bands);
-  restart_ = ReplicaInts("neb::restart", n_bands);
-  dt_ = ReplicaScalars("neb::dt", n_bands);
-  alpha_ = ReplicaScalars("neb::alpha", n_bands);
-  velocity_scale_ = ReplicaScalars("neb::velocity_scale", n_bands);
-  force_scale_ = ReplicaScalars("neb::force_scale", n_bands);
-  step_scale_ = ReplicaScalars("neb::step_scale", n_bands);
-  band_max_force_squared_ = ReplicaScalars("neb::band_max_force_squared", n_bands);
-  band_max_energy_ = ReplicaScalars("neb::band_max_energy", n_bands);
+  allocate(batch, n_images);
 
   // Which bands take part: one small host-to-device copy at the start.
   auto running = running_;
@@ -233,6 +205,148 @@ void NebRunner::start(Batch& batch, ForceField& force_field, int n_images,
           evaluations(b) = images_per_band;
       });
   neb_forces_and_convergence(batch);
+}
+
+void NebRunner::allocate(const Batch& batch, int n_images) {
+  n_images_ = n_images;
+  n_bands_ = batch.n_replicas / n_images;
+  const int n_replicas = batch.n_replicas;
+  const int n_bands = n_bands_;
+  neb_forces_ = AtomVectors("neb::forces", batch.total_atoms());
+  velocities_ = AtomVectors("neb::velocities", batch.total_atoms());
+  moving_ = ReplicaInts("neb::moving", n_replicas);
+  evaluate_all_ = ReplicaInts("neb::evaluate_all", n_replicas);
+  image_dots_ = Kokkos::View<double* [5], MemSpace>("neb::image_dots", n_replicas);
+  image_force_along_tangent_ = ReplicaScalars("neb::force_along_tangent", n_replicas);
+  image_max_force_squared_ = ReplicaScalars("neb::image_max_force_squared", n_replicas);
+  image_power_ = ReplicaScalars("neb::image_power", n_replicas);
+  image_v_dot_v_ = ReplicaScalars("neb::image_v_dot_v", n_replicas);
+  image_f_dot_f_ = ReplicaScalars("neb::image_f_dot_f", n_replicas);
+  image_max_step_ = ReplicaScalars("neb::image_max_step", n_replicas);
+  status_ = ReplicaInts("neb::status", n_bands);
+  iterations_ = ReplicaInts("neb::iterations", n_bands);
+  evaluations_ = ReplicaInts("neb::evaluations", n_bands);
+  running_ = ReplicaInts("neb::running", n_bands);
+  climbing_on_ = ReplicaInts("neb::climbing_on", n_bands);
+  climbing_image_ = ReplicaInts("neb::climbing_image", n_bands);
+  climb_started_ = ReplicaInts("neb::climb_started", n_bands);
+  last_negative_ = ReplicaInts("neb::last_negative", n_bands);
+  uphill_steps_ = ReplicaInts("neb::uphill_steps", n_bands);
+  mix_ = ReplicaInts("neb::mix", n_bands);
+  restart_ = ReplicaInts("neb::restart", n_bands);
+  dt_ = ReplicaScalars("neb::dt", n_bands);
+  alpha_ = ReplicaScalars("neb::alpha", n_bands);
+  velocity_scale_ = ReplicaScalars("neb::velocity_scale", n_bands);
+  force_scale_ = ReplicaScalars("neb::force_scale", n_bands);
+  step_scale_ = ReplicaScalars("neb::step_scale", n_bands);
+  band_max_force_squared_ = ReplicaScalars("neb::band_max_force_squared", n_bands);
+  band_max_energy_ = ReplicaScalars("neb::band_max_energy", n_bands);
+}
+
+template <class Visitor>
+void NebRunner::visit_arrays(Visitor&& visit) {
+  visit("neb_forces", neb_forces_);
+  visit("velocities", velocities_);
+  visit("moving", moving_);
+  visit("evaluate_all", evaluate_all_);
+  visit("image_dots", image_dots_);
+  visit("image_force_along_tangent", image_force_along_tangent_);
+  visit("image_max_force_squared", image_max_force_squared_);
+  visit("image_power", image_power_);
+  visit("image_v_dot_v", image_v_dot_v_);
+  visit("image_f_dot_f", image_f_dot_f_);
+  visit("image_max_step", image_max_step_);
+  visit("status", status_);
+  visit("iterations", iterations_);
+  visit("evaluations", evaluations_);
+  visit("running", running_);
+  visit("climbing_on", climbing_on_);
+  visit("climbing_image", climbing_image_);
+  visit("climb_started", climb_started_);
+  visit("last_negative", last_negative_);
+  visit("uphill_steps", uphill_steps_);
+  visit("mix", mix_);
+  visit("restart", restart_);
+  visit("dt", dt_);
+  visit("alpha", alpha_);
+  visit("velocity_scale", velocity_scale_);
+  visit("force_scale", force_scale_);
+  visit("step_scale", step_scale_);
+  visit("band_max_force_squared", band_max_force_squared_);
+  visit("band_max_energy", band_max_energy_);
+}
+
+NebRunnerState NebRunner::state() const {
+  NebRunnerState out;
+  out.n_images = n_images_;
+  out.n_bands = n_bands_;
+  // visit_arrays only reads here; the views are handles, copying them shares the data.
+  const_cast<NebRunner*>(this)->visit_arrays([&](const char* name, const auto& view) {
+    using View = std::decay_t<decltype(view)>;
+    auto host = Kokkos::create_mirror_view_and_copy(HostSpace(), view);
+    const size_t columns = View::rank == 2 ? host.extent(1) : 1;
+    std::vector<typename View::non_const_value_type> values;
+    values.reserve(host.extent(0) * columns);
+    for (size_t i = 0; i < host.extent(0); ++i)
+      for (size_t j = 0; j < columns; ++j) {
+        if constexpr (View::rank == 2)
+          values.push_back(host(i, j));
+        else
+          values.push_back(host(i));
+      }
+    if constexpr (std::is_integral_v<typename View::non_const_value_type>)
+      out.integers.emplace_back(name, std::vector<std::int64_t>(values.begin(), values.end()));
+    else
+      out.doubles.emplace_back(name, std::vector<double>(values.begin(), values.end()));
+  });
+  return out;
+}
+
+void NebRunner::restore(const Batch& batch, int n_images, const NebRunnerState& state) {
+  if (n_images < 3 || batch.n_replicas % n_images != 0 || state.n_images != n_images ||
+      state.n_bands != batch.n_replicas / n_images)
+    throw std::invalid_argument(
+        "NebRunner::restore: the saved state has " + std::to_string(state.n_bands) + " bands of " +
+        std::to_string(state.n_images) + " images, this batch " + std::to_string(batch.n_replicas) +
+        " replicas of " + std::to_string(n_images) + " images per band");
+  allocate(batch, n_images);
+  visit_arrays([&](const char* name, const auto& view) {
+    using View = std::decay_t<decltype(view)>;
+    using Value = typename View::non_const_value_type;
+    auto host = Kokkos::create_mirror_view(view);
+    const size_t columns = View::rank == 2 ? host.extent(1) : 1;
+    auto fill = [&](const auto& values) {
+      if (values.size() != host.extent(0) * columns)
+        throw std::invalid_argument(std::string("NebRunner::restore: ") + name + " has " +
+                                    std::to_string(values.size()) + " values, expected " +
+                                    std::to_string(host.extent(0) * columns));
+      size_t k = 0;
+      for (size_t i = 0; i < host.extent(0); ++i)
+        for (size_t j = 0; j < columns; ++j) {
+          if constexpr (View::rank == 2)
+            host(i, j) = static_cast<Value>(values[k++]);
+          else
+            host(i) = static_cast<Value>(values[k++]);
+        }
+    };
+    bool found = false;
+    if constexpr (std::is_integral_v<Value>) {
+      for (const auto& [key, values] : state.integers)
+        if (key == name) {
+          fill(values);
+          found = true;
+        }
+    } else {
+      for (const auto& [key, values] : state.doubles)
+        if (key == name) {
+          fill(values);
+          found = true;
+        }
+    }
+    if (!found)
+      throw std::invalid_argument(std::string("NebRunner::restore: the state has no ") + name);
+    Kokkos::deep_copy(view, host);
+  });
 }
 
 int NebRunner::advance(Batch& batch, ForceField& force_field, int n_iterations) {

@@ -14,7 +14,9 @@
 // per atom by minimum image, because the neighbour list wraps positions into the box.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/batch.hpp"
@@ -98,6 +100,17 @@ std::vector<ReplicaMinimization> minimize_band_endpoints(Batch& batch, ForceFiel
                                                          int n_images,
                                                          const FireSettings& settings);
 
+// Everything a NebRunner holds between iterations (FIRE velocities, Δt, α and counters per
+// band, climbing switches and images, statuses, NEB forces, per-image sums), copied to the host
+// by name: what a checkpoint stores so that a restarted run continues bitwise. The batch's
+// positions, images, boxes, forces and energies are saved by the caller.
+struct NebRunnerState {
+  int n_images = 0;
+  int n_bands = 0;
+  std::vector<std::pair<std::string, std::vector<double>>> doubles;
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> integers;
+};
+
 class NebRunner {
  public:
   explicit NebRunner(const NebSettings& settings = {});
@@ -116,6 +129,14 @@ class NebRunner {
   int advance(Batch& batch, ForceField& force_field, int n_iterations);
   std::vector<BandResult> results(const Batch& batch) const;
 
+  // Checkpoint and restart: state() copies every array of the runner to the host; restore()
+  // replaces start() when continuing, given the batch as it was saved (positions, images,
+  // boxes, true forces and energies); advance() then repeats the saved run's iterations
+  // bitwise, provided the force field starts afresh at the checkpoint in both runs
+  // (ForceField::reset). restore() throws std::invalid_argument when the state does not fit.
+  NebRunnerState state() const;
+  void restore(const Batch& batch, int n_images, const NebRunnerState& state);
+
   const NebSettings& settings() const { return settings_; }
   // NEB force (projected true force + springs) of every image; zero on the endpoints.
   const AtomVectors& neb_forces() const { return neb_forces_; }
@@ -127,6 +148,11 @@ class NebRunner {
   void neb_forces_and_convergence(const Batch& batch);
 
  private:
+  void allocate(const Batch& batch, int n_images);
+  // Calls visit(name, view) for every device array of the runner (state() and restore()).
+  template <class Visitor>
+  void visit_arrays(Visitor&& visit);
+
   NebSettings settings_;
   int n_images_ = 0;
   int n_bands_ = 0;

@@ -5,6 +5,20 @@
 
 namespace glassland {
 
+bool band_lost(const BandResult& band, double prominence) {
+  return !band.converged() || !is_single_hump(band.energies, prominence);
+}
+
+int band_saddle_image(const BandResult& band, int n_images) {
+  if (band.climbing_image >= 1)
+    return band.climbing_image;
+  int highest = 1;
+  for (int image = 2; image < n_images - 1; ++image)
+    if (band.energies[image] > band.energies[highest])
+      highest = image;
+  return highest;
+}
+
 void apply_affine_shear_xy(Batch& batch, double gamma) {
   const int n_atoms = batch.n_atoms;
   auto positions = batch.positions;
@@ -42,7 +56,14 @@ ShearResponse neb_shear_response(Batch& batch, ForceField& force_field, int n_im
   response.humps.assign(n_bands, {});
   response.single_hump.assign(n_bands, {});
   response.converged.assign(n_bands, {});
-  std::vector<double> zero_strain_barrier;
+  response.lost.assign(n_bands, {});
+  response.virial_xy_initial.assign(n_bands, {});
+  response.virial_xy_saddle.assign(n_bands, {});
+  {
+    auto boxes = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.boxes);
+    for (int b = 0; b < n_bands; ++b)
+      response.volume.push_back(boxes(b * n_images).volume());
+  }
 
   // Strain 0 first (the reference), then the requested strains.
   std::vector<double> all_strains{0.0};
@@ -59,21 +80,33 @@ ShearResponse neb_shear_response(Batch& batch, ForceField& force_field, int n_im
       interpolate_linear(batch, n_images);
     NebRunner runner(settings.neb);
     const std::vector<BandResult> bands = runner.run(batch, force_field, n_images);
+    // The virial of every image at the re-converged positions (one evaluation of the batch).
+    force_field.compute(batch, EvalRequest{true, true, {}});
+    auto virial = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.virial);
     int lost = 0;
     for (int b = 0; b < n_bands; ++b) {
       const int humps = count_energy_humps(bands[b].energies, settings.hump_prominence);
       const bool single = is_single_hump(bands[b].energies, settings.hump_prominence);
-      const bool ok = bands[b].converged() && single;
+      const bool band_is_lost = band_lost(bands[b], settings.hump_prominence);
+      const double w_initial = virial(b * n_images, 3);
+      const double w_saddle = virial(b * n_images + band_saddle_image(bands[b], n_images), 3);
       if (s == 0) {
-        zero_strain_barrier.push_back(bands[b].barrier_forward);
+        response.reference_barrier.push_back(bands[b].barrier_forward);
+        response.reference_lost.push_back(band_is_lost);
+        response.reference_virial_xy_initial.push_back(w_initial);
+        response.reference_virial_xy_saddle.push_back(w_saddle);
         continue;
       }
-      lost += ok ? 0 : 1;
+      lost += band_is_lost ? 1 : 0;
       response.barrier_forward[b].push_back(bands[b].barrier_forward);
-      response.barrier_change[b].push_back(bands[b].barrier_forward - zero_strain_barrier[b]);
+      response.barrier_change[b].push_back(bands[b].barrier_forward -
+                                           response.reference_barrier[b]);
       response.humps[b].push_back(humps);
       response.single_hump[b].push_back(single);
       response.converged[b].push_back(bands[b].converged());
+      response.lost[b].push_back(band_is_lost);
+      response.virial_xy_initial[b].push_back(w_initial);
+      response.virial_xy_saddle[b].push_back(w_saddle);
     }
     if (s > 0)
       response.lost_bands.push_back(lost);

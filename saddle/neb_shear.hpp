@@ -32,14 +32,32 @@ struct ShearSettings {
   bool reinterpolate = false;     // restart from the linear path instead of the strained MEP
 };
 
+// A band "lost its correspondence": it did not converge, or its converged image energies are not
+// a single hump (is_single_hump: an intermediate minimum, a second maximum standing out by more
+// than `prominence`, or the highest image at an endpoint).
+bool band_lost(const BandResult& band, double prominence);
+
+// The image whose configuration is taken as the saddle: the climbing image, or the highest
+// intermediate image when climbing was off or never switched on.
+int band_saddle_image(const BandResult& band, int n_images);
+
 struct ShearResponse {
   std::vector<double> strains;  // γ_xy, as given
+  // The unstrained reference, re-converged with the same settings, per band.
+  std::vector<double> reference_barrier;  // eV, E_A(0)
+  std::vector<bool> reference_lost;
+  std::vector<double> reference_virial_xy_initial, reference_virial_xy_saddle;  // eV, W_xy
+  std::vector<double> volume;  // Å³ of each band's box (simple shear keeps it)
   // [band][strain]
   std::vector<std::vector<double>> barrier_forward;  // eV, E_A(γ)
   std::vector<std::vector<double>> barrier_change;   // eV, E_A(γ) − E_A(0)
   std::vector<std::vector<int>> humps;
   std::vector<std::vector<bool>> single_hump;
   std::vector<std::vector<bool>> converged;
+  std::vector<std::vector<bool>> lost;  // band_lost
+  // W_xy = Σ r_x f_y (eV, the batch virial) of the initial image and of the saddle image
+  // (band_saddle_image) after re-convergence; σ_xy = −W_xy / V (dE/dγ = −W_xy).
+  std::vector<std::vector<double>> virial_xy_initial, virial_xy_saddle;
   std::vector<int> lost_bands;  // per strain: bands not converged or not single-hump
 };
 
