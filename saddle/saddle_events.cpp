@@ -25,8 +25,9 @@ double largest_atomic_difference(const std::vector<double>& a, const std::vector
 std::string number(double x) {
   if (!std::isfinite(x))
     return "null";
+  // Full precision: the JSON numbers read back as the same doubles as results.h5 holds.
   char buffer[40];
-  std::snprintf(buffer, sizeof(buffer), "%.12g", x);
+  std::snprintf(buffer, sizeof(buffer), "%.17g", x);
   return buffer;
 }
 
