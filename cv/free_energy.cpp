@@ -206,6 +206,78 @@ FirstEvent detect_first_event(const std::vector<double>& times, const std::vecto
   return event;
 }
 
+BasinCurvature basin_curvature(const std::vector<double>& s, const std::vector<double>& f,
+                               size_t minimum, double window, int radial_dimension,
+                               double temperature) {
+  if (s.size() != f.size() || minimum >= s.size())
+    throw std::invalid_argument("basin_curvature: s and F need the same size, minimum inside");
+  if (radial_dimension > 1 && !(temperature > 0.0))
+    throw std::invalid_argument("basin_curvature: the radial Jacobian needs a temperature");
+  BasinCurvature result;
+  const double level = f[minimum] + window;
+  size_t first = minimum, last = minimum;
+  while (first > 0 && f[first - 1] <= level)
+    --first;
+  while (last + 1 < s.size() && f[last + 1] <= level)
+    ++last;
+  result.first = first;
+  result.last = last;
+  // Normal equations of the quadratic fit in x = s − s[minimum] (centred, well conditioned).
+  const double kt = units::kBoltzmann * temperature;
+  double m[3][4] = {};
+  int points = 0;
+  for (size_t k = first; k <= last; ++k) {
+    if (radial_dimension > 1 && !(s[k] > 0.0))
+      continue;  // ln s undefined at the origin
+    const double g =
+        f[k] + (radial_dimension > 1 ? (radial_dimension - 1) * kt * std::log(s[k]) : 0.0);
+    const double x = s[k] - s[minimum];
+    const double basis[3] = {1.0, x, x * x};
+    for (int i = 0; i < 3; ++i) {
+      for (int j = 0; j < 3; ++j)
+        m[i][j] += basis[i] * basis[j];
+      m[i][3] += basis[i] * g;
+    }
+    ++points;
+  }
+  if (points < 5)
+    return result;
+  // Gaussian elimination with partial pivoting on the 3×3 system.
+  for (int c = 0; c < 3; ++c) {
+    int pivot = c;
+    for (int r = c + 1; r < 3; ++r)
+      if (std::abs(m[r][c]) > std::abs(m[pivot][c]))
+        pivot = r;
+    for (int j = 0; j < 4; ++j)
+      std::swap(m[c][j], m[pivot][j]);
+    if (m[c][c] == 0.0)
+      return result;
+    for (int r = c + 1; r < 3; ++r) {
+      const double factor = m[r][c] / m[c][c];
+      for (int j = c; j < 4; ++j)
+        m[r][j] -= factor * m[c][j];
+    }
+  }
+  double coefficient[3];
+  for (int c = 2; c >= 0; --c) {
+    double sum = m[c][3];
+    for (int j = c + 1; j < 3; ++j)
+      sum -= m[c][j] * coefficient[j];
+    coefficient[c] = sum / m[c][c];
+  }
+  result.stiffness = 2.0 * coefficient[2];
+  result.valid = std::isfinite(result.stiffness) && result.stiffness > 0.0;
+  return result;
+}
+
+double harmonic_attempt_frequency(double stiffness, double mass) {
+  if (!(stiffness > 0.0) || !(mass > 0.0))
+    throw std::invalid_argument("harmonic_attempt_frequency: stiffness and mass must be positive");
+  // k/m in eV/(Å² amu) → ps⁻² (kForceOverMassToAccel), ω0 in rad/ps, ν0 = ω0/2π in s⁻¹.
+  const double omega = std::sqrt(stiffness / mass * units::kForceOverMassToAccel);
+  return omega / (2.0 * M_PI) * 1e12;
+}
+
 double transition_rate(double barrier_eV, double temperature, double attempt_frequency) {
   return attempt_frequency * std::exp(-barrier_eV / (units::kBoltzmann * temperature));
 }

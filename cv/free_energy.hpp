@@ -94,6 +94,30 @@ FirstEvent detect_first_event(const std::vector<double>& times, const std::vecto
                               const std::vector<double>& s, const std::vector<double>& f,
                               const EventCriteria& criteria);
 
+// Stiffness of a basin of F(s) at its minimum, for an attempt frequency from the curvature.
+//
+// A quadratic c0 + c1 s + c2 s² is fitted (least squares) to g(s) = F(s) + (D − 1) k_B T ln s over
+// the contiguous grid points around `minimum` where F ≤ F(minimum) + window; k = 2 c2. D is the
+// number of Cartesian dimensions the CV is the radius of: D = 1 for a CV that is itself a
+// coordinate (the analytic double well's s = x), D = 3 for the hop distance s = |r − r0| of one
+// atom, whose FES carries the radial Jacobian −2 k_B T ln s of the 3D well (for an isotropic
+// harmonic well ½ k |r − r0|², F(s) = ½ k s² − 2 k_B T ln s + C, whose own curvature at its
+// minimum is 2k, not k); g removes it. Needs at least 5 points with s > 0 in the window.
+struct BasinCurvature {
+  bool valid = false;
+  double stiffness = 0.0;      // k, units of F per CV unit² (eV/Å²)
+  size_t first = 0, last = 0;  // grid indices of the fitted window
+};
+BasinCurvature basin_curvature(const std::vector<double>& s, const std::vector<double>& f,
+                               size_t minimum, double window, int radial_dimension = 1,
+                               double temperature = 0.0);
+
+// Harmonic attempt frequency ν0 = (1/2π) sqrt(k/m) (s⁻¹) of a CV with stiffness k (eV/Å²) and
+// effective mass m (amu): the 1D harmonic transition-state-theory prefactor, ω0/2π (Vineyard,
+// J. Phys. Chem. Solids 3, 121 (1957); Hänggi, Talkner & Borkovec, Rev. Mod. Phys. 62, 251
+// (1990), Eq. 2.10: k_TST = (ω0/2π) exp(−E_b/k_B T)).
+double harmonic_attempt_frequency(double stiffness, double mass);
+
 // Transition-state-theory rate ν = ν0 exp(−ΔG/k_B T) (s⁻¹) and hop time τ = 1/ν (s).
 // ν0 = 3e12 s⁻¹ by default (paper 000).
 double transition_rate(double barrier_eV, double temperature, double attempt_frequency = 3e12);

@@ -212,6 +212,36 @@ void MetadynamicsBias::restore_hills(const std::vector<std::vector<Hill>>& hills
   hills_ = hills;
 }
 
+void MetadynamicsBias::restore_state(const std::vector<std::vector<Hill>>& hills,
+                                     const std::vector<std::vector<double>>& values,
+                                     const std::vector<std::vector<double>>& derivatives) {
+  if (static_cast<int>(hills.size()) != n_replicas_ ||
+      static_cast<int>(values.size()) != n_replicas_ ||
+      static_cast<int>(derivatives.size()) != n_replicas_)
+    throw std::invalid_argument(
+        "MetadynamicsBias::restore_state: need one hill list and one grid "
+        "row per replica (" +
+        std::to_string(n_replicas_) + ")");
+  auto value = Kokkos::create_mirror_view(grid_.value);
+  auto derivative = Kokkos::create_mirror_view(grid_.derivative);
+  Kokkos::deep_copy(value, 0.0);
+  Kokkos::deep_copy(derivative, 0.0);
+  for (int r = 0; r < n_replicas_; ++r) {
+    if (static_cast<int>(values[r].size()) != points_[r] ||
+        static_cast<int>(derivatives[r].size()) != points_[r])
+      throw std::invalid_argument("MetadynamicsBias::restore_state: replica " + std::to_string(r) +
+                                  ": grid rows of " + std::to_string(values[r].size()) +
+                                  " points for a grid of " + std::to_string(points_[r]));
+    for (int k = 0; k < points_[r]; ++k) {
+      value(r, k) = values[r][k];
+      derivative(r, k) = derivatives[r][k];
+    }
+  }
+  Kokkos::deep_copy(grid_.value, value);
+  Kokkos::deep_copy(grid_.derivative, derivative);
+  hills_ = hills;
+}
+
 std::vector<double> MetadynamicsBias::grid_coordinates(int replica) const {
   std::vector<double> s(points_.at(replica));
   for (size_t k = 0; k < s.size(); ++k)

@@ -164,6 +164,14 @@ class MetadynamicsBias {
   // the history with it.
   void restore_hills(const std::vector<std::vector<Hill>>& hills);
 
+  // Restores a checkpointed state exactly: the hills history and the grid rows as they were
+  // (V and dV/ds per replica, bias_on_grid()/bias_derivative_on_grid() of the saved run). Unlike
+  // restore_hills, the grid is not re-summed, so it is bitwise the saved one even where the
+  // device's deposit kernel rounds differently from the host (fused multiply-add on GPUs).
+  void restore_state(const std::vector<std::vector<Hill>>& hills,
+                     const std::vector<std::vector<double>>& values,
+                     const std::vector<std::vector<double>>& derivatives);
+
   // Grid knots s_k of replica r; host copies of V and dV/ds at the knots, per replica.
   std::vector<double> grid_coordinates(int replica) const;
   std::vector<std::vector<double>> bias_on_grid() const;

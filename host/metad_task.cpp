@@ -2,17 +2,25 @@
 // of a glass in one batch (SPEC.md §5–6; issue 4 item 5; papers 000 and 001).
 //
 // Flow: read the system (a single structure is copied into one replica per tracer) → optional
-// NPT equilibration without bias → pick tracers → inherent structures at the start of sampling
-// (FIRE on copies) → biased NVT (Nosé–Hoover) with one hop-distance or cluster-RMSD CV per
-// replica → per tracer: FES, first event, ΔG, hop distance, rate; inherent structure of the
-// snapshot at which the event was confirmed, collective displacement |Δr| and moved atoms →
-// results.h5 (thermo + per-tracer groups), HILLS_NNNN (PLUMED format), summary.json.
+// NPT equilibration without bias → pick tracers → biased NVT (Nosé–Hoover) with one hop-distance
+// or cluster-RMSD CV per replica, each tracer's configuration kept every snapshot_stride steps
+// until its first event → per tracer: FES, first event, ΔG, hop distance, rate (ν0 given or from
+// the FES curvature); inherent structures of the last kept configuration before the event and of
+// the configuration at which the event was confirmed, collective displacement |Δr| and moved
+// atoms → results.h5 (thermo + per-tracer groups), HILLS_NNNN (PLUMED format), summary.json.
 //
 // Replica r biases tracer r only: its CV, bias grid, velocities (seed + the tracer's atom id) and
 // thermostat are its own, so its trajectory does not depend on the other tracers of the batch.
+//
+// Checkpoints (output.checkpoint_stride) hold everything the rest of the run depends on: batch,
+// integrator, CV definitions (anchored references), hills and bias grids, CV/bias series, event
+// state, the kept configurations; results.h5 is written in parts as for md (host/run_output.hpp),
+// so a run killed at any moment and restarted with --restart ends bitwise where the
+// uninterrupted run ends.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -57,6 +65,10 @@ struct MetadInput {
   TracerChoice tracers;
   MetadynamicsSettings bias;
   double attempt_frequency = 3e12;
+  std::string attempt_frequency_from = "nu0";  // or "curvature"
+  double curvature_window = 0.0;               // eV; 0: k_B T
+  int64_t snapshot_stride = 0;                 // 0: pace
+  int64_t snapshot_history = 50;
   bool stop_after_first_event = false;
   double event_dwell = 1.0;       // ps
   double event_prominence = 0.0;  // eV; 0: 2 k_B T
@@ -119,6 +131,21 @@ void read_metad_settings(InputObject& o, int n, MetadInput& m) {
       o.number("grid_spacing", d.grid_spacing, "Å", "bias grid spacing", NumberRange::positive());
   m.attempt_frequency =
       o.number("nu0", 3e12, "1/s", "attempt frequency ν0 of the TST rate", NumberRange::positive());
+  m.attempt_frequency_from = o.choice(
+      "attempt_frequency", "nu0", {"nu0", "curvature"},
+      "ν0 of the rate: the number nu0, or (1/2π)·sqrt(k/m) from the FES curvature k at the initial "
+      "minimum and the tracer's mass m (hop_distance only)");
+  m.curvature_window =
+      o.number("curvature_window", 0.0, "eV",
+               "F range above the initial minimum fitted for the curvature (0: k_B T)",
+               NumberRange::non_negative());
+  m.snapshot_stride = o.integer("snapshot_stride", 0, "steps",
+                                "steps between kept configurations of each tracer, for the "
+                                "inherent structure before its event (0: pace)",
+                                IntegerRange::non_negative());
+  m.snapshot_history = o.integer("snapshot_history", 50, "",
+                                 "configurations kept per tracer until its event (oldest dropped)",
+                                 IntegerRange::positive());
   m.stop_after_first_event = o.boolean(
       "stop_after_first_event", false,
       "freeze a tracer's replica (no motion, no hills) once its first event is confirmed");
@@ -142,6 +169,12 @@ void read_metad_settings(InputObject& o, int n, MetadInput& m) {
                     "must exceed the temperature of every replica (T + ΔT > T)");
   if (m.bias.grid_spacing >= m.bias.grid_upper)
     throw o.error("grid_spacing", "must be smaller than grid_max");
+  if (m.attempt_frequency_from == "curvature" && m.cv != "hop_distance")
+    throw o.error("attempt_frequency",
+                  "\"curvature\" needs cv \"hop_distance\" (the effective mass of a cluster RMSD "
+                  "is not defined); use \"nu0\"");
+  if (m.snapshot_stride == 0)
+    m.snapshot_stride = m.bias.pace;
 }
 
 ReplicaInts make_replica_ints(const std::vector<int>& values, const std::string& label) {
@@ -162,18 +195,144 @@ std::vector<std::array<double, 3>> replica_positions(const BatchSnapshot& s, int
   return x;
 }
 
+// One replica's configuration at a step (for inherent structures).
+struct ReplicaConfiguration {
+  int64_t step = -1;  // −1: none
+  Box box;
+  std::vector<double> positions;  // [i*3 + k]
+  std::vector<int> images;        // [i*3 + k]
+};
+
+ReplicaConfiguration replica_configuration(const BatchSnapshot& s, int r, int64_t step) {
+  ReplicaConfiguration c;
+  c.step = step;
+  c.box = s.boxes[r];
+  const size_t first = static_cast<size_t>(r) * s.n_atoms * 3;
+  c.positions.assign(s.positions.begin() + first, s.positions.begin() + first + 3 * s.n_atoms);
+  c.images.assign(s.images.begin() + first, s.images.begin() + first + 3 * s.n_atoms);
+  return c;
+}
+
 // Per tracer, what the run collects.
 struct TracerRecord {
   int atom = 0;  // replica-local index
   int64_t atom_id = 0;
   std::string species;
+  double mass = 0.0;  // amu
   std::vector<int64_t> cv_steps;
   std::vector<double> cv_times, cv_values, bias_values;
   bool stopped = false;
   bool confirmed_online = false;
   int64_t confirmed_step = -1;
-  BatchSnapshot after;  // the batch when the event was confirmed (replica r used)
+  // Configurations kept every snapshot_stride steps until the event is confirmed (then cleared).
+  std::deque<ReplicaConfiguration> history;
+  ReplicaConfiguration before, after;  // chosen for the inherent structures
+  std::string before_source = "none";
 };
+
+// The step at which the event of `sample` started: the last CV sample before it (the last one
+// on the initial side of the saddle; detect_first_event's sample is the first one beyond it that
+// stays there), or the first sample.
+int64_t event_start_step(const TracerRecord& t, size_t sample) {
+  return t.cv_steps[sample > 0 ? sample - 1 : 0];
+}
+
+// The kept configuration for the inherent structure before an event that started at `start`:
+// the last one taken at or before it; if the history no longer reaches back that far (more than
+// snapshot_history were taken since), the oldest one kept.
+void choose_before(TracerRecord& t, int64_t start) {
+  for (auto it = t.history.rbegin(); it != t.history.rend(); ++it)
+    if (it->step <= start) {
+      t.before = *it;
+      t.before_source = "snapshot";
+      return;
+    }
+  if (!t.history.empty()) {
+    t.before = t.history.front();
+    t.before_source = "oldest_kept_snapshot";
+  }
+}
+
+// Configurations as a snapshot of their own (one replica each), with replica `replica[c]`'s
+// elements and ids from `like`, for minimize_copies.
+BatchSnapshot configurations_snapshot(const std::vector<const ReplicaConfiguration*>& configs,
+                                      const std::vector<int>& replica, const BatchSnapshot& like) {
+  BatchSnapshot s;
+  s.n_replicas = static_cast<int>(configs.size());
+  s.n_atoms = like.n_atoms;
+  const size_t n = static_cast<size_t>(like.n_atoms);
+  for (size_t c = 0; c < configs.size(); ++c) {
+    s.boxes.push_back(configs[c]->box);
+    s.positions.insert(s.positions.end(), configs[c]->positions.begin(),
+                       configs[c]->positions.end());
+    s.images.insert(s.images.end(), configs[c]->images.begin(), configs[c]->images.end());
+    const size_t first = static_cast<size_t>(replica[c]) * n;
+    s.elements.insert(s.elements.end(), like.elements.begin() + first,
+                      like.elements.begin() + first + n);
+    s.ids.insert(s.ids.end(), like.ids.begin() + first, like.ids.begin() + first + n);
+  }
+  s.velocities.assign(s.positions.size(), 0.0);
+  s.forces.assign(s.positions.size(), 0.0);
+  s.potential_energy.assign(configs.size(), 0.0);
+  s.virial.assign(6 * configs.size(), 0.0);
+  return s;
+}
+
+std::vector<double> box_values(const Box& b) {
+  return {b.lo[0], b.lo[1], b.lo[2], b.lx, b.ly, b.lz, b.xy, b.xz, b.yz};
+}
+
+Box box_from_values(const double* v) {
+  Box b;
+  b.lo[0] = v[0];
+  b.lo[1] = v[1];
+  b.lo[2] = v[2];
+  b.lx = v[3];
+  b.ly = v[4];
+  b.lz = v[5];
+  b.xy = v[6];
+  b.xz = v[7];
+  b.yz = v[8];
+  return b;
+}
+
+// Checkpoint entries of a list of configurations under `prefix`.
+void save_configurations(Checkpoint& c, const std::string& prefix,
+                         const std::vector<const ReplicaConfiguration*>& configs) {
+  std::vector<int64_t> steps, images;
+  std::vector<double> positions, boxes;
+  for (const ReplicaConfiguration* config : configs) {
+    steps.push_back(config->step);
+    positions.insert(positions.end(), config->positions.begin(), config->positions.end());
+    images.insert(images.end(), config->images.begin(), config->images.end());
+    const auto b = box_values(config->box);
+    boxes.insert(boxes.end(), b.begin(), b.end());
+  }
+  c.set(prefix + "/steps", steps);
+  c.set(prefix + "/positions", positions);
+  c.set(prefix + "/images", images);
+  c.set(prefix + "/boxes", boxes);
+}
+
+std::vector<ReplicaConfiguration> load_configurations(const Checkpoint& c,
+                                                      const std::string& prefix, int n_atoms) {
+  const auto& steps = c.int64s(prefix + "/steps");
+  const auto& positions = c.doubles(prefix + "/positions");
+  const auto& images = c.int64s(prefix + "/images");
+  const auto& boxes = c.doubles(prefix + "/boxes");
+  const size_t per = 3 * static_cast<size_t>(n_atoms);
+  if (positions.size() != steps.size() * per || images.size() != steps.size() * per ||
+      boxes.size() != steps.size() * 9)
+    throw InputError(c.source() + ": " + prefix + " does not match this run's atoms");
+  std::vector<ReplicaConfiguration> configs(steps.size());
+  for (size_t k = 0; k < steps.size(); ++k) {
+    configs[k].step = steps[k];
+    configs[k].box = box_from_values(&boxes[9 * k]);
+    configs[k].positions.assign(positions.begin() + k * per, positions.begin() + (k + 1) * per);
+    configs[k].images.assign(images.begin() + k * per, images.begin() + (k + 1) * per);
+  }
+  return configs;
+}
 
 MinimizeSettings fire_settings(int n_replicas, const MetadInput& m) {
   MinimizeSettings s;
@@ -194,8 +353,6 @@ nlohmann::ordered_json null_or(bool valid, double value) {
 }  // namespace
 
 void run_metad_task(InputObject& input, const RunOptions& options) {
-  if (options.restart)
-    throw InputError("metad does not support --restart yet (run it again from the start)");
   InputObject metad = input.object("metad", required, "well-tempered metadynamics settings");
   InputObject tracer_section = metad.object("tracers", "which atoms are tracers");
   MetadInput m;
@@ -215,13 +372,16 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
   OutputSettings out = read_output_settings(input, "metad_output");
   if (options.quiet)
     out.quiet = true;
-  if (out.checkpoint_stride > 0)
-    throw InputError("output.checkpoint_stride: metad does not support checkpoints yet (use 0)");
   input.finish();
 
   fs::create_directories(out.directory);
   std::ofstream(fs::path(out.directory) / "effective_input.json")
       << input.effective_configuration().dump(2) << "\n";
+  const std::string checkpoint_path = (fs::path(out.directory) / "checkpoint.h5").string();
+  const bool resume = options.restart && fs::exists(checkpoint_path);
+  if (options.restart && !resume && !out.quiet)
+    std::fprintf(stderr, "metad: no checkpoint in %s yet; starting from the beginning\n",
+                 out.directory.c_str());
 
   // --- tracers (from replica 0's atom list; every replica has the same atoms in the same order)
   BatchSnapshot initial = snapshot(batch);
@@ -261,70 +421,104 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     const size_t g = static_cast<size_t>(r) * n_atoms + tracers[r].atom;
     tracers[r].atom_id = initial.ids[g];
     tracers[r].species = system->potential.elements[initial.elements[g]];
-  }
-
-  // --- velocities: seed + tracer atom id, so a tracer's run does not depend on its batch slot.
-  {
-    ReplicaScalars temperature("metad::temperature", n);
-    ReplicaSeeds seeds("metad::seeds", n);
-    auto th = Kokkos::create_mirror_view(temperature);
-    auto sh = Kokkos::create_mirror_view(seeds);
-    for (int r = 0; r < n; ++r) {
-      th(r) = m.temperature[r];
-      sh(r) = static_cast<uint64_t>(m.velocity_seed) + static_cast<uint64_t>(tracers[r].atom_id);
-    }
-    Kokkos::deep_copy(temperature, th);
-    Kokkos::deep_copy(seeds, sh);
-    create_maxwell_boltzmann_velocities(batch, temperature, seeds);
+    tracers[r].mass = system->potential.masses[initial.elements[g]];
   }
 
   std::vector<TemperatureScheduleSpec> schedules;
   for (int r = 0; r < n; ++r)
     schedules.push_back(TemperatureScheduleSpec::constant(m.temperature[r]));
 
-  // --- NPT equilibration without bias (SPEC.md §5: sampling in NVT after NPT equilibration).
-  if (m.equilibration_steps > 0) {
-    IntegratorSettings npt;
-    npt.timestep = m.timestep;
-    npt.ensemble = Ensemble::npt;
-    MdIntegrator equilibrate(n, n_atoms, npt);
-    equilibrate.set_temperature_schedules(schedules);
-    equilibrate.set_thermostat_damping(m.thermostat_tau);
-    std::vector<std::array<double, 6>> target(n);
-    for (int r = 0; r < n; ++r)
-      target[r] = {m.pressure[r], m.pressure[r], m.pressure[r], 0, 0, 0};
-    equilibrate.set_barostat(m.barostat_tau, target);
-    equilibrate.reset_state();
-    equilibrate.setup(batch, system->force_field);
-    Progress progress("metad equilibration", m.equilibration_steps,
-                      static_cast<int64_t>(n) * n_atoms, out.progress_interval, out.quiet);
-    for (int64_t s = 1; s <= m.equilibration_steps; ++s) {
-      equilibrate.step(batch, system->force_field);
-      progress.update(s);
-    }
-    progress.finish(m.equilibration_steps);
-  }
-
-  // --- CVs anchored at the start of sampling, and the inherent structures "before".
-  const BatchSnapshot start = snapshot(batch);
+  int64_t step = 0;
+  int segment = 0;
   std::vector<CvDefinition> definitions;
-  for (int r = 0; r < n; ++r) {
-    const auto x = replica_positions(start, r);
-    if (m.cv == "hop_distance")
-      definitions.push_back(hop_distance_definition(tracers[r].atom, x[tracers[r].atom]));
-    else
-      definitions.push_back(cluster_rmsd_definition(
-          select_cluster(x, start.boxes[r], tracers[r].atom, m.cluster_cutoff), x, start.boxes[r]));
+  std::unique_ptr<Checkpoint> checkpoint;
+  if (resume) {
+    checkpoint = std::make_unique<Checkpoint>(Checkpoint::read(checkpoint_path));
+    if (checkpoint->metadata().value("task", "") != "metad")
+      throw InputError(checkpoint_path + ": not a checkpoint of a metad task");
+    if (checkpoint->get_int64("run/n_replicas") != n ||
+        checkpoint->get_int64("run/n_atoms") != n_atoms)
+      throw InputError(checkpoint_path +
+                       ": written for another system (replicas or atoms differ "
+                       "from this input); remove it to start afresh");
+    load_batch(*checkpoint, batch);
+    step = checkpoint->get_int64("run/step");
+    segment = static_cast<int>(checkpoint->get_int64("run/next_segment"));
+    // CV definitions as anchored at the start of sampling (not re-anchored: the references of
+    // the uninterrupted run).
+    for (int r = 0; r < n; ++r) {
+      char name[64];
+      std::snprintf(name, sizeof name, "cv/replica_%04d", r);
+      const std::string prefix = name;
+      CvDefinition d;
+      d.kind = static_cast<int>(checkpoint->get_int64(prefix + "/kind"));
+      for (int64_t a : checkpoint->int64s(prefix + "/atoms"))
+        d.atoms.push_back(static_cast<int>(a));
+      const auto& ref = checkpoint->doubles(prefix + "/reference");
+      if (ref.size() != 3 * d.atoms.size())
+        throw InputError(checkpoint_path + ": " + prefix + "/reference does not match its atoms");
+      for (size_t a = 0; a < d.atoms.size(); ++a)
+        d.reference.push_back({ref[3 * a], ref[3 * a + 1], ref[3 * a + 2]});
+      definitions.push_back(d);
+    }
+    if (!out.quiet)
+      std::fprintf(stderr, "metad: restarting from %s at step %lld\n", checkpoint_path.c_str(),
+                   static_cast<long long>(step));
+  } else {
+    // --- velocities: seed + tracer atom id, so a tracer's run does not depend on its batch slot.
+    {
+      ReplicaScalars temperature("metad::temperature", n);
+      ReplicaSeeds seeds("metad::seeds", n);
+      auto th = Kokkos::create_mirror_view(temperature);
+      auto sh = Kokkos::create_mirror_view(seeds);
+      for (int r = 0; r < n; ++r) {
+        th(r) = m.temperature[r];
+        sh(r) = static_cast<uint64_t>(m.velocity_seed) + static_cast<uint64_t>(tracers[r].atom_id);
+      }
+      Kokkos::deep_copy(temperature, th);
+      Kokkos::deep_copy(seeds, sh);
+      create_maxwell_boltzmann_velocities(batch, temperature, seeds);
+    }
+
+    // --- NPT equilibration without bias (SPEC.md §5: sampling in NVT after NPT equilibration).
+    if (m.equilibration_steps > 0) {
+      IntegratorSettings npt;
+      npt.timestep = m.timestep;
+      npt.ensemble = Ensemble::npt;
+      MdIntegrator equilibrate(n, n_atoms, npt);
+      equilibrate.set_temperature_schedules(schedules);
+      equilibrate.set_thermostat_damping(m.thermostat_tau);
+      std::vector<std::array<double, 6>> target(n);
+      for (int r = 0; r < n; ++r)
+        target[r] = {m.pressure[r], m.pressure[r], m.pressure[r], 0, 0, 0};
+      equilibrate.set_barostat(m.barostat_tau, target);
+      equilibrate.reset_state();
+      equilibrate.setup(batch, system->force_field);
+      Progress progress("metad equilibration", m.equilibration_steps,
+                        static_cast<int64_t>(n) * n_atoms, out.progress_interval, out.quiet);
+      for (int64_t s = 1; s <= m.equilibration_steps; ++s) {
+        equilibrate.step(batch, system->force_field);
+        progress.update(s);
+      }
+      progress.finish(m.equilibration_steps);
+    }
+
+    // --- CVs defined at the start of sampling.
+    const BatchSnapshot start = snapshot(batch);
+    for (int r = 0; r < n; ++r) {
+      const auto x = replica_positions(start, r);
+      if (m.cv == "hop_distance")
+        definitions.push_back(hop_distance_definition(tracers[r].atom, x[tracers[r].atom]));
+      else
+        definitions.push_back(cluster_rmsd_definition(
+            select_cluster(x, start.boxes[r], tracers[r].atom, m.cluster_cutoff), x,
+            start.boxes[r]));
+    }
   }
   MetadynamicsBias bias(CvSet(definitions), {m.bias}, m.temperature);
   bias.cvs().check_against(batch);
-  bias.cvs().anchor_references(batch);
-
-  std::vector<int> all(n);
-  for (int r = 0; r < n; ++r)
-    all[r] = r;
-  const MinimizeSettings fire = fire_settings(n, m);
-  const MinimizedCopies before = minimize_copies(*system, start, all, fire);
+  if (!resume)
+    bias.cvs().anchor_references(batch);
 
   system->force_field.reset();
   system->force_field.add_term(bias.make_force_term());
@@ -337,14 +531,87 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
   integrator.set_thermostat_damping(m.thermostat_tau);
   integrator.reset_state();
 
+  std::vector<int> active_host(n, 1);
+  int n_stopped = 0;
+  if (resume) {
+    const Checkpoint& c = *checkpoint;
+    load_integrator_state(c, integrator.state());
+    {
+      const auto& e = c.doubles("metad/potential_energy");
+      const auto& w = c.doubles("metad/virial");
+      if (e.size() != static_cast<size_t>(n) || w.size() != 6 * static_cast<size_t>(n))
+        throw InputError(checkpoint_path + ": metad/potential_energy does not match this run");
+      auto energy = Kokkos::create_mirror_view(batch.potential_energy);
+      auto virial = Kokkos::create_mirror_view(batch.virial);
+      for (int r = 0; r < n; ++r) {
+        energy(r) = e[r];
+        for (int k = 0; k < 6; ++k)
+          virial(r, k) = w[6 * r + k];
+      }
+      Kokkos::deep_copy(batch.potential_energy, energy);
+      Kokkos::deep_copy(batch.virial, virial);
+    }
+    std::vector<std::vector<Hill>> hills(n);
+    std::vector<std::vector<double>> values(n), derivatives(n);
+    const auto& flags = c.int64s("tracers/flags");
+    if (flags.size() != 3 * static_cast<size_t>(n))
+      throw InputError(checkpoint_path + ": tracers/flags does not match this run's tracers");
+    for (int r = 0; r < n; ++r) {
+      char name[64];
+      std::snprintf(name, sizeof name, "tracer_%04d", r);
+      const std::string prefix = name;
+      const auto& hill_steps = c.int64s(prefix + "/hills/step");
+      const auto& hill_values = c.doubles(prefix + "/hills/values");
+      if (hill_values.size() != 5 * hill_steps.size())
+        throw InputError(checkpoint_path + ": " + prefix + "/hills is inconsistent");
+      for (size_t h = 0; h < hill_steps.size(); ++h) {
+        Hill hill;
+        hill.step = hill_steps[h];
+        hill.time = hill_values[5 * h];
+        hill.center = hill_values[5 * h + 1];
+        hill.sigma = hill_values[5 * h + 2];
+        hill.height = hill_values[5 * h + 3];
+        hill.bias_factor = hill_values[5 * h + 4];
+        hills[r].push_back(hill);
+      }
+      values[r] = c.doubles(prefix + "/grid/value");
+      derivatives[r] = c.doubles(prefix + "/grid/derivative");
+      TracerRecord& t = tracers[r];
+      t.cv_steps = c.int64s(prefix + "/cv/step");
+      t.cv_times = c.doubles(prefix + "/cv/time");
+      t.cv_values = c.doubles(prefix + "/cv/value");
+      t.bias_values = c.doubles(prefix + "/bias/value");
+      t.stopped = flags[3 * r] != 0;
+      t.confirmed_online = flags[3 * r + 1] != 0;
+      t.confirmed_step = flags[3 * r + 2];
+      for (auto& config : load_configurations(c, prefix + "/history", n_atoms))
+        t.history.push_back(std::move(config));
+      auto before = load_configurations(c, prefix + "/before", n_atoms);
+      if (!before.empty())
+        t.before = before[0];
+      auto after = load_configurations(c, prefix + "/after", n_atoms);
+      if (!after.empty())
+        t.after = after[0];
+      t.before_source = c.strings(prefix + "/before_source").at(0);
+      if (t.stopped) {
+        active_host[r] = 0;
+        ++n_stopped;
+      }
+    }
+    try {
+      bias.restore_state(hills, values, derivatives);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(checkpoint_path + ": " + e.what());
+    }
+  }
+
   SegmentedResults results =
       SegmentedResults::for_batch(out, batch, input.effective_configuration());
-  results.start_segment(0);
+  results.start_segment(segment);
   Thermo thermo(n);
   FrameStorage frame_storage;
   const double dt = m.timestep;
 
-  std::vector<int> active_host(n, 1);
   ReplicaInts active = make_replica_ints(active_host, "metad::active");
   integrator.setup(batch, system->force_field, active);
 
@@ -360,7 +627,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     return a;
   };
 
-  auto sample = [&](int64_t step) {
+  auto sample = [&](int64_t s) {
     // CV and bias of every tracer still sampling (thermo_stride), from the force evaluation at
     // this step's positions (energies were requested for it).
     bias.cvs().evaluate(batch);
@@ -369,20 +636,111 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     for (int r = 0; r < n; ++r) {
       if (tracers[r].stopped)
         continue;
-      tracers[r].cv_steps.push_back(step);
-      tracers[r].cv_times.push_back(step * dt);
+      tracers[r].cv_steps.push_back(s);
+      tracers[r].cv_times.push_back(s * dt);
       tracers[r].cv_values.push_back(cv[r]);
       tracers[r].bias_values.push_back(v[r]);
     }
     integrator.compute_thermo(batch, thermo);
-    results.record_thermo(step, step * dt, thermo_values(batch, thermo));
+    results.record_thermo(s, s * dt, thermo_values(batch, thermo));
   };
-  sample(0);
+  // Kept configurations of the tracers whose event is not yet confirmed.
+  auto keep_configurations = [&](int64_t s) {
+    bool any = false;
+    for (const TracerRecord& t : tracers)
+      any = any || !t.confirmed_online;
+    if (!any)
+      return;
+    const BatchSnapshot now = snapshot(batch);
+    for (int r = 0; r < n; ++r) {
+      TracerRecord& t = tracers[r];
+      if (t.confirmed_online)
+        continue;
+      t.history.push_back(replica_configuration(now, r, s));
+      while (static_cast<int64_t>(t.history.size()) > m.snapshot_history)
+        t.history.pop_front();
+    }
+  };
+  if (!resume) {
+    sample(0);
+    keep_configurations(0);
+  }
+
+  auto write_checkpoint = [&]() {
+    Checkpoint c;
+    c.set_metadata({{"task", "metad"}, {"input", options.input_path}});
+    c.set_int64("run/n_replicas", n);
+    c.set_int64("run/n_atoms", n_atoms);
+    save_batch(c, batch);
+    save_integrator_state(c, integrator.state());
+    {
+      // Energies and virials of the batch: a frozen (stopped) replica is not evaluated again, so
+      // its thermo keeps the values of its last evaluation; a restart must start from them too.
+      const auto energy =
+          Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch.potential_energy);
+      const auto virial = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch.virial);
+      std::vector<double> e(n), w(6 * static_cast<size_t>(n));
+      for (int r = 0; r < n; ++r) {
+        e[r] = energy(r);
+        for (int k = 0; k < 6; ++k)
+          w[6 * r + k] = virial(r, k);
+      }
+      c.set("metad/potential_energy", e);
+      c.set("metad/virial", w);
+    }
+    c.set_int64("run/step", step);
+    c.set_int64("run/next_segment", segment);
+    const auto grid_values = bias.bias_on_grid();
+    const auto grid_derivatives = bias.bias_derivative_on_grid();
+    std::vector<int64_t> flags;
+    for (int r = 0; r < n; ++r) {
+      char name[64];
+      std::snprintf(name, sizeof name, "cv/replica_%04d", r);
+      const CvDefinition& d = bias.cvs().definitions()[r];
+      c.set_int64(std::string(name) + "/kind", d.kind);
+      c.set(std::string(name) + "/atoms", std::vector<int64_t>(d.atoms.begin(), d.atoms.end()));
+      std::vector<double> reference;
+      for (const auto& x : d.reference)
+        reference.insert(reference.end(), x.begin(), x.end());
+      c.set(std::string(name) + "/reference", reference);
+
+      std::snprintf(name, sizeof name, "tracer_%04d", r);
+      const std::string prefix = name;
+      std::vector<int64_t> hill_steps;
+      std::vector<double> hill_values;
+      for (const Hill& h : bias.hills()[r]) {
+        hill_steps.push_back(h.step);
+        for (double v : {h.time, h.center, h.sigma, h.height, h.bias_factor})
+          hill_values.push_back(v);
+      }
+      c.set(prefix + "/hills/step", hill_steps);
+      c.set(prefix + "/hills/values", hill_values);
+      c.set(prefix + "/grid/value", grid_values[r]);
+      c.set(prefix + "/grid/derivative", grid_derivatives[r]);
+      const TracerRecord& t = tracers[r];
+      c.set(prefix + "/cv/step", t.cv_steps);
+      c.set(prefix + "/cv/time", t.cv_times);
+      c.set(prefix + "/cv/value", t.cv_values);
+      c.set(prefix + "/bias/value", t.bias_values);
+      flags.insert(flags.end(), {t.stopped ? 1 : 0, t.confirmed_online ? 1 : 0, t.confirmed_step});
+      std::vector<const ReplicaConfiguration*> history;
+      for (const auto& config : t.history)
+        history.push_back(&config);
+      save_configurations(c, prefix + "/history", history);
+      save_configurations(c, prefix + "/before",
+                          t.before.step >= 0 ? std::vector<const ReplicaConfiguration*>{&t.before}
+                                             : std::vector<const ReplicaConfiguration*>{});
+      save_configurations(c, prefix + "/after",
+                          t.after.step >= 0 ? std::vector<const ReplicaConfiguration*>{&t.after}
+                                            : std::vector<const ReplicaConfiguration*>{});
+      c.set(prefix + "/before_source", std::vector<std::string>{t.before_source});
+    }
+    c.set("tracers/flags", flags);
+    c.write(checkpoint_path);
+  };
 
   Progress progress("metad", m.steps, static_cast<int64_t>(n) * n_atoms, out.progress_interval,
                     out.quiet);
-  int64_t step = 0;
-  int n_stopped = 0;
   while (step < m.steps && n_stopped < n) {
     ++step;
     const bool thermo_step = step % out.thermo_stride == 0;
@@ -391,10 +749,13 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
       sample(step);
     if (out.trajectory_stride > 0 && step % out.trajectory_stride == 0)
       results.record_frame(make_frame(batch, step, step * dt, frame_storage));
+    if (step % m.snapshot_stride == 0)
+      keep_configurations(step);
     if (bias.deposition_due(step)) {
       bias.deposit(batch, step, step * dt, active);
       // Event check at the deposition meeting point: the first time a tracer's event is
-      // confirmed, its configuration is kept for the inherent structure "after".
+      // confirmed, its configuration is kept for the inherent structure "after", and the last
+      // kept configuration before the event's start for the one "before".
       bool changed = false;
       BatchSnapshot now;
       bool have_now = false;
@@ -412,7 +773,9 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
         }
         t.confirmed_online = true;
         t.confirmed_step = step;
-        t.after = now;
+        t.after = replica_configuration(now, r, step);
+        choose_before(t, event_start_step(t, a.event.sample));
+        t.history.clear();
         if (m.stop_after_first_event) {
           t.stopped = true;
           active_host[r] = 0;
@@ -423,13 +786,68 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
       if (changed)
         active = make_replica_ints(active_host, "metad::active");
     }
+    if (out.checkpoint_stride > 0 && step % out.checkpoint_stride == 0 && step < m.steps &&
+        n_stopped < n) {
+      // As md: close the results part, checkpoint, then start afresh exactly as a restart would
+      // (new neighbour lists, forces recomputed), so restarted runs repeat this one bitwise.
+      results.close_segment();
+      ++segment;
+      write_checkpoint();
+      system->force_field.reset();
+      integrator.setup(batch, system->force_field, active);
+      results.start_segment(segment);
+    }
     progress.update(step);
   }
   progress.finish(step);
   const std::string results_path = results.merge();
+  // The run is complete: its checkpoint would only point at result parts that no longer exist.
+  fs::remove(checkpoint_path);
   const BatchSnapshot end = snapshot(batch);
 
-  // --- per-tracer analysis, inherent structures after the event, outputs.
+  // --- per-tracer analysis.
+  std::vector<TracerAnalysis> analyses;
+  std::vector<std::string> after_sources(n, "none");
+  for (int r = 0; r < n; ++r) {
+    TracerRecord& t = tracers[r];
+    analyses.push_back(
+        analyse_tracer(bias.hills()[r], grid_s, t.cv_times, t.cv_values, analysis_settings(r)));
+    if (!analyses[r].event.found)
+      continue;
+    if (t.confirmed_online) {
+      after_sources[r] = "confirmation";
+    } else {
+      // Only the final FES shows the event: the configuration at the end of sampling (still in
+      // the new basin by the dwell rule) and the last kept one before the event's start.
+      after_sources[r] = "end_of_run";
+      t.after = replica_configuration(end, r, step);
+      choose_before(t, event_start_step(t, analyses[r].event.sample));
+    }
+  }
+
+  // --- inherent structures before and after the event, all in one batch of copies.
+  std::vector<const ReplicaConfiguration*> configs;
+  std::vector<int> config_replica;
+  std::vector<int> before_slot(n, -1);
+  for (int r = 0; r < n; ++r) {
+    if (!analyses[r].event.found || tracers[r].before.step < 0)
+      continue;
+    before_slot[r] = static_cast<int>(configs.size());
+    configs.push_back(&tracers[r].before);
+    configs.push_back(&tracers[r].after);
+    config_replica.insert(config_replica.end(), {r, r});
+  }
+  MinimizedCopies structures;
+  if (!configs.empty()) {
+    std::vector<int> slots(configs.size());
+    for (size_t c = 0; c < slots.size(); ++c)
+      slots[c] = static_cast<int>(c);
+    const BatchSnapshot unminimized = configurations_snapshot(configs, config_replica, initial);
+    structures = minimize_copies(*system, unminimized, slots,
+                                 fire_settings(static_cast<int>(slots.size()), m));
+  }
+
+  // --- outputs.
   nlohmann::ordered_json summary_tracers = nlohmann::ordered_json::array();
   std::vector<double> event_barriers;
   hdf5::File file = hdf5::File::open_read_write(results_path);
@@ -437,28 +855,43 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
   for (int r = 0; r < n; ++r) {
     TracerRecord& t = tracers[r];
     const std::vector<Hill>& hills = bias.hills()[r];
-    const TracerAnalysis a =
-        analyse_tracer(hills, grid_s, t.cv_times, t.cv_values, analysis_settings(r));
+    const TracerAnalysis& a = analyses[r];
     const bool found = a.event.found;
     int64_t event_step = -1;
     if (found)
       event_step = t.cv_steps[a.event.sample];
     double displacement = std::numeric_limits<double>::quiet_NaN();
     std::vector<int64_t> moved_ids;
-    std::string after_source = "none";
-    if (found) {
-      // The snapshot at which the event was confirmed online; if only the final FES shows it,
-      // the configuration at the end of sampling (still in the new basin by the dwell rule).
-      const BatchSnapshot& after = t.confirmed_online ? t.after : end;
-      after_source = t.confirmed_online ? "confirmation" : "end_of_run";
-      const MinimizedCopies is_after = minimize_copies(*system, after, {r}, fire);
-      const auto x_before = replica_positions(before.minimized, r);
-      const auto x_after = replica_positions(is_after.minimized, 0);
-      const CollectiveDisplacement cd =
-          collective_displacement(x_before, x_after, is_after.minimized.boxes[0], 0.5);
+    double nu0 = m.attempt_frequency;
+    std::string nu0_from = "nu0";
+    double stiffness = std::numeric_limits<double>::quiet_NaN();
+    double rate = a.rate;
+    if (found && before_slot[r] >= 0) {
+      const auto x_before = replica_positions(structures.minimized, before_slot[r]);
+      const auto x_after = replica_positions(structures.minimized, before_slot[r] + 1);
+      const CollectiveDisplacement cd = collective_displacement(
+          x_before, x_after, structures.minimized.boxes[before_slot[r] + 1], 0.5);
       displacement = cd.total;
       for (int i : cd.moved)
-        moved_ids.push_back(start.ids[static_cast<size_t>(r) * n_atoms + i]);
+        moved_ids.push_back(initial.ids[static_cast<size_t>(r) * n_atoms + i]);
+    }
+    if (found) {
+      if (m.attempt_frequency_from == "curvature") {
+        // ν0 = (1/2π) sqrt(k/m) at the initial minimum of the event's transition; the hop
+        // distance is the radius of the tracer's 3D displacement (D = 3, see basin_curvature).
+        const double window =
+            m.curvature_window > 0 ? m.curvature_window : units::kBoltzmann * m.temperature[r];
+        const BasinCurvature k = basin_curvature(
+            grid_s, a.free_energy, a.event.barrier.initial_minimum, window, 3, m.temperature[r]);
+        if (k.valid) {
+          stiffness = k.stiffness;
+          nu0 = harmonic_attempt_frequency(k.stiffness, t.mass);
+          nu0_from = "curvature";
+        } else {
+          nu0_from = "nu0_fallback";  // too few grid points in the window, or not convex
+        }
+        rate = transition_rate(a.event.barrier_eV, m.temperature[r], nu0);
+      }
       event_barriers.push_back(a.event.barrier_eV);
     }
 
@@ -468,6 +901,10 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     g.write("atom_id", std::vector<int64_t>{t.atom_id});
     g.write("species", std::vector<std::string>{t.species});
     g.write("cv_atoms", std::vector<int>(definitions[r].atoms));
+    std::vector<int64_t> cv_atom_ids;
+    for (int i : definitions[r].atoms)
+      cv_atom_ids.push_back(initial.ids[static_cast<size_t>(r) * n_atoms + i]);
+    g.write("cv_atom_ids", cv_atom_ids);
     g.write("temperature_K", std::vector<double>{m.temperature[r]});
     g.write("event_found", std::vector<int>{found ? 1 : 0});
     g.write("barrier_eV", std::vector<double>{found ? a.event.barrier_eV : NAN});
@@ -476,8 +913,31 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     g.write("moved_atoms", moved_ids);
     g.write("event_step", std::vector<int64_t>{event_step});
     g.write("event_confirmed_step", std::vector<int64_t>{t.confirmed_step});
-    g.write("after_structure_from", std::vector<std::string>{after_source});
-    g.write("rate_per_s", std::vector<double>{found ? a.rate : NAN});
+    g.write("after_structure_from", std::vector<std::string>{after_sources[r]});
+    g.write("before_structure_from", std::vector<std::string>{found ? t.before_source : "none"});
+    g.write("before_structure_step", std::vector<int64_t>{found ? t.before.step : -1});
+    g.write("after_structure_step", std::vector<int64_t>{found ? t.after.step : -1});
+    if (found && before_slot[r] >= 0) {
+      // The configurations and their inherent structures (replica-local atom order), so that
+      // |Δr| can be recomputed and the minimisations checked.
+      g.write("before_structure/positions", t.before.positions);
+      g.write("before_structure/images", t.before.images);
+      g.write("after_structure/positions", t.after.positions);
+      g.write("after_structure/images", t.after.images);
+      for (int side = 0; side < 2; ++side) {
+        const int slot = before_slot[r] + side;
+        const size_t first = static_cast<size_t>(slot) * n_atoms * 3;
+        const std::string prefix = side == 0 ? "before_structure/" : "after_structure/";
+        g.write(prefix + "minimized_positions",
+                std::vector<double>(structures.minimized.positions.begin() + first,
+                                    structures.minimized.positions.begin() + first + 3 * n_atoms));
+        g.write(prefix + "box", box_values(structures.minimized.boxes[slot]));
+      }
+    }
+    g.write("attempt_frequency_per_s", std::vector<double>{found ? nu0 : NAN});
+    g.write("attempt_frequency_from", std::vector<std::string>{found ? nu0_from : "none"});
+    g.write("curvature_eV_per_A2", std::vector<double>{stiffness});
+    g.write("rate_per_s", std::vector<double>{found ? rate : NAN});
     g.write("fes/s", grid_s);
     g.write("fes/F", a.free_energy);
     const size_t every = std::max<size_t>(1, hills.size() / 20);
@@ -526,7 +986,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
         {"collective_displacement_A", null_or(found, displacement)},
         {"n_moved",
          found ? nlohmann::ordered_json(moved_ids.size()) : nlohmann::ordered_json(nullptr)},
-        {"rate_per_s", null_or(found, a.rate)},
+        {"rate_per_s", null_or(found, rate)},
     });
   }
   file.close();

@@ -1,23 +1,37 @@
 // `glassland run` with task metad (issue 4 item 5): summary.json in the issue's shape with
 // numbers consistent with each other, results.h5 per-tracer groups, HILLS files, batch
-// invariance of a tracer's CV series, and input errors naming the JSON path.
+// invariance of a tracer's CV series, exact restart after SIGKILL, the inherent structures
+// before and after the event (recomputed here with minimize_copies), the cluster-RMSD CV end to
+// end, and input errors naming the JSON path.
 //
 // The run is a 432-atom B2-built Cu50Zr50 at 2000 K (it melts within the first picoseconds, so
 // hops come within a few hundred steps) with fast deposition (every 10 steps, w0 0.05 eV) and a
 // short dwell (0.2 ps) and prominence (0.1 eV), so events are found in 800 steps (all three
 // tracers, measured); three tracers on copies of one structure (build seeds [3, 3, 3]), stopped
-// after their first event.
+// after their first event, checkpoints every 100 steps, a trajectory frame every 10 steps.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "host/batch_io.hpp"
 #include "host/hdf5_file.hpp"
+#include "host/json_input.hpp"
+#include "host/lammps_data.hpp"
+#include "host/task_system.hpp"
+#include "host/tasks.hpp"
 #include "tests/support/lammps_oracle.hpp"
 
 namespace glassland {
@@ -49,8 +63,29 @@ std::string metad_input(const std::string& directory, const std::string& seeds,
     "event_dwell": 0.2, "event_prominence": 0.1, "stop_after_first_event": true, "nu0": 2e12
   },
   "output": {"directory": ")" +
-         directory + R"(", "thermo_stride": 10, "quiet": true}
+         directory + R"(", "thermo_stride": 10, "trajectory_stride": 10,
+             "checkpoint_stride": 100, "quiet": true}
 })";
+}
+
+// Starts the program, returns its pid.
+pid_t start_program(const std::vector<std::string>& arguments) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv{const_cast<char*>(GLASSLAND_PROGRAM)};
+    for (const auto& a : arguments)
+      argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(GLASSLAND_PROGRAM, argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
 }
 
 int run_program(const std::string& input_path, const std::string& extra = "") {
@@ -59,13 +94,17 @@ int run_program(const std::string& input_path, const std::string& extra = "") {
   return std::system(command.c_str());
 }
 
-// The three-tracer run, done once for the tests that read it.
+// The three-tracer run, done once for the tests that read it; its wall time in seconds.
+double batch_run_seconds = 0.0;
 const std::string& batch_run_directory() {
   static const std::string directory = [] {
     const std::string dir = testing::make_scratch_dir("metad_task_batch");
     std::ofstream(dir + "/input.json")
         << metad_input(dir + "/out", "[3, 3, 3]", "[20, 96, 200]", 800);
+    const auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(run_program(dir + "/input.json"), 0);
+    batch_run_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return dir + "/out";
   }();
   return directory;
@@ -196,6 +235,196 @@ void check_a_tracers_cv_series_does_not_depend_on_the_other_tracers(const std::s
     ASSERT_EQ(ha[k], hb[k]) << "hill " << k;
 }
 
+// Replica r of `like` with the positions and images of a kept configuration: the input of the
+// minimisation the task did for it.
+BatchSnapshot one_replica(const BatchSnapshot& like, int r, const std::vector<double>& positions,
+                          const std::vector<int>& images) {
+  BatchSnapshot s;
+  s.n_replicas = 1;
+  s.n_atoms = like.n_atoms;
+  const size_t n = like.n_atoms, first = static_cast<size_t>(r) * n;
+  s.boxes = {like.boxes[r]};
+  s.positions = positions;
+  s.images = images;
+  s.velocities.assign(3 * n, 0.0);
+  s.forces.assign(3 * n, 0.0);
+  s.elements.assign(like.elements.begin() + first, like.elements.begin() + first + n);
+  s.ids.assign(like.ids.begin() + first, like.ids.begin() + first + n);
+  s.potential_energy = {0.0};
+  s.virial.assign(6, 0.0);
+  return s;
+}
+
+// Item 3 of issue 4: the inherent structure "before" is the minimisation of the configuration
+// kept last before the event started, "after" that of the configuration at which the event was
+// confirmed. Oracles: the H5MD trajectory frames at the stated steps (the kept configurations
+// are those of the run), minimize_copies called here on them (the inherent structures), and
+// |Δr| and the moved atoms recomputed by brute force from the two inherent structures.
+void check_inherent_structures_before_and_after_the_event(const std::string& out) {
+  const auto summary = nlohmann::json::parse(read_text(out + "/summary.json"));
+  hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
+  InputObject input(
+      parse_json_text(
+          R"({"system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [3, 3, 3]}}})",
+          "input.json"),
+      "input.json", out);
+  auto system = read_task_system(input, 3);
+  const BatchSnapshot initial = snapshot(system->batch);
+  const int n_atoms = initial.n_atoms;
+  // The task's documented FIRE settings (metad.minimize defaults).
+  MinimizeSettings fire;
+  fire.method = "fire";
+  fire.force_norm = ForceNorm::max_atom;
+  fire.etol = {0.0};
+  fire.ftol = {1e-3};
+  fire.max_iterations = {5000};
+  fire.max_evaluations = {50000};
+  int checked = 0;
+  for (int r = 0; r < 3; ++r) {
+    const auto& t = summary["tracers"][r];
+    if (!t["event_found"].get<bool>())
+      continue;
+    char name[64];
+    std::snprintf(name, sizeof name, "tracers/tracer_%04d/", r);
+    const std::string g = name;
+    const int64_t event_step = file.dataset(g + "event_step").read<int64_t>()[0];
+    const int64_t confirmed = file.dataset(g + "event_confirmed_step").read<int64_t>()[0];
+    const int64_t before_step = file.dataset(g + "before_structure_step").read<int64_t>()[0];
+    const int64_t after_step = file.dataset(g + "after_structure_step").read<int64_t>()[0];
+    EXPECT_EQ(file.dataset(g + "before_structure_from").read_strings()[0], "snapshot");
+    // Kept every pace = 10 steps; the CV is sampled every 10 steps: the last sample before the
+    // event's first one is at event_step − 10, and a configuration was kept there.
+    EXPECT_EQ(before_step, event_step - 10);
+    EXPECT_EQ(after_step, confirmed);
+
+    std::snprintf(name, sizeof name, "particles/replica_%04d/", r);
+    const std::string p = name;
+    const auto frame_steps = file.dataset(p + "position/step").read<int64_t>();
+    const auto frames = file.dataset(p + "position/value").read<double>();
+    const auto frame_images = file.dataset(p + "image/value").read<int>();
+    std::vector<double> box_before;
+    std::vector<double> is[2];
+    for (int side = 0; side < 2; ++side) {
+      const std::string prefix = g + (side == 0 ? "before_structure/" : "after_structure/");
+      const int64_t at = side == 0 ? before_step : after_step;
+      const auto positions = file.dataset(prefix + "positions").read<double>();
+      const auto images = file.dataset(prefix + "images").read<int>();
+      ASSERT_EQ(positions.size(), 3u * n_atoms);
+      const auto frame = std::find(frame_steps.begin(), frame_steps.end(), at);
+      ASSERT_NE(frame, frame_steps.end()) << "no trajectory frame at step " << at;
+      const size_t first = static_cast<size_t>(frame - frame_steps.begin()) * 3 * n_atoms;
+      EXPECT_EQ(positions,
+                std::vector<double>(frames.begin() + first, frames.begin() + first + 3 * n_atoms))
+          << prefix << " is not the configuration at step " << at;
+      EXPECT_EQ(images, std::vector<int>(frame_images.begin() + first,
+                                         frame_images.begin() + first + 3 * n_atoms));
+      const MinimizedCopies m =
+          minimize_copies(*system, one_replica(initial, r, positions, images), {0}, fire);
+      is[side] = file.dataset(prefix + "minimized_positions").read<double>();
+      // Bitwise: the same minimiser on the same configuration (its replicas are independent,
+      // so minimising it alone or in the task's batch of copies gives the same numbers).
+      EXPECT_EQ(m.minimized.positions, is[side]) << prefix;
+      box_before = file.dataset(prefix + "box").read<double>();
+    }
+    // |Δr| = sqrt(Σ |Δr_i|²), minimum image in the (orthogonal, NVT) box; moved: |Δr_i| > 0.5 Å.
+    ASSERT_EQ(box_before.size(), 9u);
+    EXPECT_EQ(box_before[6], 0.0);
+    EXPECT_EQ(box_before[7], 0.0);
+    EXPECT_EQ(box_before[8], 0.0);
+    double sum = 0.0;
+    int moved = 0;
+    for (int i = 0; i < n_atoms; ++i) {
+      double d2 = 0.0;
+      for (int k = 0; k < 3; ++k) {
+        double d = is[1][3 * i + k] - is[0][3 * i + k];
+        d -= box_before[3 + k] * std::round(d / box_before[3 + k]);
+        d2 += d * d;
+      }
+      sum += d2;
+      moved += std::sqrt(d2) > 0.5;
+    }
+    EXPECT_NEAR(t["collective_displacement_A"].get<double>(), std::sqrt(sum),
+                1e-12 * std::sqrt(sum));
+    EXPECT_EQ(t["n_moved"].get<int>(), moved);
+    ++checked;
+  }
+  EXPECT_GE(checked, 1);
+}
+
+// Kills a run of the batch input at several moments, each after a new checkpoint, restarts it,
+// and requires every output to equal the uninterrupted run's bitwise.
+TEST(MetadTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
+  const std::string straight = batch_run_directory();
+  const std::string dir = testing::make_scratch_dir("metad_task_restart");
+  std::ofstream(dir + "/input.json")
+      << metad_input(dir + "/out", "[3, 3, 3]", "[20, 96, 200]", 800);
+  const std::string checkpoint = dir + "/out/checkpoint.h5";
+  int kills = 0, resumable = 0;
+  std::vector<std::string> arguments{"run", dir + "/input.json"};
+  for (double fraction : {0.0, 0.1, 0.03}) {
+    const bool had = fs::exists(checkpoint);
+    const auto previous = had ? fs::last_write_time(checkpoint) : fs::file_time_type{};
+    const pid_t pid = start_program(arguments);
+    bool exited = false;
+    for (;;) {  // until a new checkpoint is on disk (written atomically), or the run ended
+      int status = 0;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      if (fs::exists(checkpoint) && (!had || fs::last_write_time(checkpoint) != previous))
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (exited)
+      break;
+    std::this_thread::sleep_for(std::chrono::duration<double>(fraction * batch_run_seconds));
+    if (kill(pid, SIGKILL) == 0)
+      ++kills;
+    wait_for(pid);
+    resumable += fs::exists(checkpoint);
+    arguments = {"run", dir + "/input.json", "--restart"};
+  }
+  ASSERT_EQ(wait_for(start_program(arguments)), 0);
+  EXPECT_GE(kills, 1);
+  EXPECT_GE(resumable, 1);  // at least one restart continued from a checkpoint
+  const std::string killed = dir + "/out";
+  EXPECT_FALSE(fs::exists(checkpoint));
+  EXPECT_FALSE(fs::exists(killed + "/results.parts"));
+
+  EXPECT_EQ(read_text(straight + "/summary.json"), read_text(killed + "/summary.json"));
+  for (const char* hills : {"/HILLS_0000", "/HILLS_0001", "/HILLS_0002"})
+    EXPECT_EQ(read_text(straight + hills), read_text(killed + hills)) << hills;
+  const hdf5::File a = hdf5::File::open_read_only(straight + "/results.h5");
+  const hdf5::File b = hdf5::File::open_read_only(killed + "/results.h5");
+  for (const char* observable :
+       {"temperature", "potential_energy", "pressure", "conserved_energy"}) {
+    const std::string path = std::string("observables/") + observable;
+    EXPECT_EQ(a.dataset(path + "/step").read<int64_t>(), b.dataset(path + "/step").read<int64_t>());
+    EXPECT_EQ(a.dataset(path + "/value").read<double>(), b.dataset(path + "/value").read<double>())
+        << observable;
+  }
+  for (int r = 0; r < 3; ++r) {
+    char name[64];
+    std::snprintf(name, sizeof name, "tracers/tracer_%04d/", r);
+    const std::string g = name;
+    for (const char* series : {"cv/step", "hills/step", "event_step", "before_structure_step"})
+      EXPECT_EQ(a.dataset(g + series).read<int64_t>(), b.dataset(g + series).read<int64_t>())
+          << g << series;
+    for (const char* series :
+         {"cv/value", "bias/value", "hills/time", "hills/center", "hills/height", "fes/F"})
+      EXPECT_EQ(a.dataset(g + series).read<double>(), b.dataset(g + series).read<double>())
+          << g << series;
+    if (a.exists(g + "before_structure"))
+      for (const char* structure :
+           {"before_structure/minimized_positions", "after_structure/minimized_positions"})
+        EXPECT_EQ(a.dataset(g + structure).read<double>(), b.dataset(g + structure).read<double>())
+            << g << structure;
+    std::snprintf(name, sizeof name, "particles/replica_%04d/position/value", r);
+    EXPECT_EQ(a.dataset(name).read<double>(), b.dataset(name).read<double>()) << name;
+  }
+}
+
 TEST(MetadTask, TracerRunWritesTheIssueSummaryResultsAndIsBatchInvariant) {
   const std::string out = batch_run_directory();
   {
@@ -207,9 +436,113 @@ TEST(MetadTask, TracerRunWritesTheIssueSummaryResultsAndIsBatchInvariant) {
     check_results_hold_one_group_per_tracer_consistent_with_the_summary(out);
   }
   {
+    SCOPED_TRACE("inherent structures before and after the event");
+    check_inherent_structures_before_and_after_the_event(out);
+  }
+  {
     SCOPED_TRACE("batch invariance");
     check_a_tracers_cv_series_does_not_depend_on_the_other_tracers(out);
   }
+}
+
+// The cluster-RMSD CV end to end (paper 001): a disordered 432-atom Cu50Zr50 (100 MD steps at
+// 2000 K from B2, then minimised, so that the sampling at 300 K starts in a basin rather than
+// relaxing) as a data file, two tracers. Oracles: the cluster recorded in results.h5 is the
+// centre plus every atom within 4 Å of it in the data file (brute force, minimum image); the
+// summary's numbers are finite where an event was found; and the bias pushes: the same run with
+// a negligible hill height (1e-6 eV) reaches a lower largest RMSD for each tracer than the
+// biased run (measured: 0.25 vs 0.37 Å and 0.25 vs 0.73 Å).
+TEST(MetadTask, ClusterRmsdRunRecordsTheBruteForceClusterAndTheBiasPushesTheCv) {
+  const std::string dir = testing::make_scratch_dir("metad_task_cluster");
+  std::ofstream(dir + "/md.json") << R"({"task": "md",
+    "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 5}},
+    "md": {"steps": 100, "temperature": 2000, "thermostat": {"tau": 0.05}},
+    "output": {"directory": ")" + dir + R"(/md", "quiet": true}})";
+  ASSERT_EQ(run_program(dir + "/md.json"), 0);
+  std::ofstream(dir + "/min.json") << R"({"task": "minimize",
+    "system": {"structure": ")" + dir + R"(/md/final_0000.data"}, "minimize": {},
+    "output": {"directory": ")" + dir + R"(/min", "quiet": true}})";
+  ASSERT_EQ(run_program(dir + "/min.json"), 0);
+  const std::string data = dir + "/min/is_0000.data";
+  auto metad = [&](const std::string& name, double height) {
+    std::ofstream(dir + "/" + name + ".json") << R"({"task": "metad",
+      "system": {"structure": ")" + data + R"(", "replicas": 2},
+      "metad": {"temperature": 300, "steps": 600, "thermostat": {"tau": 0.05},
+        "cv": "cluster_rmsd", "tracers": {"count": 2, "seed": 4},
+        "pace": 10, "sigma": 0.1, "height": )" + std::to_string(height) +
+                                                     R"(,
+        "bias_temperature": 6000, "grid_max": 3, "event_dwell": 0.2, "event_prominence": 0.1},
+      "output": {"directory": ")" + dir + "/" + name +
+                                                     R"(", "thermo_stride": 10, "quiet": true}})";
+    EXPECT_EQ(run_program(dir + "/" + name + ".json"), 0);
+    return dir + "/" + name;
+  };
+  const std::string biased = metad("biased", 0.1);
+  const std::string unbiased = metad("unbiased", 1e-6);
+
+  const auto summary = nlohmann::json::parse(read_text(biased + "/summary.json"));
+  EXPECT_EQ(summary.at("temperature_K").get<double>(), 300.0);
+  ASSERT_EQ(summary.at("tracers").size(), 2u);
+  const LammpsData structure = read_lammps_data(data);
+  ASSERT_FALSE(structure.triclinic);
+  const std::array<double, 3> length{structure.hi[0] - structure.lo[0],
+                                     structure.hi[1] - structure.lo[1],
+                                     structure.hi[2] - structure.lo[2]};
+  hdf5::File file = hdf5::File::open_read_only(biased + "/results.h5");
+  hdf5::File reference = hdf5::File::open_read_only(unbiased + "/results.h5");
+  for (int r = 0; r < 2; ++r) {
+    const auto& t = summary["tracers"][r];
+    for (const char* key : {"atom_id", "species", "event_found", "barrier_eV", "hop_distance_A",
+                            "collective_displacement_A", "n_moved", "rate_per_s"})
+      EXPECT_TRUE(t.contains(key)) << key;
+    if (t["event_found"].get<bool>())
+      for (const char* key :
+           {"barrier_eV", "hop_distance_A", "collective_displacement_A", "rate_per_s"})
+        EXPECT_TRUE(std::isfinite(t[key].get<double>())) << key;
+
+    // Brute-force cluster: the centre, then every atom closer than 4 Å (minimum image).
+    const int64_t centre_id = t["atom_id"].get<int64_t>();
+    const auto centre_it = std::find(structure.ids.begin(), structure.ids.end(), centre_id);
+    ASSERT_NE(centre_it, structure.ids.end());
+    const auto& c = structure.positions[centre_it - structure.ids.begin()];
+    std::set<int64_t> expected{centre_id};
+    for (int i = 0; i < structure.n_atoms(); ++i) {
+      double d2 = 0.0;
+      for (int k = 0; k < 3; ++k) {
+        double d = structure.positions[i][k] - c[k];
+        d -= length[k] * std::round(d / length[k]);
+        d2 += d * d;
+      }
+      if (d2 < 16.0)
+        expected.insert(structure.ids[i]);
+    }
+    char name[64];
+    std::snprintf(name, sizeof name, "tracers/tracer_%04d/", r);
+    const std::string g = name;
+    const auto cluster = file.dataset(g + "cv_atom_ids").read<int64_t>();
+    ASSERT_FALSE(cluster.empty());
+    EXPECT_EQ(cluster[0], centre_id);
+    EXPECT_EQ(std::set<int64_t>(cluster.begin(), cluster.end()), expected);
+    EXPECT_EQ(cluster.size(), expected.size());  // no duplicates
+    EXPECT_GE(cluster.size(), 8u);               // a first shell at least
+
+    // The bias pushes the CV: the biased tracer's RMSD reaches further than without bias. (At
+    // the reference the RMSD is zero up to the round-off of the optimal-rotation eigenvalue.)
+    const auto cv = file.dataset(g + "cv/value").read<double>();
+    const auto cv0 = reference.dataset(g + "cv/value").read<double>();
+    EXPECT_LT(cv[0], 1e-12);
+    EXPECT_LT(cv0[0], 1e-12);
+    const double reach = *std::max_element(cv.begin(), cv.end());
+    const double reach0 = *std::max_element(cv0.begin(), cv0.end());
+    std::cout << "tracer " << centre_id << ": largest RMSD biased " << reach << " Å, unbiased "
+              << reach0 << " Å\n";
+    EXPECT_GT(reach, reach0) << "tracer " << centre_id;
+    const auto bias = file.dataset(g + "bias/value").read<double>();
+    EXPECT_GT(bias.back(), 0.0);
+  }
+  EXPECT_EQ(
+      read_text(biased + "/HILLS_0000").rfind("#! FIELDS time rmsd sigma_rmsd height biasf", 0),
+      0u);
 }
 
 TEST(MetadTask, InputErrorsNameTheJsonPath) {
@@ -241,7 +574,8 @@ TEST(MetadTask, InputErrorsNameTheJsonPath) {
             std::string::npos);
   EXPECT_NE(run_with("{" + ok + R"(, "bias_temperature": 1000})").find("metad.bias_temperature"),
             std::string::npos);
-  EXPECT_NE(run_with("{" + ok + "}", "--restart").find("metad does not support --restart yet"),
+  EXPECT_NE(run_with("{" + ok + R"(, "cv": "cluster_rmsd", "attempt_frequency": "curvature"})")
+                .find("metad.attempt_frequency: \"curvature\" needs cv \"hop_distance\""),
             std::string::npos);
 }
 
