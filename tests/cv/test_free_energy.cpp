@@ -280,3 +280,56 @@ TEST(Tracers, AnalysisComposesFesEventAndRate) {
 
 }  // namespace
 }  // namespace glassland
+
+namespace glassland {
+namespace {
+
+// basin_curvature on profiles whose curvature is known analytically.
+TEST(BasinCurvature, ExactOnAParabolaAndRemovesTheRadialJacobian) {
+  const std::vector<double> s = grid(0.0, 4.0, 0.01);
+  const double k = 2.3, s0 = 1.37, T = 500.0, kt = units::kBoltzmann * T;
+  // A parabola is fitted exactly, whatever the window.
+  std::vector<double> f(s.size());
+  for (size_t i = 0; i < s.size(); ++i)
+    f[i] = 0.5 * k * (s[i] - s0) * (s[i] - s0) + 0.3;
+  const size_t minimum = std::min_element(f.begin(), f.end()) - f.begin();
+  for (double window : {0.01, 0.05, 0.5}) {
+    const BasinCurvature c = basin_curvature(s, f, minimum, window);
+    ASSERT_TRUE(c.valid) << window;
+    EXPECT_NEAR(c.stiffness, k, 1e-9 * k) << window;
+    EXPECT_LE(f[c.first], f[minimum] + window);
+    EXPECT_LE(f[c.last], f[minimum] + window);
+  }
+  // The FES of the radius s = |r| of an isotropic 3D harmonic well ½ k r²: F = ½ k s² − 2 k_B T
+  // ln s. With D = 3 the Jacobian is removed and k comes back exactly; the raw curvature of F at
+  // its minimum s* = sqrt(2 k_B T/k) is k + 2 k_B T/s*² = 2k, which D = 1 would report.
+  for (size_t i = 0; i < s.size(); ++i)
+    f[i] = i == 0 ? 10.0 : 0.5 * k * s[i] * s[i] - 2.0 * kt * std::log(s[i]);
+  const size_t radial_minimum = std::min_element(f.begin(), f.end()) - f.begin();
+  EXPECT_NEAR(s[radial_minimum], std::sqrt(2.0 * kt / k), 0.01);
+  const BasinCurvature radial = basin_curvature(s, f, radial_minimum, kt, 3, T);
+  ASSERT_TRUE(radial.valid);
+  EXPECT_NEAR(radial.stiffness, k, 1e-9 * k);
+  const BasinCurvature raw = basin_curvature(s, f, radial_minimum, 0.1 * kt, 1, T);
+  ASSERT_TRUE(raw.valid);
+  EXPECT_NEAR(raw.stiffness, 2.0 * k, 0.05 * 2.0 * k);  // anharmonic over the window: few %
+  // Too few points, or a window on a maximum: not valid.
+  EXPECT_FALSE(basin_curvature(s, f, radial_minimum, 0.0, 3, T).valid);
+  std::vector<double> hill(s.size());
+  for (size_t i = 0; i < s.size(); ++i)
+    hill[i] = -0.5 * k * (s[i] - s0) * (s[i] - s0);
+  EXPECT_FALSE(basin_curvature(s, hill, 300, 10.0).valid);
+}
+
+// ν0 = (1/2π) sqrt(k/m), recomputed here in SI units (CODATA 2018 eV and amu).
+TEST(BasinCurvature, HarmonicAttemptFrequencyInSiUnits) {
+  const double k = 1.6, m = 10.0;
+  const double k_si = k * 1.602176634e-19 / 1e-20;  // J/m²
+  const double m_si = m * 1.66053906660e-27;        // kg
+  const double nu = std::sqrt(k_si / m_si) / (2.0 * M_PI);
+  EXPECT_NEAR(harmonic_attempt_frequency(k, m), nu, 1e-12 * nu);
+  EXPECT_THROW(harmonic_attempt_frequency(-1.0, m), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace glassland

@@ -75,6 +75,51 @@ TEST(MetadynamicsDoubleWell, ShortRunRecoversTheExactFreeEnergy) {
   ASSERT_TRUE(mean.barrier_found);
   EXPECT_LT(mean.max_deviation, 0.4 * kt);
   EXPECT_NEAR(mean.barrier, run.barrier, 0.25 * kt);
+
+  // ν0 from the curvature (metad.attempt_frequency "curvature"): F'' at the minima ±w is
+  // exactly 8h/w² (F = h((s/w)² − 1)²), so ν0 = (1/2π) sqrt(8h/(w² m)) for the particle's mass.
+  // A quadratic fit over a window of F above the minimum is biased by the anharmonic terms of F
+  // (4δ³ h/w³ + δ⁴ h/w⁴ beyond 4δ² h/w², δ = s + w): on the exact F the bias is measured here
+  // and must shrink with the window, below 1.5 % at k_B T/16 (measured 3.8 %, 1.3 % and 0.04 %
+  // at 1, 1/4 and 1/16 k_B T).
+  const double k_exact = 8.0 * run.barrier / (run.half_width * run.half_width);
+  std::vector<double> f_exact(result.s.size());
+  for (size_t i = 0; i < f_exact.size(); ++i)
+    f_exact[i] = exact_free_energy(run, result.s[i]);
+  const auto left = [&](const std::vector<double>& f) {
+    size_t best = 0;
+    for (size_t i = 0; i < f.size(); ++i)
+      if (result.s[i] < 0 && f[i] < f[best])
+        best = i;
+    return best;
+  };
+  double previous_error = INFINITY;
+  for (double window : {1.0, 0.25, 1.0 / 16}) {
+    const BasinCurvature c = basin_curvature(result.s, f_exact, left(f_exact), window * kt);
+    ASSERT_TRUE(c.valid) << window;
+    const double error = std::abs(c.stiffness / k_exact - 1.0);
+    std::cout << "curvature fit of the exact F over " << window << " k_B T: " << c.stiffness
+              << " eV/Å² (exact " << k_exact << "), relative error " << error << "\n";
+    EXPECT_LT(error, previous_error) << window;
+    previous_error = error;
+  }
+  EXPECT_LT(previous_error, 0.015);
+  // The reconstructed FES against the exact one, with the task's default window k_B T: measured
+  // 1.489 vs 1.540 eV/Å² (3.3 %). The allowed 15 % reflects that the pointwise FES tolerance
+  // above (0.4 k_B T) is comparable to the depth of the fit window, so on another platform's
+  // trajectories the curvature is the least converged quantity of this run; ν0 ∝ sqrt(k).
+  const BasinCurvature exact = basin_curvature(result.s, f_exact, left(f_exact), kt);
+  const std::vector<double> f_mean = mean_free_energy(run, result);
+  const BasinCurvature fitted = basin_curvature(result.s, f_mean, left(f_mean), kt);
+  ASSERT_TRUE(fitted.valid);
+  std::cout << "curvature of the reconstructed FES over k_B T: " << fitted.stiffness
+            << " eV/Å² (exact F, same window: " << exact.stiffness << "); ν0 "
+            << harmonic_attempt_frequency(fitted.stiffness, run.mass) << " s⁻¹ (exact "
+            << harmonic_attempt_frequency(k_exact, run.mass) << ")\n";
+  EXPECT_NEAR(fitted.stiffness, exact.stiffness, 0.15 * exact.stiffness);
+  EXPECT_NEAR(harmonic_attempt_frequency(fitted.stiffness, run.mass),
+              harmonic_attempt_frequency(exact.stiffness, run.mass),
+              0.08 * harmonic_attempt_frequency(exact.stiffness, run.mass));
 }
 
 }  // namespace
