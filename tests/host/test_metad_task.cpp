@@ -94,6 +94,29 @@ int run_program(const std::string& input_path, const std::string& extra = "") {
   return std::system(command.c_str());
 }
 
+void collect_paths(const nlohmann::json& tree, const std::string& prefix,
+                   std::vector<std::string>& paths) {
+  for (auto it = tree.begin(); it != tree.end(); ++it) {
+    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
+    if (it->is_object() && !it->empty())
+      collect_paths(*it, path, paths);
+    else
+      paths.push_back(path);
+  }
+}
+
+// docs/tasks.md names every key the run used, as `path`.
+void check_every_key_is_documented(const std::string& out) {
+  const std::string document = read_text(std::string(GLASSLAND_SOURCE_DIR) + "/docs/tasks.md");
+  ASSERT_FALSE(document.empty());
+  std::vector<std::string> paths;
+  collect_paths(nlohmann::json::parse(read_text(out + "/effective_input.json")), "", paths);
+  EXPECT_GT(paths.size(), 30u);
+  for (const auto& path : paths)
+    EXPECT_NE(document.find("`" + path + "`"), std::string::npos)
+        << path << " is not documented in docs/tasks.md";
+}
+
 // The three-tracer run, done once for the tests that read it; its wall time in seconds.
 double batch_run_seconds = 0.0;
 const std::string& batch_run_directory() {
@@ -438,6 +461,10 @@ TEST(MetadTask, TracerRunWritesTheIssueSummaryResultsAndIsBatchInvariant) {
   {
     SCOPED_TRACE("inherent structures before and after the event");
     check_inherent_structures_before_and_after_the_event(out);
+  }
+  {
+    SCOPED_TRACE("docs/tasks.md");
+    check_every_key_is_documented(out);
   }
   {
     SCOPED_TRACE("batch invariance");
