@@ -454,6 +454,27 @@ TEST(ArtTaskWalk, RecordsTheMinimaItReachesAndTheirConnections) {
   EXPECT_GT(from_found_minimum, 0);
 }
 
+// ---- listed centres ----
+
+TEST(ArtTaskCenters, ListedAtomIdsAreSearchedInTurnWithinTheirCaps) {
+  const std::string dir = testing::make_scratch_dir("art_task_centers");
+  std::ofstream(dir + "/atoms.json") << R"({"task": "art", )" << system_section(5) << R"(,
+  "art": {"concurrent_searches": 2, "seed": 4,
+          "centers": {"select": "atoms", "atoms": [7, 3], "successes_per_center": 1,
+                      "max_attempts_per_center": 1}},
+  "output": {"directory": ")" << dir << R"(/out", "quiet": true}})";
+  const CommandResult run = run_program("run " + dir + "/atoms.json");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const json doc = read_json(dir + "/out/events.json");
+  // One search per centre (max_attempts_per_center 1), in the listed order, none abandoned.
+  ASSERT_EQ(doc["events"].size(), 2u);
+  EXPECT_EQ(doc["events"][0]["search_id"].get<int>(), 0);
+  EXPECT_EQ(doc["events"][0]["center_atom"].get<int>(), 7);
+  EXPECT_EQ(doc["events"][1]["search_id"].get<int>(), 1);
+  EXPECT_EQ(doc["events"][1]["center_atom"].get<int>(), 3);
+  EXPECT_EQ(doc["abandoned"].get<int>(), 0);
+}
+
 // ---- bad input ----
 
 TEST(ArtTaskInput, ErrorsNameTheKey) {
