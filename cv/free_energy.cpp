@@ -275,7 +275,8 @@ double harmonic_attempt_frequency(double stiffness, double mass) {
     throw std::invalid_argument("harmonic_attempt_frequency: stiffness and mass must be positive");
   // k/m in eV/(Å² amu) → ps⁻² (kForceOverMassToAccel), ω0 in rad/ps, ν0 = ω0/2π in s⁻¹.
   const double omega = std::sqrt(stiffness / mass * units::kForceOverMassToAccel);
-  return omega / (2.0 * M_PI) * 1e12;
+  constexpr double kPi = 3.14159265358979323846;  // M_PI is POSIX, not standard C++
+  return omega / (2.0 * kPi) * 1e12;
 }
 
 double transition_rate(double barrier_eV, double temperature, double attempt_frequency) {
