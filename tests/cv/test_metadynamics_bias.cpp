@@ -323,6 +323,35 @@ TEST(MetadynamicsBias, RestoreHillsRebuildsTheGrid) {
   EXPECT_EQ(restored.hills()[0].size(), 5u);
 }
 
+// restore_state (what a metad checkpoint uses) puts back the grid rows bitwise, whatever the
+// device's rounding, and the next deposit continues as in the original: same well-tempered
+// height (read off the restored grid) and the same grid afterwards.
+TEST(MetadynamicsBias, RestoreStateIsBitwiseAndDepositionContinuesIdentically) {
+  Batch batch = make_batch({{{0.7, 0.1, 0}}});
+  MetadynamicsSettings settings;
+  MetadynamicsBias bias(CvSet({hop_distance_definition(0, {0, 0, 0})}), {settings}, {300.0});
+  for (int h = 0; h < 5; ++h) {
+    set_atom(batch, 0, {0.7 + 0.3 * h, 0.1, 0});
+    bias.deposit(batch, h + 1, h + 1.0);
+  }
+  MetadynamicsBias restored(CvSet({hop_distance_definition(0, {0, 0, 0})}), {settings}, {300.0});
+  restored.restore_state(bias.hills(), bias.bias_on_grid(), bias.bias_derivative_on_grid());
+  EXPECT_EQ(restored.bias_on_grid(), bias.bias_on_grid());
+  EXPECT_EQ(restored.bias_derivative_on_grid(), bias.bias_derivative_on_grid());
+  ASSERT_EQ(restored.hills()[0].size(), 5u);
+  set_atom(batch, 0, {1.1, 0.1, 0});  // on the filled part: a reduced well-tempered height
+  bias.deposit(batch, 6, 6.0);
+  restored.deposit(batch, 6, 6.0);
+  EXPECT_EQ(restored.hills()[0].back().height, bias.hills()[0].back().height);
+  EXPECT_LT(bias.hills()[0].back().height, settings.initial_height);
+  EXPECT_EQ(restored.bias_on_grid(), bias.bias_on_grid());
+  // Rows that do not fit the grid are refused.
+  auto short_rows = bias.bias_on_grid();
+  short_rows[0].pop_back();
+  EXPECT_THROW(restored.restore_state(bias.hills(), short_rows, bias.bias_derivative_on_grid()),
+               std::invalid_argument);
+}
+
 TEST(MetadynamicsBias, PlumedHillsFormat) {
   std::vector<Hill> hills = {{1000, 2.0, 0.25, 0.35, 0.02, 10.0},
                              {2000, 4.0, 0.5, 0.35, 0.018, 10.0}};
