@@ -21,7 +21,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
-#include <memory>
 #include <numeric>
 #include <string>
 #include <vector>

@@ -10,7 +10,8 @@
 //    event's e_initial and e_final;
 //  * a run killed (SIGKILL) after a checkpoint and restarted writes the same events.json and
 //    event table as the uninterrupted run;
-//  * a walk records its connections; bad input names the key; every key is documented.
+//  * a walk records its connections; listed centre atom IDs are searched in turn within their
+//    caps; bad input names the key; every key of the effective input is in docs/tasks.md.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
