@@ -4,6 +4,9 @@
 // the inherent structure of an infinitely fast quench: a glass, but a poorly relaxed one, so
 // its barriers sit lower than those of a quenched-and-annealed glass. The cubic box (19.6 Å)
 // exceeds 2·(7.6 + 1.0) Å, as the neighbour list requires for a 1 Å skin.
+// cuzr_structure_from_file() takes a melt-quenched glass instead (e.g. `task: prepare`'s
+// inherent structure), which is what comparisons of barriers with other tools need: the random
+// packing's landscape is so rough that one pair of minima is often joined by several paths.
 #pragma once
 
 #include <memory>
@@ -11,6 +14,7 @@
 #include <vector>
 
 #include "host/batch_io.hpp"
+#include "host/lammps_data.hpp"
 #include "host/structure_builder.hpp"
 #include "kernels/fire_minimizer.hpp"
 #include "saddle/art.hpp"
@@ -40,18 +44,13 @@ inline ArtMinimum minimum_from_snapshot(const BatchSnapshot& snap, int replica) 
   return m;
 }
 
-inline CuZrStructure make_cuzr_inherent_structure(uint64_t seed, int n_atoms = 432) {
+// Minimises `data` with FIRE to a largest atomic force of 1e-5 eV/Å and fills the structure.
+inline CuZrStructure minimized_cuzr_structure(const SetflPotential& potential,
+                                              const LammpsData& data) {
   CuZrStructure s;
-  s.potential = read_setfl(kPotentialPath, SetflFormat::FinnisSinclair);
-  StructureSpec spec;
-  spec.lattice = "random";
-  spec.n_atoms = n_atoms;
-  spec.number_density = 0.0576;
-  spec.min_separation = 2.1;
-  spec.seed = seed;
-  const LammpsData built = build_structure(spec, {"Cu", "Zr"}, {63.546, 91.224});
+  s.potential = potential;
   Batch batch =
-      make_batch({{"random", built}}, {"Cu", "Zr"}, s.potential.elements, s.potential.masses);
+      make_batch({{"structure", data}}, {"Cu", "Zr"}, s.potential.elements, s.potential.masses);
   ForceField field;
   field.add_term(make_eam_term(s.potential, 1.0));
   FireSettings settings;
@@ -67,6 +66,24 @@ inline CuZrStructure make_cuzr_inherent_structure(uint64_t seed, int n_atoms = 4
   s.minimum.energy_known = true;
   s.data = replica_to_data(snap, 0, {"Cu", "Zr"}, s.potential.elements, s.potential.masses, false);
   return s;
+}
+
+inline CuZrStructure make_cuzr_inherent_structure(uint64_t seed, int n_atoms = 432) {
+  StructureSpec spec;
+  spec.lattice = "random";
+  spec.n_atoms = n_atoms;
+  spec.number_density = 0.0576;
+  spec.min_separation = 2.1;
+  spec.seed = seed;
+  const LammpsData built = build_structure(spec, {"Cu", "Zr"}, {63.546, 91.224});
+  return minimized_cuzr_structure(read_setfl(kPotentialPath, SetflFormat::FinnisSinclair), built);
+}
+
+// An inherent structure read from a LAMMPS data file (e.g. `task: prepare`'s is_NNNN.data),
+// re-minimised with FIRE to 1e-5 eV/Å so that ART starts from a minimum of its own optimiser.
+inline CuZrStructure cuzr_structure_from_file(const std::string& path) {
+  return minimized_cuzr_structure(read_setfl(kPotentialPath, SetflFormat::FinnisSinclair),
+                                  read_lammps_data(path));
 }
 
 // A batch of `n_replicas` copies of the structure (ArtEngine replaces positions per search).
