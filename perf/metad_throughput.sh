@@ -20,6 +20,12 @@
 # 20, so each loop lasts long enough for the 0.1 s resolution of the progress line).
 #
 # Usage: perf/metad_throughput.sh [BUILD_DIR] [STEPS] [RUNS]   (defaults: build 20 1)
+#
+# With CALLGRIND=N in the environment, the script instead counts instructions (valgrind
+# callgrind, independent of the machine's load) of md and metad with N tracers at STEPS and
+# 3·STEPS steps and reports the instructions per step of each (the difference, so that set-up
+# and output cancel) and the overhead of metad over md. E.g. CALLGRIND=1 perf/metad_throughput.sh
+# build 20 (about 3 minutes).
 set -euo pipefail
 build=${1:-build}
 steps=${2:-20}
@@ -36,6 +42,41 @@ cat >"$work/quench.json" <<JSON
 JSON
 "$build/glassland" run "$work/quench.json" 2>/dev/null || true  # unconverged is fine for timing
 test -f "$work/quench/is_0000.data"
+
+if [ -n "${CALLGRIND:-}" ]; then
+  n=$CALLGRIND
+  declare -A count
+  for task in md metad; do
+    for s in "$steps" $((3 * steps)); do
+      if [ "$task" = md ]; then
+        section='"md": {"steps": '$s', "ensemble": "nvt", "temperature": 300, "timestep": 0.002,
+          "thermostat": {"tau": 0.1}}'
+      else
+        section='"metad": {"temperature": 300, "steps": '$s', "timestep": 0.002,
+          "thermostat": {"tau": 0.1}, "tracers": {"count": '$n', "seed": 1}, "pace": 10,
+          "bias_temperature": 3000}'
+      fi
+      cat >"$work/cg.json" <<JSON
+{"task": "$task", "system": {"structure": "$work/quench/is_0000.data", "replicas": $n,
+  "potential": "$potential"}, $section,
+ "output": {"directory": "$work/cg_${task}_$s", "thermo_stride": 10, "quiet": true}}
+JSON
+      valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/glassland" run \
+        "$work/cg.json" 2>"$work/cg.log"
+      count[$task$s]=$(grep -o 'Collected : [0-9]*' "$work/cg.log" | awk '{print $3}')
+    done
+  done
+  python3 - "$n" "$steps" "${count[md$steps]}" "${count[md$((3 * steps))]}" \
+    "${count[metad$steps]}" "${count[metad$((3 * steps))]}" <<'PY'
+import sys
+n, steps = int(sys.argv[1]), int(sys.argv[2])
+md1, md3, me1, me3 = map(int, sys.argv[3:7])
+md, me = (md3 - md1) / (2 * steps), (me3 - me1) / (2 * steps)
+print(f"{n} tracers: md {md/1e6:.2f} M instructions/step, metad {me/1e6:.2f} M/step, "
+      f"overhead {100*(me/md-1):+.2f} % ({(me-md)/n/1e3:.0f} k instructions per tracer-step)")
+PY
+  exit 0
+fi
 
 best() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
 printf "%8s %6s | %10s %10s %8s | %10s %10s %8s | %17s %17s\n" tracers steps "md wall s" \
