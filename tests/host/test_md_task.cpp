@@ -13,18 +13,15 @@
 
 #include "host/hdf5_file.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::read_text_file;
+using testing::start_glassland;
+using testing::wait_for_exit;
 
 std::string md_input(const std::string& directory) {
   return R"({
@@ -37,33 +34,13 @@ std::string md_input(const std::string& directory) {
 })";
 }
 
-// Starts the program, returns its pid.
-pid_t start_program(const std::vector<std::string>& arguments) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv{const_cast<char*>(GLASSLAND_PROGRAM)};
-    for (const auto& a : arguments)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(GLASSLAND_PROGRAM, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
-
 TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   const std::string dir = testing::make_scratch_dir("md_task_restart");
   std::ofstream(dir + "/straight.json") << md_input(dir + "/straight");
   std::ofstream(dir + "/killed.json") << md_input(dir + "/killed");
 
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(wait_for(start_program({"run", dir + "/straight.json"})), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/straight.json"})), 0);
   const double duration =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -72,18 +49,19 @@ TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   int kills = 0;
   std::vector<std::string> arguments{"run", dir + "/killed.json"};
   for (double fraction : {0.35, 0.5, 0.3}) {
-    const pid_t pid = start_program(arguments);
+    const pid_t pid = start_glassland(arguments);
     std::this_thread::sleep_for(std::chrono::duration<double>(fraction * duration));
     if (kill(pid, SIGKILL) == 0)
       ++kills;
-    wait_for(pid);
+    wait_for_exit(pid);
     arguments = {"run", dir + "/killed.json", "--restart"};
   }
-  ASSERT_EQ(wait_for(start_program(arguments)), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland(arguments)), 0);
   EXPECT_GE(kills, 1);
 
   for (const char* name : {"final_0000.data", "final_0001.data"})
-    EXPECT_EQ(read_text(dir + "/straight/" + name), read_text(dir + "/killed/" + name)) << name;
+    EXPECT_EQ(read_text_file(dir + "/straight/" + name), read_text_file(dir + "/killed/" + name))
+        << name;
 
   // Thermo series: the same steps, no gap, no duplicate, bitwise the same values.
   const hdf5::File straight = hdf5::File::open_read_only(dir + "/straight/results.h5");
@@ -105,9 +83,9 @@ TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   // --restart with no checkpoint (a run killed before its first one, or a finished run) starts
   // from the beginning and writes the complete series, step 0 included.
   std::ofstream(dir + "/fresh.json") << md_input(dir + "/fresh");
-  ASSERT_EQ(wait_for(start_program({"run", dir + "/fresh.json", "--restart"})), 0);
-  EXPECT_EQ(read_text(dir + "/straight/final_0001.data"),
-            read_text(dir + "/fresh/final_0001.data"));
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/fresh.json", "--restart"})), 0);
+  EXPECT_EQ(read_text_file(dir + "/straight/final_0001.data"),
+            read_text_file(dir + "/fresh/final_0001.data"));
   EXPECT_EQ(hdf5::File::open_read_only(dir + "/fresh/results.h5")
                 .dataset("observables/temperature/step")
                 .read<int64_t>(),

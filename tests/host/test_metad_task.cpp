@@ -33,20 +33,17 @@
 #include "host/task_system.hpp"
 #include "host/tasks.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_text_file;
+using testing::start_glassland;
+using testing::wait_for_exit;
 
 constexpr double kBoltzmann = 8.617333262e-5;  // eV/K, CODATA 2018 (kernels/units.hpp)
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string metad_input(const std::string& directory, const std::string& seeds,
                         const std::string& atom_ids, int steps, const std::string& extra = "") {
@@ -69,53 +66,9 @@ std::string metad_input(const std::string& directory, const std::string& seeds,
 })";
 }
 
-// Starts the program, returns its pid.
-pid_t start_program(const std::vector<std::string>& arguments) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv{const_cast<char*>(GLASSLAND_PROGRAM)};
-    for (const auto& a : arguments)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(GLASSLAND_PROGRAM, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
-
-int run_program(const std::string& input_path, const std::string& extra = "") {
-  const std::string command =
-      std::string(GLASSLAND_PROGRAM) + " run " + input_path + " " + extra + " 2>&1";
-  return std::system(command.c_str());
-}
-
-void collect_paths(const nlohmann::json& tree, const std::string& prefix,
-                   std::vector<std::string>& paths) {
-  for (auto it = tree.begin(); it != tree.end(); ++it) {
-    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
-    if (it->is_object() && !it->empty())
-      collect_paths(*it, path, paths);
-    else
-      paths.push_back(path);
-  }
-}
-
 // docs/tasks.md names every key the run used, as `path`.
 void check_every_key_is_documented(const std::string& out) {
-  const std::string document = read_text(std::string(GLASSLAND_SOURCE_DIR) + "/docs/tasks.md");
-  ASSERT_FALSE(document.empty());
-  std::vector<std::string> paths;
-  collect_paths(nlohmann::json::parse(read_text(out + "/effective_input.json")), "", paths);
-  EXPECT_GT(paths.size(), 30u);
-  for (const auto& path : paths)
-    EXPECT_NE(document.find("`" + path + "`"), std::string::npos)
-        << path << " is not documented in docs/tasks.md";
+  testing::expect_every_key_documented(out + "/effective_input.json", "docs/tasks.md", 30u);
 }
 
 // The three-tracer run, done once for the tests that read it; its wall time in seconds.
@@ -126,7 +79,7 @@ const std::string& batch_run_directory() {
     std::ofstream(dir + "/input.json")
         << metad_input(dir + "/out", "[3, 3, 3]", "[20, 96, 200]", 800);
     const auto start = std::chrono::steady_clock::now();
-    EXPECT_EQ(run_program(dir + "/input.json"), 0);
+    EXPECT_EQ(wait_for_exit(start_glassland({"run", dir + "/input.json"})), 0);
     batch_run_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return dir + "/out";
@@ -136,7 +89,7 @@ const std::string& batch_run_directory() {
 
 void check_summary_has_the_issue_shape_and_consistent_numbers(const std::string& out) {
   ASSERT_TRUE(fs::exists(out + "/summary.json"));
-  const auto summary = nlohmann::json::parse(read_text(out + "/summary.json"));
+  const auto summary = nlohmann::json::parse(read_text_file(out + "/summary.json"));
   EXPECT_EQ(summary.size(), 4u);
   EXPECT_DOUBLE_EQ(summary.at("temperature_K").get<double>(), 2000.0);
   const auto& tracers = summary.at("tracers");
@@ -181,13 +134,13 @@ void check_summary_has_the_issue_shape_and_consistent_numbers(const std::string&
   EXPECT_LE(para, seq + 1e-12);
   EXPECT_LE(seq, highest + 1e-12);
   EXPECT_TRUE(fs::exists(out + "/effective_input.json"));
-  const auto effective = nlohmann::json::parse(read_text(out + "/effective_input.json"));
+  const auto effective = nlohmann::json::parse(read_text_file(out + "/effective_input.json"));
   EXPECT_EQ(effective.at("metad").at("pace").get<int>(), 10);
   EXPECT_DOUBLE_EQ(effective.at("metad").at("grid_spacing").get<double>(), 0.01);
 }
 
 void check_results_hold_one_group_per_tracer_consistent_with_the_summary(const std::string& out) {
-  const auto summary = nlohmann::json::parse(read_text(out + "/summary.json"));
+  const auto summary = nlohmann::json::parse(read_text_file(out + "/summary.json"));
   hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
   EXPECT_TRUE(file.exists("observables"));  // thermo of the biased run (SegmentedResults)
   const auto grid = file.dataset("tracers/grid_s").read<double>();
@@ -233,7 +186,7 @@ void check_results_hold_one_group_per_tracer_consistent_with_the_summary(const s
       EXPECT_EQ(steps.back(), 800);
     }
     std::snprintf(name, sizeof name, "/HILLS_%04d", r);
-    const std::string hills = read_text(out + name);
+    const std::string hills = read_text_file(out + name);
     EXPECT_EQ(hills.rfind("#! FIELDS time hop sigma_hop height biasf", 0), 0u)
         << hills.substr(0, 80);
   }
@@ -248,7 +201,7 @@ void check_a_tracers_cv_series_does_not_depend_on_the_other_tracers(const std::s
   const std::string dir = testing::make_scratch_dir("metad_task_alone");
   std::ofstream(dir + "/input.json")
       << metad_input(dir + "/out", "[3]", "[200]", 800, R"(, "attempt_frequency": "curvature")");
-  ASSERT_EQ(run_program(dir + "/input.json"), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/input.json"})), 0);
   hdf5::File alone = hdf5::File::open_read_only(dir + "/out/results.h5");
   hdf5::File together = hdf5::File::open_read_only(batch + "/results.h5");
   const auto a = alone.dataset("tracers/tracer_0000/cv/value").read<double>();
@@ -263,7 +216,7 @@ void check_a_tracers_cv_series_does_not_depend_on_the_other_tracers(const std::s
   for (size_t k = 0; k < ha.size(); ++k)
     ASSERT_EQ(ha[k], hb[k]) << "hill " << k;
 
-  const auto summary = nlohmann::json::parse(read_text(dir + "/out/summary.json"));
+  const auto summary = nlohmann::json::parse(read_text_file(dir + "/out/summary.json"));
   const auto& t = summary["tracers"][0];
   ASSERT_TRUE(t["event_found"].get<bool>());
   const double barrier = t["barrier_eV"].get<double>();
@@ -309,7 +262,7 @@ BatchSnapshot one_replica(const BatchSnapshot& like, int r, const std::vector<do
 // are those of the run), minimize_copies called here on them (the inherent structures), and
 // |Δr| and the moved atoms recomputed by brute force from the two inherent structures.
 void check_inherent_structures_before_and_after_the_event(const std::string& out) {
-  const auto summary = nlohmann::json::parse(read_text(out + "/summary.json"));
+  const auto summary = nlohmann::json::parse(read_text_file(out + "/summary.json"));
   hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
   InputObject input(
       parse_json_text(
@@ -413,7 +366,7 @@ TEST(MetadTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   for (double fraction : {0.0, 0.1, 0.03}) {
     const bool had = fs::exists(checkpoint);
     const auto previous = had ? fs::last_write_time(checkpoint) : fs::file_time_type{};
-    const pid_t pid = start_program(arguments);
+    const pid_t pid = start_glassland(arguments);
     bool exited = false;
     for (;;) {  // until a new checkpoint is on disk (written atomically), or the run ended
       int status = 0;
@@ -433,21 +386,21 @@ TEST(MetadTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
     std::this_thread::sleep_for(std::chrono::duration<double>(fraction * batch_run_seconds));
     if (kill(pid, SIGKILL) == 0)
       ++kills;
-    wait_for(pid);
+    wait_for_exit(pid);
     resumable += fs::exists(checkpoint);
     arguments = {"run", dir + "/input.json", "--restart"};
   }
   if (!finished)
-    ASSERT_EQ(wait_for(start_program(arguments)), 0);
+    ASSERT_EQ(wait_for_exit(start_glassland(arguments)), 0);
   EXPECT_GE(kills, 1);
   EXPECT_GE(resumable, 1);  // at least one restart continued from a checkpoint
   const std::string killed = dir + "/out";
   EXPECT_FALSE(fs::exists(checkpoint));
   EXPECT_FALSE(fs::exists(killed + "/results.parts"));
 
-  EXPECT_EQ(read_text(straight + "/summary.json"), read_text(killed + "/summary.json"));
+  EXPECT_EQ(read_text_file(straight + "/summary.json"), read_text_file(killed + "/summary.json"));
   for (const char* hills : {"/HILLS_0000", "/HILLS_0001", "/HILLS_0002"})
-    EXPECT_EQ(read_text(straight + hills), read_text(killed + hills)) << hills;
+    EXPECT_EQ(read_text_file(straight + hills), read_text_file(killed + hills)) << hills;
   const hdf5::File a = hdf5::File::open_read_only(straight + "/results.h5");
   const hdf5::File b = hdf5::File::open_read_only(killed + "/results.h5");
   for (const char* observable :
@@ -515,11 +468,11 @@ TEST(MetadTask, ClusterRmsdRunRecordsTheBruteForceClusterAndTheBiasPushesTheCv) 
     "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 5}},
     "md": {"steps": 100, "temperature": 2000, "thermostat": {"tau": 0.05}},
     "output": {"directory": ")" + dir + R"(/md", "quiet": true}})";
-  ASSERT_EQ(run_program(dir + "/md.json"), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/md.json"})), 0);
   std::ofstream(dir + "/min.json") << R"({"task": "minimize",
     "system": {"structure": ")" + dir + R"(/md/final_0000.data"}, "minimize": {},
     "output": {"directory": ")" + dir + R"(/min", "quiet": true}})";
-  ASSERT_EQ(run_program(dir + "/min.json"), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/min.json"})), 0);
   const std::string data = dir + "/min/is_0000.data";
   auto metad = [&](const std::string& name, double height) {
     std::ofstream(dir + "/" + name + ".json") << R"({"task": "metad",
@@ -531,13 +484,13 @@ TEST(MetadTask, ClusterRmsdRunRecordsTheBruteForceClusterAndTheBiasPushesTheCv) 
         "bias_temperature": 6000, "grid_max": 3, "event_dwell": 0.2, "event_prominence": 0.1},
       "output": {"directory": ")" + dir + "/" + name +
                                                      R"(", "thermo_stride": 10, "quiet": true}})";
-    EXPECT_EQ(run_program(dir + "/" + name + ".json"), 0);
+    EXPECT_EQ(wait_for_exit(start_glassland({"run", dir + "/" + name + ".json"})), 0);
     return dir + "/" + name;
   };
   const std::string biased = metad("biased", 0.1);
   const std::string unbiased = metad("unbiased", 1e-6);
 
-  const auto summary = nlohmann::json::parse(read_text(biased + "/summary.json"));
+  const auto summary = nlohmann::json::parse(read_text_file(biased + "/summary.json"));
   EXPECT_EQ(summary.at("temperature_K").get<double>(), 300.0);
   ASSERT_EQ(summary.at("tracers").size(), 2u);
   const LammpsData structure = read_lammps_data(data);
@@ -597,9 +550,9 @@ TEST(MetadTask, ClusterRmsdRunRecordsTheBruteForceClusterAndTheBiasPushesTheCv) 
     const auto bias = file.dataset(g + "bias/value").read<double>();
     EXPECT_GT(bias.back(), 0.0);
   }
-  EXPECT_EQ(
-      read_text(biased + "/HILLS_0000").rfind("#! FIELDS time rmsd sigma_rmsd height biasf", 0),
-      0u);
+  EXPECT_EQ(read_text_file(biased + "/HILLS_0000")
+                .rfind("#! FIELDS time rmsd sigma_rmsd height biasf", 0),
+            0u);
 }
 
 TEST(MetadTask, InputErrorsNameTheJsonPath) {

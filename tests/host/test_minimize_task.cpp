@@ -21,35 +21,18 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ProgramResult;
+using testing::read_json_file;
+using testing::run_glassland;
 
 const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
 constexpr int kAtoms = 432;
-
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run_program(const std::string& arguments) {
-  const std::string command = std::string(GLASSLAND_PROGRAM) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandResult result;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    result.output.append(buffer, n);
-  result.status = pclose(pipe);
-  return result;
-}
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
 
 // Two disordered Cu50Zr50 snapshots (432 atoms): B2 lattice with random species, 2 ps at
 // 2000 K, quench to 300 K in 2 ps, snapshots at the end of the quench and 0.5 ps later.
@@ -93,31 +76,9 @@ LammpsMinimum lammps_minimize(const std::string& dir, const std::string& data_fi
   return result;
 }
 
-// Every key path of an effective configuration ("prepare.cool.rate"), objects flattened.
-void collect_paths(const nlohmann::json& tree, const std::string& prefix,
-                   std::vector<std::string>& paths) {
-  for (auto it = tree.begin(); it != tree.end(); ++it) {
-    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
-    if (it->is_object() && !it->empty())
-      collect_paths(*it, path, paths);
-    else
-      paths.push_back(path);
-  }
-}
-
 // docs/tasks.md names every key the run used, as `path`.
 void expect_documented(const std::string& effective_input) {
-  std::ifstream in(std::string(GLASSLAND_SOURCE_DIR) + "/docs/tasks.md");
-  std::stringstream document;
-  document << in.rdbuf();
-  ASSERT_FALSE(document.str().empty());
-  std::vector<std::string> paths;
-  std::ifstream effective(effective_input);
-  collect_paths(nlohmann::json::parse(effective), "", paths);
-  EXPECT_GT(paths.size(), 10u);
-  for (const auto& path : paths)
-    EXPECT_NE(document.str().find("`" + path + "`"), std::string::npos)
-        << path << " is not documented in docs/tasks.md";
+  testing::expect_every_key_documented(effective_input, "docs/tasks.md", 10u);
 }
 
 class MinimizeTask : public ::testing::Test {
@@ -147,14 +108,14 @@ TEST_F(MinimizeTask, CgEnergiesEqualLammpsCgAndTheCapIsReported) {
                "max_iterations": [100000, 100000, 3], "max_evaluations": 1000000},
   "output": {"directory": ")" + out + R"("}
 })";
-  const CommandResult run = run_program("run " + directory_ + "/cg.json");
+  const ProgramResult run = run_glassland("run " + directory_ + "/cg.json");
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("replica 2 (" + snapshots_[0] + ") NOT converged: max_iterations"),
             std::string::npos)
       << run.output;
   EXPECT_NE(run.output.find("1 of 3 replicas did NOT converge"), std::string::npos) << run.output;
 
-  const nlohmann::json summary = read_json(out + "/summary.json");
+  const nlohmann::json summary = read_json_file(out + "/summary.json");
   EXPECT_FALSE(summary["all_converged"].get<bool>());
   EXPECT_EQ(summary["not_converged"], nlohmann::json::array({2}));
   const auto& replicas = summary["replicas"];
@@ -208,10 +169,10 @@ TEST_F(MinimizeTask, FireEnergyEqualsLammpsFire) {
   "minimize": {"method": "fire", "ftol": 1e-6, "max_iterations": 100000},
   "output": {"directory": ")" + out + R"(", "quiet": true}
 })";
-  const CommandResult run = run_program("run " + directory_ + "/fire.json");
+  const ProgramResult run = run_glassland("run " + directory_ + "/fire.json");
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_EQ(run.output.find("NOT converged"), std::string::npos) << run.output;
-  const nlohmann::json summary = read_json(out + "/summary.json");
+  const nlohmann::json summary = read_json_file(out + "/summary.json");
   EXPECT_TRUE(summary["all_converged"].get<bool>());
   const double energy = summary["replicas"][0]["final_energy_eV"].get<double>();
   const LammpsMinimum reference = lammps_minimize(
@@ -230,7 +191,7 @@ TEST(MinimizeTaskInput, ErrorsNameTheJsonPath) {
     std::ofstream(dir + "/input.json")
         << R"({"task": "minimize", "system": {"build": {"cells": [6, 6, 6]}}, "output": {"directory": ")" +
                dir + R"(/out", "quiet": true}, "minimize": )" + minimize + "}";
-    const CommandResult run = run_program("run " + dir + "/input.json");
+    const ProgramResult run = run_glassland("run " + dir + "/input.json");
     EXPECT_NE(run.status, 0) << minimize;
     return run.output;
   };

@@ -52,59 +52,23 @@
 #include "saddle/jump_neb.hpp"
 #include "saddle/neb_shear.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ProgramResult;
+using testing::read_json_file;
+using testing::run_glassland;
+using testing::start_glassland;
+using testing::wait_for_exit;
 
 const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
 constexpr int kImages = 5;
 constexpr double kTolerance = 1e-3;            // eV/Å
 constexpr double kLammpsBarrierX = 3.149509;   // eV, LAMMPS neb forward barrier of the x hop
 constexpr double kLammpsBackwardX = 2.826088;  // eV, its backward barrier
-
-struct CommandResult {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-CommandResult run_program(const std::string& arguments, bool with_stderr = true) {
-  const std::string command =
-      std::string(GLASSLAND_PROGRAM) + " " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandResult result;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    result.output.append(buffer, n);
-  result.status = pclose(pipe);
-  return result;
-}
-
-// Starts the program without waiting (for SIGKILL), and waits for it.
-pid_t start_program(const std::vector<std::string>& arguments) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv{const_cast<char*>(GLASSLAND_PROGRAM)};
-    for (const auto& a : arguments)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(GLASSLAND_PROGRAM, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
 
 // LAMMPS prepares and minimises the endpoints dir/initial.data and dir/final.data of one hop of
 // the Cu atom at `from` by `displacement` into the vacancy at (9.78, 9.78, 9.78).
@@ -129,18 +93,6 @@ void prepare_endpoints(const std::string& dir, const double from[3], const doubl
       std::string(hop);
   const std::string out = testing::run_lammps(dir, script);
   ASSERT_EQ(testing::printed_value(out, "HOP_ATOMS"), 1.0) << "exactly one atom must hop";
-}
-
-// Every key path of an effective configuration ("neb.tolerance"), objects flattened.
-void collect_paths(const nlohmann::json& tree, const std::string& prefix,
-                   std::vector<std::string>& paths) {
-  for (auto it = tree.begin(); it != tree.end(); ++it) {
-    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
-    if (it->is_object() && !it->empty())
-      collect_paths(*it, path, paths);
-    else
-      paths.push_back(path);
-  }
 }
 
 class NebTask : public ::testing::Test {
@@ -171,31 +123,21 @@ class NebTask : public ::testing::Test {
   },
   "output": {"directory": ")" << directory_ << R"(/out", "quiet": true}
 })";
-    run_ = run_program("run " + directory_ + "/neb.json");
+    run_ = run_glassland("run " + directory_ + "/neb.json");
   }
   static std::string directory_;
-  static CommandResult run_;
+  static ProgramResult run_;
 };
 std::string NebTask::directory_;
-CommandResult NebTask::run_;
+ProgramResult NebTask::run_;
 
 TEST_F(NebTask, RecordsMatchTheStoredProfilesAndLammps) {
   ASSERT_EQ(run_.status, 0) << run_.output;
   const std::string out = directory_ + "/out";
   ASSERT_TRUE(fs::exists(out + "/effective_input.json"));
-  {
-    // docs/neb.md names every key the run used, as `path` (defaults included).
-    std::ifstream in(std::string(GLASSLAND_SOURCE_DIR) + "/docs/neb.md");
-    std::stringstream document;
-    document << in.rdbuf();
-    std::vector<std::string> paths;
-    collect_paths(read_json(out + "/effective_input.json"), "", paths);
-    EXPECT_GT(paths.size(), 20u);
-    for (const auto& path : paths)
-      EXPECT_NE(document.str().find("`" + path + "`"), std::string::npos)
-          << path << " is not documented in docs/neb.md";
-  }
-  const nlohmann::json summary = read_json(out + "/neb.json");
+  // docs/neb.md names every key the run used, as `path` (defaults included).
+  testing::expect_every_key_documented(out + "/effective_input.json", "docs/neb.md", 20u);
+  const nlohmann::json summary = read_json_file(out + "/neb.json");
   std::printf("neb.json:\n%s\n", summary.dump(2).c_str());
   ASSERT_EQ(summary.at("bands").size(), 3u);
   EXPECT_TRUE(summary.at("all_converged").get<bool>());
@@ -264,13 +206,13 @@ TEST_F(NebTask, RecordsMatchTheStoredProfilesAndLammps) {
 // data file, no NEB projection) finds every atomic force below the band tolerance.
 TEST_F(NebTask, SaddleDataFilesHaveForcesBelowTheTolerance) {
   ASSERT_EQ(run_.status, 0) << run_.output;
-  const nlohmann::json summary = read_json(directory_ + "/out/neb.json");
+  const nlohmann::json summary = read_json_file(directory_ + "/out/neb.json");
   for (int b = 0; b < 3; ++b) {
     const std::string saddle =
         directory_ + "/out/" + summary["bands"][b].at("saddle").get<std::string>();
     ASSERT_TRUE(fs::exists(saddle)) << saddle;
-    const CommandResult eval =
-        run_program("eval --json -p " + kPotential + " -e Cu Zr -s " + saddle, false);
+    const ProgramResult eval =
+        run_glassland("eval --json -p " + kPotential + " -e Cu Zr -s " + saddle, false);
     ASSERT_EQ(eval.status, 0) << eval.output;
     const nlohmann::json document = nlohmann::json::parse(eval.output);
     const nlohmann::json& structure = document.at("structures").at(0);
@@ -312,9 +254,9 @@ TEST_F(NebTask, DirectoryOfPairsWithIdppAndEnergyWeightedSprings) {
           "energy_weighted": true, "minimize_endpoints": true},
   "output": {"directory": ")" << directory_ << R"(/directory_out", "quiet": true}
 })";
-  const CommandResult run = run_program("run " + directory_ + "/directory.json");
+  const ProgramResult run = run_glassland("run " + directory_ + "/directory.json");
   ASSERT_EQ(run.status, 0) << run.output;
-  const nlohmann::json summary = read_json(directory_ + "/directory_out/neb.json");
+  const nlohmann::json summary = read_json_file(directory_ + "/directory_out/neb.json");
   ASSERT_EQ(summary.at("bands").size(), 1u);
   const nlohmann::json& band = summary["bands"][0];
   EXPECT_TRUE(band.at("converged").get<bool>()) << band.dump();
@@ -338,10 +280,10 @@ TEST_F(NebTask, IterationCapIsReported) {
           "images": 5, "max_iterations": 5},
   "output": {"directory": ")" << directory_ << R"(/capped_out", "quiet": true}
 })";
-  const CommandResult run = run_program("run " + directory_ + "/capped.json");
+  const ProgramResult run = run_glassland("run " + directory_ + "/capped.json");
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("NOT converged"), std::string::npos) << run.output;
-  const nlohmann::json summary = read_json(directory_ + "/capped_out/neb.json");
+  const nlohmann::json summary = read_json_file(directory_ + "/capped_out/neb.json");
   EXPECT_FALSE(summary.at("all_converged").get<bool>());
   EXPECT_EQ(summary.at("not_converged"), nlohmann::json::array({0}));
   const nlohmann::json& band = summary["bands"][0];
@@ -403,9 +345,9 @@ TEST_F(NebTask, JumpsMakeOneBandPerJumpWithOnlyItsNeighbourhoodMoved) {
           "images": 5, "tolerance": 0.001, "max_iterations": 300},
   "output": {"directory": ")" << dir << R"(/out", "quiet": true}
 })";
-  const CommandResult run = run_program("run " + dir + "/jumps.json");
+  const ProgramResult run = run_glassland("run " + dir + "/jumps.json");
   ASSERT_EQ(run.status, 0) << run.output;
-  const nlohmann::json summary = read_json(dir + "/out/neb.json");
+  const nlohmann::json summary = read_json_file(dir + "/out/neb.json");
 
   // Brute force: the atoms displaced by more than 1.8 Å, in atom order.
   std::vector<int> jumpers;
@@ -508,12 +450,12 @@ TEST_F(NebTask, BandsFromArtEventsEqualTheSamePairsGivenDirectly) {
           "max_iterations": 5000},
   "output": {"directory": ")" << dir << R"(/out", "quiet": true}
 })";
-  const CommandResult run = run_program("run " + directory_ + "/art.json");
+  const ProgramResult run = run_glassland("run " + directory_ + "/art.json");
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("1 successful event(s)"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("1 event(s)"), std::string::npos) << run.output;  // the duplicate
-  const nlohmann::json summary = read_json(dir + "/out/neb.json");
-  const nlohmann::json reference = read_json(directory_ + "/out/neb.json");
+  const nlohmann::json summary = read_json_file(dir + "/out/neb.json");
+  const nlohmann::json reference = read_json_file(directory_ + "/out/neb.json");
   ASSERT_EQ(summary.at("bands").size(), 2u);
   const int same[2] = {0, 2};  // fixture bands: x hop, y hop
   const int ids[2] = {3, 7};
@@ -555,9 +497,9 @@ TEST_F(NebTask, ShearResponseFollowsTheVirialPrediction) {
           "shear": {"gamma_xy": [-0.001, 0.0, 0.001]}},
   "output": {"directory": ")" << dir << R"(/out", "quiet": true}
 })";
-  const CommandResult run = run_program("run " + dir + "/shear.json");
+  const ProgramResult run = run_glassland("run " + dir + "/shear.json");
   ASSERT_EQ(run.status, 0) << run.output;
-  const nlohmann::json summary = read_json(dir + "/out/neb.json");
+  const nlohmann::json summary = read_json_file(dir + "/out/neb.json");
   const nlohmann::json& band = summary.at("bands").at(0);
   const nlohmann::json& shear = band.at("shear");
   std::printf("shear record:\n%s\n", shear.dump(1).c_str());
@@ -626,14 +568,14 @@ TEST_F(NebTask, KilledAndRestartedRunEqualsTheUninterruptedRun) {
 })";
     return dir + "/" + name + ".json";
   };
-  ASSERT_EQ(wait_for(start_program({"run", input("straight")})), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", input("straight")})), 0);
   const std::string killed_input = input("killed");
   const std::string checkpoint = dir + "/killed/checkpoint.h5";
   int kills = 0;
   std::vector<std::string> arguments{"run", killed_input};
   fs::file_time_type last_seen{};
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const pid_t pid = start_program(arguments);
+    const pid_t pid = start_glassland(arguments);
     // Wait for a new checkpoint, then kill at once.
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (std::chrono::steady_clock::now() < give_up) {
@@ -647,16 +589,16 @@ TEST_F(NebTask, KilledAndRestartedRunEqualsTheUninterruptedRun) {
     }
     if (kill(pid, SIGKILL) == 0)
       ++kills;
-    wait_for(pid);
+    wait_for_exit(pid);
     EXPECT_TRUE(fs::exists(checkpoint));
     arguments = {"run", killed_input, "--restart"};
   }
-  ASSERT_EQ(wait_for(start_program(arguments)), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland(arguments)), 0);
   EXPECT_EQ(kills, 2);
   EXPECT_FALSE(fs::exists(checkpoint));  // removed when the run completed
 
-  nlohmann::json straight = read_json(dir + "/straight/neb.json");
-  nlohmann::json killed = read_json(dir + "/killed/neb.json");
+  nlohmann::json straight = read_json_file(dir + "/straight/neb.json");
+  nlohmann::json killed = read_json_file(dir + "/killed/neb.json");
   straight.erase("wall_time_s");
   killed.erase("wall_time_s");
   EXPECT_TRUE(straight.at("all_converged").get<bool>());
@@ -668,48 +610,48 @@ TEST_F(NebTask, KilledAndRestartedRunEqualsTheUninterruptedRun) {
     EXPECT_EQ(a.dataset(name).read<double>(), b.dataset(name).read<double>()) << name;
   // Checkpoints change nothing but the neighbour-list rebuilds: the barriers of a run without
   // them agree to far below the tolerance's effect.
-  const nlohmann::json reference = read_json(directory_ + "/out/neb.json");
+  const nlohmann::json reference = read_json_file(directory_ + "/out/neb.json");
   EXPECT_NEAR(killed["bands"][0].at("barrier_forward_eV").get<double>(),
               reference["bands"][0].at("barrier_forward_eV").get<double>(), 1e-3);
 }
 
 // Input errors name the JSON path (and the program exits non-zero before any NEB work).
-CommandResult run_input(const std::string& name, const std::string& neb_section,
+ProgramResult run_input(const std::string& name, const std::string& neb_section,
                         const std::string& extra_arguments = "") {
   const std::string dir = testing::make_scratch_dir("neb_task_errors");
   const std::string path = dir + "/" + name + ".json";
   std::ofstream(path) << R"({"task": "neb", "system": {"potential": ")" << kPotential
                       << R"(", "elements": ["Cu", "Zr"]}, "neb": )" << neb_section
                       << R"(, "output": {"directory": ")" << dir << "/" << name << R"("}})";
-  return run_program("run " + path + extra_arguments);
+  return run_glassland("run " + path + extra_arguments);
 }
 
 TEST(NebTaskInput, ErrorsNameTheJsonPath) {
   {
-    const CommandResult r =
+    const ProgramResult r =
         run_input("negative_spring",
                   R"({"pairs": [{"initial": "a.data", "final": "b.data"}], "spring": -1})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.spring"), std::string::npos) << r.output;
   }
   {
-    const CommandResult r = run_input("missing_pairs", R"({"images": 5})");
+    const ProgramResult r = run_input("missing_pairs", R"({"images": 5})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.pairs"), std::string::npos) << r.output;
   }
   {
-    const CommandResult r = run_input("missing_final", R"({"pairs": [{"initial": "a.data"}]})");
+    const ProgramResult r = run_input("missing_final", R"({"pairs": [{"initial": "a.data"}]})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.pairs[0].final"), std::string::npos) << r.output;
   }
   {
-    const CommandResult r = run_input(
+    const ProgramResult r = run_input(
         "two_images", R"({"pairs": [{"initial": "a.data", "final": "b.data"}], "images": 2})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.images"), std::string::npos) << r.output;
   }
   {
-    const CommandResult r = run_input(
+    const ProgramResult r = run_input(
         "typo", R"({"pairs": [{"initial": "a.data", "final": "b.data"}], "tolerence": 0.1})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.tolerence"), std::string::npos) << r.output;
@@ -720,7 +662,7 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
     const std::string dir = testing::make_scratch_dir("neb_task_unpaired");
     fs::create_directories(dir);
     std::ofstream(dir + "/hop_initial.data") << "not read\n";
-    const CommandResult r = run_input("unpaired", R"({"directory": ")" + dir + R"("})");
+    const ProgramResult r = run_input("unpaired", R"({"directory": ")" + dir + R"("})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.directory"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("hop_final.data"), std::string::npos) << r.output;
@@ -737,13 +679,13 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
     write_data("a.data", 10.0, 2);
     write_data("bigger_box.data", 11.0, 2);
     write_data("other_ids.data", 10.0, 3);
-    const CommandResult box =
+    const ProgramResult box =
         run_input("different_box", R"({"pairs": [{"initial": ")" + dir + R"(/a.data", "final": ")" +
                                        dir + R"(/bigger_box.data"}]})");
     EXPECT_NE(box.status, 0);
     EXPECT_NE(box.output.find("different boxes"), std::string::npos) << box.output;
     EXPECT_NE(box.output.find("bigger_box.data"), std::string::npos) << box.output;
-    const CommandResult ids =
+    const ProgramResult ids =
         run_input("different_ids", R"({"pairs": [{"initial": ")" + dir + R"(/a.data", "final": ")" +
                                        dir + R"(/other_ids.data"}]})");
     EXPECT_NE(ids.status, 0);
@@ -751,7 +693,7 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
   }
   {
     // Two sources of bands at once.
-    const CommandResult r =
+    const ProgramResult r =
         run_input("two_sources", R"({"pairs": [{"initial": "a.data", "final": "b.data"}],
                                      "jumps": {"initial": "a.data", "final": "b.data"}})");
     EXPECT_NE(r.status, 0);
@@ -759,7 +701,7 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
     EXPECT_NE(r.output.find("\"jumps\""), std::string::npos) << r.output;
   }
   {
-    const CommandResult r = run_input("no_events", R"({"art_events": "missing/events.json"})");
+    const ProgramResult r = run_input("no_events", R"({"art_events": "missing/events.json"})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.art_events"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("cannot read"), std::string::npos) << r.output;
@@ -768,7 +710,7 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
     const std::string dir = testing::make_scratch_dir("neb_task_events");
     std::ofstream(dir + "/events.json")
         << R"({"events": [{"search_id": 0, "success": false}, {"search_id": 1, "success": true}]})";
-    const CommandResult r =
+    const ProgramResult r =
         run_input("useless_events", R"({"art_events": ")" + dir + R"(/events.json"})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.art_events"), std::string::npos) << r.output;
@@ -780,20 +722,20 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
     std::ofstream(dir + "/a.data")
         << "tiny\n\n2 atoms\n2 atom types\n\n0 10 xlo xhi\n0 10 ylo "
            "yhi\n0 10 zlo zhi\n\nAtoms # atomic\n\n1 1 0 0 0\n2 2 2.5 0 0\n";
-    const CommandResult r =
+    const ProgramResult r =
         run_input("no_jump", R"({"jumps": {"initial": ")" + dir + R"(/a.data", "final": ")" + dir +
                                  R"(/a.data"}})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.jumps.jump_distance"), std::string::npos) << r.output;
   }
   {
-    const CommandResult r = run_input(
+    const ProgramResult r = run_input(
         "no_strains", R"({"pairs": [{"initial": "a.data", "final": "b.data"}], "shear": {}})");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("neb.shear.gamma_xy"), std::string::npos) << r.output;
   }
   {
-    const CommandResult r =
+    const ProgramResult r =
         run_input("huge_strain", R"({"pairs": [{"initial": "a.data", "final": "b.data"}],
                                      "shear": {"gamma_xy": [0.01, 2.0]}})");
     EXPECT_NE(r.status, 0);
@@ -805,7 +747,7 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
         << R"({"task": "neb", "neb": {"pairs": [{"initial": "a.data", "final": "b.data"}]},
                "output": {"directory": ")"
         << dir << R"(/out", "checkpoint_stride": -5}})";
-    const CommandResult r = run_program("run " + dir + "/stride.json");
+    const ProgramResult r = run_glassland("run " + dir + "/stride.json");
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.output.find("output.checkpoint_stride"), std::string::npos) << r.output;
   }

@@ -18,44 +18,18 @@
 
 #include "host/hdf5_file.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::read_json_file;
+using testing::read_text_file;
+using testing::start_glassland;
+using testing::wait_for_exit;
 
 const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(path);
-  return nlohmann::json::parse(in);
-}
-
-pid_t start_program(const std::vector<std::string>& arguments) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> argv{const_cast<char*>(GLASSLAND_PROGRAM)};
-    for (const auto& a : arguments)
-      argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(GLASSLAND_PROGRAM, argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return status;
-}
 
 // Two 432-atom Cu50Zr50 replicas (different seeds): 100 steps at 2000 K, then cooling to 1000 K
 // at 1e15 and 2e15 K/s with dt = 2 fs, i.e. 1000 K / (rate · dt) = 500 and 250 steps, then 50
@@ -78,41 +52,19 @@ std::string prepare_input(const std::string& directory, const std::string& stops
 })";
 }
 
-// Every key path of an effective configuration ("prepare.cool.rate"), objects flattened.
-void collect_paths(const nlohmann::json& tree, const std::string& prefix,
-                   std::vector<std::string>& paths) {
-  for (auto it = tree.begin(); it != tree.end(); ++it) {
-    const std::string path = prefix.empty() ? it.key() : prefix + "." + it.key();
-    if (it->is_object() && !it->empty())
-      collect_paths(*it, path, paths);
-    else
-      paths.push_back(path);
-  }
-}
-
 // docs/tasks.md names every key the run used, as `path`.
 void expect_documented(const std::string& effective_input) {
-  std::ifstream in(std::string(GLASSLAND_SOURCE_DIR) + "/docs/tasks.md");
-  std::stringstream document;
-  document << in.rdbuf();
-  ASSERT_FALSE(document.str().empty());
-  std::vector<std::string> paths;
-  std::ifstream effective(effective_input);
-  collect_paths(nlohmann::json::parse(effective), "", paths);
-  EXPECT_GT(paths.size(), 10u);
-  for (const auto& path : paths)
-    EXPECT_NE(document.str().find("`" + path + "`"), std::string::npos)
-        << path << " is not documented in docs/tasks.md";
+  testing::expect_every_key_documented(effective_input, "docs/tasks.md", 10u);
 }
 
 TEST(PrepareTask, PerReplicaRampsStopsAndInherentStructures) {
   const std::string dir = testing::make_scratch_dir("prepare_task_ramps");
   std::ofstream(dir + "/stops.json") << prepare_input(dir + "/stops", "[1500]", 0);
   std::ofstream(dir + "/plain.json") << prepare_input(dir + "/plain", "[]", 0);
-  ASSERT_EQ(wait_for(start_program({"run", dir + "/stops.json"})), 0);
-  ASSERT_EQ(wait_for(start_program({"run", dir + "/plain.json"})), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/stops.json"})), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/plain.json"})), 0);
 
-  const nlohmann::json summary = read_json(dir + "/stops/summary.json");
+  const nlohmann::json summary = read_json_file(dir + "/stops/summary.json");
   EXPECT_EQ(summary["total_steps"].get<int64_t>(), 650);
   ASSERT_EQ(summary["stages"].size(), 3u);
   EXPECT_EQ(summary["stages"][1]["name"], "cool");
@@ -173,8 +125,9 @@ TEST(PrepareTask, PerReplicaRampsStopsAndInherentStructures) {
   // Minimising the stops on copies leaves the dynamics untouched: the run without stops ends in
   // bitwise the same structures.
   for (const char* name : {"final_0000.data", "final_0001.data", "is_0000.data", "is_0001.data"})
-    EXPECT_EQ(read_text(dir + "/stops/" + name), read_text(dir + "/plain/" + name)) << name;
-  EXPECT_FALSE(read_text(dir + "/plain/final_0000.data").empty());
+    EXPECT_EQ(read_text_file(dir + "/stops/" + name), read_text_file(dir + "/plain/" + name))
+        << name;
+  EXPECT_FALSE(read_text_file(dir + "/plain/final_0000.data").empty());
   expect_documented(dir + "/stops/effective_input.json");
 }
 
@@ -184,7 +137,7 @@ TEST(PrepareTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) 
   std::ofstream(dir + "/killed.json") << prepare_input(dir + "/killed", "[1500, 1200]", 120);
 
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(wait_for(start_program({"run", dir + "/straight.json"})), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/straight.json"})), 0);
   const double duration =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -192,10 +145,10 @@ TEST(PrepareTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) 
   std::vector<std::string> arguments{"run", dir + "/killed.json"};
   // A kill counts only when the process died of it (under load a run may finish first).
   for (double fraction : {0.35, 0.3, 0.3}) {
-    const pid_t pid = start_program(arguments);
+    const pid_t pid = start_glassland(arguments);
     std::this_thread::sleep_for(std::chrono::duration<double>(fraction * duration));
     kill(pid, SIGKILL);
-    const int status = wait_for(pid);
+    const int status = wait_for_exit(pid);
     if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
       ++kills;
       // The next --restart resumes from a checkpoint (not from the beginning) when one exists.
@@ -204,14 +157,15 @@ TEST(PrepareTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) 
     }
     arguments = {"run", dir + "/killed.json", "--restart"};
   }
-  ASSERT_EQ(wait_for(start_program(arguments)), 0);
+  ASSERT_EQ(wait_for_exit(start_glassland(arguments)), 0);
   EXPECT_GE(kills, 1);
   EXPECT_GE(resumes, 1);
 
   for (const char* name : {"final_0000.data", "final_0001.data", "is_0000.data", "is_0001.data",
                            "snapshot_T1500K_0000.data", "is_T1200K_0001.data"})
-    EXPECT_EQ(read_text(dir + "/straight/" + name), read_text(dir + "/killed/" + name)) << name;
-  EXPECT_FALSE(read_text(dir + "/killed/is_T1200K_0001.data").empty());
+    EXPECT_EQ(read_text_file(dir + "/straight/" + name), read_text_file(dir + "/killed/" + name))
+        << name;
+  EXPECT_FALSE(read_text_file(dir + "/killed/is_T1200K_0001.data").empty());
 
   const hdf5::File straight = hdf5::File::open_read_only(dir + "/straight/results.h5");
   const hdf5::File killed = hdf5::File::open_read_only(dir + "/killed/results.h5");
@@ -225,10 +179,10 @@ TEST(PrepareTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) 
         << observable;
   }
   // Every stop record survives the restarts exactly once.
-  const nlohmann::json summary = read_json(dir + "/killed/summary.json");
+  const nlohmann::json summary = read_json_file(dir + "/killed/summary.json");
   for (int r = 0; r < 2; ++r)
     EXPECT_EQ(summary["replicas"][r]["stops"].size(), 2u) << "replica " << r;
-  EXPECT_EQ(summary["replicas"], read_json(dir + "/straight/summary.json")["replicas"]);
+  EXPECT_EQ(summary["replicas"], read_json_file(dir + "/straight/summary.json")["replicas"]);
   EXPECT_FALSE(fs::exists(dir + "/killed/results.parts"));
   EXPECT_FALSE(fs::exists(dir + "/killed/checkpoint.h5"));  // spent once the results are merged
 }
