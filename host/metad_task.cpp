@@ -1009,17 +1009,30 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
                         summary.dump(2) + "\n");
 
   if (!out.quiet) {
+    // A number with `decimals` decimals, or "-" where the summary has null (no event).
+    const auto shown = [](const nlohmann::ordered_json& value, int decimals) {
+      if (!value.is_number())
+        return std::string("-");
+      char text[32];
+      std::snprintf(text, sizeof text, "%.*f", decimals, value.get<double>());
+      return std::string(text);
+    };
     std::fprintf(stderr, "metad: %d tracers at %s K, %lld biased steps\n", n,
                  summary["temperature_K"].dump().c_str(), static_cast<long long>(step));
+    std::fprintf(stderr, "      atom el  event    ΔG (eV)    a (Å)  |Δr| (Å)\n");
     for (const auto& t : summary_tracers)
-      std::fprintf(stderr, "  atom %6lld %-3s event %-5s barrier %s eV  a %s Å  |Δr| %s Å\n",
+      std::fprintf(stderr, "  %8lld %-3s %-5s %10s %8s %9s\n",
                    static_cast<long long>(t["atom_id"].get<int64_t>()),
                    t["species"].get<std::string>().c_str(), t["event_found"] ? "yes" : "no",
-                   t["barrier_eV"].dump().c_str(), t["hop_distance_A"].dump().c_str(),
-                   t["collective_displacement_A"].dump().c_str());
-    std::fprintf(stderr, "  parallel %s eV, sequential %s eV; wrote %s\n",
-                 summary["barrier_parallel_eV"].dump().c_str(),
-                 summary["barrier_sequential_eV"].dump().c_str(), out.directory.c_str());
+                   shown(t["barrier_eV"], 4).c_str(), shown(t["hop_distance_A"], 2).c_str(),
+                   shown(t["collective_displacement_A"], 2).c_str());
+    if (summary["barrier_parallel_eV"].is_number())
+      std::fprintf(stderr, "  effective barriers: parallel %s eV, sequential %s eV\n",
+                   shown(summary["barrier_parallel_eV"], 4).c_str(),
+                   shown(summary["barrier_sequential_eV"], 4).c_str());
+    else
+      std::fprintf(stderr, "  effective barriers: none (no tracer had an event)\n");
+    std::fprintf(stderr, "  results in %s\n", out.directory.c_str());
   }
 }
 
