@@ -278,24 +278,6 @@ BatchSnapshot configurations_snapshot(const std::vector<const ReplicaConfigurati
   return s;
 }
 
-std::vector<double> box_values(const Box& b) {
-  return {b.lo[0], b.lo[1], b.lo[2], b.lx, b.ly, b.lz, b.xy, b.xz, b.yz};
-}
-
-Box box_from_values(const double* v) {
-  Box b;
-  b.lo[0] = v[0];
-  b.lo[1] = v[1];
-  b.lo[2] = v[2];
-  b.lx = v[3];
-  b.ly = v[4];
-  b.lz = v[5];
-  b.xy = v[6];
-  b.xz = v[7];
-  b.yz = v[8];
-  return b;
-}
-
 // Checkpoint entries of a list of configurations under `prefix`.
 void save_configurations(Checkpoint& c, const std::string& prefix,
                          const std::vector<const ReplicaConfiguration*>& configs) {

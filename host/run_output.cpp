@@ -329,17 +329,33 @@ void load(const Checkpoint& c, const std::string& name, const View& view) {
 // int64 step counters exceed 2^53 only after 10^15 steps: doubles hold them exactly.
 }  // namespace
 
+std::vector<double> box_values(const Box& b) {
+  return {b.lo[0], b.lo[1], b.lo[2], b.lx, b.ly, b.lz, b.xy, b.xz, b.yz};
+}
+
+Box box_from_values(const double* v) {
+  Box b;
+  b.lo[0] = v[0];
+  b.lo[1] = v[1];
+  b.lo[2] = v[2];
+  b.lx = v[3];
+  b.ly = v[4];
+  b.lz = v[5];
+  b.xy = v[6];
+  b.xz = v[7];
+  b.yz = v[8];
+  return b;
+}
+
 void save_batch(Checkpoint& c, const Batch& batch) {
   save(c, "batch/positions", batch.positions);
   save(c, "batch/images", batch.images);
   save(c, "batch/velocities", batch.velocities);
   const auto boxes = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.boxes);
   std::vector<double> flat;
-  for (int r = 0; r < batch.n_replicas; ++r) {
-    const Box& b = boxes(r);
-    for (double v : {b.lo[0], b.lo[1], b.lo[2], b.lx, b.ly, b.lz, b.xy, b.xz, b.yz})
+  for (int r = 0; r < batch.n_replicas; ++r)
+    for (double v : box_values(boxes(r)))
       flat.push_back(v);
-  }
   c.set("batch/boxes", flat, {static_cast<size_t>(batch.n_replicas), 9});
 }
 
@@ -351,20 +367,8 @@ void load_batch(const Checkpoint& c, Batch& batch) {
   if (flat.size() != static_cast<size_t>(batch.n_replicas) * 9)
     throw InputError(c.source() + ": batch/boxes does not match this run's replicas");
   auto boxes = Kokkos::create_mirror_view(batch.boxes);
-  for (int r = 0; r < batch.n_replicas; ++r) {
-    const double* v = &flat[static_cast<size_t>(r) * 9];
-    Box b;
-    b.lo[0] = v[0];
-    b.lo[1] = v[1];
-    b.lo[2] = v[2];
-    b.lx = v[3];
-    b.ly = v[4];
-    b.lz = v[5];
-    b.xy = v[6];
-    b.xz = v[7];
-    b.yz = v[8];
-    boxes(r) = b;
-  }
+  for (int r = 0; r < batch.n_replicas; ++r)
+    boxes(r) = box_from_values(&flat[static_cast<size_t>(r) * 9]);
   Kokkos::deep_copy(batch.boxes, boxes);
 }
 

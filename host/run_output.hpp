@@ -118,6 +118,10 @@ class MdRecorder {
 
 // Checkpoint entries of the batch (positions, images, velocities, boxes) and of an integrator's
 // state, restored bitwise.
+// A box as the nine numbers checkpoints store (lo x/y/z, lx, ly, lz, xy, xz, yz), and back.
+std::vector<double> box_values(const Box& box);
+Box box_from_values(const double* values);
+
 void save_batch(Checkpoint& checkpoint, const Batch& batch);
 void load_batch(const Checkpoint& checkpoint, Batch& batch);
 void save_integrator_state(Checkpoint& checkpoint, const IntegratorState& state);
