@@ -189,29 +189,15 @@ LammpsNeb run_lammps_neb(const std::string& dir, const LammpsData& initial,
     ADD_FAILURE() << "LAMMPS neb failed; see " << dir << "/neb.out";
     return result;
   }
-  std::istringstream out(read_text(dir + "/neb.out"));
-  std::string line, last;
-  bool climbing = false;
-  while (std::getline(out, line)) {
-    if (line.rfind("Climbing replica = ", 0) == 0)
-      climbing = true;
-    else if (climbing && !line.empty() && std::isdigit(static_cast<unsigned char>(line[0])))
-      last = line;
-  }
-  // Step MaxReplicaForce MaxAtomForce GradV0 GradV1 GradVc EBF EBR RDT RD1 PE1 ... RDN PEN
-  std::istringstream fields(last);
-  std::vector<double> v;
-  double x;
-  while (fields >> x)
-    v.push_back(x);
-  if (v.size() != 9 + 2 * kImages) {
-    ADD_FAILURE() << "unexpected LAMMPS neb output line: '" << last << "'";
+  const testing::LammpsNebLine neb =
+      testing::last_climbing_neb_line(read_text(dir + "/neb.out"), kImages);
+  if (!neb.valid) {
+    ADD_FAILURE() << "unexpected LAMMPS neb output line: '" << neb.line << "'";
     return result;
   }
-  result.barrier_forward = v[6];
-  result.max_replica_force = v[1];
-  for (int image = 0; image < kImages; ++image)
-    result.energies.push_back(v[9 + 2 * image + 1]);
+  result.barrier_forward = neb.barrier_forward;
+  result.max_replica_force = neb.max_replica_force;
+  result.energies = neb.energies;
   return result;
 }
 

@@ -121,31 +121,16 @@ LammpsNeb run_lammps_neb(const std::string& dir, const LammpsData& final_state,
     ADD_FAILURE() << "LAMMPS neb failed; see " << dir << "/neb.out";
     return result;
   }
-  std::istringstream out(read_file(dir + "/neb.out"));
-  std::string line, last;
-  bool climbing = false;
-  while (std::getline(out, line)) {
-    if (line.rfind("Climbing replica = ", 0) == 0) {
-      climbing = true;
-      result.climbing_replica = std::stoi(line.substr(19));
-    } else if (climbing && !line.empty() && std::isdigit(static_cast<unsigned char>(line[0]))) {
-      last = line;
-    }
-  }
-  // Step MaxReplicaForce MaxAtomForce GradV0 GradV1 GradVc EBF EBR RDT RD1 PE1 ... RDN PEN
-  std::istringstream fields(last);
-  std::vector<double> v;
-  double x;
-  while (fields >> x)
-    v.push_back(x);
-  if (v.size() != 9 + 2 * kImages) {
-    ADD_FAILURE() << "unexpected LAMMPS neb output line: '" << last << "'";
+  const testing::LammpsNebLine neb =
+      testing::last_climbing_neb_line(read_file(dir + "/neb.out"), kImages);
+  result.climbing_replica = neb.climbing_replica;
+  if (!neb.valid) {
+    ADD_FAILURE() << "unexpected LAMMPS neb output line: '" << neb.line << "'";
     return result;
   }
-  result.barrier_forward = v[6];
-  result.barrier_backward = v[7];
-  for (int image = 0; image < kImages; ++image)
-    result.energies.push_back(v[9 + 2 * image + 1]);
+  result.barrier_forward = neb.barrier_forward;
+  result.barrier_backward = neb.barrier_backward;
+  result.energies = neb.energies;
   return result;
 }
 

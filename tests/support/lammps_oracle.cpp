@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -116,6 +117,35 @@ LammpsEvaluation lammps_evaluate(const std::string& dir, const std::string& data
   std::array<double, 3> f;
   while (dump >> id >> f[0] >> f[1] >> f[2])
     result.forces[id] = f;
+  return result;
+}
+
+LammpsNebLine last_climbing_neb_line(const std::string& output, int n_images) {
+  LammpsNebLine result;
+  std::istringstream out(output);
+  std::string line;
+  bool climbing = false;
+  while (std::getline(out, line)) {
+    if (line.rfind("Climbing replica = ", 0) == 0) {
+      climbing = true;
+      result.climbing_replica = std::stoi(line.substr(19));
+    } else if (climbing && !line.empty() && std::isdigit(static_cast<unsigned char>(line[0]))) {
+      result.line = line;
+    }
+  }
+  std::istringstream fields(result.line);
+  std::vector<double> v;
+  double x;
+  while (fields >> x)
+    v.push_back(x);
+  if (v.size() != 9 + 2 * static_cast<size_t>(n_images))
+    return result;
+  result.valid = true;
+  result.max_replica_force = v[1];
+  result.barrier_forward = v[6];
+  result.barrier_backward = v[7];
+  for (int image = 0; image < n_images; ++image)
+    result.energies.push_back(v[9 + 2 * image + 1]);
   return result;
 }
 

@@ -35,4 +35,18 @@ LammpsEvaluation lammps_evaluate(const std::string& dir, const std::string& data
                                  const std::string& pair_style, const std::string& potential,
                                  const std::vector<std::string>& elements);
 
+// The last progress line of the climbing-image stage of a LAMMPS `neb` run (its screen output,
+// `Step MaxReplicaForce MaxAtomForce GradV0 GradV1 GradVc EBF EBR RDT RD1 PE1 ... RDN PEN`).
+// valid is false, with the offending line in `line`, when there is no such line or it does not
+// have n_images replicas.
+struct LammpsNebLine {
+  bool valid = false;
+  std::string line;
+  int climbing_replica = -1;       // as LAMMPS prints it (1-based)
+  double max_replica_force = 0.0;  // eV/Å, what `neb`'s ftol is checked against
+  double barrier_forward = 0.0, barrier_backward = 0.0;  // EBF, EBR (eV)
+  std::vector<double> energies;                          // PE1 ... PEN (eV)
+};
+LammpsNebLine last_climbing_neb_line(const std::string& output, int n_images);
+
 }  // namespace glassland::testing
