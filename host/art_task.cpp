@@ -218,10 +218,6 @@ ArtTaskSettings read_art_settings(InputObject& section) {
       "checkpoint after every chunk of this many search ids (random centres) or of "
       "max(1, this / (max_attempts_per_center × minima)) centres; 0: no checkpoints",
       IntegerRange::non_negative());
-  if (s.walk && s.checkpoint_searches > 0)
-    throw section.error("checkpoint_searches",
-                        "a walk cannot be checkpointed yet (its walkers and discovered minima "
-                        "are not saved): set 0 or walk false");
   return s;
 }
 
@@ -236,6 +232,19 @@ ArtMinimum minimum_from_snapshot(const BatchSnapshot& snap, int replica) {
       m.positions.push_back(snap.positions[3 * g + k]);
   }
   return m;
+}
+
+// The input minimum every minimum of a walk descends from (its atom IDs, species and box are
+// that minimum's): minima [0, n_input) are their own roots; a walk's minimum b first reached
+// from a takes a's root. Connections are in the order the walk made them.
+std::vector<int> walk_roots(int n_input, size_t n_minima, const std::vector<ArtConnection>& links) {
+  std::vector<int> root(n_minima, -1);
+  for (int m = 0; m < n_input && m < static_cast<int>(n_minima); ++m)
+    root[m] = m;
+  for (const ArtConnection& c : links)
+    if (c.minimum_b >= n_input && root.at(c.minimum_b) < 0)
+      root[c.minimum_b] = root.at(c.minimum_a);
+  return root;
 }
 
 // `positions` (unwrapped, [i*3+k]) written into a copy of `data`: every atom wrapped into the
@@ -459,9 +468,14 @@ void run_art_task(InputObject& input, const RunOptions& options) {
 
   // Progress of the chunked run, restored on --restart.
   std::vector<ArtEvent> events;
-  int64_t next_search_id = 0, started = 0;
+  int64_t next_search_id = 0, started = 0, batch_evaluations = 0;
   size_t center_cursor = 0;
   double elapsed_before = 0.0;
+  // Walks: the minima found so far (after the input ones), their connections and where each
+  // search slot stands.
+  std::vector<ArtMinimum> walk_minima;
+  std::vector<ArtConnection> connections;
+  std::vector<int> walkers;
   nlohmann::json minimization_records = nlohmann::json::array();
   if (resume) {
     const Checkpoint checkpoint = Checkpoint::read(checkpoint_path);
@@ -479,6 +493,33 @@ void run_art_task(InputObject& input, const RunOptions& options) {
     started = checkpoint.get_int64("run/started");
     center_cursor = static_cast<size_t>(checkpoint.get_int64("run/center_cursor"));
     elapsed_before = checkpoint.get_double("run/elapsed_s");
+    if (checkpoint.has("run/batch_evaluations"))  // written since walks are checkpointed
+      batch_evaluations = checkpoint.get_int64("run/batch_evaluations");
+    if (checkpoint.metadata().value("walk", false) != settings.walk)
+      throw InputError(checkpoint_path + ": written by a run with art.walk " +
+                       (settings.walk ? "false" : "true") + ", and the input says " +
+                       (settings.walk ? "true" : "false") +
+                       ": restore the input's art.walk or remove the checkpoint");
+    if (settings.walk) {
+      const auto& links = checkpoint.int64s("walk/connections");  // (a, b, event row) triples
+      for (size_t k = 0; k + 2 < links.size(); k += 3)
+        connections.push_back({static_cast<int>(links[k]), static_cast<int>(links[k + 1]),
+                               static_cast<size_t>(links[k + 2])});
+      for (int64_t w : checkpoint.int64s("walk/walkers"))
+        walkers.push_back(static_cast<int>(w));
+      const auto& found = checkpoint.doubles("walk/minima_positions");
+      const auto& found_energy = checkpoint.doubles("walk/minima_energy");
+      const std::vector<int> root =
+          walk_roots(n_minima, n_minima + found_energy.size(), connections);
+      const size_t n3 = static_cast<size_t>(3) * n_atoms;
+      for (size_t f = 0; f < found_energy.size(); ++f) {
+        ArtMinimum m = minimum_from_snapshot(minima, root.at(n_minima + f));
+        m.positions.assign(found.begin() + f * n3, found.begin() + (f + 1) * n3);
+        m.energy = found_energy[f];
+        m.energy_known = true;
+        walk_minima.push_back(std::move(m));
+      }
+    }
     if (!quiet)
       std::fprintf(stderr, "art: restarting from %s: %zu searches recorded, next search id %lld\n",
                    checkpoint_path.c_str(), events.size(), static_cast<long long>(next_search_id));
@@ -529,8 +570,7 @@ void run_art_task(InputObject& input, const RunOptions& options) {
   for (const ArtEvent& e : events)
     successes += e.success ? 1 : 0;
   std::vector<ArtMinimum> engine_minima = input_minima;  // walks add theirs
-  std::vector<ArtConnection> connections;
-  int64_t batch_evaluations = 0;
+  engine_minima.insert(engine_minima.end(), walk_minima.begin(), walk_minima.end());
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return elapsed_before +
@@ -547,7 +587,7 @@ void run_art_task(InputObject& input, const RunOptions& options) {
     ForceField field;
     field.add_term(make_eam_term(system->potential, system->neighbor_skin));
     ArtEngine engine(batch, field, settings.search);
-    for (const ArtMinimum& m : input_minima)
+    for (const ArtMinimum& m : engine_minima)
       engine.add_minimum(m);
     ArtRunResult result = engine.run(request);
     engine_minima = engine.minima();
@@ -577,6 +617,7 @@ void run_art_task(InputObject& input, const RunOptions& options) {
                            : center_cursor < center_indices.size())) {
       ArtRunRequest request = base;
       request.first_search_id = next_search_id;
+      request.walkers = walkers;
       request.max_attempts =
           static_cast<int>(random_centers ? std::min<int64_t>(settings.checkpoint_searches,
                                                               settings.max_attempts - started)
@@ -594,19 +635,43 @@ void run_art_task(InputObject& input, const RunOptions& options) {
       // ran (searches abandoned at the success target are not resumed).
       next_search_id =
           random_centers ? request.first_search_id + request.max_attempts : result.next_search_id;
+      walkers = result.walkers;
+      for (ArtConnection c : result.connections) {  // rows of this chunk's events
+        c.event_index += events.size();
+        connections.push_back(c);
+      }
       for (ArtEvent& e : result.events) {
         successes += e.success ? 1 : 0;
         events.push_back(std::move(e));
       }
       Checkpoint checkpoint;
-      checkpoint.set_metadata(
-          {{"task", "art"}, {"input", options.input_path}, {"minimization", minimization_records}});
+      checkpoint.set_metadata({{"task", "art"},
+                               {"input", options.input_path},
+                               {"walk", settings.walk},
+                               {"minimization", minimization_records}});
       checkpoint.set("minima/positions", minima.positions);
       save_events(checkpoint, events);
       checkpoint.set_int64("run/next_search_id", next_search_id);
       checkpoint.set_int64("run/started", started);
       checkpoint.set_int64("run/center_cursor", static_cast<int64_t>(center_cursor));
       checkpoint.set_double("run/elapsed_s", elapsed());
+      checkpoint.set_int64("run/batch_evaluations", batch_evaluations);
+      if (settings.walk) {
+        std::vector<int64_t> links, slots(walkers.begin(), walkers.end());
+        for (const ArtConnection& c : connections)
+          for (int64_t v : {int64_t(c.minimum_a), int64_t(c.minimum_b), int64_t(c.event_index)})
+            links.push_back(v);
+        std::vector<double> found, found_energy;
+        for (size_t m = n_minima; m < engine_minima.size(); ++m) {
+          found.insert(found.end(), engine_minima[m].positions.begin(),
+                       engine_minima[m].positions.end());
+          found_energy.push_back(engine_minima[m].energy);
+        }
+        checkpoint.set("walk/connections", links);
+        checkpoint.set("walk/walkers", slots);
+        checkpoint.set("walk/minima_positions", found);
+        checkpoint.set("walk/minima_energy", found_energy);
+      }
       checkpoint.write(checkpoint_path);
       if (!quiet)
         std::fprintf(stderr,
@@ -618,12 +683,7 @@ void run_art_task(InputObject& input, const RunOptions& options) {
 
   // Walk minima found by the engine descend from an input minimum: their atom IDs and data-file
   // template are that minimum's.
-  std::vector<int> root(engine_minima.size());
-  for (size_t m = 0; m < root.size(); ++m)
-    root[m] = static_cast<int>(m) < n_minima ? static_cast<int>(m) : -1;
-  for (const ArtConnection& c : connections)
-    if (c.minimum_b >= n_minima && root[c.minimum_b] < 0)
-      root[c.minimum_b] = root[c.minimum_a];
+  const std::vector<int> root = walk_roots(n_minima, engine_minima.size(), connections);
   for (const ArtEvent& e : events) {  // chunks run on fresh engines: energies from the events
     ArtMinimum& m = engine_minima.at(e.minimum_id);
     if (!m.energy_known) {

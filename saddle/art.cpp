@@ -1021,6 +1021,15 @@ ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
   std::vector<int64_t> slot_search(n_replicas, -1);
   for (int r = 0; r < n_replicas; ++r)
     walker[r] = minima_list[r % minima_list.size()];
+  if (request.walk && !request.walkers.empty()) {
+    if (static_cast<int>(request.walkers.size()) != n_replicas)
+      throw std::invalid_argument("ART: " + std::to_string(request.walkers.size()) +
+                                  " walkers for " + std::to_string(n_replicas) + " search slots");
+    for (int m : request.walkers)
+      if (m < 0 || m >= static_cast<int>(minima_.size()))
+        throw std::invalid_argument("ART: walker at unknown minimum " + std::to_string(m));
+    walker = request.walkers;
+  }
 
   ArtRunResult result;
   int64_t next_search = request.first_search_id;
@@ -1196,6 +1205,8 @@ ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
   }
   result.batch_evaluations = field_.evaluations() - evaluations_before;
   result.next_search_id = next_search;
+  if (request.walk)
+    result.walkers = walker;
   // Walk connections refer to event positions; keep the order of completion for them.
   if (!request.walk)
     std::sort(result.events.begin(), result.events.end(),

@@ -178,6 +178,9 @@ struct ArtRunRequest {
   int max_attempts_per_center = 5;
   std::vector<int> minima;  // minimum ids to search from, in turn; empty = all
   bool walk = false;        // accept final states and search again from them
+  // Walks: the minimum each slot searches from first (one per replica; a walk continued from
+  // a checkpoint passes the walkers the previous call returned); empty = the minima in turn.
+  std::vector<int> walkers;
   bool keep_configurations = true;
   int host_check_interval = 5;  // ticks between the host's looks at finished searches
   // Id of the first search started; later ones count up from it. A search's random numbers
@@ -198,6 +201,7 @@ struct ArtRunResult {
   std::vector<ArtConnection> connections;
   int64_t batch_evaluations = 0;  // ForceField::compute calls (ticks)
   int64_t next_search_id = 0;     // id the next search would get (first_search_id + started)
+  std::vector<int> walkers;       // walks: the minimum each slot would search from next
 };
 
 // Lowest modes at the batch's current positions (Lanczos-only use of the engine).

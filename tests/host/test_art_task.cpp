@@ -31,6 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/atomic_file.hpp"
 #include "host/hdf5_file.hpp"
 #include "host/lammps_data.hpp"
 #include "tests/support/lammps_oracle.hpp"
@@ -355,14 +356,73 @@ TEST(ArtTaskRestart, KilledAfterACheckpointAndRestartedEndsWithTheSameEvents) {
 
 // ---- walk ----
 
-TEST(ArtTaskWalk, RecordsTheMinimaItReachesAndTheirConnections) {
+// A checkpointed walk (chunks of 2 search ids, so the walkers and the minima they found must
+// cross chunk boundaries), killed after its first checkpoint and restarted, against the same
+// walk uninterrupted.
+std::string walk_input(const std::string& directory) {
+  return R"({"task": "art", )" + system_section(5) + R"(,
+  "art": {"concurrent_searches": 2, "target_successes": 3, "max_attempts": 60, "seed": 4,
+          "walk": true, "checkpoint_searches": 2},
+  "output": {"directory": ")" +
+         directory + R"(", "quiet": true}})";
+}
+
+TEST(ArtTaskWalk, RecordsTheMinimaItReachesAndTheirConnectionsAcrossARestart) {
   const std::string dir = testing::make_scratch_dir("art_task_walk");
-  std::ofstream(dir + "/walk.json") << R"({"task": "art", )" << system_section(5) << R"(,
-  "art": {"concurrent_searches": 2, "target_successes": 2, "max_attempts": 60, "seed": 4,
-          "walk": true},
-  "output": {"directory": ")" << dir << R"(/out", "quiet": true}})";
-  const ProgramResult run = run_glassland("run " + dir + "/walk.json");
-  ASSERT_EQ(run.status, 0) << run.output;
+  std::ofstream(dir + "/walk.json") << walk_input(dir + "/out");
+  std::ofstream(dir + "/killed.json") << walk_input(dir + "/killed");
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/walk.json"})), 0);
+
+  // Kill at the first checkpoint whose walkers are not where a fresh engine would put them
+  // (slot r on minimum r mod the number of minima), so that the restart depends on restoring
+  // the walkers and the minima they found (checkpoints are renamed into place whole).
+  const pid_t pid = start_glassland({"run", dir + "/killed.json"});
+  const std::string checkpoint = dir + "/killed/checkpoint.h5";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  auto walker_moved = [&] {
+    if (!fs::exists(checkpoint))
+      return false;
+    try {
+      const Checkpoint c = Checkpoint::read(checkpoint);
+      const std::vector<int64_t> walkers = c.int64s("walk/walkers");
+      const int64_t n_minima = 1 + static_cast<int64_t>(c.doubles("walk/minima_energy").size());
+      for (size_t r = 0; r < walkers.size(); ++r)
+        if (walkers[r] != static_cast<int64_t>(r) % n_minima)
+          return true;
+      return false;
+    } catch (const std::exception&) {  // the finished run removed it meanwhile
+      return false;
+    }
+  };
+  while (!walker_moved() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  kill(pid, SIGKILL);
+  ASSERT_TRUE(WIFSIGNALED(wait_for_exit(pid)))
+      << "the walk ended before a checkpoint had a walker on a found minimum";
+  // The walk's checkpoint is not continued as a plain search (its minima ids would dangle).
+  {
+    const std::string walk_key = "\"walk\": true";
+    std::string plain = walk_input(dir + "/killed");
+    plain.replace(plain.find(walk_key), walk_key.size(), "\"walk\": false");
+    std::ofstream(dir + "/plain.json") << plain;
+    const ProgramResult refused = run_glassland("run " + dir + "/plain.json --restart");
+    EXPECT_NE(refused.status, 0);
+    EXPECT_NE(refused.output.find("art.walk"), std::string::npos) << refused.output;
+    EXPECT_TRUE(fs::exists(checkpoint));
+  }
+  const ProgramResult restarted = run_glassland("run " + dir + "/killed.json --restart");
+  ASSERT_EQ(restarted.status, 0) << restarted.output;
+  EXPECT_EQ(read_text_file(dir + "/out/events.json"), read_text_file(dir + "/killed/events.json"));
+  {
+    const hdf5::File a = hdf5::File::open_read_only(dir + "/out/results.h5");
+    const hdf5::File b = hdf5::File::open_read_only(dir + "/killed/results.h5");
+    for (const char* name : {"connectivity/edge_minimum_a", "connectivity/edge_minimum_b",
+                             "connectivity/edge_count", "connectivity/event_row"})
+      EXPECT_EQ(a.dataset(name).read<int64_t>(), b.dataset(name).read<int64_t>()) << name;
+    EXPECT_EQ(a.dataset("connectivity/minima_energy_eV").read<double>(),
+              b.dataset("connectivity/minima_energy_eV").read<double>());
+  }
+
   const json doc = read_json_file(dir + "/out/events.json");
   const hdf5::File h5 = hdf5::File::open_read_only(dir + "/out/results.h5");
   const auto energies = h5.dataset("connectivity/minima_energy_eV").read<double>();
@@ -394,9 +454,10 @@ TEST(ArtTaskWalk, RecordsTheMinimaItReachesAndTheirConnections) {
       }
     EXPECT_TRUE(found) << "no edge " << from << " – " << to;
   }
-  EXPECT_GE(successes, 2);
+  EXPECT_GE(successes, 3);
   EXPECT_EQ(crossings, successes);
-  // With this seed a walker moves on: a search starts from a minimum the walk found.
+  // With this seed a walker moves on (in a later chunk than the one that found its minimum,
+  // so the walkers crossed a checkpoint): a search starts from a minimum the walk found.
   EXPECT_GT(from_found_minimum, 0);
 }
 
@@ -433,7 +494,6 @@ TEST(ArtTaskInput, ErrorsNameTheKey) {
       {R"("centers": {"select": "atoms", "atoms": [100000]})", "art.centers.atoms"},
       {R"("centers": {"species": "Xx"})", "art.centers.species"},
       {R"("centers": {"select": "every_atom"}, "walk": true)", "art.walk"},
-      {R"("walk": true, "checkpoint_searches": 8)", "art.checkpoint_searches"},
       {R"("serach": {})", "art.serach"},
       {R"("minima": ["missing.data"])", "missing.data"},
   };
