@@ -476,13 +476,23 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
       equilibrate.set_barostat(m.barostat_tau, target);
       equilibrate.reset_state();
       equilibrate.setup(batch, system->force_field);
+      // Its thermo (volume, pressure: has it converged?) and frames, with the output's strides,
+      // to equilibration.h5 (steps counted from its start). Not checkpointed: a run killed
+      // here repeats the equilibration, and start_segment(0) drops the parts it left.
+      SegmentedResults record_equilibration =
+          SegmentedResults::for_batch(out, batch, input.effective_configuration(), "equilibration");
+      record_equilibration.start_segment(0);
+      MdRecorder recorder(out, m.timestep, n);
+      recorder.record(0, batch, equilibrate, record_equilibration);
       Progress progress("metad equilibration", m.equilibration_steps,
                         static_cast<int64_t>(n) * n_atoms, out.progress_interval, out.quiet);
       for (int64_t s = 1; s <= m.equilibration_steps; ++s) {
-        equilibrate.step(batch, system->force_field);
+        equilibrate.step(batch, system->force_field, {}, s % out.thermo_stride == 0);
+        recorder.record(s, batch, equilibrate, record_equilibration);
         progress.update(s);
       }
       progress.finish(m.equilibration_steps);
+      record_equilibration.merge();
     }
 
     // --- CVs defined at the start of sampling.

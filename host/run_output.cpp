@@ -84,18 +84,20 @@ const std::vector<H5mdObservableSet::Column>& thermo_columns() {
 
 SegmentedResults::SegmentedResults(std::string directory, int n_replicas, int n_atoms,
                                    std::vector<int32_t> species, H5mdOptions options,
-                                   nlohmann::json effective_configuration)
+                                   nlohmann::json effective_configuration, std::string stem)
     : directory_(std::move(directory)),
+      stem_(std::move(stem)),
       n_replicas_(n_replicas),
       n_atoms_(n_atoms),
       species_(std::move(species)),
       options_(options),
       configuration_(std::move(effective_configuration)) {
-  fs::create_directories(fs::path(directory_) / "results.parts");
+  fs::create_directories(fs::path(directory_) / (stem_ + ".parts"));
 }
 
 SegmentedResults SegmentedResults::for_batch(const OutputSettings& out, const Batch& batch,
-                                             nlohmann::json effective_configuration) {
+                                             nlohmann::json effective_configuration,
+                                             std::string stem) {
   auto elements = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.elements);
   std::vector<int32_t> species(elements.extent(0));
   for (size_t g = 0; g < species.size(); ++g)
@@ -105,13 +107,13 @@ SegmentedResults SegmentedResults::for_batch(const OutputSettings& out, const Ba
   h5md.forces = out.forces;
   h5md.images = true;
   return SegmentedResults(out.directory, batch.n_replicas, batch.n_atoms, std::move(species), h5md,
-                          std::move(effective_configuration));
+                          std::move(effective_configuration), std::move(stem));
 }
 
 std::string SegmentedResults::part_path(int index) const {
   char name[32];
   std::snprintf(name, sizeof name, "part_%04d.h5", index);
-  return (fs::path(directory_) / "results.parts" / name).string();
+  return (fs::path(directory_) / (stem_ + ".parts") / name).string();
 }
 
 void SegmentedResults::start_segment(int index) {
@@ -191,7 +193,7 @@ void append_series(const hdf5::Group& from, const hdf5::Group& to, const std::st
 
 std::string SegmentedResults::merge() {
   close_segment();
-  const std::string target = (fs::path(directory_) / "results.h5").string();
+  const std::string target = (fs::path(directory_) / (stem_ + ".h5")).string();
   write_file_atomically(target, [&](const std::string& temporary) {
     fs::copy_file(part_path(0), temporary, fs::copy_options::overwrite_existing);
     const hdf5::File merged = hdf5::File::open_read_write(temporary);
@@ -201,7 +203,7 @@ std::string SegmentedResults::merge() {
     }
     merged.flush();
   });
-  fs::remove_all(fs::path(directory_) / "results.parts");
+  fs::remove_all(fs::path(directory_) / (stem_ + ".parts"));
   return target;
 }
 

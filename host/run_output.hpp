@@ -61,12 +61,15 @@ const std::vector<H5mdObservableSet::Column>& thermo_columns();
 
 class SegmentedResults {
  public:
+  // Parts go to DIRECTORY/STEM.parts/, merged into DIRECTORY/STEM.h5.
   SegmentedResults(std::string directory, int n_replicas, int n_atoms, std::vector<int32_t> species,
-                   H5mdOptions options, nlohmann::json effective_configuration);
+                   H5mdOptions options, nlohmann::json effective_configuration,
+                   std::string stem = "results");
   // The results of a task's batch: species from the batch's elements (1-based, the potential's
   // order), trajectory contents from the output settings, atom images always.
   static SegmentedResults for_batch(const OutputSettings& out, const Batch& batch,
-                                    nlohmann::json effective_configuration);
+                                    nlohmann::json effective_configuration,
+                                    std::string stem = "results");
   // Opens part `index` (deleting that part and any later ones left by an interrupted run).
   void start_segment(int index);
   int segment_index() const { return segment_; }
@@ -74,12 +77,13 @@ class SegmentedResults {
   void close_segment();
   void record_thermo(int64_t step, double time, const std::vector<std::vector<double>>& values);
   void record_frame(const TrajectoryFrame& frame);
-  // Merges every part into DIRECTORY/results.h5 (atomically) and removes the parts.
+  // Merges every part into DIRECTORY/STEM.h5 (atomically) and removes the parts.
   std::string merge();
 
  private:
   std::string part_path(int index) const;
   std::string directory_;
+  std::string stem_;
   int n_replicas_, n_atoms_;
   std::vector<int32_t> species_;
   H5mdOptions options_;

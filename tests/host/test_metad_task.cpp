@@ -455,6 +455,42 @@ TEST(MetadTask, TracerRunWritesTheIssueSummaryResultsAndIsBatchInvariant) {
   }
 }
 
+// The unbiased NPT equilibration is recorded in equilibration.h5 (thermo and frames with the
+// output's strides) and sampling starts from its last state: B2 at 2000 K and 1 GPa expands
+// (the barostat works), and the NVT sampling's box, volume and first potential energy are the
+// equilibration's last ones.
+TEST(MetadTask, NptEquilibrationIsRecordedAndSamplingStartsFromItsLastState) {
+  const std::string dir = testing::make_scratch_dir("metad_task_equilibration");
+  std::ofstream(dir + "/input.json") << metad_input(
+      dir + "/out", "[3]", "[20]", 20, R"(, "equilibration_steps": 50, "pressure": 10000)");
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/input.json"})), 0);
+  ASSERT_FALSE(fs::exists(dir + "/out/equilibration.parts"));
+  const hdf5::File equilibration = hdf5::File::open_read_only(dir + "/out/equilibration.h5");
+  const hdf5::File sampling = hdf5::File::open_read_only(dir + "/out/results.h5");
+  EXPECT_EQ(equilibration.dataset("observables/volume/step").read<int64_t>(),
+            (std::vector<int64_t>{0, 10, 20, 30, 40, 50}));
+  EXPECT_EQ(equilibration.dataset("particles/replica_0000/position/step").read<int64_t>(),
+            (std::vector<int64_t>{0, 10, 20, 30, 40, 50}));
+  const auto volume = equilibration.dataset("observables/volume/value").read<double>();
+  const auto sampled_volume = sampling.dataset("observables/volume/value").read<double>();
+  ASSERT_EQ(volume.size(), 6u);
+  EXPECT_GT(volume.back(), 1.01 * volume.front());  // measured: 7483.5 → 7700.3 Å³
+  for (double v : sampled_volume)
+    EXPECT_EQ(v, volume.back());
+  const auto energy = equilibration.dataset("observables/potential_energy/value").read<double>();
+  const auto sampled_energy = sampling.dataset("observables/potential_energy/value").read<double>();
+  ASSERT_FALSE(sampled_energy.empty());
+  // Step 0 of sampling: the same configuration, no hill yet (the bias adds nothing).
+  EXPECT_NEAR(sampled_energy.front(), energy.back(), 1e-9 * std::abs(energy.back()));
+  const auto box = equilibration.dataset("particles/replica_0000/box/edges/value").read<double>();
+  const auto sampled_box =
+      sampling.dataset("particles/replica_0000/box/edges/value").read<double>();
+  ASSERT_EQ(box.size(), 6u * 9u);
+  ASSERT_GE(sampled_box.size(), 9u);
+  EXPECT_EQ(std::vector<double>(box.end() - 9, box.end()),
+            std::vector<double>(sampled_box.begin(), sampled_box.begin() + 9));
+}
+
 // The cluster-RMSD CV end to end (paper 001): a disordered 432-atom Cu50Zr50 (100 MD steps at
 // 2000 K from B2, then minimised, so that the sampling at 300 K starts in a basin rather than
 // relaxing) as a data file, two tracers. Oracles: the cluster recorded in results.h5 is the
