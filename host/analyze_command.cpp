@@ -29,6 +29,7 @@
 #include "analysis/distribution_fits.hpp"
 #include "analysis/effective_barriers.hpp"
 #include "analysis/regression.hpp"
+#include "analysis/sample_statistics.hpp"
 #include "analysis/shannon_entropy.hpp"
 #include "analysis/table_reader.hpp"
 #include "analysis/tst_kinetics.hpp"
@@ -253,17 +254,12 @@ void guarded(const std::string& command, F&& body) {
 }
 
 json sample_summary(const std::vector<double>& x) {
-  const double n = static_cast<double>(x.size());
-  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  double ss = 0.0;
-  for (double v : x)
-    ss += (v - mean) * (v - mean);
   return {{"n", x.size()},
-          {"mean_eV", mean},
-          {"std_eV", x.size() > 1 ? std::sqrt(ss / (n - 1.0)) : kNaN},
+          {"mean_eV", ga::sample_mean(x)},
+          {"std_eV", ga::sample_standard_deviation(x)},
           {"min_eV", *std::min_element(x.begin(), x.end())},
           {"max_eV", *std::max_element(x.begin(), x.end())},
-          {"median_eV", ga::quantile(x, 0.5)}};
+          {"median_eV", ga::sample_median(x)}};
 }
 
 json effective_json(const ga::EffectiveBarriers& e) {

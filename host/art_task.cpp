@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/sample_statistics.hpp"
+#include "host/art_minimum.hpp"
 #include "host/atomic_file.hpp"
 #include "host/batch_io.hpp"
 #include "host/hdf5_file.hpp"
@@ -221,19 +223,6 @@ ArtTaskSettings read_art_settings(InputObject& section) {
   return s;
 }
 
-// Minimum r of a snapshot as ArtEngine wants it.
-ArtMinimum minimum_from_snapshot(const BatchSnapshot& snap, int replica) {
-  ArtMinimum m;
-  m.box = snap.boxes[replica];
-  for (int i = 0; i < snap.n_atoms; ++i) {
-    const int64_t g = static_cast<int64_t>(replica) * snap.n_atoms + i;
-    m.elements.push_back(snap.elements[g]);
-    for (int k = 0; k < 3; ++k)
-      m.positions.push_back(snap.positions[3 * g + k]);
-  }
-  return m;
-}
-
 // The input minimum every minimum of a walk descends from (its atom IDs, species and box are
 // that minimum's): minima [0, n_input) are their own roots; a walk's minimum b first reached
 // from a takes a's root. Connections are in the order the walk made them.
@@ -353,30 +342,6 @@ std::vector<ArtEvent> load_events(const Checkpoint& c, int n_atoms) {
     }
   }
   return events;
-}
-
-double median(std::vector<double> values) {
-  if (values.empty())
-    return std::nan("");
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-double mean(const std::vector<double>& values) {
-  if (values.empty())
-    return std::nan("");
-  return std::accumulate(values.begin(), values.end(), 0.0) / values.size();
-}
-
-double standard_deviation(const std::vector<double>& values) {
-  if (values.size() < 2)
-    return std::nan("");
-  const double m = mean(values);
-  double sum = 0.0;
-  for (double v : values)
-    sum += (v - m) * (v - m);
-  return std::sqrt(sum / (values.size() - 1));
 }
 
 }  // namespace
@@ -513,7 +478,7 @@ void run_art_task(InputObject& input, const RunOptions& options) {
           walk_roots(n_minima, n_minima + found_energy.size(), connections);
       const size_t n3 = static_cast<size_t>(3) * n_atoms;
       for (size_t f = 0; f < found_energy.size(); ++f) {
-        ArtMinimum m = minimum_from_snapshot(minima, root.at(n_minima + f));
+        ArtMinimum m = art_minimum_from_snapshot(minima, root.at(n_minima + f));
         m.positions.assign(found.begin() + f * n3, found.begin() + (f + 1) * n3);
         m.energy = found_energy[f];
         m.energy_known = true;
@@ -542,7 +507,7 @@ void run_art_task(InputObject& input, const RunOptions& options) {
   }
   std::vector<ArtMinimum> input_minima;
   for (int m = 0; m < n_minima; ++m)
-    input_minima.push_back(minimum_from_snapshot(minima, m));
+    input_minima.push_back(art_minimum_from_snapshot(minima, m));
 
   if (!quiet)
     std::fprintf(stderr, "art: %d minim%s of %d atoms, %d concurrent searches, centres: %s%s%s\n",
@@ -927,12 +892,14 @@ void run_art_task(InputObject& input, const RunOptions& options) {
       "art: %zu searches ended (%lld abandoned at the target), %d successful, %zu unique "
       "saddles\n",
       events.size(), static_cast<long long>(abandoned), n_success, unique.size());
-  std::printf("art: barrier mean %.6f eV, median %.6f eV, std %.6f eV\n", mean(barriers),
-              median(barriers), standard_deviation(barriers));
+  std::printf("art: barrier mean %.6f eV, median %.6f eV, std %.6f eV\n",
+              analysis::sample_mean(barriers), analysis::sample_median(barriers),
+              analysis::sample_standard_deviation(barriers));
   std::printf(
       "art: force evaluations per successful search: mean %.1f, median %.1f; all "
       "searches' evaluations per success %.1f\n",
-      mean(evaluations_per_success), median(evaluations_per_success),
+      analysis::sample_mean(evaluations_per_success),
+      analysis::sample_median(evaluations_per_success),
       n_success ? static_cast<double>(all_evaluations) / n_success : std::nan(""));
   std::printf(
       "art: wall time %.2f s, %.1f saddles per hour; wrote events.json and results.h5 in "

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "analysis/bootstrap.hpp"
+#include "analysis/sample_statistics.hpp"
 #include "analysis/shannon_entropy.hpp"
 #include "host/atomic_file.hpp"
 #include "host/batch_io.hpp"
@@ -522,11 +523,7 @@ nlohmann::json fractal_dimension_record(const std::vector<BandResult>& bands) {
 // barrier spectrum's "peak".
 double kde_mode(const std::vector<double>& sample, double* bandwidth = nullptr) {
   const double n = static_cast<double>(sample.size());
-  const double mean = std::accumulate(sample.begin(), sample.end(), 0.0) / n;
-  double variance = 0.0;
-  for (double e : sample)
-    variance += (e - mean) * (e - mean);
-  const double sd = sample.size() > 1 ? std::sqrt(variance / (n - 1.0)) : 0.0;
+  const double sd = sample.size() > 1 ? analysis::sample_standard_deviation(sample) : 0.0;
   double spread = sd;
   if (sample.size() > 1) {
     const double iqr = analysis::quantile(sample, 0.75) - analysis::quantile(sample, 0.25);
@@ -571,13 +568,8 @@ nlohmann::json spectrum_record(const std::vector<double>& barriers, const ShearT
                            {"kde_bandwidth_eV", nullptr}, {"histogram", nullptr}};
   if (barriers.empty())
     return record;
-  const double n = static_cast<double>(barriers.size());
-  const double mean = std::accumulate(barriers.begin(), barriers.end(), 0.0) / n;
-  double variance = 0.0;
-  for (double e : barriers)
-    variance += (e - mean) * (e - mean);
-  record["mean_eV"] = mean;
-  record["std_eV"] = barriers.size() > 1 ? std::sqrt(variance / (n - 1.0)) : 0.0;
+  record["mean_eV"] = analysis::sample_mean(barriers);
+  record["std_eV"] = barriers.size() > 1 ? analysis::sample_standard_deviation(barriers) : 0.0;
   double bandwidth = 0.0;
   record["peak_eV"] = kde_mode(barriers, &bandwidth);
   record["kde_bandwidth_eV"] = bandwidth;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "host/art_minimum.hpp"
 #include "host/batch_io.hpp"
 #include "host/lammps_data.hpp"
 #include "host/structure_builder.hpp"
@@ -32,18 +33,6 @@ struct CuZrStructure {
   double max_force = 0.0;
 };
 
-inline ArtMinimum minimum_from_snapshot(const BatchSnapshot& snap, int replica) {
-  ArtMinimum m;
-  m.box = snap.boxes[replica];
-  for (int i = 0; i < snap.n_atoms; ++i) {
-    const int64_t g = static_cast<int64_t>(replica) * snap.n_atoms + i;
-    m.elements.push_back(snap.elements[g]);
-    for (int k = 0; k < 3; ++k)
-      m.positions.push_back(snap.positions[3 * g + k]);
-  }
-  return m;
-}
-
 // Minimises `data` with FIRE to a largest atomic force of 1e-5 eV/Å and fills the structure.
 inline CuZrStructure minimized_cuzr_structure(const SetflPotential& potential,
                                               const LammpsData& data) {
@@ -61,7 +50,7 @@ inline CuZrStructure minimized_cuzr_structure(const SetflPotential& potential,
   s.energy = results[0].final_energy;
   s.max_force = results[0].force_norm;
   const BatchSnapshot snap = snapshot(batch);
-  s.minimum = minimum_from_snapshot(snap, 0);
+  s.minimum = art_minimum_from_snapshot(snap, 0);
   s.minimum.energy = s.energy;
   s.minimum.energy_known = true;
   s.data = replica_to_data(snap, 0, {"Cu", "Zr"}, s.potential.elements, s.potential.masses, false);
