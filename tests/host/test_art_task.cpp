@@ -21,6 +21,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
@@ -316,6 +317,26 @@ std::string restart_input(const std::string& directory) {
          directory + R"("}})";
 }
 
+// Polls `checkpoint` (renamed into place whole, so every read sees a complete file) until
+// `ready` holds for it, at most 300 s, then SIGKILLs the run; its wait status.
+int kill_when_checkpoint(pid_t pid, const std::string& checkpoint,
+                         const std::function<bool(const Checkpoint&)>& ready) {
+  auto holds = [&] {
+    if (!fs::exists(checkpoint))
+      return false;
+    try {
+      return ready(Checkpoint::read(checkpoint));
+    } catch (const std::exception&) {  // the finished run removed it meanwhile
+      return false;
+    }
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  while (!holds() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  kill(pid, SIGKILL);
+  return wait_for_exit(pid);
+}
+
 TEST(ArtTaskRestart, KilledAfterACheckpointAndRestartedEndsWithTheSameEvents) {
   const std::string dir = testing::make_scratch_dir("art_task_restart");
   std::ofstream(dir + "/straight.json") << restart_input(dir + "/straight");
@@ -323,14 +344,9 @@ TEST(ArtTaskRestart, KilledAfterACheckpointAndRestartedEndsWithTheSameEvents) {
   ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/straight.json"})), 0);
 
   // Kill as soon as the first checkpoint exists (the run needs more than one chunk).
-  const pid_t pid = start_glassland({"run", dir + "/killed.json"});
   const std::string checkpoint = dir + "/killed/checkpoint.h5";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
-  while (!fs::exists(checkpoint) && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  ASSERT_TRUE(fs::exists(checkpoint));
-  kill(pid, SIGKILL);
-  const int status = wait_for_exit(pid);
+  const int status = kill_when_checkpoint(start_glassland({"run", dir + "/killed.json"}),
+                                          checkpoint, [](const Checkpoint&) { return true; });
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
   EXPECT_FALSE(fs::exists(dir + "/killed/events.json"));
 
@@ -375,29 +391,18 @@ TEST(ArtTaskWalk, RecordsTheMinimaItReachesAndTheirConnectionsAcrossARestart) {
 
   // Kill at the first checkpoint whose walkers are not where a fresh engine would put them
   // (slot r on minimum r mod the number of minima), so that the restart depends on restoring
-  // the walkers and the minima they found (checkpoints are renamed into place whole).
-  const pid_t pid = start_glassland({"run", dir + "/killed.json"});
+  // the walkers and the minima they found.
   const std::string checkpoint = dir + "/killed/checkpoint.h5";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(300);
-  auto walker_moved = [&] {
-    if (!fs::exists(checkpoint))
-      return false;
-    try {
-      const Checkpoint c = Checkpoint::read(checkpoint);
-      const std::vector<int64_t> walkers = c.int64s("walk/walkers");
-      const int64_t n_minima = 1 + static_cast<int64_t>(c.doubles("walk/minima_energy").size());
-      for (size_t r = 0; r < walkers.size(); ++r)
-        if (walkers[r] != static_cast<int64_t>(r) % n_minima)
-          return true;
-      return false;
-    } catch (const std::exception&) {  // the finished run removed it meanwhile
-      return false;
-    }
+  auto walker_moved = [](const Checkpoint& c) {
+    const std::vector<int64_t> walkers = c.int64s("walk/walkers");
+    const int64_t n_minima = 1 + static_cast<int64_t>(c.doubles("walk/minima_energy").size());
+    for (size_t r = 0; r < walkers.size(); ++r)
+      if (walkers[r] != static_cast<int64_t>(r) % n_minima)
+        return true;
+    return false;
   };
-  while (!walker_moved() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  kill(pid, SIGKILL);
-  ASSERT_TRUE(WIFSIGNALED(wait_for_exit(pid)))
+  ASSERT_TRUE(WIFSIGNALED(kill_when_checkpoint(start_glassland({"run", dir + "/killed.json"}),
+                                               checkpoint, walker_moved)))
       << "the walk ended before a checkpoint had a walker on a found minimum";
   // The walk's checkpoint is not continued as a plain search (its minima ids would dangle).
   {
