@@ -16,9 +16,12 @@
 
 #include "host/input_error.hpp"
 #include "host/lammps_data.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
+
+using testing::read_text_file;
 
 std::string output_dir(const std::string& name) {
   const std::string dir = std::string(GLASSLAND_BINARY_DIR) + "/test_output/lammps_data/" + name;
@@ -41,13 +44,6 @@ std::string write_text(const std::string& name, const std::string& text) {
   const std::string path = test_dir() + "/" + name;
   std::ofstream(path) << text;
   return path;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 // The message of the InputError that reading `path` throws; fails the test when none is thrown.
@@ -284,7 +280,7 @@ TEST(LammpsData, WriteThenReadIsExact) {
         expect_same(read, data);
         // And once more: write(read(write(x))) is the same text.
         write_lammps_data(path + "2", read);
-        EXPECT_EQ(slurp(path + "2"), slurp(path));
+        EXPECT_EQ(read_text_file(path + "2"), read_text_file(path));
         ++variant;
       }
     }
@@ -295,7 +291,7 @@ TEST(LammpsData, WriterOptionsAndTiltLine) {
   LammpsData data = random_data(5, false, true, true, true, 42);
   const std::string path = test_dir() + "/options.data";
   write_lammps_data(path, data, LammpsDataWriteOptions{false, false});
-  const std::string text = slurp(path);
+  const std::string text = read_text_file(path);
   EXPECT_NE(text.find("\nAtoms # atomic\n"), std::string::npos);
   EXPECT_EQ(text.find("Velocities"), std::string::npos);
   EXPECT_EQ(text.find("xy xz yz"), std::string::npos);
@@ -308,13 +304,13 @@ TEST(LammpsData, WriterOptionsAndTiltLine) {
   // A nonzero tilt is written even when the flag is not set; the file then reads as triclinic.
   data.xz = 0.25;
   write_lammps_data(path, data);
-  EXPECT_NE(slurp(path).find("0 0.25 0 xy xz yz"), std::string::npos);
+  EXPECT_NE(read_text_file(path).find("0 0.25 0 xy xz yz"), std::string::npos);
   EXPECT_TRUE(read_lammps_data(path).triclinic);
   // triclinic with zero tilts keeps its tilt line.
   data.xz = 0.0;
   data.triclinic = true;
   write_lammps_data(path, data);
-  EXPECT_NE(slurp(path).find("0 0 0 xy xz yz"), std::string::npos);
+  EXPECT_NE(read_text_file(path).find("0 0 0 xy xz yz"), std::string::npos);
 }
 
 TEST(LammpsData, WritingIntoAMissingDirectoryIsAnInputError) {
@@ -342,7 +338,7 @@ int run_lammps(const std::string& dir, const std::string& script) {
   const std::string command =
       "cd '" + dir + "' && '" + lmp + "' -in in.lmp -log none -screen none > lmp.out 2>&1";
   const int status = std::system(command.c_str());
-  EXPECT_EQ(status, 0) << slurp(dir + "/lmp.out");
+  EXPECT_EQ(status, 0) << read_text_file(dir + "/lmp.out");
   return status;
 }
 
@@ -368,7 +364,7 @@ void expect_lammps_round_trip(const LammpsData& ours, bool image_flags) {
                        "read_data ours.data\n"
                        "write_data lammps.data\n"),
             0);
-  const std::string lammps_text = slurp(dir + "/lammps.data");
+  const std::string lammps_text = read_text_file(dir + "/lammps.data");
   EXPECT_NE(lammps_text.find("Atoms # atomic"), std::string::npos);
   const LammpsData theirs = read_lammps_data(dir + "/lammps.data");
   EXPECT_EQ(theirs.n_types, ours.n_types);
@@ -436,7 +432,7 @@ TEST(LammpsData, ParsesLammpsOwnWriteData) {
                        "velocity all create 300 1\n"
                        "write_data created.data\n"),
             0);
-  const std::string text = slurp(dir + "/created.data");
+  const std::string text = read_text_file(dir + "/created.data");
   ASSERT_NE(text.find("Atoms # atomic"), std::string::npos);
   ASSERT_NE(text.find("xy xz yz"), std::string::npos);
   const LammpsData data = read_lammps_data(dir + "/created.data");

@@ -18,9 +18,12 @@
 #include "host/input_error.hpp"
 #include "host/lammps_data.hpp"
 #include "host/structure_builder.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
+
+using testing::read_text_file;
 
 const std::vector<std::string> kCuZr{"Cu", "Zr"};
 const std::vector<double> kCuZrMasses{63.546, 91.224};
@@ -203,13 +206,6 @@ TEST(StructureBuilder, LatticeGeometry) {
   expect_shell(bcc, 3.0 * std::sqrt(3.0) / 2.0, 8);
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 // LAMMPS as the oracle for the sites and their order: `lattice fcc/bcc a` + `create_atoms` in the
 // same box.
 TEST(StructureBuilder, SitesEqualLammpsCreateAtoms) {
@@ -229,7 +225,7 @@ TEST(StructureBuilder, SitesEqualLammpsCreateAtoms) {
         << "write_data " << lattice << ".data\n";
     const std::string command = "cd '" + dir + "' && '" + lmp + "' -in in." + lattice +
                                 " -log none -screen none > lmp." + lattice + ".out 2>&1";
-    ASSERT_EQ(std::system(command.c_str()), 0) << slurp(dir + "/lmp." + lattice + ".out");
+    ASSERT_EQ(std::system(command.c_str()), 0) << read_text_file(dir + "/lmp." + lattice + ".out");
     const LammpsData theirs = read_lammps_data(dir + "/" + lattice + ".data");
     StructureSpec spec = lattice_spec(lattice, a, cells);
     spec.composition = {{"Cu", 1.0}};

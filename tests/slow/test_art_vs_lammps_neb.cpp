@@ -35,9 +35,12 @@
 #include "tests/saddle/art_cuzr_structure.hpp"
 #include "tests/saddle/full_hessian.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
+
+using testing::read_text_file;
 
 constexpr int kImages = 11;
 constexpr double kSpring = 1.0;                  // eV/Å², fix neb
@@ -48,13 +51,6 @@ struct LammpsNeb {
   double max_replica_force = NAN;  // eV/Å, at the last step: converged when below the ftol
   std::vector<double> energies;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A configuration as ART stores it: [i*3+k], Å, minimum-image displacements added to the initial
 // minimum (so unwrapped relative to it).
@@ -190,7 +186,7 @@ LammpsNeb run_lammps_neb(const std::string& dir, const LammpsData& initial,
     return result;
   }
   const testing::LammpsNebLine neb =
-      testing::last_climbing_neb_line(read_text(dir + "/neb.out"), kImages);
+      testing::last_climbing_neb_line(read_text_file(dir + "/neb.out"), kImages);
   if (!neb.valid) {
     ADD_FAILURE() << "unexpected LAMMPS neb output line: '" << neb.line << "'";
     return result;

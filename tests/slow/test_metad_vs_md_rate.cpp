@@ -68,9 +68,12 @@
 #include "host/hdf5_file.hpp"
 #include "host/lammps_data.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
+
+using testing::read_text_file;
 
 namespace fs = std::filesystem;
 
@@ -90,13 +93,6 @@ constexpr int kPace = 40;            // steps (paper 000: 1000) — faster for c
 constexpr double kHeight = 0.05;     // eV (paper 000: 0.02) — faster for cost
 constexpr double kNu0 = 3e12;        // s⁻¹, paper 000
 constexpr double kTimestep = 0.002;  // ps
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Runs `glassland run` on `input` (written to dir/name.json); returns the exit status.
 int run_program(const std::string& dir, const std::string& name, const std::string& input) {
@@ -254,7 +250,7 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
                             dir + R"(/prepare", "thermo_stride": 500}
 })"),
             0)
-      << read_text(dir + "/prepare.log");
+      << read_text_file(dir + "/prepare.log");
   const std::string glass = dir + "/prepare/final_0000.data";
 
   // 2. Metadynamics of kTracers tracers (the task's own seeded draw), and 3. unbiased NVT MD of
@@ -301,11 +297,11 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
                                     std::to_string(kStride) + R"(}
 })");
   metad_run.join();
-  ASSERT_EQ(metad_rc, 0) << read_text(dir + "/metad.log");
-  ASSERT_EQ(md_rc, 0) << read_text(dir + "/md.log");
+  ASSERT_EQ(metad_rc, 0) << read_text_file(dir + "/metad.log");
+  ASSERT_EQ(md_rc, 0) << read_text_file(dir + "/md.log");
 
   // --- metad rates
-  const auto summary = nlohmann::json::parse(read_text(dir + "/metad/summary.json"));
+  const auto summary = nlohmann::json::parse(read_text_file(dir + "/metad/summary.json"));
   const auto& tracers = summary.at("tracers");
   ASSERT_EQ(tracers.size(), static_cast<size_t>(kTracers));
   std::vector<int64_t> tracer_ids;

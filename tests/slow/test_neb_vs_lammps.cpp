@@ -31,9 +31,12 @@
 #include "saddle/neb_shear.hpp"
 #include "saddle/path_geometry.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
+
+using testing::read_text_file;
 
 const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
 constexpr int kImages = 7;
@@ -49,13 +52,6 @@ struct Hop {
 // Readable parameter names in test output and CTest (instead of the struct's bytes).
 void PrintTo(const Hop& hop, std::ostream* os) {
   *os << hop.name;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // LAMMPS prepares and minimises the endpoints (initial.data, final.data).
@@ -122,7 +118,7 @@ LammpsNeb run_lammps_neb(const std::string& dir, const LammpsData& final_state,
     return result;
   }
   const testing::LammpsNebLine neb =
-      testing::last_climbing_neb_line(read_file(dir + "/neb.out"), kImages);
+      testing::last_climbing_neb_line(read_text_file(dir + "/neb.out"), kImages);
   result.climbing_replica = neb.climbing_replica;
   if (!neb.valid) {
     ADD_FAILURE() << "unexpected LAMMPS neb output line: '" << neb.line << "'";
