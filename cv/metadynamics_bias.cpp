@@ -110,19 +110,34 @@ std::unique_ptr<ForceTerm> MetadynamicsBias::make_force_term() const {
   return std::make_unique<MetadynamicsBiasTerm>(cvs_.data(), grid_);
 }
 
-void MetadynamicsBias::check_grid() const {
+std::vector<std::pair<int, double>> MetadynamicsBias::replicas_outside_grid() const {
   auto flag = Kokkos::create_mirror_view(grid_.out_of_grid);
   auto value = Kokkos::create_mirror_view(grid_.out_of_grid_value);
   Kokkos::deep_copy(flag, grid_.out_of_grid);
   Kokkos::deep_copy(value, grid_.out_of_grid_value);
-  for (int r = 0; r < n_replicas_; ++r) {
-    if (!flag(r))
-      continue;
+  std::vector<std::pair<int, double>> outside;
+  for (int r = 0; r < n_replicas_; ++r)
+    if (flag(r))
+      outside.emplace_back(r, value(r));
+  return outside;
+}
+
+void MetadynamicsBias::check_grid(const ReplicaInts& active) const {
+  std::vector<int> active_host;
+  if (active.extent(0) > 0) {
+    auto mirror = Kokkos::create_mirror_view(active);
+    Kokkos::deep_copy(mirror, active);
+    for (size_t r = 0; r < mirror.extent(0); ++r)
+      active_host.push_back(mirror(r));
+  }
+  for (const auto& [r, value] : replicas_outside_grid()) {
+    if (!active_host.empty() && !active_host[r])
+      continue;  // a frozen replica: its driver has dealt with it
     std::ostringstream message;
     message << "metadynamics: replica " << r << ": the CV (" << cv_name(cvs_.definitions()[r].kind)
-            << ") reached " << value(r) << ", outside its bias grid [" << settings_[r].grid_lower
+            << ") reached " << value << ", outside its bias grid [" << settings_[r].grid_lower
             << ", " << settings_[r].grid_lower + (points_[r] - 1) * settings_[r].grid_spacing
-            << "]; widen grid_lower/grid_upper";
+            << "]; widen the grid";
     throw std::runtime_error(message.str());
   }
 }
@@ -152,7 +167,7 @@ void MetadynamicsBias::deposit(const Batch& batch, int64_t step, double time_ps,
         grid.hill_height(r) = well_tempered_height(grid.initial_height(r), v, grid.delta_kt(r));
         grid.hill_deposit(r) = 1;
       });
-  check_grid();  // throws before anything is added
+  check_grid(active);  // throws before anything is added
   const int max_points = max_points_;
   Kokkos::parallel_for(
       "metad::deposit_hills",

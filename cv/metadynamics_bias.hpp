@@ -16,8 +16,9 @@
 // outside [lower, upper] at a force evaluation, its bias energy and force are zero for that
 // evaluation and a per-replica flag records the first offending value; the next deposit() (or
 // an explicit check_grid()) throws std::runtime_error naming the replica, the value and the
-// grid, before anything is deposited. Checking at the deposition meeting point avoids a
-// device→host copy per step (ARCHITECTURE.md).
+// grid, before anything is deposited — unless the driver has made that replica inactive
+// (replicas_outside_grid() tells it which; task metad stops such a tracer and keeps the rest).
+// Checking at the deposition meeting point avoids a device→host copy per step (ARCHITECTURE.md).
 //
 // Energy bookkeeping: the bias energy V_r(s) is added to batch.potential_energy(r) (and to the
 // per-atom energy of the CV's first atom, so Σ per-atom = per-replica still holds) whenever the
@@ -38,6 +39,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cv/cv_set.hpp"
@@ -154,8 +156,14 @@ class MetadynamicsBias {
   // Throws std::runtime_error (nothing deposited) if a replica's CV is or was outside its grid.
   void deposit(const Batch& batch, int64_t step, double time_ps, const ReplicaInts& active = {});
 
-  // Throws std::runtime_error if any replica's CV was seen outside its grid.
-  void check_grid() const;
+  // Throws std::runtime_error if any replica's CV was seen outside its grid (only the active
+  // replicas' when `active` is given: a driver that has frozen a replica for leaving its grid
+  // goes on with the others).
+  void check_grid(const ReplicaInts& active = {}) const;
+
+  // The replicas whose CV was seen outside their grid, with the first such value (one host copy;
+  // call it at the deposition meeting point).
+  std::vector<std::pair<int, double>> replicas_outside_grid() const;
 
   // Hills deposited so far, per replica, in order (PLUMED's HILLS).
   const std::vector<std::vector<Hill>>& hills() const { return hills_; }

@@ -222,6 +222,7 @@ struct TracerRecord {
   std::vector<int64_t> cv_steps;
   std::vector<double> cv_times, cv_values, bias_values;
   bool stopped = false;
+  bool left_grid = false;  // stopped because its CV left the bias grid
   bool confirmed_online = false;
   int64_t confirmed_step = -1;
   // Configurations kept every snapshot_stride steps until the event is confirmed (then cleared).
@@ -576,6 +577,9 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
       t.stopped = flags[3 * r] != 0;
       t.confirmed_online = flags[3 * r + 1] != 0;
       t.confirmed_step = flags[3 * r + 2];
+      // Only two things stop a tracer: its confirmed event (stop_after_first_event) or its CV
+      // leaving the grid.
+      t.left_grid = t.stopped && !(t.confirmed_online && m.stop_after_first_event);
       for (auto& config : load_configurations(c, prefix + "/history", n_atoms))
         t.history.push_back(std::move(config));
       auto before = load_configurations(c, prefix + "/before", n_atoms);
@@ -744,6 +748,27 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     if (step % m.snapshot_stride == 0)
       keep_configurations(step);
     if (bias.deposition_due(step)) {
+      // A tracer whose CV has left its bias grid stops here (its bias has been zero since it
+      // left): it would otherwise stop the whole batch. The others go on unchanged.
+      bool left = false;
+      for (const auto& [r, value] : bias.replicas_outside_grid()) {
+        TracerRecord& t = tracers[r];
+        if (t.stopped)
+          continue;
+        t.stopped = true;
+        t.left_grid = true;
+        active_host[r] = 0;
+        ++n_stopped;
+        left = true;
+        std::fprintf(stderr,
+                     "metad: tracer %d (atom %lld): its CV reached %.3f Å, beyond metad.grid_max "
+                     "= %g Å, by step %lld; its sampling stops there (summary: left_grid). Give "
+                     "a larger metad.grid_max to follow it further.\n",
+                     r, static_cast<long long>(t.atom_id), value, m.bias.grid_upper,
+                     static_cast<long long>(step));
+      }
+      if (left)
+        active = make_replica_ints(active_host, "metad::active");
       bias.deposit(batch, step, step * dt, active);
       // Event check at the deposition meeting point: the first time a tracer's event is
       // confirmed, its configuration is kept for the inherent structure "after", and the last
@@ -899,6 +924,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     g.write("cv_atom_ids", cv_atom_ids);
     g.write("temperature_K", std::vector<double>{m.temperature[r]});
     g.write("event_found", std::vector<int>{found ? 1 : 0});
+    g.write("left_grid", std::vector<int>{t.left_grid ? 1 : 0});
     g.write("barrier_eV", std::vector<double>{found ? a.event.barrier_eV : NAN});
     g.write("hop_distance_A", std::vector<double>{found ? a.event.hop_distance : NAN});
     g.write("collective_displacement_A", std::vector<double>{displacement});
@@ -979,6 +1005,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
         {"n_moved",
          found ? nlohmann::ordered_json(moved_ids.size()) : nlohmann::ordered_json(nullptr)},
         {"rate_per_s", null_or(found, rate)},
+        {"left_grid", t.left_grid},
     });
   }
   file.close();

@@ -98,8 +98,9 @@ void check_summary_has_the_issue_shape_and_consistent_numbers(const std::string&
   std::vector<double> barriers;
   for (size_t k = 0; k < tracers.size(); ++k) {
     const auto& t = tracers[k];
-    EXPECT_EQ(t.size(), 8u) << t.dump();
+    EXPECT_EQ(t.size(), 9u) << t.dump();  // issue 4's eight keys and left_grid
     EXPECT_EQ(t.at("atom_id").get<int>(), ids[k]);
+    EXPECT_FALSE(t.at("left_grid").get<bool>());  // the default 10 Å grid
     const std::string species = t.at("species").get<std::string>();
     EXPECT_TRUE(species == "Cu" || species == "Zr") << species;
     if (!t.at("event_found").get<bool>()) {
@@ -453,6 +454,49 @@ TEST(MetadTask, TracerRunWritesTheIssueSummaryResultsAndIsBatchInvariant) {
     SCOPED_TRACE("batch invariance");
     check_a_tracers_cv_series_does_not_depend_on_the_other_tracers(out);
   }
+}
+
+// A tracer whose CV leaves its bias grid stops there and the run goes on with the others: the
+// batch run again with metad.grid_max 1.8 Å, which tracers 20 and 200 pass (2.6 and 2.2 Å in the
+// batch run) and tracer 96 does not (1.6 Å). The stopped tracers' CV series are prefixes of the
+// batch run's (the same knots below 1.8 Å, so the same bias, bitwise) up to the last sample,
+// taken after the CV left (the steps since then went without bias); tracer 96's is the batch
+// run's whole series: nothing about it depends on the others leaving.
+TEST(MetadTask, ATracerLeavingItsGridStopsAndTheOthersGoOnUnchanged) {
+  const std::string batch = batch_run_directory();
+  const std::string dir = testing::make_scratch_dir("metad_task_grid");
+  std::ofstream(dir + "/input.json")
+      << metad_input(dir + "/out", "[3, 3, 3]", "[20, 96, 200]", 800, R"(, "grid_max": 1.8)");
+  const testing::ProgramResult run = testing::run_glassland("run " + dir + "/input.json");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const auto summary = nlohmann::json::parse(read_text_file(dir + "/out/summary.json"));
+  hdf5::File narrow = hdf5::File::open_read_only(dir + "/out/results.h5");
+  hdf5::File wide = hdf5::File::open_read_only(batch + "/results.h5");
+  const std::vector<bool> leaves{true, false, true};
+  for (int r = 0; r < 3; ++r) {
+    SCOPED_TRACE("tracer " + std::to_string(r));
+    const std::string g = "tracers/tracer_000" + std::to_string(r) + "/";
+    EXPECT_EQ(summary["tracers"][r]["left_grid"].get<bool>(), leaves[r]);
+    EXPECT_EQ(narrow.dataset(g + "left_grid").read<int>().at(0), leaves[r] ? 1 : 0);
+    const auto a = narrow.dataset(g + "cv/value").read<double>();
+    const auto b = wide.dataset(g + "cv/value").read<double>();
+    ASSERT_GE(a.size(), 10u);
+    size_t same = a.size();
+    if (leaves[r]) {
+      ASSERT_LT(a.size(), b.size());
+      EXPECT_GT(a.back(), 1.8);
+      EXPECT_NEAR(a.back(), b[a.size() - 1], 0.01);
+      same = a.size() - 1;
+    } else {
+      ASSERT_EQ(a.size(), b.size());
+      EXPECT_LT(*std::max_element(b.begin(), b.end()), 1.8);
+    }
+    for (size_t k = 0; k < same; ++k) {
+      ASSERT_LE(a[k], 1.8) << "sample " << k;
+      ASSERT_EQ(a[k], b[k]) << "sample " << k;  // bitwise
+    }
+  }
+  EXPECT_NE(run.output.find("beyond metad.grid_max = 1.8 Å"), std::string::npos) << run.output;
 }
 
 // The unbiased NPT equilibration is recorded in equilibration.h5 (thermo and frames with the
