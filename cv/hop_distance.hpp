@@ -8,6 +8,11 @@
 // the atom's unwrapped position at that moment (the minimum-image convention relative to the
 // reference); afterwards no minimum image is applied, so s is smooth and exact even beyond half
 // a box length.
+//
+// The fixed reference point makes the bias on s an external force on one atom; the metadynamics
+// bias therefore takes s in the replica's centre-of-mass frame (MetadynamicsSettings::
+// centre_of_mass_frame, cv/metadynamics_bias.cpp), which leaves this function unchanged because
+// momentum-free dynamics keep the centre of mass where it was.
 #pragma once
 
 #include "kernels/box.hpp"

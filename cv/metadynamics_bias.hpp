@@ -55,6 +55,12 @@ struct MetadynamicsSettings {
   double grid_lower = 0.0;           // Å
   double grid_upper = 10.0;          // Å
   double grid_spacing = 0.01;        // Å
+  // Take the CV in the replica's centre-of-mass frame: the bias force's sum over the replica
+  // is removed, each atom taking back its mass share, so the bias conserves momentum. For
+  // periodic atomistic systems, whose own forces conserve momentum: a hop distance from a fixed
+  // point would otherwise push the whole replica (task metad turns it on). Off for a particle
+  // in an external landscape (the analytic models), where the CV is the particle's position.
+  bool centre_of_mass_frame = false;
 };
 
 // One deposited Gaussian (a line of PLUMED's HILLS file).
@@ -80,6 +86,7 @@ struct BiasGridData {
   ReplicaScalars sigma;              // [r] Å
   ReplicaScalars initial_height;     // [r] w0, eV
   ReplicaScalars delta_kt;           // [r] k_B ΔT, eV
+  ReplicaInts centre_of_mass_frame;  // [r] 1: remove the net bias force (mass-weighted)
   ReplicaScalars energy;             // [r] V(s) at the last force evaluation
   ReplicaInts out_of_grid;           // [r] 1 once the CV was seen outside the grid
   ReplicaScalars out_of_grid_value;  // [r] the first such CV value

@@ -125,6 +125,7 @@ void read_metad_settings(InputObject& o, int n, MetadInput& m) {
       o.number("bias_temperature", d.bias_temperature, "K",
                "T + ΔT (must exceed every temperature)", NumberRange::positive());
   m.bias.grid_lower = 0.0;
+  m.bias.centre_of_mass_frame = true;  // the replicas' dynamics conserve momentum
   m.bias.grid_upper = o.number("grid_max", d.grid_upper, "Å", "upper end of the bias grid",
                                NumberRange::positive());
   m.bias.grid_spacing =

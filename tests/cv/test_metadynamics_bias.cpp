@@ -207,6 +207,94 @@ TEST(MetadynamicsBias, ForceIsMinusGradientOfBiasEnergy) {
   EXPECT_GT(largest_force, 0.01);
 }
 
+// With centre_of_mass_frame the hop distance is taken in the replica's centre-of-mass frame,
+// s' = |x_2 − R − (x_ref − R_0)| (R = Σ m_j x_j / M, R_0 its value where the force is taken):
+// the bias force on every atom equals central differences of V(s'(x)), V from the host
+// interpolant of the grid, with two masses; the forces sum to zero (momentum is conserved).
+TEST(MetadynamicsBias, CentreOfMassFrameForceIsMinusTheGradientOfTheCentredHopDistanceBias) {
+  std::mt19937_64 rng(23);
+  std::normal_distribution<double> jitter(0.0, 0.4);
+  const Points reference = {{5, 5, 5}, {7.5, 5, 5}, {5, 7.5, 5}, {5, 5, 7.5}, {3, 4, 5.5}};
+  Points moved = reference;
+  for (auto& p : moved)
+    for (double& c : p)
+      c += jitter(rng);
+  Batch batch(1, 5, 2);
+  {
+    Batch filled = make_batch({moved});
+    Kokkos::deep_copy(batch.positions, filled.positions);
+    Kokkos::deep_copy(batch.boxes, filled.boxes);
+    auto elements = Kokkos::create_mirror_view(batch.elements);
+    for (int i = 0; i < 5; ++i)
+      elements(i) = i % 2;
+    Kokkos::deep_copy(batch.elements, elements);
+    auto mass = Kokkos::create_mirror_view(batch.element_masses);
+    mass(0) = 63.546;
+    mass(1) = 91.224;
+    Kokkos::deep_copy(batch.element_masses, mass);
+  }
+  const std::array<double, 5> masses{63.546, 91.224, 63.546, 91.224, 63.546};
+  MetadynamicsSettings settings;
+  settings.sigma = 0.2;
+  settings.grid_upper = 4.0;
+  settings.centre_of_mass_frame = true;
+  MetadynamicsBias bias(CvSet({hop_distance_definition(2, reference[2])}), {settings}, {300.0});
+  ForceField field;
+  field.add_term(bias.make_force_term());
+  for (int h = 0; h < 8; ++h) {  // hills around the current CV value
+    Points p = moved;
+    for (double& c : p[2])
+      c += 0.3 * jitter(rng);
+    bias.deposit(make_batch({p}), h + 1, h + 1.0);
+  }
+  field.compute(batch, EvalRequest{true, false, {}});
+  auto f = Kokkos::create_mirror(batch.forces);
+  Kokkos::deep_copy(f, batch.forces);
+
+  auto centre_of_mass = [&](const Points& x) {
+    std::array<double, 3> c{};
+    double total = 0.0;
+    for (int j = 0; j < 5; ++j) {
+      total += masses[j];
+      for (int k = 0; k < 3; ++k)
+        c[k] += masses[j] * x[j][k];
+    }
+    for (double& v : c)
+      v /= total;
+    return c;
+  };
+  const std::array<double, 3> r0 = centre_of_mass(moved);
+  auto centred_bias = [&](const Points& x) {
+    const std::array<double, 3> r = centre_of_mass(x);
+    double s2 = 0.0;
+    for (int k = 0; k < 3; ++k) {
+      const double d = x[2][k] - r[k] - (reference[2][k] - r0[k]);
+      s2 += d * d;
+    }
+    double unused;
+    return interpolate_host(bias, 0, std::sqrt(s2), unused);
+  };
+  const double h = 1e-6;  // as in ForceIsMinusGradientOfBiasEnergy
+  std::array<double, 3> net{};
+  double smallest_other = 1e9;
+  for (int j = 0; j < 5; ++j) {
+    for (int k = 0; k < 3; ++k) {
+      Points plus = moved, minus = moved;
+      plus[j][k] += h;
+      minus[j][k] -= h;
+      EXPECT_NEAR(f(j, k), -(centred_bias(plus) - centred_bias(minus)) / (2 * h), 1e-6)
+          << "atom " << j << " axis " << k;
+      net[k] += f(j, k);
+    }
+    if (j != 2)
+      smallest_other = std::min(
+          smallest_other, std::sqrt(f(j, 0) * f(j, 0) + f(j, 1) * f(j, 1) + f(j, 2) * f(j, 2)));
+  }
+  for (int k = 0; k < 3; ++k)
+    EXPECT_NEAR(net[k], 0.0, 1e-12) << "axis " << k;
+  EXPECT_GT(smallest_other, 1e-3);  // every atom takes its share
+}
+
 bool bitwise_equal(double a, double b) {
   return std::memcmp(&a, &b, sizeof(double)) == 0;
 }

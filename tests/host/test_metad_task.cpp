@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -432,6 +433,52 @@ TEST(MetadTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   }
 }
 
+// The bias conserves momentum (MetadynamicsSettings::centre_of_mass_frame, which task metad
+// turns on): every replica's centre of mass stays where it was, to round-off, through the biased
+// sampling. A hop-distance bias acting on its tracer alone pushes the whole replica instead:
+// without the mass-weighted share taken back, this run's centres of mass move by ~1e-2 Å.
+void check_every_replicas_centre_of_mass_stays_in_place(const std::string& out) {
+  hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
+  for (int r = 0; r < 3; ++r) {
+    char name[64];
+    std::snprintf(name, sizeof name, "particles/replica_%04d/", r);
+    const std::string p = name;
+    const auto x = file.dataset(p + "position/value").read<double>();
+    const auto images = file.dataset(p + "image/value").read<int>();
+    const auto edges = file.dataset(p + "box/edges/value").read<double>();
+    const auto species = file.dataset(p + "species").read<int>();
+    const size_t n_atoms = species.size();
+    const size_t frames = edges.size() / 9;
+    ASSERT_EQ(x.size(), frames * 3 * n_atoms);
+    ASSERT_GE(frames, 10u);
+    std::array<double, 3> first{};
+    double largest = 0.0;
+    for (size_t f = 0; f < frames; ++f) {
+      const double* h = &edges[9 * f];  // rows: the edge vectors a, b, c
+      std::array<double, 3> centre{};
+      double total_mass = 0.0;
+      for (size_t i = 0; i < n_atoms; ++i) {
+        // LAMMPS types in the potential's order: 1 Cu, 2 Zr (CuZr_mm.eam.fs).
+        const double mass = species[i] == 1 ? 63.546 : 91.224;
+        total_mass += mass;
+        const size_t j = 3 * (f * n_atoms + i);
+        for (int k = 0; k < 3; ++k)
+          centre[k] += mass * (x[j + k] + images[j] * h[k] + images[j + 1] * h[3 + k] +
+                               images[j + 2] * h[6 + k]);
+      }
+      double d2 = 0.0;
+      for (int k = 0; k < 3; ++k) {
+        centre[k] /= total_mass;
+        if (f == 0)
+          first[k] = centre[k];
+        d2 += (centre[k] - first[k]) * (centre[k] - first[k]);
+      }
+      largest = std::max(largest, std::sqrt(d2));
+    }
+    EXPECT_LT(largest, 1e-9) << "replica " << r << ": the centre of mass moved";
+  }
+}
+
 TEST(MetadTask, TracerRunWritesTheIssueSummaryResultsAndIsBatchInvariant) {
   const std::string out = batch_run_directory();
   {
@@ -453,6 +500,10 @@ TEST(MetadTask, TracerRunWritesTheIssueSummaryResultsAndIsBatchInvariant) {
   {
     SCOPED_TRACE("batch invariance");
     check_a_tracers_cv_series_does_not_depend_on_the_other_tracers(out);
+  }
+  {
+    SCOPED_TRACE("momentum");
+    check_every_replicas_centre_of_mass_stays_in_place(out);
   }
 }
 
