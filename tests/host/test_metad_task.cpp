@@ -33,6 +33,7 @@
 #include "host/lammps_data.hpp"
 #include "host/task_system.hpp"
 #include "host/tasks.hpp"
+#include "tests/support/h5md_frames.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
 
@@ -440,31 +441,19 @@ TEST(MetadTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
 void check_every_replicas_centre_of_mass_stays_in_place(const std::string& out) {
   hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
   for (int r = 0; r < 3; ++r) {
-    char name[64];
-    std::snprintf(name, sizeof name, "particles/replica_%04d/", r);
-    const std::string p = name;
-    const auto x = file.dataset(p + "position/value").read<double>();
-    const auto images = file.dataset(p + "image/value").read<int>();
-    const auto edges = file.dataset(p + "box/edges/value").read<double>();
-    const auto species = file.dataset(p + "species").read<int>();
-    const size_t n_atoms = species.size();
-    const size_t frames = edges.size() / 9;
-    ASSERT_EQ(x.size(), frames * 3 * n_atoms);
-    ASSERT_GE(frames, 10u);
+    const testing::UnwrappedFrames frames = testing::read_unwrapped_frames(file, r);
+    ASSERT_GE(frames.positions.size(), 10u);
     std::array<double, 3> first{};
     double largest = 0.0;
-    for (size_t f = 0; f < frames; ++f) {
-      const double* h = &edges[9 * f];  // rows: the edge vectors a, b, c
+    for (size_t f = 0; f < frames.positions.size(); ++f) {
       std::array<double, 3> centre{};
       double total_mass = 0.0;
-      for (size_t i = 0; i < n_atoms; ++i) {
+      for (size_t i = 0; i < frames.species.size(); ++i) {
         // LAMMPS types in the potential's order: 1 Cu, 2 Zr (CuZr_mm.eam.fs).
-        const double mass = species[i] == 1 ? 63.546 : 91.224;
+        const double mass = frames.species[i] == 1 ? 63.546 : 91.224;
         total_mass += mass;
-        const size_t j = 3 * (f * n_atoms + i);
         for (int k = 0; k < 3; ++k)
-          centre[k] += mass * (x[j + k] + images[j] * h[k] + images[j + 1] * h[3 + k] +
-                               images[j + 2] * h[6 + k]);
+          centre[k] += mass * frames.positions[f][3 * i + k];
       }
       double d2 = 0.0;
       for (int k = 0; k < 3; ++k) {

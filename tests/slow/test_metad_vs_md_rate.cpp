@@ -68,6 +68,7 @@
 #include "cv/hop_distance.hpp"
 #include "host/hdf5_file.hpp"
 #include "host/lammps_data.hpp"
+#include "tests/support/h5md_frames.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
 
@@ -152,34 +153,9 @@ std::vector<double> unbiased_free_energy(const std::vector<double>& grid,
   return f;
 }
 
-struct MdTrajectory {
-  std::vector<double> times;                   // ps, from 0
-  std::vector<std::vector<double>> unwrapped;  // per frame: N×3 unwrapped positions
-};
-
-MdTrajectory read_replica(const hdf5::File& file, int replica) {
-  char name[64];
-  std::snprintf(name, sizeof name, "particles/replica_%04d", replica);
-  const hdf5::Group g = file.group(name);
-  MdTrajectory t;
-  t.times = g.dataset("position/time").read<double>();
-  const std::vector<double> x = g.dataset("position/value").read<double>();
-  const std::vector<int32_t> image = g.dataset("image/value").read<int32_t>();
-  const std::vector<double> edges = g.dataset("box/edges/value").read<double>();
-  const size_t frames = t.times.size();
-  const size_t per_frame = x.size() / frames;
-  for (size_t f = 0; f < frames; ++f) {
-    // NVT: the box is fixed, but read it per frame anyway (rows = edge vectors a, b, c).
-    const double* h = &edges[9 * f];
-    std::vector<double> u(per_frame);
-    for (size_t i = 0; i < per_frame / 3; ++i)
-      for (int k = 0; k < 3; ++k) {
-        const size_t j = f * per_frame + 3 * i;
-        u[3 * i + k] = x[j + k] + image[j] * h[0 * 3 + k] + image[j + 1] * h[1 * 3 + k] +
-                       image[j + 2] * h[2 * 3 + k];
-      }
-    t.unwrapped.push_back(std::move(u));
-  }
+// The replica's frames, unwrapped, with times counted from the first frame.
+testing::UnwrappedFrames read_replica(const hdf5::File& file, int replica) {
+  testing::UnwrappedFrames t = testing::read_unwrapped_frames(file, replica);
   const double t0 = t.times.front();
   for (double& v : t.times)
     v -= t0;
@@ -188,11 +164,11 @@ MdTrajectory read_replica(const hdf5::File& file, int replica) {
 
 // Hop-distance series of atom `index` with the reference at frame 0 (metad anchors its
 // reference at the start of sampling, where s = 0).
-std::vector<double> hop_series(const MdTrajectory& t, int index) {
+std::vector<double> hop_series(const testing::UnwrappedFrames& t, int index) {
   std::vector<double> s;
-  const double* reference = &t.unwrapped.front()[3 * index];
+  const double* reference = &t.positions.front()[3 * index];
   double gradient[3];
-  for (const auto& frame : t.unwrapped)
+  for (const auto& frame : t.positions)
     s.push_back(HopDistance::evaluate(Box{}, 1, &frame[3 * index], reference, gradient));
   return s;
 }
@@ -362,7 +338,7 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
   double md_time_ps = 0.0;
   const hdf5::File file = hdf5::File::open_read_only(dir + "/md/results.h5");
   for (int r = 0; r < kMdReplicas; ++r) {
-    const MdTrajectory trajectory = read_replica(file, r);
+    const testing::UnwrappedFrames trajectory = read_replica(file, r);
     md_time_ps = trajectory.times.back();
     ASSERT_NEAR(md_time_ps, kMdSteps * kTimestep, 1e-9);
     ASSERT_NEAR(trajectory.times[1], kStride * kTimestep, 1e-9);
