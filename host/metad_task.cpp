@@ -641,17 +641,18 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     integrator.compute_thermo(batch, thermo);
     results.record_thermo(s, s * dt, thermo_values(batch, thermo));
   };
-  // Kept configurations of the tracers whose event is not yet confirmed.
+  // Kept configurations of the tracers still sampling whose event is not yet confirmed (a
+  // frozen tracer's copies would only push its earlier ones out of the history).
+  auto keeps_configurations = [](const TracerRecord& t) {
+    return !t.confirmed_online && !t.stopped;
+  };
   auto keep_configurations = [&](int64_t s) {
-    bool any = false;
-    for (const TracerRecord& t : tracers)
-      any = any || !t.confirmed_online;
-    if (!any)
+    if (std::none_of(tracers.begin(), tracers.end(), keeps_configurations))
       return;
     const BatchSnapshot now = snapshot(batch);
     for (int r = 0; r < n; ++r) {
       TracerRecord& t = tracers[r];
-      if (t.confirmed_online)
+      if (!keeps_configurations(t))
         continue;
       t.history.push_back(replica_configuration(now, r, s));
       while (static_cast<int64_t>(t.history.size()) > m.snapshot_history)
@@ -738,6 +739,12 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
 
   Progress progress("metad", m.steps, static_cast<int64_t>(n) * n_atoms, out.progress_interval,
                     out.quiet);
+  // Freezes tracer r: its replica is no longer integrated, sampled or biased.
+  auto stop_tracer = [&](int r) {
+    tracers[r].stopped = true;
+    active_host[r] = 0;
+    ++n_stopped;
+  };
   while (step < m.steps && n_stopped < n) {
     ++step;
     const bool thermo_step = step % out.thermo_stride == 0;
@@ -756,10 +763,8 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
         TracerRecord& t = tracers[r];
         if (t.stopped)
           continue;
-        t.stopped = true;
+        stop_tracer(r);
         t.left_grid = true;
-        active_host[r] = 0;
-        ++n_stopped;
         left = true;
         std::fprintf(stderr,
                      "metad: tracer %d (atom %lld): its CV reached %.3f Å, beyond metad.grid_max "
@@ -779,7 +784,9 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
       bool have_now = false;
       for (int r = 0; r < n; ++r) {
         TracerRecord& t = tracers[r];
-        if (t.confirmed_online || t.cv_values.empty())
+        // A stopped tracer (its event confirmed, or its CV off the grid) has nothing new to
+        // analyse; the final analysis looks at it once more.
+        if (t.stopped || t.confirmed_online || t.cv_values.empty())
           continue;
         const TracerAnalysis a =
             analyse_tracer(bias.hills()[r], grid_s, t.cv_times, t.cv_values, analysis_settings(r));
@@ -795,9 +802,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
         choose_before(t, event_start_step(t, a.event.sample));
         t.history.clear();
         if (m.stop_after_first_event) {
-          t.stopped = true;
-          active_host[r] = 0;
-          ++n_stopped;
+          stop_tracer(r);
           changed = true;
         }
       }
