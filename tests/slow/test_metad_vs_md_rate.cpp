@@ -2,6 +2,8 @@
 // metadynamics rate of a set of tracers (TST with the FES barrier, ν = ν0 exp(−ΔG/k_B T), from
 // `task: metad`'s summary.json) and the first-hop rate of the same tracers counted in unbiased
 // MD (`task: md`, several independent replicas) agree within a factor of 10.
+// A second test checks the TST step alone: the metad rate formula at a fixed dividing surface
+// against the rate at which unbiased MD crosses that surface (its comment below).
 //
 // What is independent of what: the MD hop times come from unbiased dynamics (no bias, no ν0,
 // no TST); the metad FES enters the MD count only through the position of its saddle, i.e. the
@@ -10,14 +12,14 @@
 //
 // Pipeline, all through the `glassland` program (fixed seeds, so the test is deterministic):
 //  1. `task: prepare`: 432-atom B2-built Cu50Zr50 (Mendelev EAM), melted at 2000 K, quenched at
-//     1e14 K/s to T and held kEquilibrationSteps at T (NPT, 0 bar).
-//  2. `task: metad` from that structure: kTracers tracers from the task's seeded draw, one
+//     the recipe's rate to T and held there (NPT, 0 bar) — a Recipe holds each test's choices.
+//  2. `task: metad` from that structure: the recipe's tracers from the task's seeded draw, one
 //     replica each, hop-distance CV, stopped after the first event; per tracer rate_per_s and
 //     its FES (results.h5). grid_max 20 Å: a tracer without an event is pushed on by its bias
-//     and, at 850 K, one left the default [0, 10] Å grid within 10000 steps (which aborts the
-//     whole batch).
+//     and, at 850 K, one left the default [0, 10] Å grid within 10000 steps (a tracer off its
+//     grid is stopped there, `left_grid`).
 //  3. `task: md` NVT (Nosé–Hoover, as metad's sampling) from the same structure, at the same
-//     time as 2: kMdReplicas replicas with independent Maxwell–Boltzmann velocities, H5MD frames
+//     time as 2: the recipe's replicas with independent Maxwell–Boltzmann velocities, H5MD frames
 //     every kStride steps (the stride at which metad samples its CV series, so the dwell rule
 //     sees the same sampling).
 //  4. Per (MD replica, tracer with a metad event): hop-distance series s(t) = |x(t) − x(0)| of
@@ -45,10 +47,10 @@
 //     stays right when they are not, where a fast tracer hops early and so contributes little
 //     observed time (the pooled rate then mixes the k_i by their observed times, not evenly).
 //
-// Metad parameters are faster than paper 000's (PACE 1000 steps, w0 0.02 eV) for cost: kPace
-// and kHeight (a 16-tracer batch of 432-atom replicas runs at ~15 steps/s on the shared 2-core
-// machine, so paper 000's ~1e5–1e6 steps per event are out of reach of a test); σ 0.35 Å,
-// T + ΔT 3000 K and ν0 3e12 s⁻¹ are paper 000's.
+// Metad deposits faster than paper 000 (PACE 1000 steps, w0 0.02 eV) for cost: the recipes' pace
+// and height (a 16-tracer batch of 432-atom replicas runs at ~40 steps/s on one core here, so
+// paper 000's ~1e5–1e6 steps per event are out of reach of a test); σ 0.35 Å, T + ΔT 3000 K and
+// ν0 3e12 s⁻¹ are paper 000's.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -81,20 +83,31 @@ namespace fs = std::filesystem;
 
 constexpr double kBoltzmann = 8.617333262e-5;  // eV/K, CODATA 2018 (kernels/units.hpp)
 
-// --- the choices of this validation (numbers measured: docs/validation.md) -------------------
-constexpr double kTemperature = 750.0;      // K
-constexpr int kEquilibrationSteps = 10000;  // 20 ps at T after the quench (NPT)
-constexpr int kTracers = 16;
-constexpr int kMdReplicas = 2;
-constexpr int kMdSteps = 25000;  // 50 ps per replica
-constexpr int kMetadSteps = 8000;
+// --- the choices of these validations (numbers measured: docs/validation.md) -----------------
 constexpr int kStride = 25;          // 0.05 ps: metad's CV sampling stride and MD's frame stride
 constexpr double kDwell = 1.0;       // ps, metad's default event_dwell
 constexpr double kSigma = 0.35;      // Å, paper 000's hill width
-constexpr int kPace = 40;            // steps (paper 000: 1000) — faster for cost
-constexpr double kHeight = 0.05;     // eV (paper 000: 0.02) — faster for cost
 constexpr double kNu0 = 3e12;        // s⁻¹, paper 000
 constexpr double kTimestep = 0.002;  // ps
+
+// One glass, one metad batch of its tracers and unbiased MD replicas of the same glass.
+struct Recipe {
+  double temperature;       // K
+  double cooling_rate;      // K/s, from the 2000 K melt to `temperature`
+  int equilibration_steps;  // NPT at `temperature` after the quench
+  int tracers;
+  int metad_steps;
+  int pace;       // steps between hills (paper 000: 1000)
+  double height;  // eV, w0 (paper 000: 0.02)
+  int md_replicas;
+  int md_steps;
+};
+
+// The event-detector comparison: faster deposition than paper 000's for cost.
+constexpr Recipe kFirstHopRecipe{750.0, 1e14, 10000, 16, 8000, 40, 0.05, 2, 25000};
+// The crossing-rate comparison: paper 000's w0 with 5× its pace, in a glass at 800 K (above
+// T_g ≈ 675–700 K at 1e13 K/s, where MD still crosses 1 Å within tens of ps).
+constexpr Recipe kCrossingRecipe{800.0, 1e13, 25000, 16, 30000, 200, 0.02, 8, 25000};
 
 // Runs `glassland run` on `input` (written to dir/name.json); returns the exit status.
 int run_program(const std::string& dir, const std::string& name, const std::string& input) {
@@ -186,10 +199,10 @@ struct HopCount {
 // adds it to `count`, with `metad_rate` (s⁻¹) the tracer's metad rate.
 void count_first_hop(const std::vector<double>& times, const std::vector<double>& s,
                      const std::vector<double>& grid, const std::vector<double>& f,
-                     double metad_rate, HopCount& count) {
+                     double temperature, double metad_rate, HopCount& count) {
   EventCriteria criteria;
   criteria.prominence = 0.0;  // 2 k_B T, metad's default
-  criteria.temperature = kTemperature;
+  criteria.temperature = temperature;
   criteria.dwell_time = kDwell;
   const FirstEvent event = detect_first_event(times, s, grid, f, criteria);
   ++count.series;
@@ -204,10 +217,14 @@ double rate_per_s(const HopCount& c) {
   return c.hops / (c.observed_ps * 1e-12);
 }
 
-TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTenfold) {
-  const auto wall_start = std::chrono::steady_clock::now();
-  const std::string dir = testing::make_scratch_dir("metad_vs_md_rate");
-  const std::string T = std::to_string(kTemperature);
+// Steps 1–3 of the pipeline for `recipe` in a fresh scratch directory `name`.PID: the glass
+// (dir/prepare/final_0000.data), then metad of its tracers (dir/metad) and unbiased NVT MD of
+// the same glass (dir/md) at the same time: independent runs, one core each with the Serial
+// back end. Returns the directory (fatal failures are reported to the caller).
+void run_pipeline(const Recipe& recipe, const std::string& name, std::string* dir_out) {
+  const std::string dir = testing::make_scratch_dir(name);
+  *dir_out = dir;
+  const std::string T = std::to_string(recipe.temperature);
 
   // 1. The glass (structure only; no inherent structure is needed here).
   ASSERT_EQ(run_program(dir, "prepare",
@@ -219,9 +236,9 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
     "barostat": {"pressure": 0, "tau": 1.0}, "thermostat": {"tau": 0.1},
     "melt": {"temperature": 2000, "steps": 2500},
     "cool": {"end_temperature": )" +
-                            T + R"(, "rate": 1e14},
+                            T + R"(, "rate": )" + std::to_string(recipe.cooling_rate) + R"(},
     "equilibrate": {"steps": )" +
-                            std::to_string(kEquilibrationSteps) + R"(},
+                            std::to_string(recipe.equilibration_steps) + R"(},
     "minimize": {"method": "fire", "ftol": 1e-2}
   },
   "output": {"directory": ")" +
@@ -231,9 +248,8 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
       << read_text_file(dir + "/prepare.log");
   const std::string glass = dir + "/prepare/final_0000.data";
 
-  // 2. Metadynamics of kTracers tracers (the task's own seeded draw), and 3. unbiased NVT MD of
-  // the same glass (kMdReplicas independent velocity draws), at the same time: they are
-  // independent runs (one core each with the Serial back end).
+  // 2. Metadynamics of recipe.tracers tracers (the task's own seeded draw), and 3. unbiased
+  // NVT MD of the same glass (recipe.md_replicas independent velocity draws).
   int metad_rc = -1;
   std::thread metad_run([&] {
     metad_rc = run_program(dir, "metad",
@@ -243,14 +259,14 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
                                R"("},
   "metad": {
     "temperature": )" + T + R"(, "timestep": 0.002, "equilibration_steps": 0,
-    "steps": )" + std::to_string(kMetadSteps) +
+    "steps": )" + std::to_string(recipe.metad_steps) +
                                R"(, "thermostat": {"tau": 0.1},
     "cv": "hop_distance",
-    "tracers": {"count": )" + std::to_string(kTracers) +
+    "tracers": {"count": )" + std::to_string(recipe.tracers) +
                                R"(, "species": ["any"], "seed": 3},
-    "pace": )" + std::to_string(kPace) +
+    "pace": )" + std::to_string(recipe.pace) +
                                R"(, "sigma": )" + std::to_string(kSigma) + R"(, "height": )" +
-                               std::to_string(kHeight) + R"(,
+                               std::to_string(recipe.height) + R"(,
     "bias_temperature": 3000, "nu0": 3e12,
     "grid_max": 20, "event_dwell": )" +
                                std::to_string(kDwell) + R"(, "stop_after_first_event": true,
@@ -265,9 +281,10 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
                                 R"({
   "task": "md",
   "system": {"structure": ")" + glass +
-                                    R"(", "replicas": )" + std::to_string(kMdReplicas) + R"(},
+                                    R"(", "replicas": )" + std::to_string(recipe.md_replicas) +
+                                    R"(},
   "md": {"timestep": 0.002, "steps": )" +
-                                    std::to_string(kMdSteps) + R"(, "ensemble": "nvt",
+                                    std::to_string(recipe.md_steps) + R"(, "ensemble": "nvt",
          "temperature": )" + T + R"(, "velocities": "create", "velocity_seed": 31,
          "thermostat": {"tau": 0.1}},
   "output": {"directory": ")" + dir +
@@ -277,11 +294,21 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
   metad_run.join();
   ASSERT_EQ(metad_rc, 0) << read_text_file(dir + "/metad.log");
   ASSERT_EQ(md_rc, 0) << read_text_file(dir + "/md.log");
+}
+
+TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTenfold) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const Recipe& recipe = kFirstHopRecipe;
+  const double temperature = recipe.temperature;
+  const int n_tracers = recipe.tracers;
+  std::string dir;
+  ASSERT_NO_FATAL_FAILURE(run_pipeline(recipe, "metad_vs_md_rate", &dir));
+  const std::string glass = dir + "/prepare/final_0000.data";
 
   // --- metad rates
   const auto summary = nlohmann::json::parse(read_text_file(dir + "/metad/summary.json"));
   const auto& tracers = summary.at("tracers");
-  ASSERT_EQ(tracers.size(), static_cast<size_t>(kTracers));
+  ASSERT_EQ(tracers.size(), static_cast<size_t>(n_tracers));
   std::vector<int64_t> tracer_ids;
   std::vector<bool> has_event;
   std::vector<double> barriers;
@@ -298,12 +325,13 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
     const double barrier = t.at("barrier_eV").get<double>();
     const double rate = t.at("rate_per_s").get<double>();
     // The summary's rate is ν0 exp(−ΔG/k_B T) of its own barrier.
-    EXPECT_NEAR(rate / (kNu0 * std::exp(-barrier / (kBoltzmann * kTemperature))), 1.0, 1e-9);
+    EXPECT_NEAR(rate / (kNu0 * std::exp(-barrier / (kBoltzmann * temperature))), 1.0, 1e-9);
     barriers.push_back(barrier);
     tracer_rates.back() = rate;
     rate_sum += rate;
   }
-  ASSERT_GE(found, 4) << "too few metad events for a mean rate";
+  // Without a single event there is no dividing surface to count MD hops across.
+  ASSERT_GT(found, 0) << "no metad event: nothing to compare";
   const double metad_rate = rate_sum / found;  // s⁻¹, over the tracers with an event
   double barrier_mean = 0.0, barrier_sd = 0.0;
   for (double b : barriers)
@@ -322,10 +350,10 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
   std::map<int64_t, int> index_of;
   for (int i = 0; i < data.n_atoms(); ++i)
     index_of[data.ids[i]] = i;
-  std::vector<std::vector<double>> fes_s(kTracers), fes_f(kTracers);
+  std::vector<std::vector<double>> fes_s(n_tracers), fes_f(n_tracers);
   {
     const hdf5::File metad_file = hdf5::File::open_read_only(dir + "/metad/results.h5");
-    for (int k = 0; k < kTracers; ++k) {
+    for (int k = 0; k < n_tracers; ++k) {
       char name[64];
       std::snprintf(name, sizeof name, "tracers/tracer_%04d", k);
       const hdf5::Group g = metad_file.group(name);
@@ -337,19 +365,20 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
   HopCount tracer_count, own_fes_count;
   double md_time_ps = 0.0;
   const hdf5::File file = hdf5::File::open_read_only(dir + "/md/results.h5");
-  for (int r = 0; r < kMdReplicas; ++r) {
+  for (int r = 0; r < recipe.md_replicas; ++r) {
     const testing::UnwrappedFrames trajectory = read_replica(file, r);
     md_time_ps = trajectory.times.back();
-    ASSERT_NEAR(md_time_ps, kMdSteps * kTimestep, 1e-9);
+    ASSERT_NEAR(md_time_ps, recipe.md_steps * kTimestep, 1e-9);
     ASSERT_NEAR(trajectory.times[1], kStride * kTimestep, 1e-9);
-    for (int k = 0; k < kTracers; ++k) {
+    for (int k = 0; k < n_tracers; ++k) {
       if (!has_event[k])
         continue;  // no saddle on its FES: no dividing surface, no rate to compare
       const std::vector<double> s = hop_series(trajectory, index_of.at(tracer_ids[k]));
-      count_first_hop(trajectory.times, s, fes_s[k], fes_f[k], tracer_rates[k], tracer_count);
+      count_first_hop(trajectory.times, s, fes_s[k], fes_f[k], temperature, tracer_rates[k],
+                      tracer_count);
       count_first_hop(trajectory.times, s, fes_s[k],
-                      unbiased_free_energy(fes_s[k], s, kTemperature, kSigma), tracer_rates[k],
-                      own_fes_count);
+                      unbiased_free_energy(fes_s[k], s, temperature, kSigma), temperature,
+                      tracer_rates[k], own_fes_count);
     }
   }
   const double md_rate = rate_per_s(tracer_count);
@@ -364,22 +393,22 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 
-  std::printf("T = %.0f K, %d tracers (ids", kTemperature, kTracers);
+  std::printf("T = %.0f K, %d tracers (ids", temperature, n_tracers);
   for (int64_t id : tracer_ids)
     std::printf(" %lld", static_cast<long long>(id));
   std::printf(")\n");
   std::printf(
       "metad: %d of %d tracers with an event; barriers mean %.3f eV, sd %.3f eV, min %.3f, "
       "max %.3f; mean rate %.3e s^-1 (ν0 = %.0e s^-1)\n",
-      found, kTracers, barrier_mean, barrier_sd,
+      found, n_tracers, barrier_mean, barrier_sd,
       barriers.empty() ? NAN : *std::min_element(barriers.begin(), barriers.end()),
       barriers.empty() ? NAN : *std::max_element(barriers.begin(), barriers.end()), metad_rate,
       kNu0);
   std::printf(
       "MD: %d replicas x %.1f ps; tracers: %d first hops in %d series, observed %.1f ps, "
       "rate %.3e s^-1 (95%% %.3e .. %.3e)\n",
-      kMdReplicas, md_time_ps, tracer_count.hops, tracer_count.series, tracer_count.observed_ps,
-      md_rate, lower / (tracer_count.observed_ps * 1e-12),
+      recipe.md_replicas, md_time_ps, tracer_count.hops, tracer_count.series,
+      tracer_count.observed_ps, md_rate, lower / (tracer_count.observed_ps * 1e-12),
       upper / (tracer_count.observed_ps * 1e-12));
   std::printf(
       "MD, hops on each series' own unbiased FES (diagnostic): %d first hops, observed "
@@ -392,11 +421,112 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
       tracer_count.expected_hops, md_over_metad, lower / tracer_count.expected_hops,
       upper / tracer_count.expected_hops, ratio, wall);
 
-  // The comparison is meaningful only with hops in MD and events in metad.
+  // The comparison is meaningful only with events in metad and hops in MD (checked after the
+  // printout, so that a run short of either still reports what it measured).
+  ASSERT_GE(found, 4) << "too few metad events for a mean rate";
   ASSERT_GE(tracer_count.hops, 5) << "too few MD hops of the tracers for a rate";
   // Issue 4: agreement within a factor of 10.
   EXPECT_GT(md_over_metad, 0.1);
   EXPECT_LT(md_over_metad, 10.0);
+}
+
+// The step of the first test that can be checked on its own: metad's rate formula is transition-
+// state theory on the tracer's FES, k = ν0 exp(−ΔF/k_B T), and TST's rate is the equilibrium
+// rate of crossing the dividing surface out of the initial basin — which unbiased MD measures
+// directly by counting the crossings (k_TST = ⟨ṡ θ(ṡ) δ(s − s_c)⟩ / ⟨θ(s_c − s)⟩; Chandler,
+// J. Chem. Phys. 68, 2959 (1978)). So, at a fixed dividing surface s_c and per
+// tracer i: ΔF_i = F_i(s_c) − min_{s ≤ s_c} F_i from its metad FES, k_i = ν0 exp(−ΔF_i/k_B T),
+// and from each MD replica the same atom's upward crossings of s_c between frames and its time
+// below s_c; the ratio (crossings) / Σ k_i (time below) is 1 when the FES and ν0 are right. It
+// is no hop rate: most crossings of a surface inside the cage are undone within a picosecond
+// (the first test's 1 ps dwell counts only committed ones; docs/validation.md has both).
+// Only tracers whose metad CV went beyond s_c + σ take part: there F(s_c) is built from visits,
+// not from the tails of hills deposited further in. s_c = 1.0 Å lies inside the cage, where MD
+// at this temperature crosses tens of times in 400 ps (measured: 800 K, 1e12 K/s glass, 4–175
+// crossings per tracer, docs/validation.md), so both sides count well.
+// The bound is the issue's ×10; the deviations expected within it: frames 0.05 ps apart miss
+// crossings undone within a frame, so the MD count is below the continuous-time flux (ratio < 1);
+// ν0 = 3e12 s⁻¹ is the 1D prefactor v_th/ℓ of this CV only to within the spread of the basin widths
+// ℓ (2.3–4.4e12 s⁻¹ measured); tracers whose surroundings give way under the bias get a softer
+// metad FES than the unpushed glass shows (ratio < 1 for them).
+TEST(MetadVsMdRate, TstRateOfTheFesMatchesTheUnbiasedCrossingRateOfTheSameSurface) {
+  const Recipe& recipe = kCrossingRecipe;
+  const double temperature = recipe.temperature;
+  const double k_t = kBoltzmann * temperature;
+  constexpr double kSurface = 1.0;  // Å, s_c
+  std::string dir;
+  ASSERT_NO_FATAL_FAILURE(run_pipeline(recipe, "metad_vs_md_crossings", &dir));
+  const LammpsData data = read_lammps_data(dir + "/prepare/final_0000.data");
+  std::map<int64_t, int> index_of;
+  for (int i = 0; i < data.n_atoms(); ++i)
+    index_of[data.ids[i]] = i;
+
+  struct Tracer {
+    int64_t atom_id;
+    double rate;  // k_i, s⁻¹
+    int crossings = 0;
+    double time_below_ps = 0.0;
+  };
+  std::vector<Tracer> used;
+  {
+    const hdf5::File metad_file = hdf5::File::open_read_only(dir + "/metad/results.h5");
+    for (int k = 0; k < recipe.tracers; ++k) {
+      char name[64];
+      std::snprintf(name, sizeof name, "tracers/tracer_%04d", k);
+      const hdf5::Group g = metad_file.group(name);
+      const std::vector<double> cv = g.dataset("cv/value").read<double>();
+      if (*std::max_element(cv.begin(), cv.end()) < kSurface + kSigma)
+        continue;
+      const std::vector<double> s = g.dataset("fes/s").read<double>();
+      const std::vector<double> f = g.dataset("fes/F").read<double>();
+      // F(s_c) by linear interpolation on the grid, the basin's minimum over s ≤ s_c.
+      const size_t above = std::upper_bound(s.begin(), s.end(), kSurface) - s.begin();
+      ASSERT_GT(above, 0u);
+      ASSERT_LT(above, s.size());
+      const double w = (kSurface - s[above - 1]) / (s[above] - s[above - 1]);
+      const double f_surface = (1.0 - w) * f[above - 1] + w * f[above];
+      const double f_minimum = *std::min_element(f.begin(), f.begin() + above);
+      used.push_back({g.dataset("atom_id").read<int64_t>().at(0),
+                      kNu0 * std::exp(-(f_surface - f_minimum) / k_t)});
+    }
+  }
+  const hdf5::File md_file = hdf5::File::open_read_only(dir + "/md/results.h5");
+  for (int r = 0; r < recipe.md_replicas; ++r) {
+    const testing::UnwrappedFrames trajectory = read_replica(md_file, r);
+    const double frame_ps = trajectory.times[1] - trajectory.times[0];
+    ASSERT_NEAR(frame_ps, kStride * kTimestep, 1e-9);
+    for (Tracer& t : used) {
+      const std::vector<double> s = hop_series(trajectory, index_of.at(t.atom_id));
+      for (size_t j = 0; j < s.size(); ++j) {
+        if (s[j] > kSurface)
+          continue;
+        t.time_below_ps += frame_ps;
+        if (j + 1 < s.size() && s[j + 1] > kSurface)
+          ++t.crossings;
+      }
+    }
+  }
+  int crossings = 0;
+  double expected = 0.0;
+  std::printf("T = %.0f K, s_c = %.2f Å: %zu of %d tracers went beyond s_c + σ in metad\n",
+              temperature, kSurface, used.size(), recipe.tracers);
+  for (const Tracer& t : used) {
+    crossings += t.crossings;
+    expected += t.rate * t.time_below_ps * 1e-12;
+    std::printf(
+        "  atom %lld: metad TST %.3e s^-1 (ΔF %.3f eV); MD %d crossings in %.0f ps below "
+        "s_c: %.3e s^-1\n",
+        static_cast<long long>(t.atom_id), t.rate, -k_t * std::log(t.rate / kNu0), t.crossings,
+        t.time_below_ps, t.crossings / (t.time_below_ps * 1e-12));
+  }
+  const double ratio = crossings / expected;
+  std::printf("MD crossings %d, expected at the metad TST rates %.1f: MD / metad = %.3f\n",
+              crossings, expected, ratio);
+  // Enough tracers and crossings for a pooled ratio (measured with this recipe: docs).
+  ASSERT_GE(used.size(), 5u) << "too few tracers reached s_c + σ in metad";
+  ASSERT_GE(crossings, 20) << "too few MD crossings of s_c";
+  EXPECT_GT(ratio, 0.1);
+  EXPECT_LT(ratio, 10.0);
 }
 
 // The Poisson interval against tabulated values (Garwood's interval as tabulated e.g. by
