@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstring>
 #include <memory>
 
 #include "host/batch_io.hpp"
 #include "kernels/cg_minimizer.hpp"
+#include "tests/kernels/minimizer_contract.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"
 
 namespace glassland {
@@ -15,9 +15,7 @@ namespace {
 
 using testing::Configuration;
 
-bool bitwise_equal(double a, double b) {
-  return std::memcmp(&a, &b, sizeof(double)) == 0;
-}
+using testing::bitwise_equal;
 
 CgSettings tight_cg(CgLineSearch line_search = CgLineSearch::quadratic) {
   CgSettings settings;
@@ -145,35 +143,12 @@ TEST_P(CgMuellerBrown, StartsReachNewtonMinima) {
 INSTANTIATE_TEST_SUITE_P(LineSearches, CgMuellerBrown,
                          ::testing::Values(CgLineSearch::quadratic, CgLineSearch::backtrack));
 
-// 13-atom Lennard-Jones cluster from distorted icosahedra: the icosahedral global minimum,
-// E = −44.326801 ε (Cambridge Cluster Database, 6 decimals: tolerance 2e-6). Exercises the
-// per-replica team reductions over many atoms.
+// 13-atom Lennard-Jones clusters from distorted icosahedra reach the icosahedral global minimum
+// (minimizer_contract.hpp).
 TEST(CgMinimizer, LennardJones13ReachesIcosahedronEnergy) {
-  std::vector<Configuration> configurations;
-  uint64_t state = 12345;
-  auto uniform = [&state]() {  // small deterministic LCG: the test needs no quality
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5;
-  };
-  for (int r = 0; r < 3; ++r) {
-    Configuration c;
-    for (const auto& atom : testing::icosahedron13(1.05 + 0.05 * r))
-      c.push_back(
-          {atom[0] + 0.1 * uniform(), atom[1] + 0.1 * uniform(), atom[2] + 0.1 * uniform()});
-    configurations.push_back(c);
-  }
-  Batch batch = testing::make_batch(configurations, 1.0);
-  ForceField force_field;
-  force_field.add_term(std::make_unique<testing::LennardJonesClusterTerm>());
   CgSettings settings = tight_cg();
   settings.tolerances.ftol = 1e-6;
-  CgMinimizer cg(settings);
-  const auto results = cg.minimize(batch, force_field);
-  for (int r = 0; r < 3; ++r) {
-    SCOPED_TRACE("replica " + std::to_string(r) + ", " + to_string(results[r].status));
-    EXPECT_EQ(results[r].status, MinimizerStatus::converged_force);
-    EXPECT_NEAR(results[r].final_energy, -44.326801, 2e-6);
-  }
+  testing::expect_lennard_jones_13_reaches_icosahedron<CgMinimizer>(settings, 1.0);
 }
 
 // Replica 0 starts 1e-10 Å from a minimum and converges after a couple of line searches,
@@ -312,48 +287,23 @@ TEST(CgMinimizer, ReplicaAloneEqualsReplicaInBatch) {
 
 // A replica masked out by the caller is neither moved nor evaluated.
 TEST(CgMinimizer, NonParticipatingReplicaIsUntouched) {
-  Batch batch = testing::make_batch({particle(-0.75, 1.30), particle(0.45, 0.10)}, 10.0);
-  ForceField force_field;
-  auto term = std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas);
-  const ReplicaInts term_evaluations = term->evaluations();
-  force_field.add_term(std::move(term));
-  ReplicaInts participate("participate", 2);
-  Kokkos::deep_copy(Kokkos::subview(participate, 0), 1);
-  CgMinimizer cg(tight_cg());
-  const auto results = cg.minimize(batch, force_field, participate);
-  EXPECT_EQ(results[0].status, MinimizerStatus::converged_force);
-  EXPECT_EQ(results[1].status, MinimizerStatus::not_participating);
-  EXPECT_EQ(results[1].evaluations, 0);
-  EXPECT_EQ(testing::to_host(term_evaluations)[1], 0);
-  const auto x = testing::replica_positions(batch, 1)[0];
-  EXPECT_EQ(x[0], 0.45);
-  EXPECT_EQ(x[1], 0.10);
+  testing::expect_masked_replica_untouched<CgMinimizer>(tight_cg());
 }
 
 // Periodic EAM: the neighbour list (skin 0.1 Å, so it rebuilds often) wraps atoms that cross a
-// box face in the middle of line searches. The unwrapped positions must move continuously
-// (relaxation moves atoms by up to ~2.3 Å here; a miscounted image is a box length, 19.56 Å), and
-// two different replicas minimised together equal each minimised alone, bitwise.
+// box face in the middle of line searches. The unwrapped positions must move continuously and
+// two different replicas minimised together equal each minimised alone, bitwise
+// (minimizer_contract.hpp); here both also converge, with many atoms wrapped on the way.
 TEST(CgMinimizer, PeriodicEamKeepsImagesAndBatchInvariance) {
-  const SetflPotential potential =
-      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair);
-  const std::vector<NamedStructure> structures = {{"a", testing::disordered_cuzr(11)},
-                                                  {"b", testing::disordered_cuzr(23)}};
   CgSettings settings;
   settings.tolerances.ftol = 1e-3;  // eV/Å: enough relaxation for many crossings, and fast
   settings.tolerances.max_iterations = 400;
-
-  Batch batch = make_batch(structures, {"Cu", "Zr"}, potential.elements, potential.masses);
-  ForceField force_field;
-  force_field.add_term(make_eam_term(potential, 0.1));
-  const BatchSnapshot before = snapshot(batch);
-  const auto together = CgMinimizer(settings).minimize(batch, force_field);
-  const BatchSnapshot after = snapshot(batch);
-
+  const testing::PeriodicEamRun run =
+      testing::expect_periodic_eam_batch_invariance<CgMinimizer>(settings);
+  const BatchSnapshot& after = run.after;
   for (int r = 0; r < 2; ++r) {
-    SCOPED_TRACE("replica " + std::to_string(r) + ", " + to_string(together[r].status));
-    EXPECT_EQ(together[r].status, MinimizerStatus::converged_force);
-    EXPECT_LT(testing::largest_unwrapped_displacement(before, after, r), 5.0);
+    SCOPED_TRACE("replica " + std::to_string(r));
+    EXPECT_EQ(run.together[r].status, MinimizerStatus::converged_force);
     int wrapped_atoms = 0;
     for (int i = 0; i < after.n_atoms; ++i) {
       const int64_t g = static_cast<int64_t>(r) * after.n_atoms + i;
@@ -361,23 +311,6 @@ TEST(CgMinimizer, PeriodicEamKeepsImagesAndBatchInvariance) {
         ++wrapped_atoms;
     }
     EXPECT_GT(wrapped_atoms, 20) << "the test needs atoms that crossed box faces";
-
-    Batch alone = make_batch({structures[r]}, {"Cu", "Zr"}, potential.elements, potential.masses);
-    ForceField alone_field;
-    alone_field.add_term(make_eam_term(potential, 0.1));
-    const auto single = CgMinimizer(settings).minimize(alone, alone_field);
-    const BatchSnapshot alone_after = snapshot(alone);
-    EXPECT_TRUE(bitwise_equal(single[0].final_energy, together[r].final_energy));
-    EXPECT_EQ(single[0].iterations, together[r].iterations);
-    EXPECT_EQ(single[0].evaluations, together[r].evaluations);
-    bool identical = true;
-    for (int i = 0; i < after.n_atoms * 3; ++i) {
-      identical =
-          identical &&
-          bitwise_equal(alone_after.positions[i], after.positions[r * after.n_atoms * 3 + i]) &&
-          alone_after.images[i] == after.images[r * after.n_atoms * 3 + i];
-    }
-    EXPECT_TRUE(identical) << "positions or images differ between alone and in batch";
   }
 }
 

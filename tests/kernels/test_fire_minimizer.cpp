@@ -2,11 +2,11 @@
 // several starts, per-replica masks and caps, batch invariance.
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <memory>
 
 #include "host/batch_io.hpp"
 #include "kernels/fire_minimizer.hpp"
+#include "tests/kernels/minimizer_contract.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"
 
 namespace glassland {
@@ -14,9 +14,7 @@ namespace {
 
 using testing::Configuration;
 
-bool bitwise_equal(double a, double b) {
-  return std::memcmp(&a, &b, sizeof(double)) == 0;
-}
+using testing::bitwise_equal;
 
 FireSettings tight_fire() {
   FireSettings settings;
@@ -119,38 +117,15 @@ TEST(FireMinimizer, MuellerBrownStartsReachNewtonMinima) {
   }
 }
 
-// A 13-atom Lennard-Jones cluster from a distorted icosahedron relaxes to the icosahedral
-// global minimum, E = −44.326801 ε (Cambridge Cluster Database, 6 decimals: tolerance 2e-6).
-// Exercises the per-replica team reductions over many atoms. With ε = 1 eV and σ = 1 Å the
-// mass is 1000 amu, so that the bond vibration period (~0.08 ps) is long against FIRE's time
-// steps (≤ 0.01 ps), as it is for real metals with LAMMPS's defaults; with 1 amu the explicit
-// dynamics of the first steps is unstable and the cluster explodes (as it would in LAMMPS).
+// 13-atom Lennard-Jones clusters from distorted icosahedra reach the icosahedral global minimum
+// (minimizer_contract.hpp). With ε = 1 eV and σ = 1 Å the mass is 1000 amu, so that the bond
+// vibration period (~0.08 ps) is long against FIRE's time steps (≤ 0.01 ps), as it is for real
+// metals with LAMMPS's defaults; with 1 amu the explicit dynamics of the first steps is
+// unstable and the cluster explodes (as it would in LAMMPS).
 TEST(FireMinimizer, LennardJones13ReachesIcosahedronEnergy) {
-  std::vector<Configuration> configurations;
-  uint64_t state = 12345;
-  auto uniform = [&state]() {  // small deterministic LCG: the test needs no quality
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5;
-  };
-  for (int r = 0; r < 3; ++r) {
-    Configuration c;
-    for (const auto& atom : testing::icosahedron13(1.05 + 0.05 * r))
-      c.push_back(
-          {atom[0] + 0.1 * uniform(), atom[1] + 0.1 * uniform(), atom[2] + 0.1 * uniform()});
-    configurations.push_back(c);
-  }
-  Batch batch = testing::make_batch(configurations, 1000.0);
-  ForceField force_field;
-  force_field.add_term(std::make_unique<testing::LennardJonesClusterTerm>());
   FireSettings settings = tight_fire();
   settings.tolerances.ftol = 1e-6;
-  FireMinimizer fire(settings);
-  const auto results = fire.minimize(batch, force_field);
-  for (int r = 0; r < 3; ++r) {
-    SCOPED_TRACE("replica " + std::to_string(r));
-    EXPECT_EQ(results[r].status, MinimizerStatus::converged_force);
-    EXPECT_NEAR(results[r].final_energy, -44.326801, 2e-6);
-  }
+  testing::expect_lennard_jones_13_reaches_icosahedron<FireMinimizer>(settings, 1000.0);
 }
 
 // Replica 0 starts 1e-10 Å from a minimum and converges after ~20 iterations, replica 1 starts
@@ -250,65 +225,21 @@ TEST(FireMinimizer, ReplicaAloneEqualsReplicaInBatch) {
 
 // A replica masked out by the caller is neither moved nor evaluated.
 TEST(FireMinimizer, NonParticipatingReplicaIsUntouched) {
-  Batch batch = testing::make_batch({particle(-0.75, 1.30), particle(0.45, 0.10)}, 10.0);
-  ForceField force_field;
-  auto term = std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas);
-  const ReplicaInts term_evaluations = term->evaluations();
-  force_field.add_term(std::move(term));
-  ReplicaInts participate("participate", 2);
-  Kokkos::deep_copy(Kokkos::subview(participate, 0), 1);
-  FireMinimizer fire(tight_fire());
-  const auto results = fire.minimize(batch, force_field, participate);
-  EXPECT_EQ(results[0].status, MinimizerStatus::converged_force);
-  EXPECT_EQ(results[1].status, MinimizerStatus::not_participating);
-  EXPECT_EQ(results[1].evaluations, 0);
-  EXPECT_EQ(testing::to_host(term_evaluations)[1], 0);
-  const auto x = testing::replica_positions(batch, 1)[0];
-  EXPECT_EQ(x[0], 0.45);
-  EXPECT_EQ(x[1], 0.10);
+  testing::expect_masked_replica_untouched<FireMinimizer>(tight_fire());
 }
 
 // Periodic EAM (432-atom disordered Cu50Zr50, neighbour skin 0.1 Å so that the list rebuilds
 // and wraps atoms often): two different replicas run together equal each run alone, bitwise,
-// and unwrapped positions move continuously (a miscounted image would be a box length,
-// 19.56 Å). 150 iterations keep it fast; the outcome (converged or capped) must match too.
+// and unwrapped positions move continuously (minimizer_contract.hpp). 150 iterations keep it
+// fast; the outcome (converged or capped) must match too, and the energy must have gone down.
 TEST(FireMinimizer, PeriodicEamBatchInvarianceAndImages) {
-  const SetflPotential potential =
-      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair);
-  const std::vector<NamedStructure> structures = {{"a", testing::disordered_cuzr(11)},
-                                                  {"b", testing::disordered_cuzr(23)}};
   FireSettings settings;
   settings.tolerances.ftol = 1e-3;
   settings.tolerances.max_iterations = 150;
-
-  Batch batch = make_batch(structures, {"Cu", "Zr"}, potential.elements, potential.masses);
-  ForceField force_field;
-  force_field.add_term(make_eam_term(potential, 0.1));
-  const BatchSnapshot before = snapshot(batch);
-  const auto together = FireMinimizer(settings).minimize(batch, force_field);
-  const BatchSnapshot after = snapshot(batch);
-  for (int r = 0; r < 2; ++r) {
-    SCOPED_TRACE("replica " + std::to_string(r) + ", " + to_string(together[r].status));
-    EXPECT_LT(together[r].final_energy, together[r].initial_energy);
-    EXPECT_LT(testing::largest_unwrapped_displacement(before, after, r), 5.0);
-    Batch alone = make_batch({structures[r]}, {"Cu", "Zr"}, potential.elements, potential.masses);
-    ForceField alone_field;
-    alone_field.add_term(make_eam_term(potential, 0.1));
-    const auto single = FireMinimizer(settings).minimize(alone, alone_field);
-    const BatchSnapshot alone_after = snapshot(alone);
-    EXPECT_EQ(single[0].status, together[r].status);
-    EXPECT_TRUE(bitwise_equal(single[0].final_energy, together[r].final_energy));
-    EXPECT_EQ(single[0].iterations, together[r].iterations);
-    EXPECT_EQ(single[0].evaluations, together[r].evaluations);
-    bool identical = true;
-    for (int i = 0; i < after.n_atoms * 3; ++i) {
-      identical =
-          identical &&
-          bitwise_equal(alone_after.positions[i], after.positions[r * after.n_atoms * 3 + i]) &&
-          alone_after.images[i] == after.images[r * after.n_atoms * 3 + i];
-    }
-    EXPECT_TRUE(identical) << "positions or images differ between alone and in batch";
-  }
+  const testing::PeriodicEamRun run =
+      testing::expect_periodic_eam_batch_invariance<FireMinimizer>(settings);
+  for (int r = 0; r < 2; ++r)
+    EXPECT_LT(run.together[r].final_energy, run.together[r].initial_energy) << "replica " << r;
 }
 
 }  // namespace
