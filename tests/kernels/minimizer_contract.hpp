@@ -1,6 +1,7 @@
 // What every batched minimiser (CgMinimizer, FireMinimizer) promises, checked by one copy of
-// each check for both: distorted 13-atom Lennard-Jones clusters reach the icosahedron, a replica
-// the caller masks out is neither moved nor evaluated, and on periodic EAM two replicas
+// each check for both: distorted 13-atom Lennard-Jones clusters reach the icosahedron, a
+// Müller–Brown replica alone ends bitwise where it ends in a batch, a replica the caller masks
+// out is neither moved nor evaluated, and on periodic EAM two replicas
 // minimised together equal each minimised alone, bitwise, with unwrapped positions that move
 // continuously through box-face crossings.
 #pragma once
@@ -50,6 +51,32 @@ void expect_lennard_jones_13_reaches_icosahedron(const Settings& settings, doubl
     SCOPED_TRACE("replica " + std::to_string(r) + ", " + to_string(results[r].status));
     EXPECT_EQ(results[r].status, MinimizerStatus::converged_force);
     EXPECT_NEAR(results[r].final_energy, -44.326801, 2e-6);
+  }
+}
+
+// Four Müller–Brown particles minimised in one batch and each alone end bitwise at the same
+// place, energy, iteration and evaluation count.
+template <class Minimizer, class Settings>
+void expect_mueller_brown_alone_equals_in_batch(const Settings& settings) {
+  const std::vector<Configuration> starts = {
+      {{-0.75, 1.30, 0.0}}, {{0.45, 0.10, 0.0}}, {{-0.10, 0.50, 0.0}}, {{0.85, -0.05, 0.0}}};
+  Batch batch = testing::make_batch(starts, 10.0);
+  ForceField force_field;
+  force_field.add_term(std::make_unique<MuellerBrownTerm>(batch.n_replicas));
+  const auto together = Minimizer(settings).minimize(batch, force_field);
+  for (int r = 0; r < static_cast<int>(starts.size()); ++r) {
+    SCOPED_TRACE("Müller–Brown replica " + std::to_string(r));
+    Batch single = testing::make_batch({starts[r]}, 10.0);
+    ForceField single_field;
+    single_field.add_term(std::make_unique<MuellerBrownTerm>(1));
+    const auto alone = Minimizer(settings).minimize(single, single_field);
+    const auto a = replica_positions(single, 0)[0];
+    const auto b = replica_positions(batch, r)[0];
+    for (int k = 0; k < 3; ++k)
+      EXPECT_TRUE(bitwise_equal(a[k], b[k]));
+    EXPECT_TRUE(bitwise_equal(alone[0].final_energy, together[r].final_energy));
+    EXPECT_EQ(alone[0].iterations, together[r].iterations);
+    EXPECT_EQ(alone[0].evaluations, together[r].evaluations);
   }
 }
 

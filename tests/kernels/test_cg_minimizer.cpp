@@ -232,28 +232,7 @@ TEST(CgMinimizer, IterationAndEvaluationCapsAreReported) {
 // Replica r alone gives bitwise the same result as replica r inside a batch (one-atom
 // Müller–Brown replicas and 13-atom clusters, whose team reductions span many atoms).
 TEST(CgMinimizer, ReplicaAloneEqualsReplicaInBatch) {
-  std::vector<Configuration> starts = {particle(-0.75, 1.30), particle(0.45, 0.10),
-                                       particle(-0.10, 0.50), particle(0.85, -0.05)};
-  Batch batch = testing::make_batch(starts, 10.0);
-  ForceField force_field;
-  force_field.add_term(std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas));
-  CgMinimizer cg(tight_cg());
-  const auto together = cg.minimize(batch, force_field);
-  for (int r = 0; r < static_cast<int>(starts.size()); ++r) {
-    SCOPED_TRACE("Müller–Brown replica " + std::to_string(r));
-    Batch single = testing::make_batch({starts[r]}, 10.0);
-    ForceField single_field;
-    single_field.add_term(std::make_unique<testing::MuellerBrownTerm>(1));
-    CgMinimizer single_cg(tight_cg());
-    const auto alone = single_cg.minimize(single, single_field);
-    const auto a = testing::replica_positions(single, 0)[0];
-    const auto b = testing::replica_positions(batch, r)[0];
-    for (int k = 0; k < 3; ++k)
-      EXPECT_TRUE(bitwise_equal(a[k], b[k]));
-    EXPECT_TRUE(bitwise_equal(alone[0].final_energy, together[r].final_energy));
-    EXPECT_EQ(alone[0].iterations, together[r].iterations);
-    EXPECT_EQ(alone[0].evaluations, together[r].evaluations);
-  }
+  testing::expect_mueller_brown_alone_equals_in_batch<CgMinimizer>(tight_cg());
 
   std::vector<Configuration> clusters;
   for (int r = 0; r < 3; ++r) {

@@ -199,28 +199,7 @@ TEST(FireMinimizer, IterationCapIsReported) {
 
 // Replica r alone gives bitwise the same trajectory end as replica r inside a batch.
 TEST(FireMinimizer, ReplicaAloneEqualsReplicaInBatch) {
-  const std::vector<Configuration> starts = {particle(-0.75, 1.30), particle(0.45, 0.10),
-                                             particle(-0.10, 0.50), particle(0.85, -0.05)};
-  Batch batch = testing::make_batch(starts, 10.0);
-  ForceField force_field;
-  force_field.add_term(std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas));
-  FireMinimizer fire(tight_fire());
-  const auto together = fire.minimize(batch, force_field);
-  for (int r = 0; r < static_cast<int>(starts.size()); ++r) {
-    SCOPED_TRACE("replica " + std::to_string(r));
-    Batch single = testing::make_batch({starts[r]}, 10.0);
-    ForceField single_field;
-    single_field.add_term(std::make_unique<testing::MuellerBrownTerm>(1));
-    FireMinimizer single_fire(tight_fire());
-    const auto alone = single_fire.minimize(single, single_field);
-    const auto a = testing::replica_positions(single, 0)[0];
-    const auto b = testing::replica_positions(batch, r)[0];
-    for (int k = 0; k < 3; ++k)
-      EXPECT_TRUE(bitwise_equal(a[k], b[k]));
-    EXPECT_TRUE(bitwise_equal(alone[0].final_energy, together[r].final_energy));
-    EXPECT_EQ(alone[0].iterations, together[r].iterations);
-    EXPECT_EQ(alone[0].evaluations, together[r].evaluations);
-  }
+  testing::expect_mueller_brown_alone_equals_in_batch<FireMinimizer>(tight_fire());
 }
 
 // A replica masked out by the caller is neither moved nor evaluated.
