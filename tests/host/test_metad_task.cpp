@@ -31,6 +31,7 @@
 #include "host/hdf5_file.hpp"
 #include "host/json_input.hpp"
 #include "host/lammps_data.hpp"
+#include "host/setfl_potential.hpp"
 #include "host/task_system.hpp"
 #include "host/tasks.hpp"
 #include "tests/support/h5md_frames.hpp"
@@ -439,6 +440,9 @@ TEST(MetadTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
 // sampling. A hop-distance bias acting on its tracer alone pushes the whole replica instead:
 // without the mass-weighted share taken back, this run's centres of mass move by ~1e-2 Å.
 void check_every_replicas_centre_of_mass_stays_in_place(const std::string& out) {
+  // LAMMPS types are 1-based in the potential's element order.
+  const std::vector<double> masses =
+      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair).masses;
   hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
   for (int r = 0; r < 3; ++r) {
     const testing::UnwrappedFrames frames = testing::read_unwrapped_frames(file, r);
@@ -449,8 +453,7 @@ void check_every_replicas_centre_of_mass_stays_in_place(const std::string& out) 
       std::array<double, 3> centre{};
       double total_mass = 0.0;
       for (size_t i = 0; i < frames.species.size(); ++i) {
-        // LAMMPS types in the potential's order: 1 Cu, 2 Zr (CuZr_mm.eam.fs).
-        const double mass = frames.species[i] == 1 ? 63.546 : 91.224;
+        const double mass = masses.at(frames.species[i] - 1);
         total_mass += mass;
         for (int k = 0; k < 3; ++k)
           centre[k] += mass * frames.positions[f][3 * i + k];

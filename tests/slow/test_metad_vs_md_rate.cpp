@@ -186,6 +186,35 @@ std::vector<double> hop_series(const testing::UnwrappedFrames& t, int index) {
   return s;
 }
 
+// Row of each atom, by its LAMMPS id, in the structure the metad and MD runs started from.
+std::map<int64_t, int> atom_rows(const std::string& structure) {
+  const LammpsData data = read_lammps_data(structure);
+  std::map<int64_t, int> rows;
+  for (int i = 0; i < data.n_atoms(); ++i)
+    rows[data.ids[i]] = i;
+  return rows;
+}
+
+// What the comparisons read of a tracer in the metad results (tracers/tracer_NNNN).
+struct MetadTracer {
+  int64_t atom_id;
+  std::vector<double> fes_s, fes_f;  // its FES on the grid
+  std::vector<double> cv;            // its CV series
+};
+std::vector<MetadTracer> read_metad_tracers(const std::string& results, int n_tracers) {
+  const hdf5::File file = hdf5::File::open_read_only(results);
+  std::vector<MetadTracer> tracers;
+  for (int k = 0; k < n_tracers; ++k) {
+    char name[64];
+    std::snprintf(name, sizeof name, "tracers/tracer_%04d", k);
+    const hdf5::Group g = file.group(name);
+    tracers.push_back({g.dataset("atom_id").read<int64_t>().at(0),
+                       g.dataset("fes/s").read<double>(), g.dataset("fes/F").read<double>(),
+                       g.dataset("cv/value").read<double>()});
+  }
+  return tracers;
+}
+
 struct HopCount {
   int hops = 0;
   double observed_ps = 0.0;
@@ -346,22 +375,10 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
   // whose TST rate metad reports; an MD hop is the first crossing of it that lasts kDwell
   // (detect_first_event, exactly as metad finds its event on its own CV series). Diagnostic:
   // the same function on an FES estimated from each MD series itself (unbiased_free_energy).
-  const LammpsData data = read_lammps_data(glass);
-  std::map<int64_t, int> index_of;
-  for (int i = 0; i < data.n_atoms(); ++i)
-    index_of[data.ids[i]] = i;
-  std::vector<std::vector<double>> fes_s(n_tracers), fes_f(n_tracers);
-  {
-    const hdf5::File metad_file = hdf5::File::open_read_only(dir + "/metad/results.h5");
-    for (int k = 0; k < n_tracers; ++k) {
-      char name[64];
-      std::snprintf(name, sizeof name, "tracers/tracer_%04d", k);
-      const hdf5::Group g = metad_file.group(name);
-      ASSERT_EQ(g.dataset("atom_id").read<int64_t>().at(0), tracer_ids[k]);
-      fes_s[k] = g.dataset("fes/s").read<double>();
-      fes_f[k] = g.dataset("fes/F").read<double>();
-    }
-  }
+  const std::map<int64_t, int> index_of = atom_rows(glass);
+  const std::vector<MetadTracer> metad = read_metad_tracers(dir + "/metad/results.h5", n_tracers);
+  for (int k = 0; k < n_tracers; ++k)
+    ASSERT_EQ(metad[k].atom_id, tracer_ids[k]);
   HopCount tracer_count, own_fes_count;
   double md_time_ps = 0.0;
   const hdf5::File file = hdf5::File::open_read_only(dir + "/md/results.h5");
@@ -374,11 +391,11 @@ TEST(MetadVsMdRate, TstRateOfTheFesBarrierMatchesTheUnbiasedFirstHopRateWithinTe
       if (!has_event[k])
         continue;  // no saddle on its FES: no dividing surface, no rate to compare
       const std::vector<double> s = hop_series(trajectory, index_of.at(tracer_ids[k]));
-      count_first_hop(trajectory.times, s, fes_s[k], fes_f[k], temperature, tracer_rates[k],
+      const std::vector<double>& grid = metad[k].fes_s;
+      count_first_hop(trajectory.times, s, grid, metad[k].fes_f, temperature, tracer_rates[k],
                       tracer_count);
-      count_first_hop(trajectory.times, s, fes_s[k],
-                      unbiased_free_energy(fes_s[k], s, temperature, kSigma), temperature,
-                      tracer_rates[k], own_fes_count);
+      count_first_hop(trajectory.times, s, grid, unbiased_free_energy(grid, s, temperature, kSigma),
+                      temperature, tracer_rates[k], own_fes_count);
     }
   }
   const double md_rate = rate_per_s(tracer_count);
@@ -456,10 +473,7 @@ TEST(MetadVsMdRate, TstRateOfTheFesMatchesTheUnbiasedCrossingRateOfTheSameSurfac
   constexpr double kSurface = 1.0;  // Å, s_c
   std::string dir;
   ASSERT_NO_FATAL_FAILURE(run_pipeline(recipe, "metad_vs_md_crossings", &dir));
-  const LammpsData data = read_lammps_data(dir + "/prepare/final_0000.data");
-  std::map<int64_t, int> index_of;
-  for (int i = 0; i < data.n_atoms(); ++i)
-    index_of[data.ids[i]] = i;
+  const std::map<int64_t, int> index_of = atom_rows(dir + "/prepare/final_0000.data");
 
   struct Tracer {
     int64_t atom_id;
@@ -468,27 +482,19 @@ TEST(MetadVsMdRate, TstRateOfTheFesMatchesTheUnbiasedCrossingRateOfTheSameSurfac
     double time_below_ps = 0.0;
   };
   std::vector<Tracer> used;
-  {
-    const hdf5::File metad_file = hdf5::File::open_read_only(dir + "/metad/results.h5");
-    for (int k = 0; k < recipe.tracers; ++k) {
-      char name[64];
-      std::snprintf(name, sizeof name, "tracers/tracer_%04d", k);
-      const hdf5::Group g = metad_file.group(name);
-      const std::vector<double> cv = g.dataset("cv/value").read<double>();
-      if (*std::max_element(cv.begin(), cv.end()) < kSurface + kSigma)
-        continue;
-      const std::vector<double> s = g.dataset("fes/s").read<double>();
-      const std::vector<double> f = g.dataset("fes/F").read<double>();
-      // F(s_c) by linear interpolation on the grid, the basin's minimum over s ≤ s_c.
-      const size_t above = std::upper_bound(s.begin(), s.end(), kSurface) - s.begin();
-      ASSERT_GT(above, 0u);
-      ASSERT_LT(above, s.size());
-      const double w = (kSurface - s[above - 1]) / (s[above] - s[above - 1]);
-      const double f_surface = (1.0 - w) * f[above - 1] + w * f[above];
-      const double f_minimum = *std::min_element(f.begin(), f.begin() + above);
-      used.push_back({g.dataset("atom_id").read<int64_t>().at(0),
-                      kNu0 * std::exp(-(f_surface - f_minimum) / k_t)});
-    }
+  for (const MetadTracer& t : read_metad_tracers(dir + "/metad/results.h5", recipe.tracers)) {
+    if (*std::max_element(t.cv.begin(), t.cv.end()) < kSurface + kSigma)
+      continue;
+    const std::vector<double>& s = t.fes_s;
+    const std::vector<double>& f = t.fes_f;
+    // F(s_c) by linear interpolation on the grid, the basin's minimum over s ≤ s_c.
+    const size_t above = std::upper_bound(s.begin(), s.end(), kSurface) - s.begin();
+    ASSERT_GT(above, 0u);
+    ASSERT_LT(above, s.size());
+    const double w = (kSurface - s[above - 1]) / (s[above] - s[above - 1]);
+    const double f_surface = (1.0 - w) * f[above - 1] + w * f[above];
+    const double f_minimum = *std::min_element(f.begin(), f.begin() + above);
+    used.push_back({t.atom_id, kNu0 * std::exp(-(f_surface - f_minimum) / k_t)});
   }
   const hdf5::File md_file = hdf5::File::open_read_only(dir + "/md/results.h5");
   for (int r = 0; r < recipe.md_replicas; ++r) {
