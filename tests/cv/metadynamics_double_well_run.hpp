@@ -50,34 +50,44 @@ inline double exact_free_energy(const RunSettings& run, double s) {
   return run.barrier * (u * u - 1.0) * (u * u - 1.0);
 }
 
-inline RunResult run_double_well(const RunSettings& run) {
-  const int n_replicas = run.n_replicas;
+// The batch: per replica the particle in the left well and its spectator in the right one.
+inline Batch make_double_well_batch(const RunSettings& run) {
   const int n_atoms = 2;  // the biased particle and its spectator (see above)
-  Batch batch(n_replicas, n_atoms, 1);
-  {
-    auto x = Kokkos::create_mirror_view(batch.positions);
-    auto boxes = Kokkos::create_mirror_view(batch.boxes);
-    auto masses = Kokkos::create_mirror_view(batch.element_masses);
-    masses(0) = run.mass;
-    for (int r = 0; r < n_replicas; ++r) {
-      Box box;  // the landscape is not periodic; the box only has to contain the particles
-      for (int k = 0; k < 3; ++k)
-        box.lo[k] = -50.0;
-      box.lx = box.ly = box.lz = 100.0;
-      boxes(r) = box;
-      x(r * n_atoms + 0, 0) = -run.half_width;  // start in the left well
-      x(r * n_atoms + 1, 0) = run.half_width;
-    }
-    Kokkos::deep_copy(batch.positions, x);
-    Kokkos::deep_copy(batch.boxes, boxes);
-    Kokkos::deep_copy(batch.element_masses, masses);
+  Batch batch(run.n_replicas, n_atoms, 1);
+  auto x = Kokkos::create_mirror_view(batch.positions);
+  auto boxes = Kokkos::create_mirror_view(batch.boxes);
+  auto masses = Kokkos::create_mirror_view(batch.element_masses);
+  masses(0) = run.mass;
+  for (int r = 0; r < run.n_replicas; ++r) {
+    Box box;  // the landscape is not periodic; the box only has to contain the particles
+    for (int k = 0; k < 3; ++k)
+      box.lo[k] = -50.0;
+    box.lx = box.ly = box.lz = 100.0;
+    boxes(r) = box;
+    x(r * n_atoms + 0, 0) = -run.half_width;  // start in the left well
+    x(r * n_atoms + 1, 0) = run.half_width;
   }
+  Kokkos::deep_copy(batch.positions, x);
+  Kokkos::deep_copy(batch.boxes, boxes);
+  Kokkos::deep_copy(batch.element_masses, masses);
+  return batch;
+}
+
+inline LandscapeParameters double_well_landscape(const RunSettings& run) {
   LandscapeParameters landscape;
   landscape.kind = LandscapeKind::DoubleWell;
   landscape.barrier = run.barrier;
   landscape.half_width = run.half_width;
   landscape.stiffness_y = 1.0;
   landscape.stiffness_z = 1.0;
+  return landscape;
+}
+
+inline RunResult run_double_well(const RunSettings& run) {
+  const int n_replicas = run.n_replicas;
+  const int n_atoms = 2;
+  Batch batch = make_double_well_batch(run);
+  const LandscapeParameters landscape = double_well_landscape(run);
 
   std::vector<CvDefinition> definitions(
       n_replicas, CvDefinition{cv_kind<DisplacementX>, {0}, {{0.0, 0.0, 0.0}}});
