@@ -32,6 +32,7 @@
 #include "cv/free_energy.hpp"
 #include "cv/metadynamics_bias.hpp"
 #include "cv/tracers.hpp"
+#include "cv/transmission_coefficient.hpp"
 #include "host/atomic_file.hpp"
 #include "host/batch_io.hpp"
 #include "host/hdf5_file.hpp"
@@ -75,6 +76,7 @@ struct MetadInput {
   int64_t velocity_seed = 1;
   double minimize_ftol = 1e-3;  // eV/Å, inherent structures
   int64_t minimize_max_iterations = 5000;
+  ReactiveFluxSettings transmission;  // shots = 0: no recrossing correction
 };
 
 // The tracer section is read before the system: its length sets the default replica count.
@@ -164,6 +166,34 @@ void read_metad_settings(InputObject& o, int n, MetadInput& m) {
       minimize.number("ftol", 1e-3, "eV/Å", "max atomic force tolerance", NumberRange::positive());
   m.minimize_max_iterations =
       minimize.integer("max_iterations", 5000, "", "FIRE step cap", IntegerRange::positive());
+  InputObject transmission =
+      o.object("transmission",
+               "recrossing correction of each event's rate: reactive-flux shots from the saddle of "
+               "its FES (cv/transmission_coefficient.hpp)");
+  const ReactiveFluxSettings f;
+  m.transmission.shots = static_cast<int>(
+      transmission.integer("shots", 0, "", "shots per tracer with an event (0: no correction)",
+                           IntegerRange::non_negative()));
+  m.transmission.restraint_stiffness =
+      transmission.number("restraint", f.restraint_stiffness, "eV/Å²",
+                          "harmonic restraint holding the sampling chain on the saddle surface",
+                          NumberRange::positive());
+  m.transmission.equilibration_steps =
+      transmission.integer("equilibration_steps", f.equilibration_steps, "steps",
+                           "restrained steps before the first shot", IntegerRange::non_negative());
+  m.transmission.decorrelation_steps =
+      transmission.integer("decorrelation_steps", f.decorrelation_steps, "steps",
+                           "restrained steps between shots", IntegerRange::positive());
+  m.transmission.max_shot_time = transmission.number(
+      "max_shot_time", f.max_shot_time, "ps",
+      "a forward shot not committed to either side by then is undecided", NumberRange::positive());
+  if (m.transmission.shots > 0 && !(m.event_dwell > 0.0))
+    throw o.error("event_dwell",
+                  "must be positive with transmission.shots > 0: a shot commits to a side by "
+                  "staying there for event_dwell");
+  if (m.transmission.shots > 0 && !(m.transmission.max_shot_time > m.event_dwell))
+    throw transmission.error("max_shot_time",
+                             "must exceed metad.event_dwell, the time a shot needs to commit");
   for (int r = 0; r < n; ++r)
     if (m.bias.bias_temperature <= m.temperature[r])
       throw o.error("bias_temperature",
@@ -334,6 +364,242 @@ nlohmann::ordered_json null_or(bool valid, double value) {
                                        : nlohmann::ordered_json(nullptr);
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// CV definitions (as anchored) in a checkpoint: cv/replica_NNNN/{kind, atoms, reference}.
+void save_cv_definitions(Checkpoint& c, const std::vector<CvDefinition>& definitions) {
+  for (size_t r = 0; r < definitions.size(); ++r) {
+    char name[64];
+    std::snprintf(name, sizeof name, "cv/replica_%04zu", r);
+    const CvDefinition& d = definitions[r];
+    c.set_int64(std::string(name) + "/kind", d.kind);
+    c.set(std::string(name) + "/atoms", std::vector<int64_t>(d.atoms.begin(), d.atoms.end()));
+    std::vector<double> reference;
+    for (const auto& x : d.reference)
+      reference.insert(reference.end(), x.begin(), x.end());
+    c.set(std::string(name) + "/reference", reference);
+  }
+}
+
+std::vector<CvDefinition> load_cv_definitions(const Checkpoint& c, const std::string& path, int n) {
+  std::vector<CvDefinition> definitions;
+  for (int r = 0; r < n; ++r) {
+    char name[64];
+    std::snprintf(name, sizeof name, "cv/replica_%04d", r);
+    const std::string prefix = name;
+    CvDefinition d;
+    d.kind = static_cast<int>(c.get_int64(prefix + "/kind"));
+    for (int64_t a : c.int64s(prefix + "/atoms"))
+      d.atoms.push_back(static_cast<int>(a));
+    const auto& ref = c.doubles(prefix + "/reference");
+    if (ref.size() != 3 * d.atoms.size())
+      throw InputError(path + ": " + prefix + "/reference does not match its atoms");
+    for (size_t a = 0; a < d.atoms.size(); ++a)
+      d.reference.push_back({ref[3 * a], ref[3 * a + 1], ref[3 * a + 2]});
+    definitions.push_back(d);
+  }
+  return definitions;
+}
+
+// The recrossing stage's job, all a restart needs besides the batch: per tracer its CV, the
+// dividing surface of its event (undefined without one), its TST rate and its seed.
+struct TransmissionJob {
+  int64_t biased_steps = 0;  // of the sampling, for the final printout
+  std::vector<CvDefinition> cvs;
+  std::vector<DividingSurface> surfaces;
+  std::vector<double> rates;  // s⁻¹, NaN without an event
+  std::vector<uint64_t> seeds;
+};
+
+void save_transmission_job(Checkpoint& c, const TransmissionJob& job) {
+  c.set_int64("job/biased_steps", job.biased_steps);
+  save_cv_definitions(c, job.cvs);
+  std::vector<int64_t> defined, direction;
+  std::vector<double> position;
+  for (const DividingSurface& d : job.surfaces) {
+    defined.push_back(d.defined ? 1 : 0);
+    direction.push_back(d.direction);
+    position.push_back(d.position);
+  }
+  c.set("job/surface_defined", defined);
+  c.set("job/surface_direction", direction);
+  c.set("job/surface_position", position);
+  c.set("job/rates", job.rates);
+  c.set("job/seeds", job.seeds);
+}
+
+TransmissionJob load_transmission_job(const Checkpoint& c, const std::string& path, int n) {
+  TransmissionJob job;
+  job.biased_steps = c.get_int64("job/biased_steps");
+  job.cvs = load_cv_definitions(c, path, n);
+  const auto& defined = c.int64s("job/surface_defined");
+  const auto& direction = c.int64s("job/surface_direction");
+  const auto& position = c.doubles("job/surface_position");
+  job.rates = c.doubles("job/rates");
+  job.seeds = c.uint64s("job/seeds");
+  const size_t size = static_cast<size_t>(n);
+  if (defined.size() != size || direction.size() != size || position.size() != size ||
+      job.rates.size() != size || job.seeds.size() != size)
+    throw InputError(path + ": job/ does not hold one entry per tracer of this input");
+  for (int r = 0; r < n; ++r)
+    job.surfaces.push_back({defined[r] != 0, position[r], static_cast<int>(direction[r])});
+  return job;
+}
+
+// Reactive-flux shots from every event's saddle (cv/transmission_coefficient.hpp), all tracers
+// in one batch; the batch holds each tracer's starting configuration, or, with `resume`, the
+// chains' state saved in that checkpoint. With checkpoints on (output.checkpoint_stride > 0)
+// transmission_checkpoint.h5 is written at the start and after every round; --restart resumes
+// from it bitwise. At the end κ and κ·rate go into results.h5 and summary.json.
+void run_transmission_stage(TaskSystem& system, const MetadInput& m, const OutputSettings& out,
+                            const TransmissionJob& job, const Checkpoint* resume) {
+  Batch& batch = system.batch;
+  const int n = batch.n_replicas;
+  const std::string path = (fs::path(out.directory) / "transmission_checkpoint.h5").string();
+  ShootingDynamics dynamics;
+  dynamics.integrator.timestep = m.timestep;
+  dynamics.integrator.ensemble = Ensemble::nvt_nose_hoover;  // the sampling's, without the bias
+  dynamics.temperature = m.temperature;
+  dynamics.thermostat_tau = m.thermostat_tau;
+  dynamics.seeds = job.seeds;
+  ReactiveFluxSettings flux = m.transmission;
+  flux.commitment_time = m.event_dwell;    // the event rule of the tracers and of MD counts
+  flux.sample_stride = out.thermo_stride;  // the stride of the CV series events are found on
+  flux.grid_lower = m.bias.grid_lower;
+  flux.grid_upper = m.bias.grid_upper;
+  flux.grid_spacing = m.bias.grid_spacing;
+  flux.centre_of_mass_frame = m.bias.centre_of_mass_frame;
+
+  auto write_checkpoint = [&](const ReactiveFluxProgress* progress) {
+    Checkpoint c;
+    c.set_metadata({{"task", "metad_transmission"}});
+    c.set_int64("run/n_replicas", n);
+    c.set_int64("run/n_atoms", batch.n_atoms);
+    save_batch(c, batch);
+    save_transmission_job(c, job);
+    c.set_int64("shots/done", progress != nullptr ? progress->shots_done : 0);
+    if (progress != nullptr) {
+      save_integrator_state(c, progress->chain_state);
+      for (int r = 0; r < n; ++r) {
+        char name[64];
+        std::snprintf(name, sizeof name, "shots/replica_%04d", r);
+        c.set(std::string(name) + "/flux_weights", progress->estimates[r].flux_weights);
+        const auto& o = progress->estimates[r].outcomes;
+        c.set(std::string(name) + "/outcomes", std::vector<int64_t>(o.begin(), o.end()));
+      }
+    }
+    c.write(path);
+  };
+
+  // Resuming: the chains' integrator state and the shots so far (a checkpoint written before the
+  // first round holds only the starting configurations: the stage starts afresh from them).
+  ReactiveFluxProgress saved;
+  MdIntegrator saved_chain(n, batch.n_atoms, dynamics.integrator);
+  const bool resuming = resume != nullptr && resume->get_int64("shots/done") > 0;
+  if (resuming) {
+    saved.shots_done = static_cast<int>(resume->get_int64("shots/done"));
+    load_integrator_state(*resume, saved_chain.state());
+    saved.chain_state = saved_chain.state();
+    saved.estimates.resize(n);
+    for (int r = 0; r < n; ++r) {
+      char name[64];
+      std::snprintf(name, sizeof name, "shots/replica_%04d", r);
+      saved.estimates[r].flux_weights = resume->doubles(std::string(name) + "/flux_weights");
+      for (int64_t o : resume->int64s(std::string(name) + "/outcomes"))
+        saved.estimates[r].outcomes.push_back(static_cast<int>(o));
+      saved.estimates[r].computed = job.surfaces[r].defined;
+    }
+  } else if (out.checkpoint_stride > 0) {
+    write_checkpoint(nullptr);
+  }
+
+  Progress progress("metad transmission shots", flux.shots, 0, out.progress_interval, out.quiet);
+  const std::vector<TransmissionEstimate> estimates = estimate_transmission_coefficients(
+      batch, [&] { return make_eam_term(system.potential, system.neighbor_skin); }, job.cvs,
+      job.surfaces, dynamics, flux,
+      [&](const ReactiveFluxProgress& now) {
+        progress.update(now.shots_done);
+        if (out.checkpoint_stride > 0 && now.shots_done < flux.shots)
+          write_checkpoint(&now);
+      },
+      resuming ? &saved : nullptr);
+  progress.finish(flux.shots);
+
+  // Results: results.h5 per tracer, and summary.json's tracers.
+  const std::string summary_path = (fs::path(out.directory) / "summary.json").string();
+  nlohmann::ordered_json summary = nlohmann::ordered_json::parse(read_text(summary_path));
+  hdf5::File file = hdf5::File::open_read_write((fs::path(out.directory) / "results.h5").string());
+  for (int r = 0; r < n; ++r) {
+    const TransmissionEstimate& e = estimates[r];
+    const double corrected = e.computed ? e.kappa * job.rates[r] : NAN;
+    char name[64];
+    std::snprintf(name, sizeof name, "tracers/tracer_%04d", r);
+    const hdf5::Group g = file.group(name);
+    g.write("transmission/computed", std::vector<int>{e.computed ? 1 : 0});
+    g.write("transmission/surface_s",
+            std::vector<double>{job.surfaces[r].defined ? job.surfaces[r].position : NAN});
+    g.write("transmission/direction", std::vector<int>{job.surfaces[r].direction});
+    g.write("transmission/kappa", std::vector<double>{e.computed ? e.kappa : NAN});
+    g.write("transmission/standard_error",
+            std::vector<double>{e.computed ? e.standard_error : NAN});
+    g.write("transmission/flux_weights", e.flux_weights);
+    g.write("transmission/outcomes", e.outcomes);
+    g.write("rate_recrossing_corrected_per_s", std::vector<double>{corrected});
+    auto& entry = summary["tracers"][r];
+    entry["transmission_coefficient"] = null_or(e.computed, e.kappa);
+    entry["transmission_standard_error"] = null_or(e.computed, e.standard_error);
+    entry["transmission_shots"] = e.shots;
+    entry["rate_recrossing_corrected_per_s"] = null_or(e.computed, corrected);
+  }
+  file.close();
+  write_file_atomically(summary_path, summary.dump(2) + "\n");
+  fs::remove(path);
+}
+
+// The per-tracer table of summary.json on stderr.
+void print_summary(const nlohmann::ordered_json& summary, int64_t biased_steps,
+                   const std::string& directory) {
+  // A number with `decimals` decimals, or "-" where the summary has null (no event).
+  const auto shown = [](const nlohmann::ordered_json& value, int decimals) {
+    if (!value.is_number())
+      return std::string("-");
+    char text[32];
+    std::snprintf(text, sizeof text, "%.*f", decimals, value.get<double>());
+    return std::string(text);
+  };
+  const auto& tracers = summary["tracers"];
+  std::fprintf(stderr, "metad: %zu tracers at %s K, %lld biased steps\n", tracers.size(),
+               summary["temperature_K"].dump().c_str(), static_cast<long long>(biased_steps));
+  const bool with_kappa = !tracers.empty() && tracers[0].contains("transmission_coefficient");
+  std::fprintf(stderr, "      atom el  event    ΔG (eV)    a (Å)  |Δr| (Å)%s\n",
+               with_kappa ? "  κ (transmission)" : "");
+  for (const auto& t : tracers) {
+    std::string kappa;
+    if (with_kappa && t["transmission_coefficient"].is_number())
+      kappa = "  " + shown(t["transmission_coefficient"], 4) + " ± " +
+              shown(t["transmission_standard_error"], 4);
+    std::fprintf(stderr, "  %8lld %-3s %-5s %10s %8s %9s%s\n",
+                 static_cast<long long>(t["atom_id"].get<int64_t>()),
+                 t["species"].get<std::string>().c_str(), t["event_found"] ? "yes" : "no",
+                 shown(t["barrier_eV"], 4).c_str(), shown(t["hop_distance_A"], 2).c_str(),
+                 shown(t["collective_displacement_A"], 2).c_str(), kappa.c_str());
+  }
+  if (summary["barrier_parallel_eV"].is_number())
+    std::fprintf(stderr, "  effective barriers: parallel %s eV, sequential %s eV\n",
+                 shown(summary["barrier_parallel_eV"], 4).c_str(),
+                 shown(summary["barrier_sequential_eV"], 4).c_str());
+  else
+    std::fprintf(stderr, "  effective barriers: none (no tracer had an event)\n");
+  std::fprintf(stderr, "  results in %s\n", directory.c_str());
+}
+
 }  // namespace
 
 void run_metad_task(InputObject& input, const RunOptions& options) {
@@ -362,6 +628,29 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
   std::ofstream(fs::path(out.directory) / "effective_input.json")
       << input.effective_configuration().dump(2) << "\n";
   const std::string checkpoint_path = (fs::path(out.directory) / "checkpoint.h5").string();
+  // A run killed in its recrossing stage: sampling and its outputs are complete; the stage
+  // resumes from its own checkpoint.
+  const std::string stage_path = (fs::path(out.directory) / "transmission_checkpoint.h5").string();
+  if (options.restart && fs::exists(stage_path)) {
+    const Checkpoint c = Checkpoint::read(stage_path);
+    if (c.metadata().value("task", "") != "metad_transmission")
+      throw InputError(stage_path + ": not a checkpoint of a metad transmission stage");
+    if (c.get_int64("run/n_replicas") != n || c.get_int64("run/n_atoms") != batch.n_atoms)
+      throw InputError(stage_path +
+                       ": written for another system (replicas or atoms differ from this input); "
+                       "remove it to start afresh");
+    load_batch(c, batch);
+    const TransmissionJob job = load_transmission_job(c, stage_path, n);
+    if (!out.quiet)
+      std::fprintf(stderr, "metad: resuming the transmission stage from %s (%lld shots done)\n",
+                   stage_path.c_str(), static_cast<long long>(c.get_int64("shots/done")));
+    run_transmission_stage(*system, m, out, job, &c);
+    if (!out.quiet)
+      print_summary(nlohmann::ordered_json::parse(
+                        read_text((fs::path(out.directory) / "summary.json").string())),
+                    job.biased_steps, out.directory);
+    return;
+  }
   const bool resume = options.restart && fs::exists(checkpoint_path);
   if (options.restart && !resume && !out.quiet)
     std::fprintf(stderr, "metad: no checkpoint in %s yet; starting from the beginning\n",
@@ -430,21 +719,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     segment = static_cast<int>(checkpoint->get_int64("run/next_segment"));
     // CV definitions as anchored at the start of sampling (not re-anchored: the references of
     // the uninterrupted run).
-    for (int r = 0; r < n; ++r) {
-      char name[64];
-      std::snprintf(name, sizeof name, "cv/replica_%04d", r);
-      const std::string prefix = name;
-      CvDefinition d;
-      d.kind = static_cast<int>(checkpoint->get_int64(prefix + "/kind"));
-      for (int64_t a : checkpoint->int64s(prefix + "/atoms"))
-        d.atoms.push_back(static_cast<int>(a));
-      const auto& ref = checkpoint->doubles(prefix + "/reference");
-      if (ref.size() != 3 * d.atoms.size())
-        throw InputError(checkpoint_path + ": " + prefix + "/reference does not match its atoms");
-      for (size_t a = 0; a < d.atoms.size(); ++a)
-        d.reference.push_back({ref[3 * a], ref[3 * a + 1], ref[3 * a + 2]});
-      definitions.push_back(d);
-    }
+    definitions = load_cv_definitions(*checkpoint, checkpoint_path, n);
     if (!out.quiet)
       std::fprintf(stderr, "metad: restarting from %s at step %lld\n", checkpoint_path.c_str(),
                    static_cast<long long>(step));
@@ -688,20 +963,12 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     }
     c.set_int64("run/step", step);
     c.set_int64("run/next_segment", segment);
+    save_cv_definitions(c, bias.cvs().definitions());
     const auto grid_values = bias.bias_on_grid();
     const auto grid_derivatives = bias.bias_derivative_on_grid();
     std::vector<int64_t> flags;
     for (int r = 0; r < n; ++r) {
       char name[64];
-      std::snprintf(name, sizeof name, "cv/replica_%04d", r);
-      const CvDefinition& d = bias.cvs().definitions()[r];
-      c.set_int64(std::string(name) + "/kind", d.kind);
-      c.set(std::string(name) + "/atoms", std::vector<int64_t>(d.atoms.begin(), d.atoms.end()));
-      std::vector<double> reference;
-      for (const auto& x : d.reference)
-        reference.insert(reference.end(), x.begin(), x.end());
-      c.set(std::string(name) + "/reference", reference);
-
       std::snprintf(name, sizeof name, "tracer_%04d", r);
       const std::string prefix = name;
       std::vector<int64_t> hill_steps;
@@ -873,6 +1140,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
   // --- outputs.
   nlohmann::ordered_json summary_tracers = nlohmann::ordered_json::array();
   std::vector<double> event_barriers;
+  std::vector<double> tracer_rates(n, NAN);  // s⁻¹, for the recrossing stage
   hdf5::File file = hdf5::File::open_read_write(results_path);
   file.write("tracers/grid_s", grid_s);
   for (int r = 0; r < n; ++r) {
@@ -916,6 +1184,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
         rate = transition_rate(a.event.barrier_eV, m.temperature[r], nu0);
       }
       event_barriers.push_back(a.event.barrier_eV);
+      tracer_rates[r] = rate;
     }
 
     char name[64];
@@ -1033,32 +1302,40 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
   write_file_atomically((fs::path(out.directory) / "summary.json").string(),
                         summary.dump(2) + "\n");
 
-  if (!out.quiet) {
-    // A number with `decimals` decimals, or "-" where the summary has null (no event).
-    const auto shown = [](const nlohmann::ordered_json& value, int decimals) {
-      if (!value.is_number())
-        return std::string("-");
-      char text[32];
-      std::snprintf(text, sizeof text, "%.*f", decimals, value.get<double>());
-      return std::string(text);
-    };
-    std::fprintf(stderr, "metad: %d tracers at %s K, %lld biased steps\n", n,
-                 summary["temperature_K"].dump().c_str(), static_cast<long long>(step));
-    std::fprintf(stderr, "      atom el  event    ΔG (eV)    a (Å)  |Δr| (Å)\n");
-    for (const auto& t : summary_tracers)
-      std::fprintf(stderr, "  %8lld %-3s %-5s %10s %8s %9s\n",
-                   static_cast<long long>(t["atom_id"].get<int64_t>()),
-                   t["species"].get<std::string>().c_str(), t["event_found"] ? "yes" : "no",
-                   shown(t["barrier_eV"], 4).c_str(), shown(t["hop_distance_A"], 2).c_str(),
-                   shown(t["collective_displacement_A"], 2).c_str());
-    if (summary["barrier_parallel_eV"].is_number())
-      std::fprintf(stderr, "  effective barriers: parallel %s eV, sequential %s eV\n",
-                   shown(summary["barrier_parallel_eV"], 4).c_str(),
-                   shown(summary["barrier_sequential_eV"], 4).c_str());
-    else
-      std::fprintf(stderr, "  effective barriers: none (no tracer had an event)\n");
-    std::fprintf(stderr, "  results in %s\n", out.directory.c_str());
+  if (m.transmission.shots > 0) {
+    // The stage starts from each event's configuration before the event.
+    TransmissionJob job;
+    job.biased_steps = step;
+    job.cvs = bias.cvs().definitions();
+    job.surfaces.resize(n);
+    job.rates = tracer_rates;
+    auto positions = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch.positions);
+    auto images = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch.images);
+    auto boxes = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), batch.boxes);
+    for (int r = 0; r < n; ++r) {
+      const TracerRecord& t = tracers[r];
+      job.seeds.push_back(static_cast<uint64_t>(m.velocity_seed) +
+                          static_cast<uint64_t>(t.atom_id));
+      if (!analyses[r].event.found || t.before.step < 0)
+        continue;
+      const FirstBarrier& b = analyses[r].event.barrier;
+      job.surfaces[r] = {true, b.saddle_s, b.direction};
+      boxes(r) = t.before.box;
+      for (int i = 0; i < n_atoms; ++i)
+        for (int k = 0; k < 3; ++k) {
+          positions(static_cast<size_t>(r) * n_atoms + i, k) = t.before.positions[3 * i + k];
+          images(static_cast<size_t>(r) * n_atoms + i, k) = t.before.images[3 * i + k];
+        }
+    }
+    Kokkos::deep_copy(batch.positions, positions);
+    Kokkos::deep_copy(batch.images, images);
+    Kokkos::deep_copy(batch.boxes, boxes);
+    run_transmission_stage(*system, m, out, job, nullptr);
+    summary = nlohmann::ordered_json::parse(
+        read_text((fs::path(out.directory) / "summary.json").string()));
   }
+  if (!out.quiet)
+    print_summary(summary, step, out.directory);
 }
 
 }  // namespace glassland

@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/atomic_file.hpp"
 #include "host/batch_io.hpp"
 #include "host/hdf5_file.hpp"
 #include "host/json_input.hpp"
@@ -433,6 +434,94 @@ TEST(MetadTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
     std::snprintf(name, sizeof name, "particles/replica_%04d/position/value", r);
     EXPECT_EQ(a.dataset(name).read<double>(), b.dataset(name).read<double>()) << name;
   }
+}
+
+// The recrossing stage (metad.transmission): κ and κ·rate in summary.json and results.h5 for the
+// tracers with an event, null for the others; and a run killed in the stage, after a round of
+// shots, resumes from transmission_checkpoint.h5 (without sampling again) and ends bitwise where
+// the uninterrupted run ends. (κ itself is validated against Kramers' theory in
+// tests/cv/test_transmission_coefficient.cpp and against MD in tests/slow.)
+TEST(MetadTask, TransmissionStageReportsKappaAndResumesBitwiseAfterAKill) {
+  const std::string dir = testing::make_scratch_dir("metad_task_transmission");
+  const std::string shots = R"(, "transmission": {"shots": 12, "equilibration_steps": 100,
+    "decorrelation_steps": 20, "max_shot_time": 1.0})";
+  std::ofstream(dir + "/straight.json")
+      << metad_input(dir + "/straight", "[3, 3, 3]", "[20, 96, 200]", 800, shots);
+  std::ofstream(dir + "/killed.json")
+      << metad_input(dir + "/killed", "[3, 3, 3]", "[20, 96, 200]", 800, shots);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/straight.json"})), 0);
+  EXPECT_FALSE(fs::exists(dir + "/straight/transmission_checkpoint.h5"));
+
+  // Kill the second run once its stage has checkpointed a round (the file is written at the
+  // stage's start and after every round, atomically).
+  const std::string stage = dir + "/killed/transmission_checkpoint.h5";
+  const pid_t pid = start_glassland({"run", dir + "/killed.json"});
+  bool exited = false, seen = false;
+  fs::file_time_type first{};
+  for (;;) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    if (fs::exists(stage)) {
+      const auto now = fs::last_write_time(stage);
+      if (!seen) {
+        seen = true;
+        first = now;
+      } else if (now != first) {
+        break;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_FALSE(exited) << "the run ended before its stage checkpointed a round";
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  wait_for_exit(pid);
+  ASSERT_TRUE(fs::exists(stage));
+  EXPECT_FALSE(fs::exists(dir + "/killed/checkpoint.h5"));  // sampling was complete
+  EXPECT_GE(Checkpoint::read(stage).get_int64("shots/done"), 1);
+  // A resumed stage does not sample again: the sampling's outputs stay as they are.
+  const auto hills_written = fs::last_write_time(dir + "/killed/HILLS_0000");
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/killed.json", "--restart"})), 0);
+  EXPECT_EQ(fs::last_write_time(dir + "/killed/HILLS_0000"), hills_written);
+  EXPECT_FALSE(fs::exists(stage));
+
+  const std::string a_summary = read_text_file(dir + "/straight/summary.json");
+  EXPECT_EQ(a_summary, read_text_file(dir + "/killed/summary.json"));
+  const auto summary = nlohmann::json::parse(a_summary);
+  const hdf5::File a = hdf5::File::open_read_only(dir + "/straight/results.h5");
+  const hdf5::File b = hdf5::File::open_read_only(dir + "/killed/results.h5");
+  int with_kappa = 0;
+  for (int r = 0; r < 3; ++r) {
+    const auto& t = summary["tracers"][r];
+    EXPECT_EQ(t.size(), 13u) << t.dump();  // the issue's keys, left_grid and four of κ
+    char name[64];
+    std::snprintf(name, sizeof name, "tracers/tracer_%04d/", r);
+    const std::string g = name;
+    for (const char* data :
+         {"transmission/kappa", "transmission/flux_weights", "rate_recrossing_corrected_per_s"})
+      EXPECT_EQ(a.dataset(g + data).read<double>(), b.dataset(g + data).read<double>())
+          << g << data;
+    EXPECT_EQ(a.dataset(g + "transmission/outcomes").read<int>(),
+              b.dataset(g + "transmission/outcomes").read<int>());
+    if (!t["event_found"].get<bool>()) {
+      EXPECT_TRUE(t["transmission_coefficient"].is_null());
+      EXPECT_TRUE(t["rate_recrossing_corrected_per_s"].is_null());
+      continue;
+    }
+    ++with_kappa;
+    EXPECT_EQ(t["transmission_shots"].get<int>(), 12);
+    const double kappa = t["transmission_coefficient"].get<double>();
+    EXPECT_GE(kappa, 0.0);
+    EXPECT_LE(kappa, 1.0);
+    EXPECT_NEAR(t["rate_recrossing_corrected_per_s"].get<double>(),
+                kappa * t["rate_per_s"].get<double>(), 1e-12 * t["rate_per_s"].get<double>());
+    // The surface is the event's saddle, and every shot has an outcome and a flux weight.
+    EXPECT_EQ(a.dataset(g + "transmission/outcomes").read<int>().size(), 12u);
+    EXPECT_GT(a.dataset(g + "transmission/surface_s").read<double>()[0], 0.0);
+  }
+  EXPECT_GE(with_kappa, 1);
 }
 
 // The bias conserves momentum (MetadynamicsSettings::centre_of_mass_frame, which task metad
