@@ -520,7 +520,8 @@ void run_transmission_stage(TaskSystem& system, const MetadInput& m, const Outpu
     write_checkpoint(nullptr);
   }
 
-  Progress progress("metad transmission shots", flux.shots, 0, out.progress_interval, out.quiet);
+  Progress progress("metad transmission", flux.shots, 0, out.progress_interval, out.quiet,
+                    "shot round");
   const std::vector<TransmissionEstimate> estimates = estimate_transmission_coefficients(
       batch, [&] { return make_eam_term(system.potential, system.neighbor_skin); }, job.cvs,
       job.surfaces, dynamics, flux,
