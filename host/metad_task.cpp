@@ -584,8 +584,11 @@ void print_summary(const nlohmann::ordered_json& summary, int64_t biased_steps,
   for (const auto& t : tracers) {
     std::string kappa;
     if (with_kappa && t["transmission_coefficient"].is_number())
-      kappa = "  " + shown(t["transmission_coefficient"], 4) + " ± " +
-              shown(t["transmission_standard_error"], 4);
+      // No reactive shot: the delta-method error is 0, the count says more.
+      kappa = t["transmission_coefficient"].get<double>() > 0.0
+                  ? "  " + shown(t["transmission_coefficient"], 4) + " ± " +
+                        shown(t["transmission_standard_error"], 4)
+                  : "  0 (no reactive shot of " + t["transmission_shots"].dump() + ")";
     std::fprintf(stderr, "  %8lld %-3s %-5s %10s %8s %9s%s\n",
                  static_cast<long long>(t["atom_id"].get<int64_t>()),
                  t["species"].get<std::string>().c_str(), t["event_found"] ? "yes" : "no",
@@ -645,7 +648,12 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     if (!out.quiet)
       std::fprintf(stderr, "metad: resuming the transmission stage from %s (%lld shots done)\n",
                    stage_path.c_str(), static_cast<long long>(c.get_int64("shots/done")));
-    run_transmission_stage(*system, m, out, job, &c);
+    try {
+      run_transmission_stage(*system, m, out, job, &c);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(stage_path + ": " + e.what() +
+                       " (was the input changed?); remove it and run without --restart");
+    }
     if (!out.quiet)
       print_summary(nlohmann::ordered_json::parse(
                         read_text((fs::path(out.directory) / "summary.json").string())),
