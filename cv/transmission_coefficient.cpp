@@ -283,8 +283,11 @@ std::vector<TransmissionEstimate> estimate_transmission_coefficients(
         "transmission coefficient: shots, restraint stiffness, decorrelation steps, sample "
         "stride and commitment time must be positive, and max_shot_time > commitment_time");
   const double dt = dynamics.integrator.timestep;
+  // A forward half commits at the sample (1 + ceil(commitment / sample interval)) after its
+  // start: the first sample, then a commitment time's worth of samples on the same side.
   const int64_t commit_steps =
-      static_cast<int64_t>(std::ceil(settings.commitment_time / dt - 1e-9)) +
+      (1 + static_cast<int64_t>(
+               std::ceil(settings.commitment_time / (dt * settings.sample_stride) - 1e-9))) *
       settings.sample_stride;
   const int64_t max_steps = static_cast<int64_t>(std::ceil(settings.max_shot_time / dt - 1e-9));
 

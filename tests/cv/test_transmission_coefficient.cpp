@@ -121,6 +121,34 @@ TEST(TransmissionCoefficient, MatchesKramersAtHighFriction) {
   expect_kramers(2.0);
 }
 
+// The CV is sampled every sample_stride steps (metad's CV stride); a stride that does not divide
+// the commitment time still lets a forward half commit. Sampling less often can only miss
+// recrossings, so κ cannot fall below the every-step value (beyond noise).
+TEST(TransmissionCoefficient, StrideThatDoesNotDivideTheCommitmentTime) {
+  KramersCase every_step = kramers_case(2.0);
+  every_step.run.n_replicas = 4;
+  every_step.flux.shots = 128;
+  KramersCase strided = every_step;
+  strided.flux.sample_stride = 7;  // 0.014 ps; the commitment time is 250 steps
+  const std::vector<uint64_t> seeds = seeds_for(4, 99);
+  const std::vector<DividingSurface> surfaces(4, {true, 0.0, +1});
+  TransmissionEstimate a, b;
+  for (const auto& e : estimate(every_step, seeds, surfaces)) {
+    a.flux_weights.insert(a.flux_weights.end(), e.flux_weights.begin(), e.flux_weights.end());
+    a.outcomes.insert(a.outcomes.end(), e.outcomes.begin(), e.outcomes.end());
+  }
+  for (const auto& e : estimate(strided, seeds, surfaces)) {
+    b.flux_weights.insert(b.flux_weights.end(), e.flux_weights.begin(), e.flux_weights.end());
+    b.outcomes.insert(b.outcomes.end(), e.outcomes.begin(), e.outcomes.end());
+  }
+  summarize_shots(a);
+  summarize_shots(b);
+  std::printf("every step: κ = %.4f ± %.4f; every 7 steps: κ = %.4f ± %.4f\n", a.kappa,
+              a.standard_error, b.kappa, b.standard_error);
+  EXPECT_GT(b.reactive, 0);
+  EXPECT_GT(b.kappa, a.kappa - 4.0 * std::hypot(a.standard_error, b.standard_error));
+}
+
 // A replica's shots depend on its own seed and surface, not on its batch slot or neighbours.
 TEST(TransmissionCoefficient, ReplicaAloneEqualsReplicaInBatch) {
   KramersCase c = kramers_case(1.0);
