@@ -21,7 +21,7 @@ echo "main job: glass preparation took $(($(date +%s) - start)) s; results in ou
 # random tracers (hop distance) of replica 0's glass at 700 K, 500 NPT steps at 0 bar, then 12000
 # biased NVT steps with fast deposition for a demo (every 40 steps, w0 0.05 eV; paper 000 uses
 # 1000 and 0.02 eV), then 16 reactive-flux shots from each event's saddle for its transmission
-# coefficient κ; measured 184 s on an idle 2-core machine (the shots 46 s), 3 of 8 tracers with
+# coefficient κ; measured 163 s on an idle 2-core machine (the shots 35 s), 3 of 8 tracers with
 # an event. Prints per-tracer barriers, κ and the parallel/sequential effective barriers;
 # everything else is in out/metad_tracers/ (docs/metadynamics.md, "task: metad").
 start=$(date +%s)
