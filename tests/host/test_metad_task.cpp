@@ -524,6 +524,41 @@ TEST(MetadTask, TransmissionStageReportsKappaAndResumesBitwiseAfterAKill) {
   EXPECT_GE(with_kappa, 1);
 }
 
+// The recrossing stage with the cluster-RMSD CV (the shots' configurations are put on the
+// surface by Newton steps along the RMSD gradient): the three tracers of the 2000 K batch input
+// as clusters, 8 shots per event (measured: tracer 200 has an event, ΔG 0.147 eV, κ 0 of 8; with
+// σ 0.1 Å instead of the input's 0.3 all three have one); every event gets κ ∈ [0, 1] from 8
+// recorded shots, its surface inside the grid.
+TEST(MetadTask, TransmissionStageRunsWithTheClusterRmsd) {
+  const std::string dir = testing::make_scratch_dir("metad_task_transmission_rmsd");
+  const std::string input = metad_input(dir + "/out", "[3, 3, 3]", "[20, 96, 200]", 800,
+                                        R"(, "cv": "cluster_rmsd", "grid_max": 5,
+    "transmission": {"shots": 8, "equilibration_steps": 100, "decorrelation_steps": 20,
+                     "max_shot_time": 1.0})");
+  std::ofstream(dir + "/input.json") << input;
+  const testing::ProgramResult run = testing::run_glassland("run " + dir + "/input.json");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const auto summary = nlohmann::json::parse(read_text_file(dir + "/out/summary.json"));
+  const hdf5::File file = hdf5::File::open_read_only(dir + "/out/results.h5");
+  int events = 0;
+  for (int r = 0; r < 3; ++r) {
+    const auto& t = summary["tracers"][r];
+    if (!t["event_found"].get<bool>())
+      continue;
+    ++events;
+    const double kappa = t["transmission_coefficient"].get<double>();
+    EXPECT_GE(kappa, 0.0);
+    EXPECT_LE(kappa, 1.0);
+    EXPECT_EQ(t["transmission_shots"].get<int>(), 8);
+    const std::string g = "tracers/tracer_000" + std::to_string(r) + "/transmission/";
+    EXPECT_EQ(file.dataset(g + "outcomes").read<int>().size(), 8u);
+    const double surface = file.dataset(g + "surface_s").read<double>().at(0);
+    EXPECT_GT(surface, 0.0);
+    EXPECT_LT(surface, 5.0);
+  }
+  EXPECT_GE(events, 1);
+}
+
 // The bias conserves momentum (MetadynamicsSettings::centre_of_mass_frame, which task metad
 // turns on): every replica's centre of mass stays where it was, to round-off, through the biased
 // sampling. A hop-distance bias acting on its tracer alone pushes the whole replica instead:
