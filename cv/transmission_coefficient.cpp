@@ -14,15 +14,6 @@ namespace glassland {
 
 namespace {
 
-ReplicaInts replica_flags(const std::vector<int>& flags, const char* label) {
-  ReplicaInts view(std::string(label), flags.size());
-  auto host = Kokkos::create_mirror_view(view);
-  for (size_t r = 0; r < flags.size(); ++r)
-    host(r) = flags[r];
-  Kokkos::deep_copy(view, host);
-  return view;
-}
-
 // The restraint ½k(s − s*)² tabulated on each replica's CV grid (cubic Hermite interpolation
 // with exact derivatives reproduces a quadratic exactly): a static bias, never deposited to.
 MetadynamicsBias restraint_bias(const std::vector<CvDefinition>& cvs,
@@ -164,7 +155,7 @@ std::vector<int> run_until_committed(Batch& batch, ForceField& field, MdIntegrat
   const double dt = shooter.settings().timestep;
   std::vector<int> result(n, 0), side(n, 0);
   std::vector<double> run_start(n, 0.0);
-  ReplicaInts active = replica_flags(running, "transmission::running");
+  ReplicaInts active = make_replica_ints(running, "transmission::running");
   field.reset();
   shooter.reset_state();
   shooter.setup(batch, field, active);
@@ -199,7 +190,7 @@ std::vector<int> run_until_committed(Batch& batch, ForceField& field, MdIntegrat
       }
     }
     if (changed && n_running > 0)
-      active = replica_flags(running, "transmission::running");
+      active = make_replica_ints(running, "transmission::running");
   }
   return result;
 }
@@ -297,7 +288,7 @@ std::vector<TransmissionEstimate> estimate_transmission_coefficients(
   std::vector<TransmissionEstimate> estimates(n);
   if (std::count(shooting.begin(), shooting.end(), 1) == 0)
     return estimates;
-  const ReplicaInts chain_active = replica_flags(shooting, "transmission::chains");
+  const ReplicaInts chain_active = make_replica_ints(shooting, "transmission::chains");
 
   MetadynamicsBias restraint = restraint_bias(cvs, surfaces, dynamics, settings);
   ForceField restrained, unbiased;

@@ -208,15 +208,6 @@ void read_metad_settings(InputObject& o, int n, MetadInput& m) {
     m.snapshot_stride = m.bias.pace;
 }
 
-ReplicaInts make_replica_ints(const std::vector<int>& values, const std::string& label) {
-  ReplicaInts view(label, values.size());
-  auto host = Kokkos::create_mirror_view(view);
-  for (size_t r = 0; r < values.size(); ++r)
-    host(r) = values[r];
-  Kokkos::deep_copy(view, host);
-  return view;
-}
-
 std::vector<std::array<double, 3>> replica_positions(const BatchSnapshot& s, int r) {
   std::vector<std::array<double, 3>> x(s.n_atoms);
   for (int i = 0; i < s.n_atoms; ++i) {

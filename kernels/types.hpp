@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "kernels/box.hpp"
 #include "kernels/kokkos_compat.hpp"
@@ -33,6 +35,16 @@ using ReplicaBoxes = Kokkos::View<Box*, MemSpace>;
 // Range over every atom of every replica: the standard launch shape.
 inline Kokkos::RangePolicy<ExecSpace> all_atoms(int n_replicas, int n_atoms) {
   return Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(n_replicas) * n_atoms);
+}
+
+// A device copy of per-replica host integers (masks, flags): one transfer.
+inline ReplicaInts make_replica_ints(const std::vector<int>& values, const std::string& label) {
+  ReplicaInts view(label, values.size());
+  auto host = Kokkos::create_mirror_view(view);
+  for (size_t r = 0; r < values.size(); ++r)
+    host(r) = values[r];
+  Kokkos::deep_copy(view, host);
+  return view;
 }
 
 }  // namespace glassland
