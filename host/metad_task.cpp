@@ -448,9 +448,11 @@ TransmissionJob load_transmission_job(const Checkpoint& c, const std::string& pa
 // in one batch; the batch holds each tracer's starting configuration, or, with `resume`, the
 // chains' state saved in that checkpoint. With checkpoints on (output.checkpoint_stride > 0)
 // transmission_checkpoint.h5 is written at the start and after every round; --restart resumes
-// from it bitwise. At the end κ and κ·rate go into results.h5 and summary.json.
-void run_transmission_stage(TaskSystem& system, const MetadInput& m, const OutputSettings& out,
-                            const TransmissionJob& job, const Checkpoint* resume) {
+// from it bitwise. At the end κ and κ·rate go into results.h5 and summary.json; returns the
+// summary as written.
+nlohmann::ordered_json run_transmission_stage(TaskSystem& system, const MetadInput& m,
+                                              const OutputSettings& out, const TransmissionJob& job,
+                                              const Checkpoint* resume) {
   Batch& batch = system.batch;
   const int n = batch.n_replicas;
   const std::string path = (fs::path(out.directory) / "transmission_checkpoint.h5").string();
@@ -505,7 +507,6 @@ void run_transmission_stage(TaskSystem& system, const MetadInput& m, const Outpu
       saved.estimates[r].flux_weights = resume->doubles(std::string(name) + "/flux_weights");
       for (int64_t o : resume->int64s(std::string(name) + "/outcomes"))
         saved.estimates[r].outcomes.push_back(static_cast<int>(o));
-      saved.estimates[r].computed = job.surfaces[r].defined;
     }
   } else if (out.checkpoint_stride > 0) {
     write_checkpoint(nullptr);
@@ -553,6 +554,7 @@ void run_transmission_stage(TaskSystem& system, const MetadInput& m, const Outpu
   file.close();
   write_file_atomically(summary_path, summary.dump(2) + "\n");
   fs::remove(path);
+  return summary;
 }
 
 // The per-tracer table of summary.json on stderr.
@@ -639,16 +641,15 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     if (!out.quiet)
       std::fprintf(stderr, "metad: resuming the transmission stage from %s (%lld shots done)\n",
                    stage_path.c_str(), static_cast<long long>(c.get_int64("shots/done")));
+    nlohmann::ordered_json summary;
     try {
-      run_transmission_stage(*system, m, out, job, &c);
+      summary = run_transmission_stage(*system, m, out, job, &c);
     } catch (const std::invalid_argument& e) {
       throw InputError(stage_path + ": " + e.what() +
                        " (was the input changed?); remove it and run without --restart");
     }
     if (!out.quiet)
-      print_summary(nlohmann::ordered_json::parse(
-                        read_text((fs::path(out.directory) / "summary.json").string())),
-                    job.biased_steps, out.directory);
+      print_summary(summary, job.biased_steps, out.directory);
     return;
   }
   const bool resume = options.restart && fs::exists(checkpoint_path);
@@ -1330,9 +1331,7 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
     Kokkos::deep_copy(batch.positions, positions);
     Kokkos::deep_copy(batch.images, images);
     Kokkos::deep_copy(batch.boxes, boxes);
-    run_transmission_stage(*system, m, out, job, nullptr);
-    summary = nlohmann::ordered_json::parse(
-        read_text((fs::path(out.directory) / "summary.json").string()));
+    summary = run_transmission_stage(*system, m, out, job, nullptr);
   }
   if (!out.quiet)
     print_summary(summary, step, out.directory);
