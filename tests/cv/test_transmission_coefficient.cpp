@@ -88,20 +88,28 @@ std::vector<uint64_t> seeds_for(int n, uint64_t base) {
   return seeds;
 }
 
-void expect_kramers(double alpha) {
-  const KramersCase c = kramers_case(alpha);
-  const int n = c.run.n_replicas;
-  const auto estimates =
-      estimate(c, seeds_for(n, 20261122), std::vector<DividingSurface>(n, {true, 0.0, +1}));
+// All replicas' shots as one sample (every replica shoots at the same surface), summarised.
+TransmissionEstimate pooled_shots(const std::vector<TransmissionEstimate>& estimates) {
   TransmissionEstimate pooled;
   for (const auto& e : estimates) {
-    ASSERT_TRUE(e.computed);
-    EXPECT_EQ(e.shots, c.flux.shots);
     pooled.flux_weights.insert(pooled.flux_weights.end(), e.flux_weights.begin(),
                                e.flux_weights.end());
     pooled.outcomes.insert(pooled.outcomes.end(), e.outcomes.begin(), e.outcomes.end());
   }
   summarize_shots(pooled);
+  return pooled;
+}
+
+void expect_kramers(double alpha) {
+  const KramersCase c = kramers_case(alpha);
+  const int n = c.run.n_replicas;
+  const auto estimates =
+      estimate(c, seeds_for(n, 20261122), std::vector<DividingSurface>(n, {true, 0.0, +1}));
+  for (const auto& e : estimates) {
+    ASSERT_TRUE(e.computed);
+    EXPECT_EQ(e.shots, c.flux.shots);
+  }
+  const TransmissionEstimate pooled = pooled_shots(estimates);
   const double kramers = std::sqrt(1.0 + alpha * alpha) - alpha;
   std::printf("α = %.2f: κ = %.4f ± %.4f (%d reactive of %d shots, %d undecided), Kramers %.4f\n",
               alpha, pooled.kappa, pooled.standard_error, pooled.reactive, pooled.shots,
@@ -132,17 +140,8 @@ TEST(TransmissionCoefficient, StrideThatDoesNotDivideTheCommitmentTime) {
   strided.flux.sample_stride = 7;  // 0.014 ps; the commitment time is 250 steps
   const std::vector<uint64_t> seeds = seeds_for(4, 99);
   const std::vector<DividingSurface> surfaces(4, {true, 0.0, +1});
-  TransmissionEstimate a, b;
-  for (const auto& e : estimate(every_step, seeds, surfaces)) {
-    a.flux_weights.insert(a.flux_weights.end(), e.flux_weights.begin(), e.flux_weights.end());
-    a.outcomes.insert(a.outcomes.end(), e.outcomes.begin(), e.outcomes.end());
-  }
-  for (const auto& e : estimate(strided, seeds, surfaces)) {
-    b.flux_weights.insert(b.flux_weights.end(), e.flux_weights.begin(), e.flux_weights.end());
-    b.outcomes.insert(b.outcomes.end(), e.outcomes.begin(), e.outcomes.end());
-  }
-  summarize_shots(a);
-  summarize_shots(b);
+  const TransmissionEstimate a = pooled_shots(estimate(every_step, seeds, surfaces));
+  const TransmissionEstimate b = pooled_shots(estimate(strided, seeds, surfaces));
   std::printf("every step: κ = %.4f ± %.4f; every 7 steps: κ = %.4f ± %.4f\n", a.kappa,
               a.standard_error, b.kappa, b.standard_error);
   EXPECT_GT(b.reactive, 0);
