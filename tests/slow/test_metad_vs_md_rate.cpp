@@ -230,6 +230,15 @@ struct HopCount {
   // with the recrossing-corrected rates κ_i k_i.
   double expected_hops = 0.0;
   double expected_corrected_hops = 0.0;
+
+  HopCount& operator+=(const HopCount& o) {
+    hops += o.hops;
+    observed_ps += o.observed_ps;
+    series += o.series;
+    expected_hops += o.expected_hops;
+    expected_corrected_hops += o.expected_corrected_hops;
+    return *this;
+  }
 };
 
 // First event of an MD hop-distance series on the free-energy profile f(s) (metad's criteria);
@@ -416,13 +425,13 @@ TEST(MetadVsMdRate, RecrossingCorrectedRateOfTheFesBarrierMatchesTheUnbiasedFirs
       const std::vector<double> s = hop_series(trajectory, index_of.at(tracer_ids[k]));
       const std::vector<double>& grid = metad[k].fes_s;
       count_first_hop(trajectory.times, s, grid, metad[k].fes_f, temperature, tracer_rates[k],
-                      corrected_rates[k], tracer_count);
-      count_first_hop(trajectory.times, s, grid, metad[k].fes_f, temperature, tracer_rates[k],
                       corrected_rates[k], per_tracer[k]);
       count_first_hop(trajectory.times, s, grid, unbiased_free_energy(grid, s, temperature, kSigma),
                       temperature, tracer_rates[k], corrected_rates[k], own_fes_count);
     }
   }
+  for (const HopCount& count : per_tracer)
+    tracer_count += count;
   const double md_rate = rate_per_s(tracer_count);
   const auto [lower, upper] = poisson_interval(tracer_count.hops);
   // The comparison: MD rate = λ × metad rate, tracer by tracer. Maximum likelihood for λ
