@@ -37,14 +37,18 @@ inline Kokkos::RangePolicy<ExecSpace> all_atoms(int n_replicas, int n_atoms) {
   return Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(n_replicas) * n_atoms);
 }
 
-// A device copy of per-replica host integers (masks, flags): one transfer.
-inline ReplicaInts make_replica_ints(const std::vector<int>& values, const std::string& label) {
-  ReplicaInts view(label, values.size());
+// A device copy of per-replica host values (masks, flags, temperatures, seeds): one transfer.
+template <class View, class Value>
+View make_replica_view(const std::vector<Value>& values, const std::string& label) {
+  View view(label, values.size());
   auto host = Kokkos::create_mirror_view(view);
   for (size_t r = 0; r < values.size(); ++r)
     host(r) = values[r];
   Kokkos::deep_copy(view, host);
   return view;
+}
+inline ReplicaInts make_replica_ints(const std::vector<int>& values, const std::string& label) {
+  return make_replica_view<ReplicaInts>(values, label);
 }
 
 }  // namespace glassland

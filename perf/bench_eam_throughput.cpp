@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "host/batch_io.hpp"
+#include "host/io/batch_io.hpp"
 
 namespace {
 
@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
       g_potential = argv[++k];
     } else if (std::strcmp(argv[k], "--elements") == 0) {
       g_elements.clear();
-      while (k + 1 < argc && argv[k + 1][0] != '-') g_elements.push_back(argv[++k]);
+      while (k + 1 < argc && argv[k + 1][0] != '-')
+        g_elements.push_back(argv[++k]);
     } else {
       remaining.push_back(argv[k]);
     }
@@ -75,11 +76,13 @@ int main(int argc, char** argv) {
     replica_counts.clear();
     std::stringstream stream(list);
     std::string item;
-    while (std::getline(stream, item, ',')) replica_counts.push_back(std::stoll(item));
+    while (std::getline(stream, item, ','))
+      replica_counts.push_back(std::stoll(item));
   }
   auto* bench = benchmark::RegisterBenchmark("eam_force_evaluation", eam_force_evaluation);
   for (int64_t energy : {0, 1})
-    for (int64_t r : replica_counts) bench->Args({r, energy});
+    for (int64_t r : replica_counts)
+      bench->Args({r, energy});
   bench->Unit(benchmark::kMillisecond)->UseRealTime();
   int remaining_argc = static_cast<int>(remaining.size());
   benchmark::Initialize(&remaining_argc, remaining.data());

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "host/batch_io.hpp"
+#include "host/io/batch_io.hpp"
 #include "saddle/neb_band.hpp"
 
 namespace {

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "host/batch_io.hpp"
-#include "host/setfl_potential.hpp"
+#include "host/io/batch_io.hpp"
+#include "host/io/setfl_potential.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"
 
 namespace glassland::testing {

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "host/batch_io.hpp"
-#include "host/structure_builder.hpp"
+#include "host/io/batch_io.hpp"
+#include "host/tasks/structure_builder.hpp"
 #include "kernels/force_field.hpp"
 
 namespace glassland::testing {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <memory>
 
-#include "host/batch_io.hpp"
+#include "host/io/batch_io.hpp"
 #include "kernels/cg_minimizer.hpp"
 #include "tests/kernels/minimizer_contract.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"

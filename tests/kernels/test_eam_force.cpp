@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "host/batch_io.hpp"
-#include "host/structure_builder.hpp"
+#include "host/io/batch_io.hpp"
+#include "host/tasks/structure_builder.hpp"
 
 namespace glassland {
 namespace {

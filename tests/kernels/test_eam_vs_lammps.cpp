@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "host/batch_io.hpp"
+#include "host/io/batch_io.hpp"
 #include "tests/support/lammps_oracle.hpp"
 
 namespace glassland {
@@ -28,7 +28,9 @@ struct Configuration {
 };
 
 // Test listings name a configuration instead of dumping its bytes.
-void PrintTo(const Configuration& c, std::ostream* os) { *os << c.name; }
+void PrintTo(const Configuration& c, std::ostream* os) {
+  *os << c.name;
+}
 
 // Writes the configuration's structure with LAMMPS and returns the data file path.
 std::string make_structure(const std::string& dir, const Configuration& c) {

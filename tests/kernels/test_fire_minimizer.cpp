@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "host/batch_io.hpp"
+#include "host/io/batch_io.hpp"
 #include "kernels/fire_minimizer.hpp"
 #include "tests/kernels/minimizer_contract.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"

@@ -6,8 +6,8 @@
 #include <set>
 #include <tuple>
 
-#include "host/batch_io.hpp"
-#include "host/structure_builder.hpp"
+#include "host/io/batch_io.hpp"
+#include "host/tasks/structure_builder.hpp"
 #include "kernels/neighbor_list.hpp"
 
 namespace glassland {

@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "host/art_minimum.hpp"
-#include "host/batch_io.hpp"
-#include "host/lammps_data.hpp"
-#include "host/structure_builder.hpp"
+#include "host/io/batch_io.hpp"
+#include "host/io/lammps_data.hpp"
+#include "host/tasks/art/art_minimum.hpp"
+#include "host/tasks/structure_builder.hpp"
 #include "kernels/fire_minimizer.hpp"
 #include "saddle/art.hpp"
 

@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "host/lammps_data.hpp"
+#include "host/io/lammps_data.hpp"
 #include "tests/saddle/art_cuzr_structure.hpp"
 #include "tests/saddle/full_hessian.hpp"
 #include "tests/support/lammps_oracle.hpp"

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "host/batch_io.hpp"
+#include "host/io/batch_io.hpp"
 #include "kernels/kinetic.hpp"
 #include "kernels/md_integrator.hpp"
 #include "tests/support/lammps_oracle.hpp"

@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "host/batch_io.hpp"
+#include "host/io/batch_io.hpp"
 #include "kernels/cg_minimizer.hpp"
 #include "kernels/fire_minimizer.hpp"
 #include "tests/support/lammps_oracle.hpp"

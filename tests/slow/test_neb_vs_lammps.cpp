@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "host/batch_io.hpp"
+#include "host/io/batch_io.hpp"
 #include "saddle/jump_neb.hpp"
 #include "saddle/neb_band.hpp"
 #include "saddle/neb_shear.hpp"

@@ -5,7 +5,7 @@
 
 #include <vector>
 
-#include "host/hdf5_file.hpp"
+#include "host/io/hdf5_file.hpp"
 
 namespace glassland::testing {
 

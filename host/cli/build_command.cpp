@@ -1,0 +1,94 @@
+#include "host/cli/build_command.hpp"
+
+#include <cstdio>
+#include <memory>
+#include <sstream>
+
+#include "host/io/input_error.hpp"
+#include "host/io/setfl_potential.hpp"
+#include "host/tasks/structure_builder.hpp"
+
+namespace glassland {
+
+namespace {
+
+struct BuildOptions {
+  StructureSpec spec;
+  std::string composition = "Cu:0.5,Zr:0.5";
+  std::string potential = GLASSLAND_DEFAULT_POTENTIAL;
+  std::string output;
+};
+
+// "Cu:0.64,Zr:0.36" → {{"Cu", 0.64}, {"Zr", 0.36}}.
+std::vector<std::pair<std::string, double>> parse_composition(const std::string& text) {
+  std::vector<std::pair<std::string, double>> parts;
+  std::istringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    const auto colon = item.find(':');
+    char* end = nullptr;
+    const double fraction =
+        colon == std::string::npos ? 0.0 : std::strtod(item.c_str() + colon + 1, &end);
+    if (colon == std::string::npos || colon == 0 || end == item.c_str() + colon + 1 ||
+        *end != '\0' || !(fraction >= 0.0))
+      throw InputError(
+          "--composition: expected Element:fraction pairs such as Cu:0.5,Zr:0.5, got \"" + text +
+          "\"");
+    parts.emplace_back(item.substr(0, colon), fraction);
+  }
+  return parts;
+}
+
+void run_build(BuildOptions& options) {
+  options.spec.composition = parse_composition(options.composition);
+  // Types follow the potential's element order, masses from the potential (as LAMMPS's eam/fs).
+  const SetflPotential potential =
+      read_setfl(options.potential, setfl_format_from_filename(options.potential));
+  const LammpsData data = build_structure(options.spec, potential.elements, potential.masses);
+  write_lammps_data(options.output, data);
+  std::printf("wrote %s: %d atoms, box %.4f x %.4f x %.4f Å, types:", options.output.c_str(),
+              data.n_atoms(), data.hi[0] - data.lo[0], data.hi[1] - data.lo[1],
+              data.hi[2] - data.lo[2]);
+  for (size_t t = 0; t < potential.elements.size(); ++t)
+    std::printf(" %zu=%s", t + 1, potential.elements[t].c_str());
+  std::printf("\n");
+}
+
+}  // namespace
+
+void register_build_command(CLI::App& app) {
+  auto options = std::make_shared<BuildOptions>();
+  CLI::App* build = app.add_subcommand(
+      "build", "Write a lattice or random starting structure as a LAMMPS data file");
+  build->add_option("--lattice", options->spec.lattice, "b2, bcc, fcc, sc or random")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"b2", "bcc", "fcc", "sc", "random"}));
+  build->add_option("--lattice-constant", options->spec.lattice_constant, "lattice constant, Å")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  build->add_option("--cells", options->spec.cells, "unit cells along x y z")
+      ->capture_default_str();
+  build->add_option("--atoms", options->spec.n_atoms, "random: number of atoms")
+      ->check(CLI::PositiveNumber);
+  build->add_option("--density", options->spec.number_density, "random: number density, atoms/Å³")
+      ->check(CLI::PositiveNumber);
+  build
+      ->add_option("--min-separation", options->spec.min_separation, "random: smallest distance, Å")
+      ->capture_default_str();
+  build
+      ->add_option("--composition", options->composition, "element fractions, e.g. Cu:0.64,Zr:0.36")
+      ->capture_default_str();
+  build
+      ->add_option("--seed", options->spec.seed,
+                   "seed of the species assignment and random packing")
+      ->capture_default_str();
+  build
+      ->add_option("--potential,-p", options->potential,
+                   "setfl potential whose elements and masses define the types")
+      ->capture_default_str()
+      ->check(CLI::ExistingFile);
+  build->add_option("--output,-o", options->output, "data file to write")->required();
+  build->callback([options]() { run_build(*options); });
+}
+
+}  // namespace glassland

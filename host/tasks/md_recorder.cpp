@@ -1,0 +1,80 @@
+#include "host/tasks/md_recorder.hpp"
+
+#include "kernels/units.hpp"
+
+namespace glassland {
+
+std::vector<std::vector<double>> thermo_values(const Batch& batch, const Thermo& thermo) {
+  auto host = [](const auto& view) {
+    return Kokkos::create_mirror_view_and_copy(HostSpace(), view);
+  };
+  const auto t = host(thermo.temperature);
+  const auto p = host(thermo.pressure);
+  const auto v = host(thermo.volume);
+  const auto ke = host(thermo.kinetic_energy);
+  const auto target = host(thermo.target_temperature);
+  const auto reservoir = host(thermo.reservoir_energy);
+  const auto pe = host(batch.potential_energy);
+  std::vector<std::vector<double>> values(thermo_columns().size(),
+                                          std::vector<double>(batch.n_replicas));
+  for (int r = 0; r < batch.n_replicas; ++r) {
+    values[0][r] = t(r);
+    values[1][r] = p(r);
+    values[2][r] = v(r);
+    values[3][r] = pe(r);
+    values[4][r] = ke(r);
+    // H = E + PV with P in eV/Å³.
+    values[5][r] = pe(r) + ke(r) + p(r) / units::kEvPerA3ToBar * v(r);
+    values[6][r] = target(r);
+    values[7][r] = pe(r) + ke(r) + reservoir(r);
+  }
+  return values;
+}
+
+void MdRecorder::record(int64_t step, const Batch& batch, const MdIntegrator& integrator,
+                        SegmentedResults& results) {
+  const double time = step * timestep_;
+  if (step % out_.thermo_stride == 0) {
+    integrator.compute_thermo(batch, thermo_);
+    results.record_thermo(step, time, thermo_values(batch, thermo_));
+  }
+  if (out_.trajectory_stride > 0 && step % out_.trajectory_stride == 0)
+    results.record_frame(make_frame(batch, step, time, frame_storage_));
+}
+
+TrajectoryFrame make_frame(const Batch& batch, int64_t step, double time, FrameStorage& storage) {
+  const auto boxes = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.boxes);
+  storage.edges.assign(static_cast<size_t>(batch.n_replicas) * 9, 0.0);
+  for (int r = 0; r < batch.n_replicas; ++r) {
+    const Box& b = boxes(r);
+    const double rows[9] = {b.lx, 0, 0, b.xy, b.ly, 0, b.xz, b.yz, b.lz};  // a, b, c
+    for (int k = 0; k < 9; ++k)
+      storage.edges[r * 9 + k] = rows[k];
+  }
+  auto flatten = [](const AtomVectors& view, std::vector<double>& out) {
+    const auto host = Kokkos::create_mirror_view_and_copy(HostSpace(), view);
+    out.resize(host.extent(0) * 3);
+    for (size_t g = 0; g < host.extent(0); ++g)
+      for (int k = 0; k < 3; ++k)
+        out[g * 3 + k] = host(g, k);
+  };
+  flatten(batch.positions, storage.positions);
+  flatten(batch.velocities, storage.velocities);
+  flatten(batch.forces, storage.forces);
+  const auto images = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.images);
+  storage.images.resize(images.extent(0) * 3);
+  for (size_t g = 0; g < images.extent(0); ++g)
+    for (int k = 0; k < 3; ++k)
+      storage.images[g * 3 + k] = images(g, k);
+  TrajectoryFrame frame;
+  frame.step = step;
+  frame.time = time;
+  frame.edge_vectors = &storage.edges;
+  frame.positions = &storage.positions;
+  frame.velocities = &storage.velocities;
+  frame.forces = &storage.forces;
+  frame.images = &storage.images;
+  return frame;
+}
+
+}  // namespace glassland

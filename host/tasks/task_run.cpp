@@ -1,0 +1,137 @@
+#include "host/tasks/task_run.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <Kokkos_Core.hpp>
+
+#include "host/io/checkpoint.hpp"
+#include "host/io/input_error.hpp"
+
+namespace glassland {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A Kokkos profiling region for the lifetime of the object (popped on exceptions too).
+class ProfilingRegion {
+ public:
+  explicit ProfilingRegion(const std::string& name) { Kokkos::Profiling::pushRegion(name); }
+  ~ProfilingRegion() { Kokkos::Profiling::popRegion(); }
+  ProfilingRegion(const ProfilingRegion&) = delete;
+  ProfilingRegion& operator=(const ProfilingRegion&) = delete;
+};
+
+}  // namespace
+
+TaskRun::TaskRun(std::string task, OutputSettings output, RunOptions options,
+                 const nlohmann::json& effective_input)
+    : task_(std::move(task)),
+      output_(std::move(output)),
+      options_(std::move(options)),
+      effective_input_(effective_input) {
+  if (options_.quiet)
+    output_.quiet = true;
+  fs::create_directories(output_.directory);
+  std::ofstream(path("effective_input.json")) << effective_input_.dump(2) << "\n";
+}
+
+void TaskRun::set_system_shape(int n_replicas, int n_atoms) {
+  n_replicas_ = n_replicas;
+  n_atoms_ = n_atoms;
+}
+
+std::string TaskRun::path(const std::string& file) const {
+  return (fs::path(output_.directory) / file).string();
+}
+
+void TaskRun::say(const std::string& text) const {
+  if (!output_.quiet)
+    std::fprintf(stderr, "%s: %s\n", task_.c_str(), text.c_str());
+}
+
+Progress TaskRun::progress(const std::string& what, int64_t total, int64_t atoms_per_step,
+                           const std::string& unit) const {
+  return Progress(what.empty() ? task_ : task_ + " " + what, total, atoms_per_step,
+                  output_.progress_interval, output_.quiet, unit);
+}
+
+void TaskRun::run(const std::vector<Stage*>& stages) {
+  ResumePoint resume = find_resume_point(stages);
+  for (size_t k = resume.stage; k < stages.size(); ++k) {
+    Stage& stage = *stages[k];
+    const ProfilingRegion region("glassland::" + task_ + "::" + stage.name());
+    if (resume.checkpoint && k == resume.stage) {
+      say("restarting from " + resume.checkpoint->source() + " in stage " + stage.name());
+      stage.resume(*resume.checkpoint);
+      resume.checkpoint.reset();
+    }
+    stage.run(*this);
+  }
+}
+
+TaskRun::ResumePoint TaskRun::find_resume_point(const std::vector<Stage*>& stages) const {
+  ResumePoint point;
+  if (!options_.restart)
+    return point;
+  // Files are read once each; stages sharing a file are told apart by the stage the file names.
+  std::map<std::string, std::unique_ptr<Checkpoint>> read;
+  for (size_t k = stages.size(); k-- > 0;) {
+    const std::string file = stages[k]->checkpoint_file();
+    if (file.empty() || !fs::exists(path(file)))
+      continue;
+    auto& checkpoint = read[file];
+    if (!checkpoint) {
+      checkpoint = std::make_unique<Checkpoint>(Checkpoint::read(path(file)));
+      check_checkpoint(*checkpoint);
+    }
+    if (checkpoint->metadata().value("stage", "") != stages[k]->name())
+      continue;
+    point.stage = k;
+    point.checkpoint = std::move(checkpoint);
+    return point;
+  }
+  if (!read.empty()) {
+    const std::string source = read.begin()->second->source();
+    throw InputError(
+        source + ": written in stage \"" + read.begin()->second->metadata().value("stage", "") +
+        "\", which this input's " + task_ + " task does not have; remove it to start afresh");
+  }
+  say("no checkpoint in " + output_.directory + " yet; starting from the beginning");
+  return point;
+}
+
+void TaskRun::check_checkpoint(const Checkpoint& checkpoint) const {
+  if (checkpoint.metadata().value("task", "") != task_)
+    throw InputError(checkpoint.source() + ": not a checkpoint of a " + task_ + " task");
+  if (n_replicas_ >= 0 && (checkpoint.get_int64("run/n_replicas") != n_replicas_ ||
+                           checkpoint.get_int64("run/n_atoms") != n_atoms_))
+    throw InputError(checkpoint.source() +
+                     ": written for another system (replicas or atoms differ from this input); "
+                     "remove it to start afresh");
+}
+
+void TaskRun::write_checkpoint(const Stage& stage) const {
+  Checkpoint checkpoint;
+  stage.save(checkpoint);
+  nlohmann::json metadata = checkpoint.metadata();
+  metadata["task"] = task_;
+  metadata["stage"] = stage.name();
+  metadata["input"] = options_.input_path;
+  checkpoint.set_metadata(metadata);
+  if (n_replicas_ >= 0) {
+    checkpoint.set_int64("run/n_replicas", n_replicas_);
+    checkpoint.set_int64("run/n_atoms", n_atoms_);
+  }
+  checkpoint.write(path(stage.checkpoint_file()));
+}
+
+void TaskRun::remove_checkpoint(const Stage& stage) const {
+  if (!stage.checkpoint_file().empty())
+    fs::remove(path(stage.checkpoint_file()));
+}
+
+}  // namespace glassland

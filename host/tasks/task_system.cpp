@@ -1,0 +1,132 @@
+#include "host/tasks/task_system.hpp"
+
+#include <cstdlib>
+
+#include "host/io/batch_io.hpp"
+#include "host/io/lammps_data.hpp"
+#include "host/tasks/structure_builder.hpp"
+
+namespace glassland {
+
+std::vector<std::pair<std::string, double>> parse_composition(const std::vector<std::string>& items,
+                                                              const std::string& what) {
+  std::vector<std::pair<std::string, double>> parts;
+  for (const auto& item : items) {
+    const auto colon = item.find(':');
+    char* end = nullptr;
+    const double fraction =
+        colon == std::string::npos ? 0.0 : std::strtod(item.c_str() + colon + 1, &end);
+    if (colon == std::string::npos || colon == 0 || end == item.c_str() + colon + 1 ||
+        *end != '\0' || !(fraction >= 0.0))
+      throw InputError(what + ": expected \"Element:fraction\" such as \"Cu:0.5\", got \"" + item +
+                       "\"");
+    parts.emplace_back(item.substr(0, colon), fraction);
+  }
+  return parts;
+}
+
+std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_replicas) {
+  auto system = std::make_unique<TaskSystem>();
+  InputObject section = input.object("system", "what the replicas are: structures, potential");
+  const std::string potential_path = section.path("potential", GLASSLAND_DEFAULT_POTENTIAL,
+                                                  "setfl EAM potential file (eam/fs or eam/alloy)");
+  const std::string format =
+      section.choice("potential_format", "auto", {"auto", "fs", "alloy"},
+                     "setfl flavour; auto: from the file name (.fs → eam/fs, .alloy → eam/alloy)");
+  system->potential =
+      read_setfl(potential_path, format == "fs"      ? SetflFormat::FinnisSinclair
+                                 : format == "alloy" ? SetflFormat::Alloy
+                                                     : setfl_format_from_filename(potential_path));
+  system->type_elements = section.strings(
+      "elements", system->potential.elements,
+      "element of each atom type, in type order, as LAMMPS's pair_coeff * * FILE El1 El2 ... "
+      "(default: the potential's elements in file order)");
+  system->neighbor_skin =
+      section.number("neighbor_skin", 1.0, "Å", "neighbour-list skin", NumberRange::non_negative());
+
+  std::vector<NamedStructure> structures;
+  const std::vector<std::string> files =
+      section.strings("structures", {}, "LAMMPS data files, one replica each");
+  const std::string file =
+      section.path("structure", "", "one LAMMPS data file, copied into `replicas` replicas");
+  const auto build =
+      section.optional_object("build", "build the starting structures instead of reading them");
+  const int given = (!files.empty()) + (!file.empty()) + build.has_value();
+  if (given != 1)
+    throw section.error("structures",
+                        "give exactly one of \"structures\" (a list of data files), \"structure\" "
+                        "(one file, with \"replicas\") or \"build\"");
+  if (!files.empty()) {
+    for (const auto& f : files) {
+      const std::string resolved =
+          f.empty() || f[0] == '/' ? f : section.base_directory() + "/" + f;
+      structures.push_back({resolved, read_lammps_data(resolved)});
+    }
+  } else if (!file.empty()) {
+    const int replicas = static_cast<int>(section.integer("replicas", default_replicas, "",
+                                                          "copies of the structure in the batch",
+                                                          IntegerRange::positive()));
+    const LammpsData data = read_lammps_data(file);
+    for (int r = 0; r < replicas; ++r)
+      structures.push_back({file, data});
+  } else {
+    InputObject b = *build;
+    StructureSpec spec;
+    spec.lattice = b.choice("lattice", "b2", {"b2", "bcc", "fcc", "sc", "random"},
+                            "lattice or random packing");
+    spec.lattice_constant =
+        b.number("lattice_constant", 3.26, "Å", "lattice constant", NumberRange::positive());
+    const auto cells = b.integers("cells", {6, 6, 6}, "", "unit cells along x, y, z",
+                                  LengthRange::exactly(3), IntegerRange::positive());
+    spec.cells = {static_cast<int>(cells[0]), static_cast<int>(cells[1]),
+                  static_cast<int>(cells[2])};
+    spec.n_atoms = static_cast<int>(
+        b.integer("atoms", 0, "", "random: number of atoms", IntegerRange::non_negative()));
+    spec.number_density = b.number("number_density", 0.0, "1/Å³", "random: atoms per Å³",
+                                   NumberRange::non_negative());
+    spec.min_separation =
+        b.number("min_separation", 2.0, "Å", "random: smallest distance", NumberRange::positive());
+    spec.composition =
+        parse_composition(b.strings("composition", {"Cu:0.5", "Zr:0.5"},
+                                    "element fractions, e.g. [\"Cu:0.64\", \"Zr:0.36\"]"),
+                          input.file_name() + ": system.build.composition");
+    const int replicas = static_cast<int>(
+        section.integer("replicas", default_replicas, "",
+                        "number of independent structures to build", IntegerRange::positive()));
+    const int64_t seed =
+        b.integer("seed", 1, "", "species-assignment (and packing) seed; replica r gets seed + r",
+                  IntegerRange::non_negative());
+    const auto seeds = b.integers("seeds", {}, "", "explicit seed of each replica (overrides seed)",
+                                  LengthRange::any(), IntegerRange::non_negative());
+    if (!seeds.empty() && static_cast<int>(seeds.size()) != replicas)
+      throw b.error("seeds", "expected " + std::to_string(replicas) +
+                                 " seeds (one per replica), got " + std::to_string(seeds.size()));
+    for (int r = 0; r < replicas; ++r) {
+      spec.seed = static_cast<uint64_t>(seeds.empty() ? seed + r : seeds[r]);
+      structures.push_back(
+          {"build seed " + std::to_string(spec.seed),
+           build_structure(spec, system->type_elements, [&] {
+             std::vector<double> masses;
+             for (const auto& e : system->type_elements)
+               masses.push_back(system->potential.masses.at(system->potential.element_index(e)));
+             return masses;
+           }())});
+    }
+  }
+  for (const auto& s : structures)
+    system->replica_sources.push_back(s.name);
+  system->batch = make_batch(structures, system->type_elements, system->potential.elements,
+                             system->potential.masses);
+  system->force_field.add_term(make_eam_term(system->potential, system->neighbor_skin));
+  return system;
+}
+
+void write_replica_data(const TaskSystem& system, int replica, const std::string& path,
+                        bool with_velocities) {
+  const BatchSnapshot s = snapshot(system.batch);
+  write_lammps_data(path,
+                    replica_to_data(s, replica, system.type_elements, system.potential.elements,
+                                    system.potential.masses, with_velocities));
+}
+
+}  // namespace glassland

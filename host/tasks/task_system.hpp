@@ -1,0 +1,40 @@
+// The "system" section shared by every task: which structures become the replicas of the batch,
+// the potential, the element of each atom type, and the neighbour skin (docs/inputs.md).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/io/json_input.hpp"
+#include "host/io/setfl_potential.hpp"
+#include "kernels/batch.hpp"
+#include "kernels/force_field.hpp"
+
+namespace glassland {
+
+struct TaskSystem {
+  SetflPotential potential;
+  std::vector<std::string> type_elements;  // element of each data-file type
+  std::vector<std::string>
+      replica_sources;         // where each replica came from (file or "build seed N")
+  double neighbor_skin = 1.0;  // Å
+  Batch batch;
+  ForceField force_field;
+  std::vector<double> element_masses() const { return potential.masses; }
+};
+
+// Reads input["system"] and builds the batch (on the device) and its EAM force field.
+// `default_replicas`: how many replicas a single structure is copied into when the input does
+// not say (tasks that need one replica per tracer or search pass their count).
+std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_replicas = 1);
+
+// "Cu:0.5" strings → (element, fraction) pairs; throws InputError naming `what`.
+std::vector<std::pair<std::string, double>> parse_composition(const std::vector<std::string>& items,
+                                                              const std::string& what);
+
+// Writes replica r of the batch as a LAMMPS data file (types as the system's type_elements).
+void write_replica_data(const TaskSystem& system, int replica, const std::string& path,
+                        bool with_velocities);
+
+}  // namespace glassland

@@ -1,0 +1,36 @@
+// `glassland build` end to end: the cell counts, composition and seed given on the command line
+// reach the data file it writes (read back with the reader the rest of the code uses).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "host/io/lammps_data.hpp"
+#include "tests/support/lammps_oracle.hpp"
+
+namespace glassland {
+namespace {
+
+TEST(BuildCommand, WritesTheRequestedLatticeAndComposition) {
+  const std::string dir = testing::make_scratch_dir("build_command");
+  const std::string file = dir + "/cu64zr36.data";
+  const std::string command = std::string(GLASSLAND_PROGRAM) +
+                              " build --lattice b2 --lattice-constant 3.3 --cells 5 4 3"
+                              " --composition Cu:0.64,Zr:0.36 --seed 9 -o " +
+                              file + " > /dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const LammpsData data = read_lammps_data(file);
+  EXPECT_EQ(data.n_atoms(), 2 * 5 * 4 * 3);
+  EXPECT_DOUBLE_EQ(data.hi[0] - data.lo[0], 5 * 3.3);
+  EXPECT_DOUBLE_EQ(data.hi[1] - data.lo[1], 4 * 3.3);
+  EXPECT_DOUBLE_EQ(data.hi[2] - data.lo[2], 3 * 3.3);
+  // Type 1 is the potential's first element (Cu in CuZr_mm.eam.fs): 64 % of 120 is 76.8 → 77.
+  EXPECT_EQ(std::count(data.types.begin(), data.types.end(), 1), 77);
+  EXPECT_EQ(std::count(data.types.begin(), data.types.end(), 2), 43);
+  const std::string bad = std::string(GLASSLAND_PROGRAM) + " build --composition Cu=0.5 -o " + dir +
+                          "/bad.data > /dev/null 2>&1";
+  EXPECT_NE(std::system(bad.c_str()), 0);
+}
+
+}  // namespace
+}  // namespace glassland
