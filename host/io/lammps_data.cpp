@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "host/io/input_error.hpp"
+#include "host/io/whole_file.hpp"
 
 namespace glassland {
 
@@ -586,24 +587,6 @@ void DataFileParser::attach_velocities(LammpsData& sorted) const {
   // As many rows as atoms, all distinct and all known: every atom has its velocity.
 }
 
-std::string read_whole_file(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    throw input_error_at(path, 0,
-                         std::string("cannot open the data file: ") + std::strerror(errno));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-    text.append(buffer, got);
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed)
-    throw input_error_at(path, 0, "cannot read the data file");
-  return text;
-}
-
 #if defined(__GNUC__)
 // Lets the compiler check the format strings below against their arguments.
 void append_format(std::string& out, const char* format, ...) __attribute__((format(printf, 2, 3)));
@@ -620,7 +603,7 @@ void append_format(std::string& out, const char* format, ...) {
 }  // namespace
 
 LammpsData read_lammps_data(const std::string& path) {
-  DataFileParser parser(path, read_whole_file(path));
+  DataFileParser parser(path, read_whole_file(path, "data file"));
   return parser.parse();
 }
 

@@ -24,7 +24,6 @@
 
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -32,6 +31,7 @@
 #include <vector>
 
 #include "host/io/input_error.hpp"
+#include "host/io/whole_file.hpp"
 
 namespace glassland {
 
@@ -39,26 +39,6 @@ namespace {
 
 bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Text of the whole file; reading it in one go and parsing in place is what makes 10^5 numbers
-// take milliseconds rather than the time of a stream-based reader.
-std::string slurp(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    throw input_error_at(path, 0,
-                         std::string("cannot open the potential file: ") + std::strerror(errno));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-    text.append(buffer, got);
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed)
-    throw input_error_at(path, 0, "cannot read the potential file");
-  return text;
 }
 
 // A token of the file: where it is and which line it is on.
@@ -393,7 +373,7 @@ int SetflPotential::element_index(const std::string& name) const {
 }
 
 SetflPotential read_setfl(const std::string& path, SetflFormat format) {
-  const std::string text = slurp(path);
+  const std::string text = read_whole_file(path, "potential file");
   SetflScanner scanner(path, text);
   SetflPotential potential;
   potential.source_file = path;
