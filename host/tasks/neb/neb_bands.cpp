@@ -14,7 +14,7 @@
 
 namespace glassland {
 
-NebBands::NebBands(const NebSystem& system, const NebTaskSettings& settings)
+NebBands::NebBands(const SystemPotential& system, const NebTaskSettings& settings)
     : n_bands(static_cast<int>(settings.pairs.size())), n_images(settings.n_images) {
   // Replica 2b: initial state of band b, 2b + 1: its final state.
   std::vector<NamedStructure> endpoints;

@@ -143,9 +143,9 @@ nlohmann::json fractal_dimension_record(const std::vector<BandResult>& bands) {
 }
 
 // Band b's record of neb.json, and the files written for it.
-nlohmann::json band_record(TaskRun& run, const NebSystem& system, const NebTaskSettings& settings,
-                           const NebBands& bands, const std::vector<EnergyProfileFit>& fits,
-                           int b) {
+nlohmann::json band_record(TaskRun& run, const SystemPotential& system,
+                           const NebTaskSettings& settings, const NebBands& bands,
+                           const std::vector<EnergyProfileFit>& fits, int b) {
   const BandResult& band = bands.results[b];
   const EndpointPair& pair = settings.pairs[b];
   nlohmann::json record = {
@@ -205,7 +205,7 @@ std::vector<int> not_converged(const NebBands& bands) {
 
 }  // namespace
 
-void write_neb_outputs(TaskRun& run, const NebSystem& system, const NebTaskSettings& settings,
+void write_neb_outputs(TaskRun& run, const SystemPotential& system, const NebTaskSettings& settings,
                        NebBands& bands) {
   bands.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - bands.start).count();

@@ -325,27 +325,6 @@ NebTaskSettings read_neb_settings(InputObject& section) {
   return s;
 }
 
-NebSystem read_neb_system(InputObject& input) {
-  InputObject system = input.object("system", "potential and element mapping of the endpoints");
-  const std::string potential_path = system.path("potential", GLASSLAND_DEFAULT_POTENTIAL,
-                                                 "setfl EAM potential file (eam/fs or eam/alloy)");
-  const std::string format =
-      system.choice("potential_format", "auto", {"auto", "fs", "alloy"},
-                    "setfl flavour; auto: from the file name (.fs → eam/fs, .alloy → eam/alloy)");
-  NebSystem s;
-  s.potential =
-      read_setfl(potential_path, format == "fs"      ? SetflFormat::FinnisSinclair
-                                 : format == "alloy" ? SetflFormat::Alloy
-                                                     : setfl_format_from_filename(potential_path));
-  s.type_elements = system.strings(
-      "elements", s.potential.elements,
-      "element of each atom type, in type order, as LAMMPS's pair_coeff * * FILE El1 El2 ... "
-      "(default: the potential's elements in file order)");
-  s.neighbor_skin =
-      system.number("neighbor_skin", 1.0, "Å", "neighbour-list skin", NumberRange::non_negative());
-  return s;
-}
-
 OutputSettings read_neb_output(InputObject& input) {
   InputObject output = input.object("output", "where results are written");
   OutputSettings out;

@@ -1,6 +1,7 @@
-// The settings of `task: neb` (docs/neb.md "task: neb", docs/tasks.md): the potential of the
-// system section, the endpoint pairs (a list, a directory, an ART events.json or the jumps
-// between two inherent structures), the band and shear settings, and the output section.
+// The settings of `task: neb` (docs/neb.md "task: neb", docs/tasks.md): the endpoint pairs (a
+// list, a directory, an ART events.json or the jumps between two inherent structures), the band
+// and shear settings, and the output section. (The system section's force-field keys are read by
+// read_system_potential, host/tasks/task_system.hpp.)
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,6 @@
 
 #include "host/io/json_input.hpp"
 #include "host/io/lammps_data.hpp"
-#include "host/io/setfl_potential.hpp"
 #include "host/tasks/output_settings.hpp"
 #include "saddle/neb_band.hpp"
 
@@ -47,15 +47,6 @@ struct NebTaskSettings {
   bool write_saddles = false;
   ShearTaskSettings shear;
 };
-
-// The system section as read_task_system reads it, minus the structures: the replicas are the
-// endpoint pairs of the neb section.
-struct NebSystem {
-  SetflPotential potential;
-  std::vector<std::string> type_elements;  // element of each data-file type
-  double neighbor_skin = 1.0;              // Å
-};
-NebSystem read_neb_system(InputObject& input);
 
 // Reads input["neb"].
 NebTaskSettings read_neb_settings(InputObject& section);

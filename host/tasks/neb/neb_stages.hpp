@@ -15,6 +15,7 @@
 #include "host/io/batch_io.hpp"
 #include "host/tasks/neb/neb_settings.hpp"
 #include "host/tasks/stage.hpp"
+#include "host/tasks/task_system.hpp"
 #include "kernels/batch.hpp"
 #include "kernels/force_field.hpp"
 #include "saddle/neb_band.hpp"
@@ -25,7 +26,7 @@ namespace glassland {
 // Every endpoint pair as one band of n_images images in one batch (replicas b·M … b·M + M − 1
 // are band b), and what the stages find about them.
 struct NebBands {
-  NebBands(const NebSystem& system, const NebTaskSettings& settings);
+  NebBands(const SystemPotential& system, const NebTaskSettings& settings);
   Batch batch;
   ForceField force_field;
   int n_bands = 0, n_images = 0;
@@ -75,7 +76,7 @@ void shear_bands(TaskRun& run, const NebTaskSettings& settings, NebBands& bands)
 
 // Stage "outputs": neb.json, results.h5, saddle_NNNN.data (neb.write_saddles) and
 // jump_NNNN_final.data (jump bands); sets bands.seconds.
-void write_neb_outputs(TaskRun& run, const NebSystem& system, const NebTaskSettings& settings,
+void write_neb_outputs(TaskRun& run, const SystemPotential& system, const NebTaskSettings& settings,
                        NebBands& bands);
 
 // Stage "report": bands that did not converge (loud even when quiet: their barrier is not a

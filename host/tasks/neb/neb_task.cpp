@@ -18,11 +18,15 @@
 #include "host/tasks/neb/neb_stages.hpp"
 #include "host/tasks/task_drivers.hpp"
 #include "host/tasks/task_run.hpp"
+#include "host/tasks/task_system.hpp"
 
 namespace glassland {
 
 void run_neb_task(InputObject& input, const RunOptions& options) {
-  const NebSystem system = read_neb_system(input);
+  // The force-field keys of the system section: the replicas are the neb section's endpoints.
+  InputObject system_section =
+      input.object("system", "potential and element mapping of the endpoints");
+  const SystemPotential system = read_system_potential(system_section);
   InputObject section = input.object("neb", required, "endpoint pairs and band settings");
   const NebTaskSettings settings = read_neb_settings(section);
   const OutputSettings out = read_neb_output(input);
