@@ -8,6 +8,7 @@
 #include "host/io/batch_checkpoint.hpp"
 #include "host/io/batch_io.hpp"
 #include "host/io/checkpoint.hpp"
+#include "host/io/input_error.hpp"
 #include "host/tasks/md_recorder.hpp"
 #include "host/tasks/md_steps.hpp"
 #include "host/tasks/task_drivers.hpp"
@@ -187,6 +188,10 @@ class DynamicsStage : public Stage {
     load_batch(c, system_.batch);
     load_integrator_state(c, integrator_.state());
     step_ = c.get_int64("run/step");
+    if (step_ > md_.steps)  // md.steps may grow on a restart, not shrink below what was run
+      throw InputError(c.source() + ": the checkpointed run is at step " + std::to_string(step_) +
+                       ", beyond md.steps = " + std::to_string(md_.steps) +
+                       "; give md.steps of at least that to continue it");
     next_segment_ = static_cast<int>(c.get_int64("run/next_segment"));
     resumed_ = true;
   }
