@@ -7,6 +7,7 @@
 // row, column. Output is one JSON document on stdout or in --output FILE (written atomically).
 // Non-finite numbers (a divergent sequential integral, an undefined error) are written as null.
 #include "host/cli/analyze_command.hpp"
+#include "host/cli/analyze/trajectory_commands.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -906,6 +907,9 @@ void register_analyze_command(CLI::App& app) {
   CLI::App* analyze = app.add_subcommand(
       "analyze", "Barrier statistics, activation thermodynamics and TST kinetics from tables");
   analyze->require_subcommand(1);
+  register_analyze_dynamics(*analyze);
+  register_analyze_structure(*analyze);
+  register_analyze_cage_jumps(*analyze);
 
   // barriers
   {
