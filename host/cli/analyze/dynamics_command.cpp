@@ -75,7 +75,7 @@ json analyse_series(TrajectorySeries& series, const DynamicsOptions& o) {
   report.subsets = o.subsets;
   report.frame_interval_ps = dt;
   report.temperature_K = series.temperature_K;
-  report.unwrapping = series.unwrapping;
+  report.unwrapping = unwrapping_name(series.frames->reader().unwrapping());
   report.fit_start_ps = o.fit_window_ps.size() == 2 ? o.fit_window_ps[0] : kNaN;
   report.fit_end_ps = o.fit_window_ps.size() == 2 ? o.fit_window_ps[1] : kNaN;
   report.atoms_per_species.assign(n_types, 0);

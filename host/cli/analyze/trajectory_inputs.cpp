@@ -101,7 +101,6 @@ std::vector<TrajectorySeries> open_trajectory_series(const TrajectoryOptions& op
     for (auto& reader : open_trajectory(file, options.replica)) {
       TrajectorySeries s;
       s.description = reader->description();
-      s.unwrapping = unwrapping_name(reader->unwrapping());
       s.type_names = reader->type_names();
       s.type_masses = reader->type_masses();
       s.temperature_K =

@@ -31,7 +31,6 @@ void add_trajectory_options(CLI::App* command, TrajectoryOptions& options,
 struct TrajectorySeries {
   std::unique_ptr<SlicedTrajectory> frames;
   std::string description;
-  std::string unwrapping;
   double temperature_K = 0.0;  // NaN when unknown
   std::string temperature_source;
   std::vector<std::string> type_names;  // [type − 1]
