@@ -55,7 +55,13 @@ LayerProfile::LayerProfile(int n_types, double width) : n_types_(n_types), width
 void LayerProfile::add_frame(const PeriodicCell& cell, const std::vector<double>& positions,
                              const std::vector<int>& types, const std::vector<int>& coordination) {
   if (frames_ == 0) {
-    z0_ = cell.lo[2];
+    // The grid spans one cell length centred on the first frame's median z: a slab sits in its
+    // middle with the vacuum split at the ends, so no atom of the film wraps; bulk is unaffected.
+    std::vector<double> z(types.size());
+    for (std::size_t i = 0; i < z.size(); ++i)
+      z[i] = positions[3 * i + 2];
+    std::nth_element(z.begin(), z.begin() + z.size() / 2, z.end());
+    z0_ = z[z.size() / 2] - 0.5 * cell.lz;
     const std::size_t layers = static_cast<std::size_t>(std::ceil(cell.lz / width_ - 1e-9));
     atoms_.assign(layers, 0.0);
     for (int t = 0; t < n_types_; ++t) {
@@ -64,10 +70,9 @@ void LayerProfile::add_frame(const PeriodicCell& cell, const std::vector<double>
     }
   }
   for (std::size_t i = 0; i < types.size(); ++i) {
-    // Layers are fixed in space (the first frame's origin); z is wrapped into the current cell.
-    double dz = positions[3 * i + 2] - cell.lo[2];
-    dz -= std::floor(dz / cell.lz) * cell.lz;
-    const double z = cell.lo[2] + dz - z0_;
+    // Layers are fixed in space; z is wrapped into [z0, z0 + lz).
+    double z = positions[3 * i + 2] - z0_;
+    z -= std::floor(z / cell.lz) * cell.lz;
     if (z < 0.0)
       continue;
     const std::size_t layer = static_cast<std::size_t>(z / width_);

@@ -31,7 +31,8 @@ SlabSurfaces slab_surfaces(const std::vector<double>& positions, double area);
 std::vector<unsigned char> surface_atoms(const std::vector<double>& positions,
                                          const SlabSurfaces& surfaces, double depth);
 
-// Layers of width `width` along z over the whole cell, averaged over frames: number density,
+// Layers of width `width` along z over one cell length centred on the first frame's median z
+// (a slab in the middle, its vacuum at both ends), averaged over frames: number density,
 // composition and the mean coordination of each type in each layer.
 class LayerProfile {
  public:

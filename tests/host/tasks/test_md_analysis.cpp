@@ -86,3 +86,56 @@ TEST(MdAnalysis, LateralScatteringOnTheDeviceIsAnInputError) {
 
 }  // namespace
 }  // namespace glassland
+
+namespace glassland {
+namespace {
+
+// system.slab adds 10 Å of vacuum on each side along z (paper 002): the layer profile of the run's
+// trajectory is empty in the vacuum, and the equimolar surfaces of the B2 film (12 atomic planes
+// 1.63 Å apart, z = 0 … 17.93 Å) lie within one plane spacing outside its outermost planes, so
+// that the 2.5 Å surface layers hold two planes each: 4 of 12.
+TEST(MdAnalysis, SlabHasTwoFreeSurfacesThatTheAnalysesFind) {
+  const std::string dir = testing::make_scratch_dir("md_slab");
+  std::ofstream(dir + "/input.json")
+      << R"({
+  "task": "md",
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 5}, "slab": {}},
+  "md": {"steps": 100, "ensemble": "nvt", "temperature": 300},
+  "output": {"directory": ")" +
+             dir + R"(/run", "thermo_stride": 50, "trajectory_stride": 10, "quiet": true}
+})";
+  const testing::ProgramResult run = testing::run_glassland("run " + dir + "/input.json");
+  ASSERT_EQ(run.status, 0) << run.output;
+  const nlohmann::json config = testing::read_json_file(dir + "/run/effective_input.json");
+  EXPECT_EQ(config["system"]["slab"]["vacuum"], 10.0);
+  const testing::ProgramResult structure = testing::run_glassland(
+      "analyze structure " + dir + "/run/results.h5 --layers 2.5 --voronoi none -o " + dir +
+      "/layers.json");
+  ASSERT_EQ(structure.status, 0) << structure.output;
+  const nlohmann::json layers = testing::read_json_file(dir + "/layers.json")["layers"];
+  const auto z = layers["z_A"].get<std::vector<double>>();
+  const auto density = layers["density_inv_A3"].get<std::vector<double>>();
+  ASSERT_EQ(z.size(), 16u);  // 39.56 Å in layers of 2.5 Å
+  double atoms = 0;
+  for (std::size_t k = 0; k < z.size(); ++k) {
+    if (z[k] < -2.0 || z[k] > 20.0)
+      EXPECT_EQ(density[k], 0.0) << z[k];
+    if (z[k] > 1.0 && z[k] < 17.0)
+      EXPECT_GT(density[k], 0.03) << z[k];
+    atoms += layers["atoms_per_frame"][k].get<double>();
+  }
+  EXPECT_DOUBLE_EQ(atoms, 432.0);
+  const testing::ProgramResult dynamics = testing::run_glassland(
+      "analyze dynamics " + dir + "/run/results.h5 --replica 0 --lateral --surface-depth 2.5 -o " +
+      dir + "/surface.json");
+  ASSERT_EQ(dynamics.status, 0) << dynamics.output;
+  const nlohmann::json surface = testing::read_json_file(dir + "/surface.json")["surface"];
+  EXPECT_GT(surface["mean_top_A"].get<double>(), 17.93);
+  EXPECT_LT(surface["mean_top_A"].get<double>(), 17.93 + 1.63);
+  EXPECT_LT(surface["mean_bottom_A"].get<double>(), 0.0);
+  EXPECT_GT(surface["mean_bottom_A"].get<double>(), -1.63);
+  EXPECT_NEAR(surface["mean_surface_atom_fraction"].get<double>(), 4.0 / 12.0, 0.02);
+}
+
+}  // namespace
+}  // namespace glassland
