@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "analysis/vector_sinc.hpp"
+
 namespace glassland::analysis {
 
 double isotropic_scattering(double q, double r, int dimensions) {
@@ -128,31 +130,54 @@ void DisplacementCorrelator::accumulate(const Origin& origin, const Origin& now,
   const double inverse_bin = 1.0 / settings_.van_hove_bin;
   const std::size_t bins = van_hove_slot < 0 ? 0 : sums_.van_hove[van_hove_slot].size() / n_groups;
   std::vector<double> fs(n_q);
+  // Atoms in chunks: squared displacements first (a loop the compiler vectorises), then the
+  // scattering kernel over the whole chunk (vector_sinc.hpp).
+  constexpr std::size_t kChunk = 256;
+  double r2_chunk[kChunk], x_chunk[kChunk], kernel_chunk[kChunk];
   for (std::size_t g = 0; g < n_groups; ++g) {
     double count = 0.0, r2_sum = 0.0, r4_sum = 0.0;
     std::fill(fs.begin(), fs.end(), 0.0);
-    for (std::size_t k = group_begin_[g]; k < group_begin_[g + 1]; ++k) {
-      if (masked && !(origin.selected[k] && now.selected[k]))
+    for (std::size_t begin = group_begin_[g]; begin < group_begin_[g + 1]; begin += kChunk) {
+      const std::size_t end = std::min(begin + kChunk, group_begin_[g + 1]);
+      std::size_t m = 0;
+      for (std::size_t k = begin; k < end; ++k) {
+        if (masked && !(origin.selected[k] && now.selected[k]))
+          continue;
+        const double dx = now.positions[3 * k] - origin.positions[3 * k];
+        const double dy = now.positions[3 * k + 1] - origin.positions[3 * k + 1];
+        const double dz = lateral ? 0.0 : now.positions[3 * k + 2] - origin.positions[3 * k + 2];
+        r2_chunk[m++] = dx * dx + dy * dy + dz * dz;
+      }
+      for (std::size_t k = 0; k < m; ++k) {
+        r2_sum += r2_chunk[k];
+        r4_sum += r2_chunk[k] * r2_chunk[k];
+      }
+      count += m;
+      if (n_q == 0 && van_hove_slot < 0)
         continue;
-      const double dx = now.positions[3 * k] - origin.positions[3 * k];
-      const double dy = now.positions[3 * k + 1] - origin.positions[3 * k + 1];
-      const double dz = lateral ? 0.0 : now.positions[3 * k + 2] - origin.positions[3 * k + 2];
-      const double r2 = dx * dx + dy * dy + dz * dz;
-      count += 1.0;
-      r2_sum += r2;
-      r4_sum += r2 * r2;
-      if (n_q > 0 || van_hove_slot >= 0) {
-        const double r = std::sqrt(r2);
-        for (std::size_t q = 0; q < n_q; ++q)
-          fs[q] += isotropic_scattering(settings_.q[q], r, settings_.dimensions);
-        if (van_hove_slot >= 0) {
+      for (std::size_t k = 0; k < m; ++k)
+        r2_chunk[k] = std::sqrt(r2_chunk[k]);  // now distances
+      for (std::size_t q = 0; q < n_q; ++q) {
+        if (lateral) {
+          for (std::size_t k = 0; k < m; ++k)
+            fs[q] += isotropic_scattering(settings_.q[q], r2_chunk[k], 2);
+          continue;
+        }
+        for (std::size_t k = 0; k < m; ++k)
+          x_chunk[k] = settings_.q[q] * r2_chunk[k];
+        sinc_values(x_chunk, kernel_chunk, m);
+        for (std::size_t k = 0; k < m; ++k)
+          fs[q] += kernel_chunk[k];
+      }
+      if (van_hove_slot >= 0)
+        for (std::size_t k = 0; k < m; ++k) {
+          const double r = r2_chunk[k];
           const std::size_t bin = static_cast<std::size_t>(r * inverse_bin);
           if (r < settings_.van_hove_max && bin < bins)
             sums_.van_hove[van_hove_slot][g * bins + bin] += 1.0;
           else
             sums_.van_hove_beyond[van_hove_slot][g] += 1.0;
         }
-      }
     }
     const std::size_t at = lag * n_groups + g;
     sums_.count[at] += count;
