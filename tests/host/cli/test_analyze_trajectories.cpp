@@ -222,3 +222,48 @@ TEST(AnalyzeTrajectories, RdfAndVoronoiEqualLammpsOnAFrameLammpsWrote) {
 
 }  // namespace
 }  // namespace glassland
+
+namespace glassland {
+namespace {
+
+// A dump of `atoms` atoms sampled every 5 ps (steps of 5000 at 1 fs) for 1000 ps, vibrating by a
+// fixed pattern, with atom k (k < jumps) jumping 2.5 Å along x at sample 60 + 30k.
+std::string cage_dump(const std::string& path, int atoms, int jumps) {
+  std::ofstream out(path);
+  for (int s = 0; s < 200; ++s) {
+    out << "ITEM: TIMESTEP\n"
+        << 5000 * s << "\nITEM: NUMBER OF ATOMS\n"
+        << atoms << "\nITEM: BOX BOUNDS pp pp pp\n0 50\n0 50\n0 50\nITEM: ATOMS id type x y z\n";
+    for (int i = 0; i < atoms; ++i) {
+      const double wobble = 0.2 * std::sin(1.7 * s + i);
+      const double x = 5.0 * i + 1.0 + wobble + (i < jumps && s >= 60 + 30 * i ? 2.5 : 0.0);
+      out << i + 1 << " " << 1 + i % 2 << " " << x << " " << 10 + wobble << " " << 10 - wobble
+          << "\n";
+    }
+  }
+  return path;
+}
+
+TEST(AnalyzeTrajectories, CageJumpsCountsPlantedJumpsAndFitsArrhenius) {
+  const std::string dir = testing::make_scratch_dir("analyze_cage_jumps");
+  const std::string files = cage_dump(dir + "/a.dump", 8, 1) + " " +
+                            cage_dump(dir + "/b.dump", 8, 2) + " " +
+                            cage_dump(dir + "/c.dump", 8, 4);
+  const nlohmann::json r = analyze(
+      "cage-jumps " + files + " --u2 0.1 --timestep-ps 0.001 --elements Cu Zr -T 600 650 700",
+      dir + "/jumps.json");
+  ASSERT_EQ(r["series"].size(), 3u);
+  const int expected[3] = {1, 2, 4};
+  for (int k = 0; k < 3; ++k) {
+    const nlohmann::json& s = r["series"][k];
+    EXPECT_EQ(s["windows"], 9);
+    EXPECT_EQ(s["species"]["all"]["jumps"], expected[k]);
+    EXPECT_NEAR(s["species"]["all"]["rate_per_ps"].get<double>(), expected[k] / (8 * 995.0), 1e-12);
+    EXPECT_NEAR(s["species"]["all"]["mean_squared_length_A2"].get<double>(), 6.25, 0.3);
+  }
+  // Γ grows with T: a positive cage-breaking barrier from the rates.
+  EXPECT_GT(r["arrhenius"]["cage_breaking_Q1_from_rate"]["Q_eV"]["value"].get<double>(), 0.0);
+}
+
+}  // namespace
+}  // namespace glassland
