@@ -82,7 +82,9 @@ json dynamics_series_json(const DynamicsSeries& s) {
             {"frames", s.frames},
             {"frame_interval_ps", s.frame_interval_ps},
             {"dimensions", dims},
-            {"origin_stride", s.settings.origin_stride},
+            {"origin_stride", s.settings.origin_stride >= s.frames
+                                  ? json("single origin (the first frame)")
+                                  : json(s.settings.origin_stride)},
             {"drift_removed", s.settings.remove_drift},
             {"unwrapping", s.unwrapping},
             {"lag_ps", lag_ps}};
