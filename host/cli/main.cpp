@@ -11,6 +11,16 @@
 #include "host/cli/eval_command.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/io/input_error.hpp"
+#include "host/tasks/replica_failures.hpp"
+
+namespace {
+
+// Exit code of a run in which some replicas failed (host/tasks/replica_failures.hpp): their
+// faults are in faults.json and the others' results are complete; when every replica failed the
+// run stopped early with an error naming them. docs/inputs.md lists the exit codes.
+constexpr int kExitReplicasFailed = 3;
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Kokkos would act on unprefixed arguments such as --help; give it only --kokkos-* ones.
@@ -32,6 +42,9 @@ int main(int argc, char** argv) {
     app.parse(static_cast<int>(program_args.size()), program_args.data());
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const glassland::ReplicasFailed& e) {
+    std::cerr << "glassland: " << (e.every_one() ? "error: " : "") << e.what() << "\n";
+    return kExitReplicasFailed;
   } catch (const glassland::InputError& e) {
     std::cerr << "glassland: error: " << e.what() << "\n";
     return 2;

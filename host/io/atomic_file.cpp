@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "host/io/file_write_error.hpp"
+
 namespace glassland {
 
 namespace {
@@ -18,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 [[noreturn]] void throw_system_error(const std::string& path, const std::string& what) {
-  throw std::runtime_error(path + ": " + what + " (" + std::strerror(errno) + ")");
+  throw FileWriteError(path + ": " + what + " (" + std::strerror(errno) + ")");
 }
 
 void sync_file(const std::string& path) {

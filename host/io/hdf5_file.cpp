@@ -6,6 +6,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "host/io/file_write_error.hpp"
+
 namespace glassland {
 namespace hdf5 {
 
@@ -57,9 +59,26 @@ std::string innermost_hdf5_message() {
   return message;
 }
 
+// The operating system's reason in an HDF5 file-driver message ("... errno = 28, error message
+// = 'No space left on device', ..."), or "" when the failure was HDF5's own.
+std::string system_reason(const std::string& detail) {
+  const std::string key = "error message = '";
+  const std::size_t begin = detail.find(key);
+  if (begin == std::string::npos) {
+    return "";
+  }
+  const std::size_t end = detail.find('\'', begin + key.size());
+  return detail.substr(begin + key.size(), end == std::string::npos ? end : end - begin - key.size());
+}
+
 [[noreturn]] void throw_error(const std::string& file, const std::string& object,
                               const std::string& what) {
   const std::string detail = innermost_hdf5_message();
+  // The system refused a write (disk full, file-size limit): one plain sentence naming the file.
+  const std::string reason = system_reason(detail);
+  if (!reason.empty() && detail.find("write") != std::string::npos) {
+    throw FileWriteError(file + ": cannot write (" + reason + ")");
+  }
   throw Hdf5Error(file + ": " + object + ": " + what +
                   (detail.empty() ? std::string() : " (HDF5: " + detail + ")"));
 }
@@ -169,6 +188,11 @@ const char* element_type_name(ElementType type) {
 
 void silence_hdf5_error_printing() {
   static const bool silenced = [] {
+    // No library clean-up at exit: after a failed write (disk full) HDF5 keeps the dataset it
+    // could not flush in its tables, and closing it again when the process exits crashes inside
+    // H5D_close (HDF5 1.10; h5py issues 914 and 2160 report the same). glassland closes every
+    // file it writes before it exits (RAII, File::close), so nothing is left for that clean-up.
+    H5dont_atexit();
     H5open();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;

@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/io/file_write_error.hpp"
 #include "host/io/input_error.hpp"
 #include "host/io/whole_file.hpp"
 
@@ -671,20 +672,19 @@ void write_lammps_data(const std::string& path, const LammpsData& data,
   const std::string temporary = path + ".tmp";
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
   if (file == nullptr) {
-    throw input_error_at(temporary, 0,
-                         std::string("cannot write the data file: ") + std::strerror(errno));
+    throw FileWriteError(path + ": cannot write (" + std::strerror(errno) + ")");
   }
   const bool written = std::fwrite(out.data(), 1, out.size(), file) == out.size();
   const bool closed = std::fclose(file) == 0;
   if (!written || !closed) {
     const std::string reason = std::strerror(errno);
     std::remove(temporary.c_str());
-    throw input_error_at(temporary, 0, "cannot write the data file: " + reason);
+    throw FileWriteError(path + ": cannot write (" + reason + ")");
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(errno);
     std::remove(temporary.c_str());
-    throw input_error_at(path, 0, "cannot rename " + temporary + " to it: " + reason);
+    throw FileWriteError(path + ": cannot rename " + temporary + " to it (" + reason + ")");
   }
 }
 

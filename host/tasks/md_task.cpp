@@ -385,12 +385,17 @@ void run_md_task(InputObject& input, const RunOptions& options) {
   StartStage start(batch, md);
   DynamicsStage dynamics(*system, md, integrator);
   FunctionStage structures("final structures", [&](TaskRun& r) {
+    // A failed replica has no final structure: what it holds is where its dynamics broke down.
+    int written = 0;
     for (int k = 0; k < n_replicas; ++k) {
       char name[64];
       std::snprintf(name, sizeof name, "final_%04d.data", k);
+      if (r.has_failed(k))
+        continue;
       write_replica_data(*system, k, r.path(name), true);
+      ++written;
     }
-    r.say("wrote " + dynamics.results_path() + " and " + std::to_string(n_replicas) +
+    r.say("wrote " + dynamics.results_path() + " and " + std::to_string(written) +
           " final structures in " + out.directory);
   });
   run.run({&start, &dynamics, &structures});

@@ -1,7 +1,9 @@
 #include "host/tasks/segmented_results.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include "host/io/atomic_file.hpp"
 
@@ -74,13 +76,47 @@ void SegmentedResults::close_segment() {
   file_.reset();
 }
 
+void SegmentedResults::stop_replica(int r) {
+  if (std::find(stopped_.begin(), stopped_.end(), r) == stopped_.end())
+    stopped_.push_back(r);
+}
+
 void SegmentedResults::record_thermo(int64_t step, double time,
                                      const std::vector<std::vector<double>>& values) {
-  thermo_->append(step, time, values);
+  if (stopped_.empty()) {
+    thermo_->append(step, time, values);
+    return;
+  }
+  std::vector<std::vector<double>> kept = values;
+  for (auto& column : kept)
+    for (int r : stopped_)
+      column[r] = std::numeric_limits<double>::quiet_NaN();
+  thermo_->append(step, time, kept);
 }
 
 void SegmentedResults::record_frame(const TrajectoryFrame& frame) {
-  trajectory_->append_frame(frame);
+  if (stopped_.empty()) {
+    trajectory_->append_frame(frame);
+    return;
+  }
+  // The stopped replicas' atoms and cells NaN, in copies (the frame's vectors are the caller's).
+  const size_t atom_values = static_cast<size_t>(n_atoms_) * 3;
+  auto blank = [&](const std::vector<double>* values, std::vector<double>& copy, size_t per_replica) {
+    if (values == nullptr)
+      return values;
+    copy = *values;
+    for (int r : stopped_)
+      std::fill(copy.begin() + r * per_replica, copy.begin() + (r + 1) * per_replica,
+                std::numeric_limits<double>::quiet_NaN());
+    return static_cast<const std::vector<double>*>(&copy);
+  };
+  std::vector<double> edges, positions, velocities, forces;
+  TrajectoryFrame kept = frame;
+  kept.edge_vectors = blank(frame.edge_vectors, edges, 9);
+  kept.positions = blank(frame.positions, positions, atom_values);
+  kept.velocities = blank(frame.velocities, velocities, atom_values);
+  kept.forces = blank(frame.forces, forces, atom_values);
+  trajectory_->append_frame(kept);
 }
 
 namespace {

@@ -40,6 +40,9 @@ class SegmentedResults {
   void close_segment();
   void record_thermo(int64_t step, double time, const std::vector<std::vector<double>>& values);
   void record_frame(const TrajectoryFrame& frame);
+  // Replica r failed (host/tasks/replica_failures.hpp): its thermo values and trajectory frames
+  // are NaN from now on (its numbers stopped meaning anything; faults.json says why).
+  void stop_replica(int r);
   // Merges every part into DIRECTORY/STEM.h5 (atomically) and removes the parts.
   std::string merge();
 
@@ -52,6 +55,7 @@ class SegmentedResults {
   H5mdOptions options_;
   nlohmann::json configuration_;
   int segment_ = -1;
+  std::vector<int> stopped_;  // replicas whose records are NaN
   std::unique_ptr<hdf5::File> file_;
   std::unique_ptr<H5mdTrajectory> trajectory_;
   std::unique_ptr<H5mdObservableSet> thermo_;
