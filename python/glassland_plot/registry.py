@@ -1,0 +1,233 @@
+"""What `glassland plot` knows: recognisers (a path -> the results in it) and figure makers
+(a result of a kind -> figures), each a function with one decorator line, and the run that
+ties them together.
+
+Adding a figure type (docs/plotting.md, "Adding a figure type"):
+
+    @figure("metad")                      # kind of result it draws
+    def my_figure(result, context):       # yields (name, matplotlib Figure) pairs
+        with result.h5() as h5: ...
+        yield "my_figure", fig
+
+and, for a new kind of result, a recogniser:
+
+    @recogniser
+    def recognise_sweep(path):            # Path -> Result or None
+        ...
+
+A figure maker for several results of one kind at once (comparisons) uses @comparison(kind)
+and receives the list of results.
+"""
+import dataclasses
+import sys
+import traceback
+from pathlib import Path
+
+from glassland_plot import readers, style
+from glassland_plot.readers import PlotInputError
+
+RECOGNISERS = []  # functions Path -> Result | None, tried in order
+FIGURES = []  # (kind, function(result, context) -> iterable of (name, Figure))
+COMPARISONS = []  # (kind, function(results, context) -> iterable of (name, Figure))
+
+
+def recogniser(function):
+    RECOGNISERS.append(function)
+    return function
+
+
+def figure(kind):
+    def register(function):
+        FIGURES.append((kind, function))
+        return function
+
+    return register
+
+
+def comparison(kind):
+    def register(function):
+        COMPARISONS.append((kind, function))
+        return function
+
+    return register
+
+
+@dataclasses.dataclass
+class Context:
+    """What figure makers may need besides the result."""
+    version: str = "unknown"
+    program: str = ""  # the glassland executable (for `glassland analyze` runs)
+    temperature: float = 300.0  # K, see cli.py --temperature
+    output: Path = None  # -o DIR, or None for <results>/figures/
+    notes: list = dataclasses.field(default_factory=list)  # extra files written (analysis JSON)
+
+
+@dataclasses.dataclass
+class Result:
+    """One result: its kind (prepare, md, metad, art, neb, analyze_barriers, ...), the directory
+    its figures belong to, its files by role ('h5', 'summary', 'events', 'neb', 'analysis'), and
+    a label (prefix of its figure names when several share one output directory)."""
+    kind: str
+    base: Path
+    files: dict
+    label: str
+
+    def file(self, role):
+        if role not in self.files:
+            raise PlotInputError(f"{self.base}: no {role} file for this {self.kind} result")
+        return self.files[role]
+
+    def h5(self):
+        return readers.H5(self.file("h5"))
+
+    def json(self, role):
+        return readers.read_json(self.file(role))
+
+    def sources(self):
+        return [str(p) for p in self.files.values()]
+
+    def configuration(self):
+        """The effective configuration behind the result (JSON text), for the metadata."""
+        effective = self.base / "effective_input.json"
+        if "h5" in self.files:
+            text = readers.effective_configuration_text(self.files["h5"])
+            if text:
+                return text
+        if effective.is_file():
+            return effective.read_text()
+        if "analysis" in self.files:  # an analysis JSON: its settings and sources
+            document = self.json("analysis")
+            return {k: v for k, v in document.items()
+                    if not isinstance(v, (list, dict)) or k in ("sources", "bootstrap")}
+        return ""
+
+
+def recognise(path):
+    """The results at `path`: a file, or a directory (its files, else its sub-directories)."""
+    path = Path(path)
+    if not path.exists():
+        raise PlotInputError(f"{path}: no such file or directory")
+    if path.is_file():
+        for function in RECOGNISERS:
+            result = function(path)
+            if result is not None:
+                return [result]
+        raise PlotInputError(f"{path}: not a glassland result glassland plot knows (results.h5, "
+                             "summary.json, events.json, neb.json, or the JSON of `glassland "
+                             "analyze ... -o`)")
+    found = _recognise_directory(path)
+    if not found:
+        for child in sorted(p for p in path.iterdir() if p.is_dir() and p.name != "figures"):
+            found += _recognise_directory(child)
+    if not found:
+        raise PlotInputError(f"{path}: no glassland result in this directory or its "
+                             "sub-directories (looked for results.h5, summary.json, events.json, "
+                             "neb.json and analysis JSON)")
+    return found
+
+
+def _recognise_directory(directory):
+    """Results of the files directly in `directory`, files of one kind merged into one result."""
+    merged = {}
+    for path in sorted(directory.iterdir()):
+        if not path.is_file() or path.suffix not in (".h5", ".json") or path.name in (
+                "effective_input.json", "checkpoint.h5", "equilibration.h5"):
+            continue
+        for function in RECOGNISERS:
+            try:
+                result = function(path)
+            except PlotInputError:
+                result = None  # a file we cannot classify inside a directory is not ours
+            if result is None:
+                continue
+            if result.kind.startswith("analyze"):
+                merged[(result.kind, path)] = result
+            elif result.kind in merged:
+                merged[result.kind].files.update(result.files)
+            else:
+                merged[result.kind] = result
+            break
+    return list(merged.values())
+
+
+def make_figures(result, context):
+    """(name, Figure) of every figure registered for the result's kind."""
+    for kind, function in FIGURES:
+        if kind == result.kind:
+            yield from function(result, context)
+
+
+def output_directory(result, context):
+    return context.output if context.output is not None else result.base / "figures"
+
+
+def run(arguments):
+    context = Context(version=arguments.glassland_version, program=arguments.glassland_program,
+                      temperature=arguments.temperature,
+                      output=Path(arguments.output) if arguments.output else None)
+    # Importing the figure modules registers their recognisers and figure makers.
+    from glassland_plot import analyze, art, metad, neb, thermo  # noqa: F401
+
+    failures = 0
+    results = []
+    for path in arguments.results:
+        try:
+            results += recognise(path)
+        except PlotInputError as error:
+            print(f"glassland plot: error: {error}", file=sys.stderr)
+            failures += 1
+    _make_labels_unique(results)
+    written = []
+    for result in results:
+        # Analysis JSONs share directories: their figures carry the JSON's name. Several
+        # results drawn into one -o directory carry their labels.
+        shared = context.output is not None and len(results) > 1
+        prefix = result.label + "_" if shared or result.kind.startswith("analyze") else ""
+        failures += _draw(make_figures(result, context), result, context, prefix, arguments,
+                          written)
+    for kind, function in COMPARISONS:
+        group = [r for r in results if r.kind == kind]
+        if len(group) > 1:
+            failures += _draw(function(group, context), group[0], context, "compare_", arguments,
+                              written, sources=group)
+    for path in context.notes + written:
+        print(path)
+    if not written and not failures:
+        print("glassland plot: nothing to draw", file=sys.stderr)
+    return 2 if failures else 0
+
+
+def _make_labels_unique(results):
+    seen = {}
+    for result in results:
+        count = seen.get(result.label, 0)
+        seen[result.label] = count + 1
+        if count:
+            result.label = f"{result.label}_{count + 1}"
+
+
+def _draw(figures, result, context, prefix, arguments, written, sources=None):
+    """Saves every figure of the iterator; returns the number of failures (reported)."""
+    directory = output_directory(result, context)
+    group = sources or [result]
+    configuration = result.configuration() if sources is None else {
+        r.label: r.configuration() for r in group}
+    failures = 0
+    try:
+        for name, fig in figures:
+            directory.mkdir(parents=True, exist_ok=True)
+            metadata = style.metadata_for(context.version,
+                                          [s for r in group for s in r.sources()],
+                                          configuration, f"{prefix}{name}")
+            written += style.save(fig, directory / f"{prefix}{name}", arguments.formats,
+                                  arguments.dpi, metadata)
+            style.close(fig)
+    except PlotInputError as error:
+        print(f"glassland plot: error: {error}", file=sys.stderr)
+        failures += 1
+    except Exception:  # a bug: say which result, keep the other results' figures
+        print(f"glassland plot: internal error while drawing {result.kind} result "
+              f"{result.base}:", file=sys.stderr)
+        traceback.print_exc()
+        failures += 1
+    return failures
