@@ -161,8 +161,8 @@ def activation(result, context):
         else:
             v = fit["volume_A3"]
             label = f"{kind}: V = {v['value']:.1f} ± {readers.number_or_nan(v['error']):.1f} Å³"
-        ax.errorbar(x, values, yerr=errors, linestyle="none", marker=style.marker(k),
-                    color=style.color(k), capsize=2, gid=f"{kind}:data", label=label)
+        style.errorbar(ax, x, values, errors, f"{kind}:data", linestyle="none",
+                       marker=style.marker(k), color=style.color(k), capsize=2, label=label)
         ax.plot(grid, y, color=style.color(k), linewidth=0.8, gid=f"{kind}:fit")
         ax.fill_between(grid, y - band, y + band, color=style.color(k), alpha=0.2,
                         linewidth=0, gid=f"{kind}:band")

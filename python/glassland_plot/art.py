@@ -1,7 +1,14 @@
 """Figures of `task: art` (docs/tasks.md, docs/art.md): the barrier spectrum with its normal,
 log-normal and two-mode fits and Shannon entropy (made by `glassland analyze barriers`, so the
-fits are the analysis library's, not redone here), a map of the barriers by centre atom, and
-barrier versus asymmetry per event.
+fits are the analysis library's, not redone here), a map of the barriers by centre atom,
+barrier versus asymmetry per event, and for walks (art.walk) the disconnectivity graph.
+
+Disconnectivity graph (Becker & Karplus, J. Chem. Phys. 106, 1495 (1997); Wales, Miller &
+Walsh, Nature 394, 758 (1998)): minima merge into one superbasin at the lowest energy at which
+a path of saddles joins them. Here the energy levels are continuous: the edges (lowest saddle
+per pair of minima, results.h5 connectivity/) are taken in order of saddle energy and each one
+that joins two different superbasins (Kruskal's minimum spanning tree, union-find) is a node at
+its saddle energy; each minimum is a leaf at its energy.
 
 events.json: events[] with success, barrier_eV, asymmetry_eV, center_atom (atom ID), minimum,
 files.initial (with write_structures). results.h5: events/* columns, minima/source.
@@ -43,7 +50,7 @@ def successful_events(result):
         columns = {"barrier_eV": "barrier_eV", "asymmetry_eV": "asymmetry_eV",
                    "center_atom": "center_atom_id", "minimum": "minimum",
                    "search_id": "search_id"}
-        table = {k: h5.array(f"events/{v}") for k, v in columns.items()}
+        table = {k: h5.array(f"events/{v}", dtype=None) for k, v in columns.items()}
     return [{k: table[k][i].item() for k in table} for i in np.flatnonzero(success)]
 
 
@@ -149,6 +156,84 @@ def barrier_asymmetry(result, context):
     ax.set_xlabel("asymmetry E_final − E_initial (eV)")
     ax.set_ylabel("barrier (eV)")
     yield "barrier_asymmetry", fig
+
+
+def merge_tree(minima_energies, edge_a, edge_b, edge_saddle):
+    """The disconnectivity tree: [(node, child, child, energy)] for every merge, nodes numbered
+    after the minima (minimum i is node i), in order of energy. Minima without a connecting
+    path stay in separate trees."""
+    parent = list(range(len(minima_energies)))
+    top = list(range(len(minima_energies)))  # tree node at the top of each superbasin root
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    merges = []
+    for k in np.argsort(edge_saddle, kind="stable"):
+        a, b = root(int(edge_a[k])), root(int(edge_b[k]))
+        if a == b:
+            continue
+        node = len(minima_energies) + len(merges)
+        merges.append((node, top[a], top[b], float(edge_saddle[k])))
+        parent[b] = a
+        top[a] = node
+    return merges
+
+
+@figure("art")
+def disconnectivity_graph(result, context):
+    """Minima (leaves at their energies) merging at the saddles that join them (walks only)."""
+    if "h5" not in result.files:
+        return
+    with result.h5() as h5:
+        if not h5.has("connectivity/edge_e_saddle_eV"):
+            return
+        energies = h5.array("connectivity/minima_energy_eV")
+        edge_a = h5.array("connectivity/edge_minimum_a", dtype=np.int64)
+        edge_b = h5.array("connectivity/edge_minimum_b", dtype=np.int64)
+        saddle = h5.array("connectivity/edge_e_saddle_eV")
+    if saddle.size == 0:
+        return
+    merges = merge_tree(energies, edge_a, edge_b, saddle)
+    reference = np.nanmin(energies)
+    height = {i: energies[i] - reference for i in range(len(energies))}
+    children = {}
+    for node, a, b, energy in merges:
+        height[node] = energy - reference
+        children[node] = (a, b)
+    position, leaves_placed = {}, [0]
+
+    def place(node):  # leaves left to right in tree order; a node above its children's middle
+        if node in children:
+            position[node] = 0.5 * (place(children[node][0]) + place(children[node][1]))
+        else:
+            position[node] = float(leaves_placed[0])
+            leaves_placed[0] += 1
+        return position[node]
+
+    merged = {c for pair in children.values() for c in pair}
+    roots = [n for n in list(children) + list(range(len(energies)))
+             if n not in merged and np.isfinite(height[n])]
+    for node in sorted(roots, key=lambda n: height[n]):
+        place(node)
+    fig, ax = style.new_figure(height_in=2.8)
+    for node, (a, b) in children.items():
+        for child in (a, b):
+            ax.plot([position[child], position[child], position[node]],
+                    [height[child], height[node], height[node]], color=style.color(0),
+                    linewidth=0.9, gid=f"branch:{child}:{node}")
+    leaves = [i for i in range(len(energies)) if i in position]
+    ax.plot([position[i] for i in leaves], [height[i] for i in leaves], linestyle="none",
+            marker="o", markersize=2.5, color=style.color(1), gid="minima",
+            label=f"{len(leaves)} minima, {len(merges)} joining saddles")
+    ax.set_xticks([])
+    ax.set_xlabel("minima")
+    ax.set_ylabel("E − E_lowest minimum (eV)")
+    ax.legend(fontsize=6)
+    yield "disconnectivity", fig
 
 
 @comparison("art")

@@ -35,12 +35,17 @@ def recognise_metad(path):
     return None
 
 
-def timestep(result):
-    """metad.timestep (ps) of the effective configuration (0.002, the default, if absent)."""
+def metad_settings(result):
+    """(metad.timestep in ps, CV axis label) from the effective configuration (defaults 0.002
+    ps and the hop distance when absent)."""
     try:
-        return float(json.loads(result.configuration())["metad"]["timestep"])
+        settings = json.loads(result.configuration())["metad"]
     except (ValueError, KeyError, TypeError):
-        return 0.002
+        settings = {}
+    cv = settings.get("cv", "hop_distance")
+    label = {"hop_distance": "hop distance s (Å)",
+             "cluster_rmsd": "cluster RMSD s (Å)"}.get(cv, f"{cv.replace('_', ' ')} s")
+    return float(settings.get("timestep", 0.002)), label
 
 
 def event_geometry(s, free_energy, cv, barrier, hop_distance, surface_s=float("nan")):
@@ -84,14 +89,14 @@ def tracer_figures(result, context):
     """Per tracer: FES with history and the first event's points; CV and bias versus time."""
     if "h5" not in result.files:
         return
-    dt = timestep(result)
+    dt, cv_label = metad_settings(result)
     with result.h5() as h5:
         s = h5.array("tracers/grid_s")
         for name in _tracer_names(h5):
-            yield name, _tracer_figure(h5, f"tracers/{name}", name, s, dt)
+            yield name, _tracer_figure(h5, f"tracers/{name}", name, s, dt, cv_label)
 
 
-def _tracer_figure(h5, base, name, s, dt):
+def _tracer_figure(h5, base, name, s, dt, cv_label):
     f = h5.array(base + "/fes/F")
     cv_step, cv = h5.array(base + "/cv/step"), h5.array(base + "/cv/value")
     bias_step, bias = h5.array(base + "/bias/step"), h5.array(base + "/bias/value")
@@ -124,7 +129,7 @@ def _tracer_figure(h5, base, name, s, dt):
                         label=f"{label}, s = {s[index]:.2f} Å")
             ax.annotate(f"ΔG = {barrier:.3f} eV", (s[points[1]], f[points[1]]),
                         xytext=(4, 4), textcoords="offset points", fontsize=7)
-    ax.set_xlabel("hop distance s (Å)")
+    ax.set_xlabel(cv_label)
     ax.set_ylabel("F (eV)")
     ax.legend(fontsize=6, loc="best")
     atom = h5.scalar(base + "/atom_id", dtype=np.int64)
@@ -203,8 +208,9 @@ def transmission_coefficients(result, context):
                       for t in events])
     positions = np.arange(len(events))
     fig, ax = style.new_figure(height_in=2.2)
-    ax.bar(positions, kappa, yerr=error, color=style.color(0), capsize=2, gid="kappa",
-           error_kw={"elinewidth": 0.8})
+    ax.bar(positions, kappa, color=style.color(0), gid="kappa")
+    style.errorbar(ax, positions, kappa, error, "kappa_value", linestyle="none", color="black",
+                   capsize=2, elinewidth=0.8)
     ax.set_xticks(positions, [f"{t['atom_id']}\n{t.get('species', '')}" for t in events])
     ax.set_xlabel("tracer atom ID")
     ax.set_ylabel("κ")

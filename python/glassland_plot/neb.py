@@ -9,6 +9,8 @@ attributes climbing_image, converged; shear/{gamma_xy, peak_shift_eV, peak_shift
 lost_bands}. neb.json: fractal_dimension {delta, error, prefactor}.
 """
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from glassland_plot import readers, style
 from glassland_plot.registry import Result, figure, recogniser
@@ -47,8 +49,12 @@ def band_profiles(result, context):
             ax.axhline(0.0, color="0.7", linewidth=0.5)
             ax.set_xlabel("reaction coordinate (Å)")
             ax.set_ylabel("E − E_initial (eV)")
-            handles = [h for h in ax.get_legend_handles_labels()[0]]
-            ax.legend(handles=handles, fontsize=5.5, ncol=2 if len(page) > 4 else 1)
+            handles = ax.get_legend_handles_labels()[0] + [
+                Line2D([], [], linestyle="none", marker="*", markersize=7, color="0.6",
+                       markeredgecolor="black", markeredgewidth=0.4, label="climbing image"),
+                Line2D([], [], linestyle="none", marker="_", markersize=9, markeredgewidth=1.5,
+                       color="black", label="saddle (fit maximum)")]
+            ax.legend(handles=handles, fontsize=5.5, ncol=2 if len(page) > 3 else 1)
             yield ("bands" if len(pages) == 1 else f"bands_{page_number}"), fig
 
 
@@ -107,9 +113,8 @@ def shear_response(result, context):
         shift = h5.array("shear/peak_shift_eV")
         error = h5.array("shear/peak_shift_error_eV")
         lost = h5.array("shear/lost_bands", dtype=np.int64)
-        axes[1].errorbar(gamma, shift, yerr=np.nan_to_num(error), marker="o",
-                         color=style.color(0), capsize=2, gid="peak_shift",
-                         label="peak shift (bootstrap SE)")
+        style.errorbar(axes[1], gamma, shift, np.nan_to_num(error), "peak_shift", marker="o",
+                       color=style.color(0), capsize=2, label="peak shift (bootstrap SE)")
         for g, s, n in zip(gamma, shift, lost):
             if n:
                 axes[1].annotate(f"{n} lost", (g, s), xytext=(3, -8), textcoords="offset points",
@@ -117,6 +122,7 @@ def shear_response(result, context):
         axes[1].axhline(0.0, color="0.7", linewidth=0.5)
         axes[1].set_ylabel("peak shift (eV)")
         axes[1].set_xlabel("shear strain γ_xy")
+        axes[1].xaxis.set_major_locator(MaxNLocator(5))
         axes[1].legend(fontsize=6)
     yield "shear_response", fig
 

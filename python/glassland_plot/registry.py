@@ -19,6 +19,8 @@ A figure maker for several results of one kind at once (comparisons) uses @compa
 and receives the list of results.
 """
 import dataclasses
+import importlib
+import pkgutil
 import sys
 import traceback
 from pathlib import Path
@@ -150,6 +152,15 @@ def _recognise_directory(directory):
     return list(merged.values())
 
 
+def load_figure_modules():
+    """Imports every module of the package, so their decorators register their recognisers and
+    figure makers (a new module needs no other line)."""
+    package = Path(__file__).parent
+    for info in pkgutil.iter_modules([str(package)]):
+        if info.name not in ("cli", "registry", "readers", "style", "__main__"):
+            importlib.import_module(f"glassland_plot.{info.name}")
+
+
 def make_figures(result, context):
     """(name, Figure) of every figure registered for the result's kind."""
     for kind, function in FIGURES:
@@ -165,9 +176,7 @@ def run(arguments):
     context = Context(version=arguments.glassland_version, program=arguments.glassland_program,
                       temperature=arguments.temperature,
                       output=Path(arguments.output) if arguments.output else None)
-    # Importing the figure modules registers their recognisers and figure makers.
-    from glassland_plot import analyze, art, metad, neb, thermo  # noqa: F401
-
+    load_figure_modules()
     failures = 0
     results = []
     for path in arguments.results:

@@ -64,6 +64,16 @@ def sequential_colors(count):
     return [cmap(0.9 * k / max(count - 1, 1)) for k in range(count)]
 
 
+def errorbar(ax, x, y, yerr, gid, **kwargs):
+    """ax.errorbar with the data line tagged `gid` and the error bars `gid:error` (matplotlib
+    would give every part the same gid)."""
+    container = ax.errorbar(x, y, yerr=yerr, **kwargs)
+    container.lines[0].set_gid(gid)
+    for bars in container.lines[2]:
+        bars.set_gid(gid + ":error")
+    return container
+
+
 def close(figure):
     plt.close(figure)
 
@@ -92,5 +102,8 @@ def save(figure, stem, formats, dpi, metadata):
             figure.savefig(path, dpi=dpi, metadata=png_metadata)
         else:
             figure.savefig(path, metadata=pdf_metadata)
+        # The layout is done: the second format keeps it (constrained layout is a third of the
+        # time of a save).
+        figure.set_layout_engine("none")
         written.append(path)
     return written

@@ -110,6 +110,8 @@ def stage_starts(result):
 @figure("metad")
 def thermo_time(result, context):
     """T, P, ρ, PE, H (or E_cons) versus time, one line per replica; prepare stages marked."""
+    if "h5" not in result.files:
+        return
     with result.h5() as h5:
         if not h5.has("observables/temperature"):
             return
@@ -147,6 +149,8 @@ def thermo_time(result, context):
 def thermo_temperature(result, context):
     """ρ, PE and H per atom versus the target temperature over the cooling ramp, one line per
     replica; T_g marked where the summary has one (summary 'glass_transition_K')."""
+    if "h5" not in result.files:
+        return
     stages = {s["name"]: s for s in result.json("summary").get("stages", [])} \
         if "summary" in result.files else {}
     with result.h5() as h5:
