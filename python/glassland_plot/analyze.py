@@ -74,10 +74,10 @@ DENSITIES = {
 FIT_LABELS = {"normal": "normal", "lognormal": "log-normal", "two_mode": "two-mode"}
 
 
-def spectrum_figure(entry, title):
+def spectrum_figure(entry, title, effective_barriers=True):
     """A barrier histogram (shannon.counts) with the fitted densities scaled to counts, the
-    sample's effective barriers and the Shannon entropy; `entry` is one results[i] of
-    `analyze barriers`."""
+    Shannon entropy and (if asked) the sample's effective barriers; `entry` is one results[i]
+    of `analyze barriers`."""
     shannon = entry["shannon"]
     width, origin = float(shannon["bin_width_eV"]), float(shannon["origin_eV"])
     counts = np.asarray(shannon["counts"], dtype=float)
@@ -86,8 +86,7 @@ def spectrum_figure(entry, title):
     fig, ax = style.new_figure(height_in=2.5)
     ax.bar(centres, counts, width=width, color=style.color(5), edgecolor="white",
            linewidth=0.4, gid="histogram",
-           label=f"{n} barriers; S = {shannon['entropy']:.3f}, e^S = {shannon['diversity']:.2f}"
-           f" (bins {width:g} eV)")
+           label=f"{n} barriers")
     x = np.linspace(max(0.0, origin - width), origin + width * (len(counts) + 1), 400)
     for k, fit in enumerate(f for f in entry.get("fits", []) if "parameters" in f):
         model = fit["model"]
@@ -97,7 +96,7 @@ def spectrum_figure(entry, title):
                 gid=f"fit:{model}",
                 label=f"{FIT_LABELS[model]} fit (AIC {fit['aic']:.0f})" if "aic" in fit
                 else f"{FIT_LABELS[model]} fit")
-    effective = entry.get("effective_barriers", {})
+    effective = entry.get("effective_barriers", {}) if effective_barriers else {}
     for k, (name, linestyle) in enumerate((("parallel", "--"), ("sequential", "-."),
                                            ("mixed", ":"))):
         value = effective.get(f"{name}_eV")
@@ -106,8 +105,9 @@ def spectrum_figure(entry, title):
                        label=f"ΔG_{name[:3]} = {value:.3f} eV ({entry['temperature_K']:g} K)")
     ax.set_xlabel("barrier (eV)")
     ax.set_ylabel("count per bin")
-    ax.set_title(title)
-    ax.legend(fontsize=5.5, loc="upper right")
+    ax.set_title(f"{title}\nS = {shannon['entropy']:.3f}, e^S = {shannon['diversity']:.2f} "
+                 f"(bins of {width:g} eV)")
+    ax.legend(fontsize=5.5, loc="best", frameon=True, framealpha=0.85, edgecolor="none")
     return fig
 
 

@@ -84,12 +84,13 @@ def barrier_spectrum(result, context):
         return
     entry = barrier_analysis(result, context)["results"][0]
     yield "barrier_spectrum", analyze.spectrum_figure(
-        entry, f"ART barrier spectrum, {result.label}")
+        entry, f"ART barrier spectrum, {result.label}", effective_barriers=False)
 
 
 def centre_positions(result, events):
     """(x, y) in Å of each event's centre atom in its initial minimum, from the event's
-    initial-structure file (write_structures), else from minima/source; None if neither."""
+    initial-structure file (write_structures), else from minima/source, and the box bounds of
+    the first file; None if neither file exists."""
     cache = {}
     positions = []
     for event in events:
@@ -115,7 +116,7 @@ def centre_positions(result, events):
             raise PlotInputError(f"{path}: no atom with ID {event['center_atom']} (the centre "
                                  f"atom of search {event.get('search_id')})")
         positions.append(data.positions[row[0], :2])
-    return np.array(positions)
+    return np.array(positions), next(iter(cache.values())).bounds
 
 
 @figure("art")
@@ -124,9 +125,10 @@ def barrier_map(result, context):
     events = successful_events(result)
     if not events:
         return
-    positions = centre_positions(result, events)
-    if positions is None:
+    found = centre_positions(result, events)
+    if found is None:
         return
+    positions, bounds = found
     barriers = np.array([e["barrier_eV"] for e in events], dtype=float)
     order = np.argsort(-barriers)
     fig, ax = style.new_figure(height_in=2.9)
@@ -134,6 +136,8 @@ def barrier_map(result, context):
                         cmap=style.SEQUENTIAL_MAP, edgecolors="0.2", linewidths=0.3,
                         gid="centres")
     fig.colorbar(points, ax=ax, label="barrier (eV)")
+    ax.set_xlim(*bounds[0])
+    ax.set_ylim(*bounds[1])
     ax.set_aspect("equal")
     ax.set_xlabel("x (Å)")
     ax.set_ylabel("y (Å)")

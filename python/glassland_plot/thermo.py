@@ -197,7 +197,7 @@ def trajectory_snapshot(result, context):
         frames = [h5.array(f"particles/{n}/position/value") for n in names]
         if not names or any(f.shape[0] == 0 for f in frames):
             return
-        elements = _elements(result.configuration())
+        elements = potential_elements(result.configuration())
         fig, axes = style.new_figure(1, len(names), height_in=1.9 if len(names) > 1 else 3.0,
                                      width_in=style.COLUMN_WIDTH_IN if len(names) < 3 else 7.0)
         for ax, name, frame in zip(np.atleast_1d(axes), names, frames):
@@ -205,7 +205,7 @@ def trajectory_snapshot(result, context):
             time = h5.array(f"particles/{name}/position/time")[-1]
             for k, s in enumerate(np.unique(species)):
                 mine = species == s
-                label = elements[s] if 0 <= s < len(elements) else f"species {s}"
+                label = elements[s - 1] if 1 <= s <= len(elements) else f"species {s}"
                 ax.scatter(frame[-1, mine, 0], frame[-1, mine, 1], s=2.0, color=style.color(k),
                            linewidths=0, gid=f"{name}:species:{s}", label=label)
             ax.set_aspect("equal")
@@ -216,11 +216,16 @@ def trajectory_snapshot(result, context):
     yield "trajectory_snapshot", fig
 
 
-def _elements(configuration):
-    """system.elements of an effective configuration (JSON text), [] if absent."""
+def potential_elements(configuration):
+    """Element names in the potential's order (the H5MD species are 1-based indices into it):
+    line 4 of the setfl file system.potential of the effective configuration (JSON text); []
+    if it cannot be read."""
     try:
-        return list(json.loads(configuration).get("system", {}).get("elements", []))
-    except (ValueError, AttributeError, TypeError):
+        potential = json.loads(configuration)["system"]["potential"]
+        with open(potential, encoding="latin-1") as stream:
+            words = [next(stream) for _ in range(4)][3].split()
+        return words[1:1 + int(words[0])]
+    except (ValueError, KeyError, TypeError, OSError, StopIteration, IndexError):
         return []
 
 

@@ -41,6 +41,8 @@ class ArtFigures(support.PlotTestCase):
         self.assertIn("normal", fitted)
         for model in fitted:
             self.assertEqual(len(support.with_gid(fig, f"fit:{model}")), 1)
+        # the temperature of that analysis is arbitrary for 0 K barriers: no effective barriers
+        self.assertEqual(support.with_gid(fig, "parallel"), [])
 
     def test_map_places_each_barrier_at_its_centre_atom(self):
         fig = self.figures["barrier_map"]
@@ -56,6 +58,9 @@ class ArtFigures(support.PlotTestCase):
             match = np.flatnonzero(values == event["barrier_eV"])
             self.assertEqual(len(match), 1)
             self.assertArrayEqual(offsets[match[0]], [float(row[2]), float(row[3])])
+        box = [l.split()[:2] for l in lines if l.endswith("xlo xhi") or l.endswith("ylo yhi")]
+        self.assertArrayEqual(fig.axes[0].get_xlim(), [float(v) for v in box[0]])
+        self.assertArrayEqual(fig.axes[0].get_ylim(), [float(v) for v in box[1]])
 
     def test_asymmetry_scatter(self):
         x, y = support.line_data(self.figures["barrier_asymmetry"], "events")

@@ -133,6 +133,10 @@ class MdFigures(support.PlotTestCase):
                 self.assertArrayEqual(points, position[species == s, :2])
             self.assertEqual(sum(len(support.one(fig, f"{name}:species:{s}").get_offsets())
                                  for s in np.unique(species)), 432)
+            # species are 1-based indices into the potential's elements (line 4 of the setfl
+            # file: "2 Cu Zr"): the legend names them
+            self.assertEqual(support.one(fig, f"{name}:species:1").get_label(), "Cu")
+            self.assertEqual(support.one(fig, f"{name}:species:2").get_label(), "Zr")
 
 
 class PrepareComparison(support.PlotTestCase):
