@@ -21,22 +21,14 @@ import numpy as np
 
 from glassland_plot import analyze, readers, style
 from glassland_plot.readers import PlotInputError
-from glassland_plot.registry import Result, comparison, figure, recogniser
+from glassland_plot.registry import by_content, comparison, figure, recogniser
 
 
 @recogniser
 def recognise_art(path):
     """results.h5 with an events/ table, or events.json with events[]."""
-    if path.suffix == ".h5":
-        with readers.H5(path) as h5:
-            if h5.has("events/barrier_eV"):
-                return Result("art", path.parent, {"h5": path}, path.parent.name)
-        return None
-    if path.suffix == ".json":
-        document = readers.read_json(path)
-        if isinstance(document, dict) and isinstance(document.get("events"), list):
-            return Result("art", path.parent, {"events": path}, path.parent.name)
-    return None
+    return by_content(path, "art", "events/barrier_eV",
+                      lambda d: isinstance(d.get("events"), list), "events")
 
 
 def successful_events(result):
@@ -187,14 +179,10 @@ def merge_tree(minima_energies, edge_a, edge_b, edge_saddle):
     return merges
 
 
-@figure("art")
+@figure("art", dataset="connectivity/edge_e_saddle_eV")
 def disconnectivity_graph(result, context):
     """Minima (leaves at their energies) merging at the saddles that join them (walks only)."""
-    if "h5" not in result.files:
-        return
     with result.h5() as h5:
-        if not h5.has("connectivity/edge_e_saddle_eV"):
-            return
         energies = h5.array("connectivity/minima_energy_eV")
         edge_a = h5.array("connectivity/edge_minimum_a", dtype=np.int64)
         edge_b = h5.array("connectivity/edge_minimum_b", dtype=np.int64)

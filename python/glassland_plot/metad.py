@@ -12,7 +12,7 @@ import json
 import numpy as np
 
 from glassland_plot import readers, style
-from glassland_plot.registry import Result, comparison, figure, recogniser
+from glassland_plot.registry import by_content, comparison, figure, recogniser
 
 # Tolerance for "F(saddle) − F(initial minimum) is the reported barrier": both are values of
 # the same stored FES array, so they agree to rounding.
@@ -22,17 +22,8 @@ BARRIER_MATCH_EV = 1e-9
 @recogniser
 def recognise_metad(path):
     """results.h5 with tracers/, or summary.json with tracers[]."""
-    if path.suffix == ".h5":
-        with readers.H5(path) as h5:
-            if h5.has("tracers"):
-                return Result("metad", path.parent, {"h5": path}, path.parent.name)
-        return None
-    if path.suffix == ".json":
-        document = readers.read_json(path)
-        if isinstance(document, dict) and isinstance(document.get("tracers"), list) and \
-                "temperature_K" in document:
-            return Result("metad", path.parent, {"summary": path}, path.parent.name)
-    return None
+    return by_content(path, "metad", "tracers",
+                      lambda d: isinstance(d.get("tracers"), list) and "temperature_K" in d)
 
 
 def metad_settings(result):
@@ -84,11 +75,9 @@ def _tracer_names(h5):
     return [n for n in h5.groups("tracers") if n.startswith("tracer_")]
 
 
-@figure("metad")
+@figure("metad", dataset="tracers/grid_s")
 def tracer_figures(result, context):
     """Per tracer: FES with history and the first event's points; CV and bias versus time."""
-    if "h5" not in result.files:
-        return
     dt, cv_label = metad_settings(result)
     with result.h5() as h5:
         s = h5.array("tracers/grid_s")
@@ -161,11 +150,9 @@ def _summary_barriers(result):
     return summary, events
 
 
-@figure("metad")
+@figure("metad", needs="summary")
 def barrier_histogram(result, context):
     """The tracers' barriers with the parallel, sequential and mixed effective barriers."""
-    if "summary" not in result.files:
-        return
     summary, events = _summary_barriers(result)
     if not events:
         return
@@ -194,11 +181,9 @@ def barrier_histogram(result, context):
     yield "barriers", fig
 
 
-@figure("metad")
+@figure("metad", needs="summary")
 def transmission_coefficients(result, context):
     """κ (reactive flux, ± standard error) of each tracer's event, when shots were run."""
-    if "summary" not in result.files:
-        return
     _, events = _summary_barriers(result)
     events = [t for t in events if t.get("transmission_coefficient") is not None]
     if not events:

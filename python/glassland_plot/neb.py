@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from glassland_plot import readers, style
-from glassland_plot.registry import Result, figure, recogniser
+from glassland_plot.registry import by_content, figure, recogniser
 
 BANDS_PER_FIGURE = 8
 
@@ -21,24 +21,14 @@ BANDS_PER_FIGURE = 8
 @recogniser
 def recognise_neb(path):
     """results.h5 with bands/, or neb.json ("task": "neb")."""
-    if path.suffix == ".h5":
-        with readers.H5(path) as h5:
-            if h5.has("bands") and not h5.has("events"):
-                return Result("neb", path.parent, {"h5": path}, path.parent.name)
-        return None
-    if path.suffix == ".json":
-        document = readers.read_json(path)
-        if isinstance(document, dict) and document.get("task") == "neb" and "bands" in document:
-            return Result("neb", path.parent, {"neb": path}, path.parent.name)
-    return None
+    return by_content(path, "neb", "bands", lambda d: d.get("task") == "neb" and "bands" in d,
+                      "neb")
 
 
-@figure("neb")
+@figure("neb", dataset="bands")
 def band_profiles(result, context):
     """E − E(initial) along each band: images, cubic fit, climbing image, saddle; eight bands
     per figure."""
-    if "h5" not in result.files:
-        return
     with result.h5() as h5:
         names = h5.groups("bands")
         pages = [names[k:k + BANDS_PER_FIGURE] for k in range(0, len(names), BANDS_PER_FIGURE)]
@@ -85,14 +75,10 @@ def _draw_band(ax, h5, base, name, k):
                 gid=f"band:{name}:saddle")
 
 
-@figure("neb")
+@figure("neb", dataset="shear/gamma_xy")
 def shear_response(result, context):
     """ΔE_A(γ) = E_A(γ) − E_A(0) of every band not lost at γ, and the spectrum's peak shift."""
-    if "h5" not in result.files:
-        return
     with result.h5() as h5:
-        if not h5.has("shear/gamma_xy"):
-            return
         fig, axes = style.new_figure(2, 1, height_in=3.8, sharex=True)
         lost_points = 0
         for k, name in enumerate(h5.groups("bands")):
@@ -127,11 +113,9 @@ def shear_response(result, context):
     yield "shear_response", fig
 
 
-@figure("neb")
+@figure("neb", dataset="bands")
 def path_geometry(result, context):
     """Contour length C against end-to-end distance L per band (log–log) with C = c L^δ."""
-    if "h5" not in result.files:
-        return
     with result.h5() as h5:
         names = h5.groups("bands")
         contour = np.array([h5.scalar(f"bands/{n}/contour_length_A") for n in names])

@@ -4,6 +4,7 @@ Every failure is a PlotInputError naming the file and the dataset or JSON key th
 or malformed, so `glassland plot` can say what is wrong with which file.
 """
 import dataclasses
+import functools
 import json
 from pathlib import Path
 
@@ -15,11 +16,18 @@ class PlotInputError(Exception):
     """A result file that cannot be drawn, with the file and the reason."""
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed_json(path, modified):
+    with open(path, encoding="utf-8") as stream:
+        return json.load(stream)
+
+
 def read_json(path):
+    """The parsed JSON document (parsed once per file and modification time: every recogniser
+    looks at each JSON file; treat the result as read-only)."""
     path = Path(path)
     try:
-        with open(path, encoding="utf-8") as stream:
-            return json.load(stream)
+        return _parsed_json(path, path.stat().st_mtime_ns)
     except OSError as error:
         raise PlotInputError(f"{path}: cannot read it ({error.strerror})") from error
     except json.JSONDecodeError as error:

@@ -4,7 +4,7 @@ ties them together.
 
 Adding a figure type (docs/plotting.md, "Adding a figure type"):
 
-    @figure("metad")                      # kind of result it draws
+    @figure("metad", dataset="tracers")   # kind of result it draws; what results.h5 must hold
     def my_figure(result, context):       # yields (name, matplotlib Figure) pairs
         with result.h5() as h5: ...
         yield "my_figure", fig
@@ -29,7 +29,7 @@ from glassland_plot import readers, style
 from glassland_plot.readers import PlotInputError
 
 RECOGNISERS = []  # functions Path -> Result | None, tried in order
-FIGURES = []  # (kind, function(result, context) -> iterable of (name, Figure))
+FIGURES = []  # (kind, needs, dataset, function(result, context) -> iterable of (name, Figure))
 COMPARISONS = []  # (kind, function(results, context) -> iterable of (name, Figure))
 
 
@@ -38,9 +38,12 @@ def recogniser(function):
     return function
 
 
-def figure(kind):
+def figure(kind, needs=None, dataset=None):
+    """Registers a figure maker for results of `kind`. It is called only for results that have
+    the file role `needs` ('h5', 'summary', 'events', ...) and whose results.h5 holds
+    `dataset` (a dataset or group; implies needs='h5'), so it need not check for them."""
     def register(function):
-        FIGURES.append((kind, function))
+        FIGURES.append((kind, "h5" if dataset else needs, dataset, function))
         return function
 
     return register
@@ -104,6 +107,20 @@ class Result:
         return ""
 
 
+def by_content(path, kind, h5_holds=None, json_test=None, json_role="summary"):
+    """The usual recogniser: Result(kind) for an HDF5 file holding the dataset or group
+    `h5_holds`, or for a JSON object for which json_test(document) is true; None otherwise."""
+    if path.suffix == ".h5" and h5_holds is not None:
+        with readers.H5(path) as h5:
+            if h5.has(h5_holds):
+                return Result(kind, path.parent, {"h5": path}, path.parent.name)
+    if path.suffix == ".json" and json_test is not None:
+        document = readers.read_json(path)
+        if isinstance(document, dict) and json_test(document):
+            return Result(kind, path.parent, {json_role: path}, path.parent.name)
+    return None
+
+
 def recognise(path):
     """The results at `path`: a file, or a directory (its files, else its sub-directories)."""
     path = Path(path)
@@ -163,9 +180,14 @@ def load_figure_modules():
 
 def make_figures(result, context):
     """(name, Figure) of every figure registered for the result's kind."""
-    for kind, function in FIGURES:
-        if kind == result.kind:
-            yield from function(result, context)
+    for kind, needs, dataset, function in FIGURES:
+        if kind != result.kind or (needs and needs not in result.files):
+            continue
+        if dataset:
+            with result.h5() as h5:
+                if not h5.has(dataset):
+                    continue
+        yield from function(result, context)
 
 
 def output_directory(result, context):

@@ -11,7 +11,7 @@ import numpy as np
 
 from glassland_plot import readers, style
 from glassland_plot.readers import PlotInputError
-from glassland_plot.registry import Result, comparison, figure, recogniser
+from glassland_plot.registry import Result, by_content, comparison, figure, recogniser
 
 AMU_PER_A3_IN_G_PER_CM3 = 1.66053906660
 
@@ -37,11 +37,7 @@ def recognise_thermo_results(path):
         task = "prepare" if _task(readers.effective_configuration_text(path)) == "prepare" \
             else "md"
         return Result(task, path.parent, {"h5": path}, path.parent.name)
-    if path.suffix == ".json":
-        document = readers.read_json(path)
-        if isinstance(document, dict) and "stages" in document and "replicas" in document:
-            return Result("prepare", path.parent, {"summary": path}, path.parent.name)
-    return None
+    return by_content(path, "prepare", json_test=lambda d: "stages" in d and "replicas" in d)
 
 
 def replica_count(h5):
@@ -105,16 +101,12 @@ def stage_starts(result):
     return [(s["name"], s["first_step"] * dt) for s in summary.get("stages", [])]
 
 
-@figure("prepare")
-@figure("md")
-@figure("metad")
+@figure("prepare", dataset="observables/temperature")
+@figure("md", dataset="observables/temperature")
+@figure("metad", dataset="observables/temperature")
 def thermo_time(result, context):
     """T, P, ρ, PE, H (or E_cons) versus time, one line per replica; prepare stages marked."""
-    if "h5" not in result.files:
-        return
     with result.h5() as h5:
-        if not h5.has("observables/temperature"):
-            return
         replicas = replica_count(h5)
         atoms = atoms_per_replica(result, h5)
         masses = replica_masses(result, replicas)
@@ -145,12 +137,10 @@ def thermo_time(result, context):
     yield "thermo_time", fig
 
 
-@figure("prepare")
+@figure("prepare", dataset="observables/target_temperature")
 def thermo_temperature(result, context):
     """ρ, PE and H per atom versus the target temperature over the cooling ramp, one line per
     replica; T_g marked where the summary has one (summary 'glass_transition_K')."""
-    if "h5" not in result.files:
-        return
     stages = {s["name"]: s for s in result.json("summary").get("stages", [])} \
         if "summary" in result.files else {}
     with result.h5() as h5:
@@ -186,13 +176,11 @@ def thermo_temperature(result, context):
     yield "thermo_temperature", fig
 
 
-@figure("md")
+@figure("md", dataset="particles")
 def trajectory_snapshot(result, context):
     """The last trajectory frame of each replica (up to four) projected on the x–y plane,
     coloured by species (H5MD particles/replica_NNNN/position, species)."""
     with result.h5() as h5:
-        if not h5.has("particles"):
-            return
         names = h5.groups("particles")[:4]
         frames = [h5.array(f"particles/{n}/position/value") for n in names]
         if not names or any(f.shape[0] == 0 for f in frames):

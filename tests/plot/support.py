@@ -1,9 +1,11 @@
 """What the plot tests share: the package on the path, the fixtures, and reading plotted data
 back from a figure's artists by their gid (each figure maker tags its artists)."""
+import json
 import sys
 import unittest
 from pathlib import Path
 
+import h5py
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python"))
@@ -70,3 +72,25 @@ class PlotTestCase(unittest.TestCase):
         import matplotlib.pyplot as plt
 
         plt.close("all")
+
+
+class FixtureTestCase(PlotTestCase):
+    """Tests of one task fixture's directory: `summary` (the JSON named by summary_name), `h5`
+    (its results.h5, open), `result` (the one result the directory is) and `figures`."""
+    fixture = None  # name in fixtures.py
+    summary_name = "summary.json"  # None: no summary
+
+    @classmethod
+    def setUpClass(cls):
+        cls.out = fixtures.ensure(cls.fixture)
+        cls.summary = json.loads((cls.out / cls.summary_name).read_text()) \
+            if cls.summary_name else None
+        cls.h5 = h5py.File(cls.out / "results.h5", "r")
+        found = results(cls.out)
+        assert [r.kind for r in found] == [cls.fixture], found
+        cls.result = found[0]
+        cls.figures = figures(cls.result)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.h5.close()

@@ -128,20 +128,9 @@ class Disconnectivity(support.PlotTestCase):
                 self.assertAlmostEqual(common + reference, join[p, q], delta=1e-9)
 
 
-class NebFigures(support.PlotTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.out = fixtures.ensure("neb")
-        cls.summary = json.loads((cls.out / "neb.json").read_text())
-        cls.h5 = h5py.File(cls.out / "results.h5", "r")
-        found = support.results(cls.out)
-        assert [r.kind for r in found] == ["neb"], found
-        cls.result = found[0]
-        cls.figures = support.figures(cls.result)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.h5.close()
+class NebFigures(support.FixtureTestCase):
+    fixture = "neb"
+    summary_name = "neb.json"
 
     def test_band_profiles(self):
         fig = self.figures["bands"]

@@ -3,29 +3,19 @@ saddle and next basin, the CV and the bias; the barrier histogram with the effec
 κ per event. Plotted data against results.h5 and summary.json read here."""
 import json
 
-import h5py
 import numpy as np
 
-import fixtures
 import support
 from glassland_plot import metad
 
 
-class MetadFigures(support.PlotTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.out = fixtures.ensure("metad")
-        cls.summary = json.loads((cls.out / "summary.json").read_text())
-        cls.h5 = h5py.File(cls.out / "results.h5", "r")
-        found = support.results(cls.out)
-        assert [r.kind for r in found] == ["metad"], found
-        cls.result = found[0]
-        cls.figures = support.figures(cls.result)
-        cls.dt = json.loads((cls.out / "effective_input.json").read_text())["metad"]["timestep"]
+class MetadFigures(support.FixtureTestCase):
+    fixture = "metad"
 
     @classmethod
-    def tearDownClass(cls):
-        cls.h5.close()
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dt = json.loads((cls.out / "effective_input.json").read_text())["metad"]["timestep"]
 
     def tracers(self):
         return sorted(k for k in self.h5["tracers"] if k.startswith("tracer_"))

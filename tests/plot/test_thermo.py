@@ -2,8 +2,6 @@
 (read here with h5py), per atom where the axis says so, the density consistent with the
 summary's final density and volume, the cooling curve over the cool stage of summary.json, the
 trajectory snapshot the last H5MD frame."""
-import json
-
 import h5py
 import numpy as np
 
@@ -11,19 +9,8 @@ import fixtures
 import support
 
 
-class PrepareFigures(support.PlotTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.out = fixtures.ensure("prepare")
-        cls.summary = json.loads((cls.out / "summary.json").read_text())
-        cls.h5 = h5py.File(cls.out / "results.h5", "r")
-        found = support.results(cls.out)
-        assert [r.kind for r in found] == ["prepare"], found
-        cls.result = found[0]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.h5.close()
+class PrepareFigures(support.FixtureTestCase):
+    fixture = "prepare"
 
     def observable(self, name):
         g = self.h5[f"observables/{name}"]
@@ -33,7 +20,7 @@ class PrepareFigures(support.PlotTestCase):
         self.assertEqual(set(self.result.files), {"h5", "summary"})
 
     def test_thermo_time_lines_are_the_observables(self):
-        fig = support.figures(self.result)["thermo_time"]
+        fig = self.figures["thermo_time"]
         atoms = self.summary["atoms_per_replica"]
         for name, per_atom in (("temperature", False), ("pressure", False),
                                ("potential_energy", True), ("enthalpy", True),
@@ -47,7 +34,7 @@ class PrepareFigures(support.PlotTestCase):
 
     def test_density_times_volume_is_the_summary_mass(self):
         # ρ·V is the replica's mass: constant, and equal to the summary's final ρ × final V.
-        fig = support.figures(self.result)["thermo_time"]
+        fig = self.figures["thermo_time"]
         _, volume = self.observable("volume")
         for r, record in enumerate(self.summary["replicas"]):
             _, density = support.line_data(fig, f"density:{r}")
@@ -56,7 +43,7 @@ class PrepareFigures(support.PlotTestCase):
                                           record["final_volume_A3"]), rtol=1e-12)
 
     def test_stage_starts_are_marked(self):
-        fig = support.figures(self.result)["thermo_time"]
+        fig = self.figures["thermo_time"]
         dt = self.summary["timestep_ps"]
         for stage in self.summary["stages"]:
             lines = support.with_gid(fig, f"stage:{stage['name']}")
@@ -64,7 +51,7 @@ class PrepareFigures(support.PlotTestCase):
             self.assertAlmostEqual(lines[0].get_xdata()[0], stage["first_step"] * dt, 12)
 
     def test_cooling_curve_is_the_cool_stage_against_the_target_temperature(self):
-        fig = support.figures(self.result)["thermo_temperature"]
+        fig = self.figures["thermo_temperature"]
         cool = next(s for s in self.summary["stages"] if s["name"] == "cool")
         step = self.h5["observables/target_temperature/step"][()]
         ramp = (step >= cool["first_step"]) & (step <= cool["first_step"] + cool["steps"])
@@ -81,22 +68,15 @@ class PrepareFigures(support.PlotTestCase):
             self.assertEqual(x[-1], 1000.0)
 
 
-class MdFigures(support.PlotTestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.out = fixtures.ensure("md")
-        cls.h5 = h5py.File(cls.out / "results.h5", "r")
-        cls.result = support.results(cls.out / "results.h5")[0]
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.h5.close()
+class MdFigures(support.FixtureTestCase):
+    fixture = "md"
+    summary_name = None
 
     def test_recognised_as_md(self):
         self.assertEqual(self.result.kind, "md")
 
     def test_thermo_time_lines_are_the_observables(self):
-        fig = support.figures(self.result)["thermo_time"]
+        fig = self.figures["thermo_time"]
         atoms = len(self.h5["particles/replica_0000/species"])
         self.assertEqual(atoms, 432)
         for name, per_atom in (("temperature", False), ("pressure", False),
@@ -110,7 +90,7 @@ class MdFigures(support.PlotTestCase):
 
     def test_density_from_the_final_data_files_masses(self):
         # Mass of replica r from the Masses and Atoms sections of final_000r.data, read here.
-        fig = support.figures(self.result)["thermo_time"]
+        fig = self.figures["thermo_time"]
         for r in range(2):
             text = (self.out / f"final_{r:04d}.data").read_text().split("\n")
             masses_at = text.index("Masses")
@@ -124,7 +104,7 @@ class MdFigures(support.PlotTestCase):
             self.assertArrayEqual(density, mass / volume * 1.66053906660, rtol=1e-14)
 
     def test_snapshot_is_the_last_frame_by_species(self):
-        fig = support.figures(self.result)["trajectory_snapshot"]
+        fig = self.figures["trajectory_snapshot"]
         for name in ("replica_0000", "replica_0001"):
             position = self.h5[f"particles/{name}/position/value"][-1]
             species = self.h5[f"particles/{name}/species"][()]
