@@ -2,6 +2,7 @@
 (read here with h5py), per atom where the axis says so, the density consistent with the
 summary's final density and volume, the cooling curve over the cool stage of summary.json, the
 trajectory snapshot the last H5MD frame."""
+
 import h5py
 import numpy as np
 
