@@ -214,8 +214,14 @@ def run(arguments):
         # results drawn into one -o directory carry their labels.
         shared = context.output is not None and len(results) > 1
         prefix = result.label + "_" if shared or result.kind.startswith("analyze") else ""
-        failures += _draw(make_figures(result, context), result, context, prefix, arguments,
-                          written)
+        before = len(written)
+        failed = _draw(make_figures(result, context), result, context, prefix, arguments,
+                       written)
+        failures += failed
+        if len(written) == before and not failed:
+            print(f"glassland plot: note: {result.base}: nothing to draw from this {result.kind} "
+                  f"result's {', '.join(sorted(result.files))} (its figures need more of its "
+                  "files, e.g. results.h5)", file=sys.stderr)
     for kind, function in COMPARISONS:
         group = [r for r in results if r.kind == kind]
         if len(group) > 1:
@@ -223,8 +229,6 @@ def run(arguments):
                               written, sources=group)
     for path in context.notes + written:
         print(path)
-    if not written and not failures:
-        print("glassland plot: nothing to draw", file=sys.stderr)
     return 2 if failures else 0
 
 

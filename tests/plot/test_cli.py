@@ -129,6 +129,16 @@ class PlotCommand(support.PlotTestCase):
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertEqual(run.stdout.split(), [str(out / "tst_rates.pdf")])
 
+    def test_a_result_without_what_its_figures_need_is_a_note(self):
+        only = self.output("summary_only")
+        only.mkdir()
+        (only / "summary.json").write_bytes((self.prepare / "summary.json").read_bytes())
+        run = glassland("plot", only)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertEqual(run.stdout, "")
+        self.assertIn(f"note: {only}: nothing to draw from this prepare result's summary",
+                      run.stderr)
+
     def test_missing_path_is_an_error_naming_it(self):
         run = glassland("plot", self.output("nowhere"))
         self.assertEqual(run.returncode, 2)
