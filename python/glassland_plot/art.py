@@ -35,8 +35,13 @@ def successful_events(result):
     """Records of the successful searches: events.json, else rebuilt from the results.h5
     table (columns by name)."""
     if "events" in result.files:
-        document = result.json("events")
-        return [e for e in document["events"] if e.get("success")]
+        path = result.files["events"]
+        events = [e for e in result.json("events")["events"] if e.get("success")]
+        for k, event in enumerate(events):
+            if not isinstance(readers.key(event, path, "barrier_eV"), (int, float)):
+                raise PlotInputError(f"{path}: successful event {k}: 'barrier_eV' is not a "
+                                     "number")
+        return events
     with result.h5() as h5:
         success = h5.array("events/success", dtype=np.int64).astype(bool)
         columns = {"barrier_eV": "barrier_eV", "asymmetry_eV": "asymmetry_eV",
@@ -85,6 +90,8 @@ def centre_positions(result, events):
     the first file; None if neither file exists."""
     cache = {}
     positions = []
+    if any("center_atom" not in e for e in events):
+        return None
     for event in events:
         files = event.get("files") or {}
         path = None
@@ -143,7 +150,7 @@ def barrier_map(result, context):
 def barrier_asymmetry(result, context):
     """Barrier versus asymmetry E_final − E_initial of every successful event."""
     events = successful_events(result)
-    if not events:
+    if not events or any("asymmetry_eV" not in e for e in events):
         return
     fig, ax = style.new_figure(height_in=2.4)
     ax.plot([e["asymmetry_eV"] for e in events], [e["barrier_eV"] for e in events],

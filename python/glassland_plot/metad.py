@@ -10,6 +10,7 @@ summary.json: tracers[] and barrier_parallel_eV, barrier_sequential_eV.
 import json
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from glassland_plot import readers, style
 from glassland_plot.registry import by_content, comparison, figure, recogniser
@@ -117,7 +118,9 @@ def _tracer_figure(h5, base, name, s, dt, cv_label):
                         markersize=5, color=style.color(k + 1), gid=label.split(" (")[0],
                         label=f"{label}, s = {s[index]:.2f} Å")
             ax.annotate(f"ΔG = {barrier:.3f} eV", (s[points[1]], f[points[1]]),
-                        xytext=(4, 4), textcoords="offset points", fontsize=7)
+                        xytext=(4, 4), textcoords="offset points", fontsize=7,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.8})
     ax.set_xlabel(cv_label)
     ax.set_ylabel("F (eV)")
     ax.legend(fontsize=6, loc="best")
@@ -162,18 +165,20 @@ def barrier_histogram(result, context):
     edges = np.arange(np.floor(barriers.min() / width) * width, barriers.max() + width, width)
     if len(edges) < 2:
         edges = np.array([barriers.min() - width / 2, barriers.min() + width / 2])
-    ax.hist(barriers, bins=edges, color=style.color(5), edgecolor="white", gid="barriers",
-            label=f"{len(barriers)} tracers with an event")
+    counts, _, _ = ax.hist(barriers, bins=edges, color=style.color(5), edgecolor="white",
+                           gid="barriers", label=f"{len(barriers)} tracers with an event")
     parallel = readers.number_or_nan(summary.get("barrier_parallel_eV"))
     sequential = readers.number_or_nan(summary.get("barrier_sequential_eV"))
     lines = [("parallel", parallel, "--"), ("sequential", sequential, "-."),
              ("mixed", 0.5 * (parallel + sequential), ":")]
     for k, (label, value, linestyle) in enumerate(lines):
         if np.isfinite(value):
-            ax.axvline(value, color=style.color(k + 1), linestyle=linestyle, linewidth=1.2,
+            ax.axvline(value, color=style.color(k + 1), linestyle=linestyle, linewidth=1.4,
                        gid=label, label=f"ΔG_{label[:3]} = {value:.3f} eV")
     ax.set_xlabel("ΔG (eV)")
     ax.set_ylabel("tracers")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(0, 1.6 * max(counts))  # room for the legend above the bars
     temperature = summary.get("temperature_K")
     if isinstance(temperature, (int, float)):
         ax.set_title(f"first-event barriers at {temperature:g} K")

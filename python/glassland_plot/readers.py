@@ -17,17 +17,18 @@ class PlotInputError(Exception):
 
 
 @functools.lru_cache(maxsize=64)
-def _parsed_json(path, modified):
+def _parsed_json(path, modified, size):
     with open(path, encoding="utf-8") as stream:
         return json.load(stream)
 
 
 def read_json(path):
-    """The parsed JSON document (parsed once per file and modification time: every recogniser
-    looks at each JSON file; treat the result as read-only)."""
+    """The parsed JSON document (parsed once per file, modification time and size: every
+    recogniser looks at each JSON file; treat the result as read-only)."""
     path = Path(path)
     try:
-        return _parsed_json(path, path.stat().st_mtime_ns)
+        status = path.stat()
+        return _parsed_json(path, status.st_mtime_ns, status.st_size)
     except OSError as error:
         raise PlotInputError(f"{path}: cannot read it ({error.strerror})") from error
     except json.JSONDecodeError as error:

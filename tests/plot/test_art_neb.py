@@ -4,12 +4,15 @@ saddle; shear response; path geometry), against events.json, results.h5, neb.jso
 event structure files read here."""
 import json
 import subprocess
+import tempfile
+from pathlib import Path
 
 import h5py
 import numpy as np
 
 import fixtures
 import support
+from glassland_plot.readers import PlotInputError
 
 
 class ArtFigures(support.PlotTestCase):
@@ -80,6 +83,21 @@ class ArtFigures(support.PlotTestCase):
         theirs = [b.get_height() for b in support.with_gid(self.figures["barrier_spectrum"],
                                                             "histogram")]
         self.assertEqual(mine, theirs)
+
+
+class MinimalEvents(support.PlotTestCase):
+    def test_events_with_barriers_only_give_the_spectrum_and_bad_ones_an_error(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            path = Path(scratch) / "events.json"
+            path.write_text(json.dumps({"events": [{"success": True, "barrier_eV": b}
+                                                   for b in (0.2, 0.3, 0.35, 0.5)]}))
+            (result,) = support.results(path)
+            self.assertEqual(set(support.figures(result)), {"barrier_spectrum"})
+            path.write_text(json.dumps({"events": [{"success": True, "barrier": 0.2}]}))
+            (result,) = support.results(path)
+            with self.assertRaisesRegex(PlotInputError,
+                                        f"{path}: missing JSON key 'barrier_eV'"):
+                support.figures(result)
 
 
 class Disconnectivity(support.PlotTestCase):
