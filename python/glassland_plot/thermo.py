@@ -137,21 +137,27 @@ def thermo_time(result, context):
     yield "thermo_time", fig
 
 
+def cooling_ramp(result, h5):
+    """(mask of the thermo records of the cool stage of summary.json, all records without one;
+    target temperature[record][replica])."""
+    step, _, target = readers.observable(h5, "target_temperature")
+    stages = {s["name"]: s for s in result.json("summary").get("stages", [])} \
+        if "summary" in result.files else {}
+    if "cool" not in stages:
+        return np.ones(len(step), dtype=bool), target
+    first, steps = stages["cool"]["first_step"], stages["cool"]["steps"]
+    return (step >= first) & (step <= first + steps), target
+
+
 @figure("prepare", dataset="observables/target_temperature")
 def thermo_temperature(result, context):
     """ρ, PE and H per atom versus the target temperature over the cooling ramp, one line per
     replica; T_g marked where the summary has one (summary 'glass_transition_K')."""
-    stages = {s["name"]: s for s in result.json("summary").get("stages", [])} \
-        if "summary" in result.files else {}
     with result.h5() as h5:
         replicas = replica_count(h5)
         atoms = atoms_per_replica(result, h5)
         masses = replica_masses(result, replicas)
-        step, _, target = readers.observable(h5, "target_temperature")
-        ramp = np.ones(len(step), dtype=bool)
-        if "cool" in stages:
-            first, steps = stages["cool"]["first_step"], stages["cool"]["steps"]
-            ramp = (step >= first) & (step <= first + steps)
+        ramp, target = cooling_ramp(result, h5)
         names = [p for p in _panels(result, h5, masses) if p[0] not in ("temperature",
                                                                           "pressure")]
         fig, axes = style.new_figure(len(names), 1, height_in=1.1 * len(names) + 0.5,
@@ -227,17 +233,18 @@ def _task(configuration):
 
 @comparison("prepare")
 def compare_potential_energy(results, context):
-    """PE per atom versus target temperature on the cooling ramp, every replica of every result."""
+    """PE per atom versus the target temperature over the cooling ramp, every replica of every
+    result, one colour per result."""
     fig, ax = style.new_figure(height_in=2.6)
     for k, result in enumerate(results):
         with result.h5() as h5:
             atoms = atoms_per_replica(result, h5)
-            _, _, target = readers.observable(h5, "target_temperature")
+            ramp, target = cooling_ramp(result, h5)
             _, _, energy = readers.observable(h5, "potential_energy")
         for r in range(energy.shape[1]):
-            ax.plot(target[:, r], energy[:, r] / atoms, color=style.color(k),
+            ax.plot(target[ramp, r], energy[ramp, r] / atoms, color=style.color(k),
                     gid=f"{result.label}:{r}", label=result.label if r == 0 else None)
-    ax.set_xlabel("T (K), thermostat target")
+    ax.set_xlabel("T (K), thermostat target during cooling")
     ax.set_ylabel("PE (eV/atom)")
     ax.legend()
     yield "potential_energy_vs_temperature", fig
