@@ -64,7 +64,6 @@ class Context:
     program: str = ""  # the glassland executable (for `glassland analyze` runs)
     temperature: float = 300.0  # K, see cli.py --temperature
     output: Path = None  # -o DIR, or None for <results>/figures/
-    notes: list = dataclasses.field(default_factory=list)  # extra files written (analysis JSON)
 
 
 @dataclasses.dataclass
@@ -155,8 +154,9 @@ def _recognise_directory(directory):
         for function in RECOGNISERS:
             try:
                 result = function(path)
-            except PlotInputError:
-                result = None  # a file we cannot classify inside a directory is not ours
+            except PlotInputError as error:  # not ours, or broken: say so, draw the others
+                print(f"glassland plot: note: skipped {error}", file=sys.stderr)
+                break
             if result is None:
                 continue
             if result.kind.startswith("analyze"):
@@ -178,8 +178,9 @@ def load_figure_modules():
             importlib.import_module(f"glassland_plot.{info.name}")
 
 
-def make_figures(result, context):
-    """(name, Figure) of every figure registered for the result's kind."""
+def figure_makers(result):
+    """The figure makers registered for the result's kind whose needs it meets."""
+    makers = []
     for kind, needs, dataset, function in FIGURES:
         if kind != result.kind or (needs and needs not in result.files):
             continue
@@ -187,6 +188,13 @@ def make_figures(result, context):
             with result.h5() as h5:
                 if not h5.has(dataset):
                     continue
+        makers.append(function)
+    return makers
+
+
+def make_figures(result, context):
+    """(name, Figure) of every figure registered for the result's kind."""
+    for function in figure_makers(result):
         yield from function(result, context)
 
 
@@ -199,14 +207,13 @@ def run(arguments):
                       temperature=arguments.temperature,
                       output=Path(arguments.output) if arguments.output else None)
     load_figure_modules()
-    failures = 0
+    failures = Failures()
     results = []
     for path in arguments.results:
         try:
             results += recognise(path)
         except PlotInputError as error:
-            print(f"glassland plot: error: {error}", file=sys.stderr)
-            failures += 1
+            failures.input_error(error)
     _make_labels_unique(results)
     written = []
     for result in results:
@@ -214,22 +221,48 @@ def run(arguments):
         # results drawn into one -o directory carry their labels.
         shared = context.output is not None and len(results) > 1
         prefix = result.label + "_" if shared or result.kind.startswith("analyze") else ""
-        before = len(written)
-        failed = _draw(make_figures(result, context), result, context, prefix, arguments,
-                       written)
-        failures += failed
-        if len(written) == before and not failed:
+        before, failed_before = len(written), failures.count
+        try:
+            makers = figure_makers(result)
+        except PlotInputError as error:
+            failures.input_error(error)
+            continue
+        for function in makers:  # one failing figure does not stop the others
+            _draw(function(result, context), result, context, prefix, arguments, written,
+                  failures)
+        if len(written) == before and failures.count == failed_before:
             print(f"glassland plot: note: {result.base}: nothing to draw from this {result.kind} "
                   f"result's {', '.join(sorted(result.files))} (its figures need more of its "
                   "files, e.g. results.h5)", file=sys.stderr)
     for kind, function in COMPARISONS:
         group = [r for r in results if r.kind == kind]
         if len(group) > 1:
-            failures += _draw(function(group, context), group[0], context, "compare_", arguments,
-                              written, sources=group)
-    for path in context.notes + written:
+            _draw(function(group, context), group[0], context, "compare_", arguments, written,
+                  failures, sources=group)
+    for path in written:
         print(path)
-    return 2 if failures else 0
+    return failures.exit_code()
+
+
+class Failures:
+    """Errors reported so far; exit code 2 for bad input (as the program's InputError), 1 if
+    a figure maker failed otherwise (a bug), 0 without errors."""
+
+    def __init__(self):
+        self.count, self.internal = 0, False
+
+    def input_error(self, error):
+        print(f"glassland plot: error: {error}", file=sys.stderr)
+        self.count += 1
+
+    def internal_error(self, what):
+        print(f"glassland plot: internal error while drawing {what}:", file=sys.stderr)
+        traceback.print_exc()
+        self.count += 1
+        self.internal = True
+
+    def exit_code(self):
+        return 0 if not self.count else 1 if self.internal else 2
 
 
 def _make_labels_unique(results):
@@ -241,13 +274,12 @@ def _make_labels_unique(results):
             result.label = f"{result.label}_{count + 1}"
 
 
-def _draw(figures, result, context, prefix, arguments, written, sources=None):
-    """Saves every figure of the iterator; returns the number of failures (reported)."""
+def _draw(figures, result, context, prefix, arguments, written, failures, sources=None):
+    """Saves every figure of the iterator, reporting a failure to `failures`."""
     directory = output_directory(result, context)
     group = sources or [result]
     configuration = result.configuration() if sources is None else {
         r.label: r.configuration() for r in group}
-    failures = 0
     try:
         for name, fig in figures:
             directory.mkdir(parents=True, exist_ok=True)
@@ -258,11 +290,8 @@ def _draw(figures, result, context, prefix, arguments, written, sources=None):
                                   arguments.dpi, metadata)
             style.close(fig)
     except PlotInputError as error:
-        print(f"glassland plot: error: {error}", file=sys.stderr)
-        failures += 1
-    except Exception:  # a bug: say which result, keep the other results' figures
-        print(f"glassland plot: internal error while drawing {result.kind} result "
-              f"{result.base}:", file=sys.stderr)
-        traceback.print_exc()
-        failures += 1
-    return failures
+        failures.input_error(error)
+        style.close_all()  # the figure that was being drawn
+    except Exception:  # a bug: say which result, keep the other figures
+        failures.internal_error(f"{result.kind} result {result.base}")
+        style.close_all()

@@ -78,6 +78,10 @@ def close(figure):
     plt.close(figure)
 
 
+def close_all():
+    plt.close("all")
+
+
 def metadata_for(version, sources, configuration, title):
     """(PNG text chunks, PDF info) with the glassland version, the input files and the effective
     configuration (JSON text) behind a figure."""

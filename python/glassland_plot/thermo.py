@@ -69,9 +69,9 @@ def replica_masses(result, replicas):
     return masses
 
 
-def thermo_series(result, h5, name, atoms, masses):
-    """(time ps, values[record][replica]) of a panel: an observable, per atom where asked, or
-    the density from the volume."""
+def thermo_series(h5, name, masses):
+    """(time ps, values[record][replica]) of a panel: an observable, or the density (g/cm³) from
+    the volume and the replicas' masses (amu)."""
     if name == "density":
         _, time, volume = readers.observable(h5, "volume")
         return time, AMU_PER_A3_IN_G_PER_CM3 * np.asarray(masses)[None, :] / volume
@@ -114,7 +114,7 @@ def thermo_time(result, context):
         fig, axes = style.new_figure(len(panels), 1, height_in=1.05 * len(panels) + 0.5,
                                      sharex=True)
         for ax, (name, label, per_atom) in zip(axes, panels):
-            time, value = thermo_series(result, h5, name, atoms, masses)
+            time, value = thermo_series(h5, name, masses)
             if per_atom:
                 value = value / atoms
             for r in range(replicas):
@@ -163,7 +163,7 @@ def thermo_temperature(result, context):
         fig, axes = style.new_figure(len(names), 1, height_in=1.1 * len(names) + 0.5,
                                      sharex=True)
         for ax, (name, label, per_atom) in zip(np.atleast_1d(axes), names):
-            _, value = thermo_series(result, h5, name, atoms, masses)
+            _, value = thermo_series(h5, name, masses)
             if per_atom:
                 value = value / atoms
             for r in range(replicas):

@@ -139,6 +139,18 @@ class PlotCommand(support.PlotTestCase):
         self.assertIn(f"note: {only}: nothing to draw from this prepare result's summary",
                       run.stderr)
 
+    def test_a_broken_file_in_a_directory_is_skipped_with_a_note(self):
+        directory = self.output("broken_h5")
+        directory.mkdir()
+        (directory / "results.h5").write_text("not HDF5")
+        analysis = fixtures.ensure("analyze") / "tst.json"
+        (directory / "tst.json").write_bytes(analysis.read_bytes())
+        run = glassland("plot", directory, "--formats", "pdf")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertIn(f"note: skipped {directory / 'results.h5'}: cannot open it as HDF5",
+                      run.stderr)
+        self.assertEqual(run.stdout.split(), [str(directory / "figures" / "tst_rates.pdf")])
+
     def test_missing_path_is_an_error_naming_it(self):
         run = glassland("plot", self.output("nowhere"))
         self.assertEqual(run.returncode, 2)
