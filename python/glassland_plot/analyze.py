@@ -313,8 +313,8 @@ def fit_figure(result, context):
     if data is not None:
         ax.plot(plot_x(data[0]), data[1], linestyle="none", marker="o", color=style.color(0),
                 gid="data", label=f"data ({len(data[0])})")
-    ax.plot(plot_x(grid), y, color=style.color(1), gid="fit", label=_fit_label(model,
-                                                                                parameters))
+    ax.plot(plot_x(grid), y, color=style.color(1), gid="fit",
+            label=_fit_label(model, parameters, _unit(x_column)[1]))
     ax.fill_between(plot_x(grid), lower, upper, color=style.color(1), alpha=0.25, linewidth=0,
                     gid="band", label="±1 standard error")
     if model == "kink":
@@ -328,11 +328,12 @@ def fit_figure(result, context):
     yield f"fit_{model}", fig
 
 
-def _fit_label(model, p):
+def _fit_label(model, p, x_unit):
     if model == "arrhenius":
         return f"Arrhenius: Q = {p['Q_eV']['value']:.3f} ± {p['Q_eV']['error']:.3f} eV"
     if model == "kink":
-        return (f"kink at {p['kink_x']['value']:.0f} ± {p['kink_x']['error']:.0f}")
+        return (f"kink at {p['kink_x']['value']:.4g} ± {p['kink_x']['error']:.2g} "
+                f"{x_unit}").rstrip()
     if model == "vft":
         return f"VFT: T0 = {p['T0_K']['value']:.0f} ± {p['T0_K']['error']:.0f} K"
     return f"slope {p['slope']['value']:.4g} ± {p['slope']['error']:.2g}"
@@ -342,12 +343,19 @@ UNITS = {"K": "K", "eV": "eV", "A3": "Å³", "A": "Å", "GPa": "GPa", "bar": "ba
          "m2_per_s": "m²/s", "per_s": "1/s", "g_per_cm3": "g/cm³", "eV_per_atom": "eV/atom"}
 
 
-def _axis_label(column):
-    """'volume_A3' -> 'volume (Å³)': the unit suffix of glassland's column names spelled out."""
+def _unit(column):
+    """(quantity, unit) of a column name with glassland's unit suffix: 'volume_A3' ->
+    ('volume', 'Å³'); ('name', '') without one."""
     for suffix in sorted(UNITS, key=len, reverse=True):
         if column.endswith("_" + suffix):
-            return f"{column[:-len(suffix) - 1].replace('_', ' ')} ({UNITS[suffix]})"
-    return column.replace("_", " ")
+            return column[:-len(suffix) - 1].replace("_", " "), UNITS[suffix]
+    return column.replace("_", " "), ""
+
+
+def _axis_label(column):
+    """'volume_A3' -> 'volume (Å³)'."""
+    quantity, unit = _unit(column)
+    return f"{quantity} ({unit})" if unit else quantity
 
 
 # ---- entropy ----

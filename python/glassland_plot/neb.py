@@ -142,5 +142,6 @@ def path_geometry(result, context):
               gid="straight", label="C = L (straight path)")
     ax.set_xlabel("end-to-end distance L (Å)")
     ax.set_ylabel("contour length C (Å)")
+    style.plain_log_ticks(ax)
     ax.legend(fontsize=6)
     yield "path_geometry", fig

@@ -12,6 +12,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
+from matplotlib import ticker  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
              "#000000"]
@@ -72,6 +73,16 @@ def errorbar(ax, x, y, yerr, gid, **kwargs):
     for bars in container.lines[2]:
         bars.set_gid(gid + ":error")
     return container
+
+
+def plain_log_ticks(ax):
+    """Log axes labelled 2, 3, 5, 20 … instead of 2×10⁰ (minor ticks labelled when the axis
+    spans less than about two decades)."""
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() == "log":
+            axis.set_major_formatter(ticker.LogFormatter(labelOnlyBase=False))
+            axis.set_minor_formatter(ticker.LogFormatter(labelOnlyBase=False,
+                                                         minor_thresholds=(2, 0.5)))
 
 
 def close(figure):
