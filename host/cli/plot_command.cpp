@@ -25,6 +25,7 @@ struct PlotOptions {
   std::vector<std::string> formats;
   double dpi = 300.0;
   double temperature = 300.0;
+  int jobs = 0;  // 0: the cores, at most 4
 };
 
 // Debian's interpreter has the Debian modules; another python3 earlier on PATH may not.
@@ -78,7 +79,9 @@ fs::path package_parent(const fs::path& program) {
                                         "--dpi",
                                         std::to_string(options.dpi),
                                         "--temperature",
-                                        std::to_string(options.temperature)};
+                                        std::to_string(options.temperature),
+                                        "--jobs",
+                                        std::to_string(options.jobs)};
   if (!options.output.empty())
     arguments.insert(arguments.end(), {"--output", options.output});
   if (!options.formats.empty()) {
@@ -118,6 +121,9 @@ void register_plot_command(CLI::App& app) {
                    "K, for the effective barriers of the `analyze barriers` run behind an ART "
                    "barrier spectrum (default 300)")
       ->check(CLI::PositiveNumber);
+  plot->add_option("-j,--jobs", options->jobs,
+                   "processes drawing at once (default 0: the cores, at most 4)")
+      ->check(CLI::NonNegativeNumber);
   plot->callback([options]() { run_plot(*options); });
 }
 

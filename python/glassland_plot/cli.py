@@ -36,6 +36,8 @@ def parse_arguments(argv):
     parser.add_argument("--formats", nargs="+", default=["png", "pdf"], choices=["png", "pdf"],
                         help="file formats (default: png pdf)")
     parser.add_argument("--dpi", type=float, default=300.0, help="PNG resolution (default 300)")
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="processes drawing at once (default: the cores, at most 4)")
     parser.add_argument("-T", "--temperature", type=float, default=300.0,
                         help="temperature (K) of the `analyze barriers` run behind an ART "
                         "barrier spectrum; it enters only that JSON's effective barriers "

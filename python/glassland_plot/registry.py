@@ -19,7 +19,10 @@ A figure maker for several results of one kind at once (comparisons) uses @compa
 and receives the list of results.
 """
 import dataclasses
+import functools
 import importlib
+import multiprocessing
+import os
 import pkgutil
 import sys
 import traceback
@@ -198,8 +201,14 @@ def make_figures(result, context):
         yield from function(result, context)
 
 
-def output_directory(result, context):
-    return context.output if context.output is not None else result.base / "figures"
+@dataclasses.dataclass
+class Job:
+    """The figures of one figure maker for one result, or of one comparison of several."""
+    make: object  # () -> iterable of (name, Figure)
+    result: Result  # where its figures go
+    index: int  # of that result in the run (for the notes)
+    prefix: str
+    sources: list  # the results whose files and configurations go into the metadata
 
 
 def run(arguments):
@@ -215,51 +224,132 @@ def run(arguments):
         except PlotInputError as error:
             failures.input_error(error)
     _make_labels_unique(results)
-    written = []
-    for result in results:
+    jobs = _plan(results, context, failures)
+    shares = max(1, min(arguments.jobs or os.cpu_count() or 1, 4))
+    outcomes = _draw_in_processes(jobs, arguments, shares) if shares > 1 else None
+    if outcomes is None:  # one process (asked for, or no process pool here)
+        outcomes = [_draw_share(jobs, arguments, 0, 1)]
+    written = sorted(item for outcome in outcomes for item in outcome.written)
+    for outcome in outcomes:
+        failures.count += outcome.failures.count
+        failures.internal |= outcome.failures.internal
+    for index, result in enumerate(results):  # share 0 saw every figure and failure
+        if not outcomes[0].drawn.get(index) and not outcomes[0].failed.get(index):
+            print(f"glassland plot: note: {result.base}: nothing to draw from this {result.kind} "
+                  f"result's {', '.join(sorted(result.files))} (its figures need more of its "
+                  "files, e.g. results.h5)", file=sys.stderr)
+    for _, path in written:
+        print(path)
+    return failures.exit_code()
+
+
+def _plan(results, context, failures):
+    """One job per (result, figure maker), then one per comparison of two or more results."""
+    shared = context.output is not None and len(results) > 1
+    jobs = []
+    for index, result in enumerate(results):
         # Analysis JSONs share directories: their figures carry the JSON's name. Several
         # results drawn into one -o directory carry their labels.
-        shared = context.output is not None and len(results) > 1
         prefix = result.label + "_" if shared or result.kind.startswith("analyze") else ""
-        before, failed_before = len(written), failures.count
         try:
             makers = figure_makers(result)
         except PlotInputError as error:
             failures.input_error(error)
             continue
-        for function in makers:  # one failing figure does not stop the others
-            _draw(function(result, context), result, context, prefix, arguments, written,
-                  failures)
-        if len(written) == before and failures.count == failed_before:
-            print(f"glassland plot: note: {result.base}: nothing to draw from this {result.kind} "
-                  f"result's {', '.join(sorted(result.files))} (its figures need more of its "
-                  "files, e.g. results.h5)", file=sys.stderr)
+        jobs += [Job(functools.partial(f, result, context), result, index, prefix, [result])
+                 for f in makers]
     for kind, function in COMPARISONS:
         group = [r for r in results if r.kind == kind]
         if len(group) > 1:
-            _draw(function(group, context), group[0], context, "compare_", arguments, written,
-                  failures, sources=group)
-    for path in written:
-        print(path)
-    return failures.exit_code()
+            jobs.append(Job(functools.partial(function, group, context), group[0], -1,
+                            "compare_", group))
+    return jobs
+
+
+def _draw_in_processes(jobs, arguments, shares):
+    """_draw_share in `shares` forked processes (each draws every figure, saves its share:
+    saving is most of the time), or None where no process pool can be made."""
+    try:
+        with multiprocessing.get_context("fork").Pool(shares) as pool:
+            return pool.starmap(_draw_share, [(jobs, arguments, k, shares)
+                                              for k in range(shares)])
+    except OSError:  # e.g. no /dev/shm for the pool's semaphores
+        return None
+
+
+@dataclasses.dataclass
+class Outcome:
+    written: list  # (figure number, path) of the files this share wrote
+    failures: "Failures"
+    drawn: dict  # result index -> figures made
+    failed: dict  # result index -> failures
+
+
+def _draw_share(jobs, arguments, share, shares):
+    """Runs every job and saves the figures whose number n (counted over all jobs) has
+    n % shares == share. Failures while making a figure are reported and counted by share 0
+    only (every share meets them); failures while saving by the share that saves."""
+    outcome = Outcome([], Failures(quiet=share != 0), {}, {})
+    number = 0
+    for job in jobs:
+        failed_before = outcome.failures.count
+        try:
+            for name, fig in job.make():
+                if number % shares == share:
+                    _save(fig, name, job, arguments, number, outcome)
+                style.close(fig)
+                number += 1
+                outcome.drawn[job.index] = outcome.drawn.get(job.index, 0) + 1
+        except PlotInputError as error:
+            outcome.failures.input_error(error)
+        except Exception:  # a bug: say which result, keep the other figures
+            outcome.failures.internal_error(f"{job.result.kind} result {job.result.base}")
+        if outcome.failures.count > failed_before:
+            outcome.failed[job.index] = 1
+        style.close_all()  # a figure left open by a failure
+    return outcome
+
+
+def _save(fig, name, job, arguments, number, outcome):
+    directory = Path(arguments.output) if arguments.output else job.result.base / "figures"
+    configuration = job.result.configuration() if len(job.sources) == 1 else {
+        r.label: r.configuration() for r in job.sources}
+    metadata = style.metadata_for(arguments.glassland_version,
+                                  [s for r in job.sources for s in r.sources()], configuration,
+                                  f"{job.prefix}{name}")
+    loud = Failures()  # saving happens in this share only: always reported
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        paths = style.save(fig, directory / f"{job.prefix}{name}", arguments.formats,
+                           arguments.dpi, metadata)
+        outcome.written += [(number, path) for path in paths]
+    except OSError as error:
+        loud.input_error(f"{directory}: cannot write {job.prefix}{name} ({error.strerror})")
+    except Exception:
+        loud.internal_error(f"{job.result.kind} result {job.result.base}")
+    outcome.failures.count += loud.count
+    outcome.failures.internal |= loud.internal
 
 
 class Failures:
     """Errors reported so far; exit code 2 for bad input (as the program's InputError), 1 if
-    a figure maker failed otherwise (a bug), 0 without errors."""
+    a figure maker failed otherwise (a bug), 0 without errors. A quiet one neither reports nor
+    counts (the shares that repeat share 0's work)."""
 
-    def __init__(self):
-        self.count, self.internal = 0, False
+    def __init__(self, quiet=False):
+        self.count, self.internal, self.quiet = 0, False, quiet
 
     def input_error(self, error):
-        print(f"glassland plot: error: {error}", file=sys.stderr)
-        self.count += 1
+        if not self.quiet:
+            print(f"glassland plot: error: {error}", file=sys.stderr)
+            self.count += 1
 
     def internal_error(self, what):
-        print(f"glassland plot: internal error while drawing {what}:", file=sys.stderr)
-        traceback.print_exc()
-        self.count += 1
-        self.internal = True
+        if not self.quiet:
+            print(f"glassland plot: internal error while drawing {what}:", file=sys.stderr)
+            traceback.print_exc()
+            self.count += 1
+            self.internal = True
 
     def exit_code(self):
         return 0 if not self.count else 1 if self.internal else 2
@@ -272,26 +362,3 @@ def _make_labels_unique(results):
         seen[result.label] = count + 1
         if count:
             result.label = f"{result.label}_{count + 1}"
-
-
-def _draw(figures, result, context, prefix, arguments, written, failures, sources=None):
-    """Saves every figure of the iterator, reporting a failure to `failures`."""
-    directory = output_directory(result, context)
-    group = sources or [result]
-    configuration = result.configuration() if sources is None else {
-        r.label: r.configuration() for r in group}
-    try:
-        for name, fig in figures:
-            directory.mkdir(parents=True, exist_ok=True)
-            metadata = style.metadata_for(context.version,
-                                          [s for r in group for s in r.sources()],
-                                          configuration, f"{prefix}{name}")
-            written += style.save(fig, directory / f"{prefix}{name}", arguments.formats,
-                                  arguments.dpi, metadata)
-            style.close(fig)
-    except PlotInputError as error:
-        failures.input_error(error)
-        style.close_all()  # the figure that was being drawn
-    except Exception:  # a bug: say which result, keep the other figures
-        failures.internal_error(f"{result.kind} result {result.base}")
-        style.close_all()

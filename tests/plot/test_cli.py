@@ -101,6 +101,21 @@ class PlotCommand(support.PlotTestCase):
         self.assertEqual(info["Subject"], configuration)
         self.assertIn(str(self.prepare / "results.h5"), info["Keywords"])
 
+    def test_one_process_and_three_write_the_same_files(self):
+        # Each process draws every figure and saves its share: the union is the same files,
+        # byte for byte (no dates in them), listed in the same order.
+        runs = {}
+        for jobs in (1, 3):
+            out = self.output(f"jobs_{jobs}")
+            run = glassland("plot", self.prepare, self.metad, "-o", out, "-j", jobs, "--dpi", "50")
+            self.assertEqual(run.returncode, 0, run.stderr)
+            runs[jobs] = [Path(p).relative_to(out) for p in run.stdout.split()]
+            self.assertEqual(sorted(runs[jobs]), sorted(p.relative_to(out) for p in out.iterdir()))
+        self.assertEqual(runs[1], runs[3])
+        for name in runs[1]:
+            self.assertEqual((self.output("jobs_1") / name).read_bytes(),
+                             (self.output("jobs_3") / name).read_bytes(), name)
+
     def test_default_directory_is_figures_beside_the_results(self):
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / "glass"
