@@ -11,7 +11,18 @@ namespace glassland {
 
 class FileWriteError : public std::runtime_error {
  public:
-  explicit FileWriteError(const std::string& message) : std::runtime_error(message) {}
+  // "FILE: cannot write (REASON)", then "; CONSEQUENCE" (what is intact, what to do) if given.
+  FileWriteError(const std::string& file, const std::string& reason,
+                 const std::string& consequence = "")
+      : std::runtime_error(file + ": cannot write (" + reason + ")" +
+                           (consequence.empty() ? "" : "; " + consequence)),
+        file_(file),
+        reason_(reason) {}
+  const std::string& file() const { return file_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string file_, reason_;
 };
 
 }  // namespace glassland

@@ -1,5 +1,7 @@
 #include "host/io/hdf5_file.hpp"
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -59,25 +61,30 @@ std::string innermost_hdf5_message() {
   return message;
 }
 
-// The operating system's reason in an HDF5 file-driver message ("... errno = 28, error message
-// = 'No space left on device', ..."), or "" when the failure was HDF5's own.
-std::string system_reason(const std::string& detail) {
-  const std::string key = "error message = '";
-  const std::size_t begin = detail.find(key);
-  if (begin == std::string::npos) {
+// The operating system's refusal to write in an HDF5 file-driver message ("... errno = 28, error
+// message = 'No space left on device', ..."): the reason for a full disk, a file-size or disk
+// quota limit, a read-only file system or an I/O error; "" for any other failure (HDF5's own, or
+// a file that is missing or not HDF5).
+std::string write_refusal(const std::string& detail) {
+  const std::string errno_key = "errno = ";
+  const std::size_t at = detail.find(errno_key);
+  if (at == std::string::npos) {
     return "";
   }
-  const std::size_t end = detail.find('\'', begin + key.size());
-  return detail.substr(begin + key.size(), end == std::string::npos ? end : end - begin - key.size());
+  const int code = std::atoi(detail.c_str() + at + errno_key.size());
+  if (code != ENOSPC && code != EFBIG && code != EDQUOT && code != EROFS && code != EIO) {
+    return "";
+  }
+  return std::strerror(code);
 }
 
 [[noreturn]] void throw_error(const std::string& file, const std::string& object,
                               const std::string& what) {
   const std::string detail = innermost_hdf5_message();
   // The system refused a write (disk full, file-size limit): one plain sentence naming the file.
-  const std::string reason = system_reason(detail);
-  if (!reason.empty() && detail.find("write") != std::string::npos) {
-    throw FileWriteError(file + ": cannot write (" + reason + ")");
+  const std::string reason = write_refusal(detail);
+  if (!reason.empty()) {
+    throw FileWriteError(file, reason);
   }
   throw Hdf5Error(file + ": " + object + ": " + what +
                   (detail.empty() ? std::string() : " (HDF5: " + detail + ")"));

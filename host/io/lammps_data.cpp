@@ -672,19 +672,19 @@ void write_lammps_data(const std::string& path, const LammpsData& data,
   const std::string temporary = path + ".tmp";
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
   if (file == nullptr) {
-    throw FileWriteError(path + ": cannot write (" + std::strerror(errno) + ")");
+    throw FileWriteError(path, std::strerror(errno));
   }
   const bool written = std::fwrite(out.data(), 1, out.size(), file) == out.size();
   const bool closed = std::fclose(file) == 0;
   if (!written || !closed) {
     const std::string reason = std::strerror(errno);
     std::remove(temporary.c_str());
-    throw FileWriteError(path + ": cannot write (" + reason + ")");
+    throw FileWriteError(path, reason);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
     const std::string reason = std::strerror(errno);
     std::remove(temporary.c_str());
-    throw FileWriteError(path + ": cannot rename " + temporary + " to it (" + reason + ")");
+    throw FileWriteError(path, "renaming " + temporary + " to it: " + reason);
   }
 }
 

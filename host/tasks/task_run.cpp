@@ -69,7 +69,7 @@ void TaskRun::run(const std::vector<Stage*>& stages) {
   try {
     run_stages(stages);
   } catch (const FileWriteError& e) {
-    throw FileWriteError(std::string(e.what()) + "; " + after_write_failure(stages));
+    throw FileWriteError(e.file(), e.reason(), after_write_failure(stages));
   }
   write_failures();
   report_failures();
@@ -100,8 +100,8 @@ void TaskRun::run_stages(const std::vector<Stage*>& stages) {
     if (resume.checkpoint && k == resume.stage) {
       say("restarting from " + resume.checkpoint->source() + " in stage " + stage.name());
       failures_.clear();
-      for (const auto& record : resume.checkpoint->metadata().value("replica_failures",
-                                                                    nlohmann::json::array()))
+      for (const auto& record :
+           resume.checkpoint->metadata().value("replica_failures", nlohmann::json::array()))
         failures_.push_back(ReplicaFailure::from_json(record));
       stage.resume(*resume.checkpoint);
       resume.checkpoint.reset();
@@ -244,7 +244,8 @@ void TaskRun::write_failures() const {
   nlohmann::json records = nlohmann::json::array();
   for (const ReplicaFailure& f : failures_)
     records.push_back(f.to_json());
-  write_file_atomically(file, nlohmann::json{{"task", task_}, {"failures", records}}.dump(2) + "\n");
+  write_file_atomically(file,
+                        nlohmann::json{{"task", task_}, {"failures", records}}.dump(2) + "\n");
 }
 
 void TaskRun::report_failures() const {
