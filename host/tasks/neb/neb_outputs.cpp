@@ -235,20 +235,23 @@ void write_neb_outputs(TaskRun& run, const SystemPotential& system, const NebTas
 void report_bands(const TaskRun& run, const NebTaskSettings& settings, const NebBands& bands) {
   const std::vector<BandResult>& results = bands.results;
   for (int b : not_converged(bands))
-    std::fprintf(stderr,
-                 "neb: WARNING band %d (%s → %s) NOT converged: %s after %d iterations, max "
-                 "force %.3g eV/Å\n",
-                 b, settings.pairs[b].initial.c_str(), settings.pairs[b].final_state.c_str(),
-                 to_string(results[b].status).c_str(), results[b].iterations, results[b].max_force);
+    if (!run.has_failed(b, "band"))  // a failed band is named with its cause by TaskRun
+      std::fprintf(stderr,
+                   "neb: WARNING band %d (%s → %s) NOT converged: %s after %d iterations, max "
+                   "force %.3g eV/Å\n",
+                   b, settings.pairs[b].initial.c_str(), settings.pairs[b].final_state.c_str(),
+                   to_string(results[b].status).c_str(), results[b].iterations,
+                   results[b].max_force);
   if (run.quiet())
     return;
   for (int b = 0; b < bands.n_bands; ++b)
-    std::fprintf(stderr,
-                 "neb: band %d: %s, %d iterations, barrier forward %.6f / backward %.6f eV, "
-                 "C %.4f Å, L %.4f Å\n",
-                 b, to_string(results[b].status).c_str(), results[b].iterations,
-                 results[b].barrier_forward, results[b].barrier_backward, results[b].contour_length,
-                 results[b].end_to_end);
+    if (!run.has_failed(b, "band"))
+      std::fprintf(stderr,
+                   "neb: band %d: %s, %d iterations, barrier forward %.6f / backward %.6f eV, "
+                   "C %.4f Å, L %.4f Å\n",
+                   b, to_string(results[b].status).c_str(), results[b].iterations,
+                   results[b].barrier_forward, results[b].barrier_backward,
+                   results[b].contour_length, results[b].end_to_end);
   if (bands.shear)
     for (const auto& strain : bands.shear_summary.at("strains"))
       std::fprintf(stderr, "neb: γ_xy %g: %d band(s) lost, peak shift %s eV\n",
