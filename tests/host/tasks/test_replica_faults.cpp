@@ -73,6 +73,23 @@ std::string replace_data_line(const std::string& text, const std::string& sectio
   return out.str();
 }
 
+// `text` (a LAMMPS data file) with atom 2 placed `offset` Å from atom 1 along x.
+std::string atom_2_onto_atom_1(const std::string& text, double offset) {
+  std::istringstream atoms(text.substr(text.find("Atoms")));
+  std::string line;
+  double x = 0, y = 0, z = 0;
+  while (std::getline(atoms, line))
+    if (line.rfind("1 ", 0) == 0) {
+      int id, type;
+      std::istringstream(line) >> id >> type >> x >> y >> z;
+      break;
+    }
+  std::ostringstream moved;
+  moved.precision(17);
+  moved << "2 2 " << x + offset << " " << y << " " << z << " 0 0 0";
+  return replace_data_line(text, "Atoms", "2 ", moved.str());
+}
+
 // A well-equilibrated-enough B2 Cu–Zr structure with velocities (20 steps of md at 1000 K).
 std::string make_structure(const std::string& dir) {
   const auto made = run_input(dir + "/seed.json", R"({"task": "md",
@@ -164,20 +181,7 @@ TEST(ReplicaFaults, AtomsOnTopOfEachOtherAreNamedNotIntegrated) {
   const std::string dir = testing::make_scratch_dir("replica_faults_overlap");
   const std::string good = make_structure(dir);
   // Atom 2 moved onto atom 1 (0.01 Å away).
-  const std::string text = read_text_file(good);
-  std::istringstream atoms(text.substr(text.find("Atoms")));
-  std::string line;
-  double x = 0, y = 0, z = 0;
-  while (std::getline(atoms, line))
-    if (line.rfind("1 ", 0) == 0) {
-      int id, type;
-      std::istringstream(line) >> id >> type >> x >> y >> z;
-      break;
-    }
-  std::ostringstream moved;
-  moved.precision(17);
-  moved << "2 2 " << x + 0.01 << " " << y << " " << z << " 0 0 0";
-  std::ofstream(dir + "/overlap.data") << replace_data_line(text, "Atoms", "2 ", moved.str());
+  std::ofstream(dir + "/overlap.data") << atom_2_onto_atom_1(read_text_file(good), 0.01);
   const std::string out = dir + "/overlap";
   const auto result =
       run_input(out + ".json", md_with_structures(out, "[\"" + dir + "/overlap.data\"]"));
@@ -199,17 +203,7 @@ TEST(ReplicaFaults, MinimizeStopsAReplicaWithNonFiniteForcesAndKeepsTheOther) {
   const std::string dir = testing::make_scratch_dir("replica_faults_minimize");
   const std::string good = make_structure(dir);
   // Atom 2 exactly on atom 1: the pair terms divide by a zero distance.
-  const std::string text = read_text_file(good);
-  std::istringstream atoms(text.substr(text.find("Atoms")));
-  std::string line, x, y, z;
-  while (std::getline(atoms, line))
-    if (line.rfind("1 ", 0) == 0) {
-      std::string id, type;
-      std::istringstream(line) >> id >> type >> x >> y >> z;
-      break;
-    }
-  std::ofstream(dir + "/on_top.data")
-      << replace_data_line(text, "Atoms", "2 ", "2 2 " + x + " " + y + " " + z + " 0 0 0");
+  std::ofstream(dir + "/on_top.data") << atom_2_onto_atom_1(read_text_file(good), 0.0);
   auto input = [&](const std::string& name, const std::string& structures) {
     std::ofstream(dir + "/" + name + ".json")
         << R"({"task": "minimize", "system": {"structures": )" + structures +
@@ -235,6 +229,61 @@ TEST(ReplicaFaults, MinimizeStopsAReplicaWithNonFiniteForcesAndKeepsTheOther) {
   EXPECT_TRUE(read_json_file(dir + "/pair/summary.json")["replicas"][1]["structure"].is_null());
   EXPECT_EQ(read_text_file(dir + "/pair/is_0000.data"),
             read_text_file(dir + "/alone/is_0000.data"));
+}
+
+TEST(ReplicaFaults, NebStopsABandWithNonFiniteForcesAndKeepsTheOther) {
+  const std::string dir = testing::make_scratch_dir("replica_faults_neb");
+  const std::string good = make_structure(dir);
+  // Each band's final state: atom 3 moved by 0.3 Å along x.
+  auto moved = [](const std::string& text) {
+    std::istringstream atoms(text.substr(text.find("Atoms")));
+    std::string line;
+    int id = 0, type = 0;
+    double x = 0, y = 0, z = 0;
+    while (std::getline(atoms, line))
+      if (line.rfind("3 ", 0) == 0) {
+        std::istringstream(line) >> id >> type >> x >> y >> z;
+        break;
+      }
+    std::ostringstream shifted;
+    shifted.precision(17);
+    shifted << "3 " << type << " " << x + 0.3 << " " << y << " " << z << " 0 0 0";
+    return replace_data_line(text, "Atoms", "3 ", shifted.str());
+  };
+  const std::string on_top = atom_2_onto_atom_1(read_text_file(good), 0.0);
+  std::ofstream(dir + "/good_final.data") << moved(read_text_file(good));
+  std::ofstream(dir + "/on_top.data") << on_top;
+  std::ofstream(dir + "/on_top_final.data") << moved(on_top);
+  const std::string good_pair =
+      R"({"initial": ")" + good + R"(", "final": ")" + dir + R"(/good_final.data"})";
+  const std::string broken_pair =
+      R"({"initial": ")" + dir + R"(/on_top.data", "final": ")" + dir + R"(/on_top_final.data"})";
+  auto input = [&](const std::string& name, const std::string& pairs) {
+    std::ofstream(dir + "/" + name + ".json")
+        << R"({"task": "neb", "neb": {"pairs": )" + pairs +
+               R"(, "images": 5, "minimize_endpoints": false, "max_iterations": 60},
+               "output": {"directory": ")" +
+               dir + "/" + name + R"(", "quiet": true}})";
+    return "run " + dir + "/" + name + ".json";
+  };
+  const auto both = run_glassland(input("both", "[" + good_pair + ", " + broken_pair + "]"));
+  const auto alone = run_glassland(input("alone", "[" + good_pair + "]"));
+  ASSERT_EQ(alone.status, 0) << alone.output;
+  EXPECT_FALSE(has_non_finite_number(both.output)) << both.output;
+  const int code = exit_code(both.status);  // 2: refused at load by issue 16 item 4's checks
+  ASSERT_TRUE(code == kReplicasFailed || code == 2) << both.output;
+  if (code != kReplicasFailed)
+    return;
+  const nlohmann::json faults = read_json_file(dir + "/both/faults.json");
+  ASSERT_EQ(faults.at("failures").size(), 1u);
+  EXPECT_EQ(faults.at("failures")[0].at("unit"), "band");
+  EXPECT_EQ(faults.at("failures")[0].at("band"), 1);
+  EXPECT_NE(faults.at("failures")[0].at("remedy").get<std::string>().find("atoms 1 and 2"),
+            std::string::npos);
+  EXPECT_NE(both.output.find("FAILED (band 1)"), std::string::npos) << both.output;
+  // The healthy band: its record (energies, forces, geometry, iterations) as when run alone.
+  EXPECT_EQ(read_json_file(dir + "/both/neb.json")["bands"][0],
+            read_json_file(dir + "/alone/neb.json")["bands"][0]);
 }
 
 TEST(ReplicaFaults, PrepareAndMetadWithATooLargeStepSayWhy) {
