@@ -104,7 +104,8 @@ void check_summary_has_the_issue_shape_and_consistent_numbers(const std::string&
   std::vector<double> barriers;
   for (size_t k = 0; k < tracers.size(); ++k) {
     const auto& t = tracers[k];
-    EXPECT_EQ(t.size(), 9u) << t.dump();  // issue 4's eight keys and left_grid
+    EXPECT_EQ(t.size(), 10u) << t.dump();      // issue 4's eight keys, left_grid and failed
+    EXPECT_FALSE(t.at("failed").get<bool>());  // issue 16: no tracer blew up
     EXPECT_EQ(t.at("atom_id").get<int>(), ids[k]);
     EXPECT_FALSE(t.at("left_grid").get<bool>());  // the default 10 Å grid
     const std::string species = t.at("species").get<std::string>();
@@ -497,7 +498,7 @@ TEST(MetadTask, TransmissionStageReportsKappaAndResumesBitwiseAfterAKill) {
   int with_kappa = 0;
   for (int r = 0; r < 3; ++r) {
     const auto& t = summary["tracers"][r];
-    EXPECT_EQ(t.size(), 13u) << t.dump();  // the issue's keys, left_grid and four of κ
+    EXPECT_EQ(t.size(), 14u) << t.dump();  // the issue's keys, left_grid, failed and four of κ
     char name[64];
     std::snprintf(name, sizeof name, "tracers/tracer_%04d/", r);
     const std::string g = name;
