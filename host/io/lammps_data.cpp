@@ -672,7 +672,9 @@ void write_lammps_data(const std::string& path, const LammpsData& data,
   const std::string temporary = path + ".tmp";
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
   if (file == nullptr) {
-    throw FileWriteError(path, std::strerror(errno));
+    // The path cannot be created (a missing directory, no permission): the input's fault.
+    throw input_error_at(temporary, 0,
+                         std::string("cannot write the data file: ") + std::strerror(errno));
   }
   const bool written = std::fwrite(out.data(), 1, out.size(), file) == out.size();
   const bool closed = std::fclose(file) == 0;
