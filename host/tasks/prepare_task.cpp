@@ -479,12 +479,19 @@ class ProtocolStage : public Stage {
       return;
     const PrepareInput& p = d_.p;
     const BatchSnapshot now = snapshot(d_.system.batch);
+    // A replica whose dynamics blew up (issue 16) writes no more snapshots.
+    std::vector<std::pair<int, int>> crossings;
     std::vector<int> replicas;
     for (const auto& [r, k] : crossing->second)
-      replicas.push_back(r);
+      if (!run.has_failed(r)) {
+        crossings.push_back({r, k});
+        replicas.push_back(r);
+      }
+    if (replicas.empty())
+      return;
     const MinimizedCopies minimized = minimize_copies(d_.system, now, replicas, p.minimize);
     for (size_t c = 0; c < replicas.size(); ++c) {
-      const auto [r, k] = crossing->second[c];
+      const auto [r, k] = crossings[c];
       char suffix[64];
       std::snprintf(suffix, sizeof suffix, "%s_%04d.data", temperature_label(p.stops[k]).c_str(),
                     r);
@@ -614,6 +621,13 @@ nlohmann::json write_final_structures(TaskRun& run, const ProtocolDynamics& d) {
   for (int r = 0; r < n; ++r) {
     replicas.push_back(replica_record(d, r, final_state, averages, inherent));
     replicas.back()["melt_check"] = melt_check_record(d, r, inherent.minimized);
+    // A replica whose dynamics blew up (issue 16) has no structures: faults.json says why.
+    replicas.back()["failed"] = run.has_failed(r);
+    if (run.has_failed(r)) {
+      replicas.back()["final_structure"] = nullptr;
+      replicas.back()["inherent_structure"] = nullptr;
+      continue;
+    }
     all_melted = all_melted && replicas.back()["melt_check"]["melted"] != false;
     write_replica(d.system, final_state, r,
                   run.path(replicas[r]["final_structure"].get<std::string>()), true);
@@ -653,6 +667,11 @@ void print_summary(const TaskRun& run, const nlohmann::json& summary) {
   for (int r = 0; r < n; ++r) {
     const auto& rec = replicas[r];
     const auto& is = rec["inherent_structure_minimization"];
+    if (rec["failed"].get<bool>()) {
+      std::printf("%7d %12.3g  FAILED (see faults.json)\n", r,
+                  rec["cooling_rate_K_per_s"].get<double>());
+      continue;
+    }
     std::printf("%7d %12.3g %9.1f %10.1f %10.4f %13.6f %13.6f  %s\n", r,
                 rec["cooling_rate_K_per_s"].get<double>(), rec["final_temperature_K"].get<double>(),
                 rec["final_pressure_bar"].get<double>(),
@@ -667,7 +686,7 @@ void print_summary(const TaskRun& run, const nlohmann::json& summary) {
         replicas[r]["inherent_structure_minimization"]["status"].get<std::string>().c_str());
   for (const auto& rec : replicas) {
     const auto& check = rec["melt_check"];
-    if (check["melted"] == false)
+    if (check["melted"] == false && !rec["failed"].get<bool>())
       std::fprintf(
           stderr,
           "prepare: WARNING replica %d did NOT melt: its mean squared displacement over the "
