@@ -43,6 +43,11 @@ void MdSteps::setup() {
   read_faults();
 }
 
+void MdSteps::check() {
+  check_dynamics_faults(batch_, integrator_, active_, false, limits_, faults_);
+  read_faults();
+}
+
 void MdSteps::run(int64_t& step, int64_t last_step, Progress& progress, const Hooks& hooks) {
   const OutputSettings& out = run_.output();
   while (step < last_step && !(hooks.finished_early && hooks.finished_early())) {
@@ -52,10 +57,9 @@ void MdSteps::run(int64_t& step, int64_t last_step, Progress& progress, const Ho
     integrator_.step(batch_, force_field_, active_, energies);
     check_dynamics_faults(batch_, integrator_, active_, energies, limits_, faults_);
     step = next;
-    const bool meeting =
-        hooks.meeting_point
-            ? hooks.meeting_point(step)
-            : energies || (out.trajectory_stride > 0 && step % out.trajectory_stride == 0);
+    const bool meeting = hooks.meeting_point ? hooks.meeting_point(step)
+                                             : energies || (out.trajectory_stride > 0 &&
+                                                            step % out.trajectory_stride == 0);
     if (meeting)
       read_faults();
     if (hooks.after_step)

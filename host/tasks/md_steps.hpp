@@ -67,6 +67,9 @@ class MdSteps {
   void run(int64_t& step, int64_t last_step, Progress& progress, const Hooks& hooks);
   // Forces, energies and virial of the current configuration: the integrator's setup.
   void setup();
+  // The fault check of the replicas as they stand, for a loop that starts without setup() (its
+  // forces already computed): non-finite numbers and the next step's length, not the energies.
+  void check();
   // A checkpoint now (see the file comment).
   void checkpoint();
   // Reads the fault flags and records the replicas that failed since the last reading.

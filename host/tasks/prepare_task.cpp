@@ -431,6 +431,7 @@ class ProtocolStage : public Stage {
     const OutputSettings& out = run.output();
     MdSteps steps(run, *this, d_.system.batch, d_.system.force_field, d_.integrator,
                   d_.results.get(), d_.next_segment);
+    steps.check();  // a start that cannot be integrated stops before its first step
     MdSteps::Hooks hooks;
     hooks.after_step = [&](int64_t s) {
       d_.recorder->record(s, d_.system.batch, d_.integrator, *d_.results);
@@ -609,9 +610,14 @@ nlohmann::json melt_check_record(const ProtocolDynamics& d, int r, const BatchSn
 nlohmann::json write_final_structures(TaskRun& run, const ProtocolDynamics& d) {
   const int n = d.system.batch.n_replicas;
   const BatchSnapshot final_state = snapshot(d.system.batch);
+  // A replica whose dynamics blew up (issue 16) is not minimised (its box may be NaN): a healthy
+  // replica stands in for it, so that copy c is still replica c, and its records are dropped.
+  int stand_in = 0;
+  while (stand_in < n - 1 && run.has_failed(stand_in))
+    ++stand_in;
   std::vector<int> all(n);
   for (int r = 0; r < n; ++r)
-    all[r] = r;
+    all[r] = run.has_failed(r) ? stand_in : r;
   const MinimizedCopies inherent = minimize_copies(d.system, final_state, all, d.p.minimize);
   const FinalThermo averages =
       final_thermo(d.results_path, n, d.total_steps() - d.p.equilibrate_steps);
@@ -620,14 +626,14 @@ nlohmann::json write_final_structures(TaskRun& run, const ProtocolDynamics& d) {
   bool all_melted = true;
   for (int r = 0; r < n; ++r) {
     replicas.push_back(replica_record(d, r, final_state, averages, inherent));
-    replicas.back()["melt_check"] = melt_check_record(d, r, inherent.minimized);
-    // A replica whose dynamics blew up (issue 16) has no structures: faults.json says why.
     replicas.back()["failed"] = run.has_failed(r);
-    if (run.has_failed(r)) {
-      replicas.back()["final_structure"] = nullptr;
-      replicas.back()["inherent_structure"] = nullptr;
+    if (run.has_failed(r)) {  // no structures, no minimisation: faults.json says why
+      for (const char* key : {"final_structure", "inherent_structure",
+                              "inherent_structure_minimization", "melt_check"})
+        replicas.back()[key] = nullptr;
       continue;
     }
+    replicas.back()["melt_check"] = melt_check_record(d, r, inherent.minimized);
     all_melted = all_melted && replicas.back()["melt_check"]["melted"] != false;
     write_replica(d.system, final_state, r,
                   run.path(replicas[r]["final_structure"].get<std::string>()), true);
@@ -686,7 +692,7 @@ void print_summary(const TaskRun& run, const nlohmann::json& summary) {
         replicas[r]["inherent_structure_minimization"]["status"].get<std::string>().c_str());
   for (const auto& rec : replicas) {
     const auto& check = rec["melt_check"];
-    if (check["melted"] == false && !rec["failed"].get<bool>())
+    if (!rec["failed"].get<bool>() && check["melted"] == false)
       std::fprintf(
           stderr,
           "prepare: WARNING replica %d did NOT melt: its mean squared displacement over the "

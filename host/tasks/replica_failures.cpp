@@ -127,7 +127,7 @@ std::string fault_detail(const FaultRecord& fault, const ReplicaCopy& c,
 }  // namespace
 
 nlohmann::json ReplicaFailure::to_json() const {
-  return {{unit, replica}, {"unit", unit},     {"stage", stage},  {"step", step},
+  return {{unit, replica},  {"unit", unit},     {"stage", stage},  {"step", step},
           {"cause", cause}, {"detail", detail}, {"remedy", remedy}};
 }
 
@@ -175,18 +175,19 @@ ReplicaFailure diagnose_fault(const FaultRecord& fault, const Batch& batch,
   const bool timestep_too_large = context.timestep > advised * (1.0 + 1e-9);
   const std::string overlap =
       context.configuration_at_fault ? overlap_remedy(c, fault.atom, fault.step) : "";
-  const std::string timestep_remedy =
-      format("time step %g ps too large at %g K; try ≤ %g ps", context.timestep,
-             std::max(temperature, 0.0), advised);
+  const std::string timestep_remedy = format("time step %g ps too large at %g K; try ≤ %g ps",
+                                             context.timestep, std::max(temperature, 0.0), advised);
   if (!overlap.empty())
     failure.remedy = overlap + (timestep_too_large && fault.step > 0 ? "; " + timestep_remedy : "");
   else if (timestep_too_large)
     failure.remedy = timestep_remedy;
   else
     failure.remedy = format(
-        "the time step (%g ps) suits %g K, so the forces are at fault (largest %.3g eV/Å): check "
-        "the structure for atoms too close together and that the potential suits its elements",
-        context.timestep, temperature, fault.max_force);
+        "the time step (%g ps) suits %g K, so the forces are at fault (%s): check the structure "
+        "for atoms too close together and that the potential suits its elements",
+        context.timestep, temperature,
+        fault.max_force < 0.0 ? "a force is not finite"
+                              : format("largest %.3g eV/Å", fault.max_force).c_str());
   return failure;
 }
 
@@ -201,8 +202,9 @@ void diagnose_non_finite(ReplicaFailure& failure, int slot, const Batch& batch) 
   const std::string overlap = overlap_remedy(c, atom, failure.step);
   failure.remedy = !overlap.empty()
                        ? overlap
-                       : std::string("check the structure for atoms too close together and that "
-                                     "the potential suits its elements");
+                       : std::string(
+                             "check the structure for atoms too close together and that "
+                             "the potential suits its elements");
 }
 
 }  // namespace glassland
