@@ -145,8 +145,9 @@ class NeighborList {
   Kokkos::View<int*, MemSpace> counts;
 
   // Rebuilds the flagged replicas: cell grids, binning, neighbour search, and a repeat with more
-  // room when a list did not fit (the lists of the others are carried into the new room). Called by update(); build and the launches below are public
-  // only because CUDA's extended lambdas may not live in private member functions.
+  // room when a list did not fit (the lists of the others are carried into the new room). Called by
+  // update(); build and the launches below are public only because CUDA's extended lambdas may not
+  // live in private member functions.
   void build(Batch& batch, int n_flagged);
   // Wraps the flagged replicas' atoms into their boxes, bins them into cells (sorted by index).
   void bin_atoms(Batch& batch, int total_cells);

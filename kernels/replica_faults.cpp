@@ -20,8 +20,8 @@ KOKKOS_INLINE_FUNCTION double next_step_score(const AtomVectors& x, const AtomVe
   bool finite = true;
   double d2 = 0.0;
   for (int k = 0; k < 3; ++k) {
-    finite = finite && kmath::isfinite(x(g, k)) && kmath::isfinite(v(g, k)) &&
-             kmath::isfinite(f(g, k));
+    finite =
+        finite && kmath::isfinite(x(g, k)) && kmath::isfinite(v(g, k)) && kmath::isfinite(f(g, k));
     const double d = dt * (v(g, k) + half_dt_over_m * f(g, k));
     d2 += d * d;
   }
@@ -154,8 +154,8 @@ void check_dynamics_faults(const Batch& batch, const MdIntegrator& integrator,
           cause = FaultCause::step_too_long;  // refined below from the atom
         } else if (energies && !kmath::isfinite(energy(r))) {
           cause = FaultCause::non_finite_energy;
-        } else if (energies && !(temperature <= kmath::max(runaway_factor * target,
-                                                             runaway_floor))) {
+        } else if (energies &&
+                   !(temperature <= kmath::max(runaway_factor * target, runaway_floor))) {
           cause = FaultCause::temperature_runaway;
           value = temperature;
         }

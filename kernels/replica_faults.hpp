@@ -54,13 +54,13 @@ struct FaultLimits {
 // The flags of every replica, on the device. A replica's entries are written once, by the check
 // that stops it; cause(r) == 0 while it is healthy.
 struct ReplicaFaults {
-  ReplicaInts cause;          // FaultCause
-  ReplicaSteps step;          // the replica's step (integrator step counter) at the check
-  ReplicaInts atom;           // replica-local index of the atom that raised it; −1: the replica
-  ReplicaScalars value;       // Å (step_too_long) or K (temperature_runaway); else 0
-  ReplicaScalars target;      // target temperature at that step, K
-  ReplicaScalars force;       // largest atomic force at the check, eV/Å (may be non-finite)
-  ReplicaScalars temperature; // kinetic temperature at the check, K (checked steps only; else NaN)
+  ReplicaInts cause;           // FaultCause
+  ReplicaSteps step;           // the replica's step (integrator step counter) at the check
+  ReplicaInts atom;            // replica-local index of the atom that raised it; −1: the replica
+  ReplicaScalars value;        // Å (step_too_long) or K (temperature_runaway); else 0
+  ReplicaScalars target;       // target temperature at that step, K
+  ReplicaScalars force;        // largest atomic force at the check, eV/Å (may be non-finite)
+  ReplicaScalars temperature;  // kinetic temperature at the check, K (checked steps only; else NaN)
 
   ReplicaFaults() = default;
   explicit ReplicaFaults(int n_replicas);

@@ -24,7 +24,7 @@ struct ReplicaFailure {
   std::string unit = "replica";  // what `replica` counts: a batch replica, an ART search, a band
   int replica = -1;
   std::string stage;
-  int64_t step = 0;  // the step (or iteration) at which it was stopped
+  int64_t step = 0;    // the step (or iteration) at which it was stopped
   std::string cause;   // FaultCause or minimiser/search status name ("step_too_long")
   std::string detail;  // what was seen ("atom 17 would move 3.2 Å in one step")
   std::string remedy;  // what to change

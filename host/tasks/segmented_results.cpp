@@ -101,7 +101,8 @@ void SegmentedResults::record_frame(const TrajectoryFrame& frame) {
   }
   // The stopped replicas' atoms and cells NaN, in copies (the frame's vectors are the caller's).
   const size_t atom_values = static_cast<size_t>(n_atoms_) * 3;
-  auto blank = [&](const std::vector<double>* values, std::vector<double>& copy, size_t per_replica) {
+  auto blank = [&](const std::vector<double>* values, std::vector<double>& copy,
+                   size_t per_replica) {
     if (values == nullptr)
       return values;
     copy = *values;
