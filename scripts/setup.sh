@@ -14,7 +14,7 @@ packages=(
   libeigen3-dev
   libgsl-dev libboost-math-dev
   lammps lammps-data
-  python3 python3-h5py python3-numpy python3-matplotlib
+  python3 python3-h5py python3-numpy python3-matplotlib python3-mdanalysis
 )
 
 missing=()

@@ -193,9 +193,9 @@ class DynamicsStage : public Stage {
   void run(TaskRun& run) override {
     Batch& batch = system_.batch;
     const OutputSettings& out = run.output();
-    SegmentedResults results = SegmentedResults::for_batch(out, batch, run.effective_input());
+    SegmentedResults results = SegmentedResults::for_batch(out, system_, run.effective_input());
     results.start_segment(next_segment_);
-    MdRecorder recorder(out, md_.settings.timestep, batch.n_replicas);
+    MdRecorder recorder(out, md_.settings.timestep, batch.n_replicas, /*print_thermo=*/true);
     MdSteps steps(run, *this, batch, system_.force_field, integrator_, &results, next_segment_);
     steps.setup();
     if (!resumed_)
@@ -207,10 +207,12 @@ class DynamicsStage : public Stage {
     steps.run(step_, md_.steps, progress, hooks);
     progress.finish(step_);
     results_path_ = results.merge();
+    trajectory_path_ = results.trajectory_path();
     // The run is complete: its checkpoint would only point at result parts that no longer exist.
     run.remove_checkpoint(*this);
   }
   const std::string& results_path() const { return results_path_; }
+  const std::string& trajectory_path() const { return trajectory_path_; }
 
  private:
   TaskSystem& system_;
@@ -219,7 +221,7 @@ class DynamicsStage : public Stage {
   int64_t step_ = 0;
   int next_segment_ = 0;
   bool resumed_ = false;
-  std::string results_path_;
+  std::string results_path_, trajectory_path_;
 };
 
 }  // namespace
@@ -255,8 +257,9 @@ void run_md_task(InputObject& input, const RunOptions& options) {
       std::snprintf(name, sizeof name, "final_%04d.data", k);
       write_replica_data(*system, k, r.path(name), true);
     }
-    r.say("wrote " + dynamics.results_path() + " and " + std::to_string(n_replicas) +
-          " final structures in " + out.directory);
+    r.say("wrote " + dynamics.results_path() +
+          (dynamics.trajectory_path().empty() ? "" : ", " + dynamics.trajectory_path()) + " and " +
+          std::to_string(n_replicas) + " final structures in " + out.directory);
   });
   run.run({&start, &dynamics, &structures});
 }

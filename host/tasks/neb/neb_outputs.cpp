@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "host/io/atomic_file.hpp"
+#include "host/io/h5md_writer.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/tasks/neb/neb_shear_spectrum.hpp"
 #include "host/tasks/neb/neb_stages.hpp"
@@ -37,11 +38,12 @@ void write_band_group(const hdf5::Group& group, const EndpointPair& pair, const 
   group.set_attribute("evaluations", band.evaluations);
   group.set_attribute("climbing_image", band.climbing_image);
   group.set_attribute("max_force_eV_per_A", band.max_force);
-  group.write("energies_eV", band.energies).set_attribute("unit", "eV");
-  group.write("reaction_coordinate_A", band.reaction_coordinate).set_attribute("unit", "Å");
-  group.write("tangential_force_eV_per_A", band.tangential_force)
-      .set_attribute("unit", "eV/Å (F·τ̂ = −dE/ds)");
-  group.write("segment_lengths_A", band.segment_lengths).set_attribute("unit", "Å");
+  set_unit(group.write("energies_eV", band.energies), "eV");
+  set_unit(group.write("reaction_coordinate_A", band.reaction_coordinate), "Angstrom");
+  const hdf5::Dataset tangential = group.write("tangential_force_eV_per_A", band.tangential_force);
+  set_unit(tangential, "eV Angstrom-1");
+  tangential.set_attribute("description", "F·τ̂ = −dE/ds");
+  set_unit(group.write("segment_lengths_A", band.segment_lengths), "Angstrom");
   group.write("profile_fit/reaction_coordinate_A", fit.coordinate);
   group.write("profile_fit/energy_eV", fit.energy);
   group.write("barrier_forward_eV", std::vector<double>{band.barrier_forward});
@@ -57,9 +59,10 @@ void write_band_group(const hdf5::Group& group, const EndpointPair& pair, const 
 void write_band_shear(const hdf5::Group& group, const ShearResponse& shear, size_t b) {
   group.write("shear/gamma_xy", shear.strains);
   group.write("shear/reference_barrier_eV", std::vector<double>{shear.reference_barrier[b]});
-  group.write("shear/barrier_forward_eV", shear.barrier_forward[b]).set_attribute("unit", "eV");
-  group.write("shear/barrier_change_eV", shear.barrier_change[b])
-      .set_attribute("unit", "eV (E_A(γ) − E_A(0))");
+  set_unit(group.write("shear/barrier_forward_eV", shear.barrier_forward[b]), "eV");
+  const hdf5::Dataset change = group.write("shear/barrier_change_eV", shear.barrier_change[b]);
+  set_unit(change, "eV");
+  change.set_attribute("description", "E_A(γ) − E_A(0)");
   std::vector<int> lost, converged;
   std::vector<double> stress_initial, stress_saddle;
   for (size_t k = 0; k < shear.strains.size(); ++k) {
@@ -71,8 +74,8 @@ void write_band_shear(const hdf5::Group& group, const ShearResponse& shear, size
   group.write("shear/lost", lost);
   group.write("shear/converged", converged);
   group.write("shear/humps", shear.humps[b]);
-  group.write("shear/shear_stress_initial_GPa", stress_initial).set_attribute("unit", "GPa");
-  group.write("shear/shear_stress_saddle_GPa", stress_saddle).set_attribute("unit", "GPa");
+  set_unit(group.write("shear/shear_stress_initial_GPa", stress_initial), "GPa");
+  set_unit(group.write("shear/shear_stress_saddle_GPa", stress_saddle), "GPa");
 }
 
 // shear/ of results.h5: per strain the lost bands and the spectrum's peak, mean and shift.
@@ -93,11 +96,11 @@ void write_shear_summary(hdf5::File& file, const ShearResponse& shear,
   }
   file.write("shear/gamma_xy", shear.strains);
   file.write("shear/lost_bands", lost);
-  file.write("shear/peak_eV", peak).set_attribute("unit", "eV");
-  file.write("shear/peak_error_eV", peak_error).set_attribute("unit", "eV");
-  file.write("shear/mean_eV", mean).set_attribute("unit", "eV");
-  file.write("shear/peak_shift_eV", shift).set_attribute("unit", "eV");
-  file.write("shear/peak_shift_error_eV", shift_error).set_attribute("unit", "eV");
+  set_unit(file.write("shear/peak_eV", peak), "eV");
+  set_unit(file.write("shear/peak_error_eV", peak_error), "eV");
+  set_unit(file.write("shear/mean_eV", mean), "eV");
+  set_unit(file.write("shear/peak_shift_eV", shift), "eV");
+  set_unit(file.write("shear/peak_shift_error_eV", shift_error), "eV");
 }
 
 void write_results_h5(const std::string& path, const std::vector<EndpointPair>& pairs,

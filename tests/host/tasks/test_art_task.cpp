@@ -36,6 +36,7 @@
 #include "host/io/checkpoint.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/lammps_data.hpp"
+#include "tests/support/h5md_units.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
 
@@ -136,6 +137,7 @@ void check_events_and_results(const ProgramResult& run_, const std::string& out_
   EXPECT_EQ(minima_seen, (std::set<int>{0, 1}));
 
   const hdf5::File h5 = hdf5::File::open_read_only(out_ + "/results.h5");
+  EXPECT_GE(testing::expect_units_follow_h5md(h5), 15);  // "eV Angstrom-2", not "eV/Å²"
   const auto ids = h5.dataset("events/search_id").read<int64_t>();
   const auto outcome = h5.dataset("events/outcome").read<int64_t>();
   const auto success = h5.dataset("events/success").read<int64_t>();

@@ -30,7 +30,8 @@ std::string md_input(const std::string& directory) {
   "md": {"steps": 300, "ensemble": "nvt", "temperature": [1500, 1200], "thermostat": {"tau": 0.05}},
   "output": {"directory": ")" +
          directory + R"(", "thermo_stride": 10, "trajectory_stride": 50,
-             "checkpoint_stride": 40, "quiet": true}
+             "dump_stride": 30, "velocities": true, "checkpoint_stride": 40, "quiet": true,
+             "thermo_print_stride": 0}
 })";
 }
 
@@ -76,9 +77,27 @@ TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
     EXPECT_EQ(straight.dataset(path).read<double>(), killed.dataset(path).read<double>())
         << observable;
   }
-  EXPECT_EQ(straight.dataset("particles/replica_0001/position/value").read<double>(),
-            killed.dataset("particles/replica_0001/position/value").read<double>());
+  // Frames: trajectory.h5md, a file of its own (results.h5 holds no particle group).
+  EXPECT_FALSE(straight.exists("particles"));
+  EXPECT_EQ(hdf5::File::open_read_only(dir + "/straight/trajectory.h5md")
+                .dataset("particles/replica_0001/position/value")
+                .read<double>(),
+            hdf5::File::open_read_only(dir + "/killed/trajectory.h5md")
+                .dataset("particles/replica_0001/position/value")
+                .read<double>());
   EXPECT_FALSE(fs::exists(dir + "/killed/results.parts"));
+
+  // LAMMPS dumps: cut back to the checkpoint's frames at each restart, so no frame is lost or
+  // repeated: 11 frames (steps 0, 30, …, 300), bitwise those of the uninterrupted run.
+  for (const char* dump : {"/dump/replica_0000.lammpstrj", "/dump/replica_0001.lammpstrj"}) {
+    const std::string text = read_text_file(dir + "/killed" + dump);
+    EXPECT_EQ(text, read_text_file(dir + "/straight" + dump)) << dump;
+    size_t frames = 0;
+    for (size_t at = text.find("ITEM: TIMESTEP"); at != std::string::npos;
+         at = text.find("ITEM: TIMESTEP", at + 1))
+      ++frames;
+    EXPECT_EQ(frames, 11u) << dump;
+  }
 
   // --restart with no checkpoint (a run killed before its first one, or a finished run) starts
   // from the beginning and writes the complete series, step 0 included.

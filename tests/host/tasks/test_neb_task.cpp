@@ -51,6 +51,7 @@
 #include "host/io/lammps_data.hpp"
 #include "saddle/jump_neb.hpp"
 #include "saddle/neb_shear.hpp"
+#include "tests/support/h5md_units.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
 
@@ -143,6 +144,8 @@ TEST_F(NebTask, RecordsMatchTheStoredProfilesAndLammps) {
   EXPECT_TRUE(summary.at("all_converged").get<bool>());
 
   hdf5::File results = hdf5::File::open_read_only(out + "/results.h5");
+  // Units in H5MD's grammar, ASCII (they were "Å" and "eV/Å (F·τ̂ = −dE/ds)").
+  EXPECT_EQ(testing::expect_units_follow_h5md(results), 12);  // 4 per band
   for (int b = 0; b < 3; ++b) {
     SCOPED_TRACE("band " + std::to_string(b));
     const nlohmann::json& band = summary["bands"][b];
@@ -546,6 +549,7 @@ TEST_F(NebTask, ShearResponseFollowsTheVirialPrediction) {
   // results.h5 holds the same numbers.
   const hdf5::File results = hdf5::File::open_read_only(dir + "/out/results.h5");
   EXPECT_EQ(results.dataset("bands/0000/shear/barrier_change_eV").read<double>(), change);
+  EXPECT_GE(testing::expect_units_follow_h5md(results), 12);
   EXPECT_EQ(results.dataset("shear/lost_bands").read<int>(), (std::vector<int>{0, 0, 0}));
 }
 
