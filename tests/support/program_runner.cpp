@@ -36,6 +36,24 @@ ProgramResult run_glassland(const std::string& arguments, bool capture_stderr) {
   return result;
 }
 
+ConsoleResult run_glassland_console(const std::string& arguments) {
+  char errors[] = "/tmp/glassland_stderr_XXXXXX";
+  const int descriptor = mkstemp(errors);
+  if (descriptor >= 0)
+    close(descriptor);
+  const std::string command =
+      std::string(GLASSLAND_PROGRAM) + " " + arguments + " 2>" + std::string(errors);
+  FILE* pipe = popen(command.c_str(), "r");
+  ConsoleResult result;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
+    result.out.append(buffer, n);
+  result.status = pclose(pipe);
+  result.err = read_text_file(errors);
+  std::remove(errors);
+  return result;
+}
+
 pid_t start_glassland(const std::vector<std::string>& arguments) {
   const pid_t pid = fork();
   if (pid == 0) {

@@ -213,18 +213,29 @@ void ArtSearchStage::run(TaskRun& run) {
       replica_to_data(minima_.snapshot, 0, system_.type_elements, system_.potential.elements,
                       system_.potential.masses, false);
   start_ = std::chrono::steady_clock::now();
+  // Progress (percent, rate, time left) of the successes asked for, or of the listed centres
+  // handed out, at each chunk's end: the engine runs a chunk, or all searches, in one call.
+  const bool random = random_centers();
+  Progress progress = run.progress(
+      "searches",
+      random ? settings_.target_successes : static_cast<int64_t>(centers_.indices.size()), 0,
+      random ? "success" : "centre");
+  const auto done = [&] {
+    return random ? static_cast<int64_t>(found_.successes) : static_cast<int64_t>(center_cursor_);
+  };
+  progress.update(done());  // where this run starts (rates count from here)
   if (settings_.checkpoint_searches == 0) {
     run_at_once(slot);
+    progress.finish(random ? done() : static_cast<int64_t>(centers_.indices.size()));
   } else {
     while (more_chunks()) {
       run_chunk(slot);
       run.write_checkpoint(*this);
-      char line[128];
-      std::snprintf(line, sizeof line,
-                    "%zu searches ended, %d successful (%.1f s); checkpoint written",
-                    found_.events.size(), found_.successes, elapsed());
-      run.say(line);
+      progress.update(done(), std::to_string(found_.events.size()) + " of at most " +
+                                  std::to_string(settings_.max_attempts) +
+                                  " searches ended; checkpoint written");
     }
+    progress.finish(done());
   }
   found_.seconds = elapsed();
 }

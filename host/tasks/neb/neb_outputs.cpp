@@ -1,7 +1,7 @@
 // Stages "outputs" and "report" of `task: neb` (host/tasks/neb/neb_stages.hpp): neb.json (one
 // record per band, the fractal dimension over the converged bands, the shear summary),
 // results.h5 (every band's energy profile with its cubic fit, its shear response),
-// saddle_NNNN.data, jump_NNNN_final.data, and the bands on stderr.
+// saddle_NNNN.data, jump_NNNN_final.data, and the bands on stdout (warnings on stderr).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -243,22 +243,23 @@ void report_bands(const TaskRun& run, const NebTaskSettings& settings, const Neb
                  "force %.3g eV/Å\n",
                  b, settings.pairs[b].initial.c_str(), settings.pairs[b].final_state.c_str(),
                  to_string(results[b].status).c_str(), results[b].iterations, results[b].max_force);
-  if (run.quiet())
-    return;
+  // The per-band results on stdout, --quiet or not (docs/exit-codes.md, "Console output").
   for (int b = 0; b < bands.n_bands; ++b)
-    std::fprintf(stderr,
-                 "neb: band %d: %s, %d iterations, barrier forward %.6f / backward %.6f eV, "
-                 "C %.4f Å, L %.4f Å\n",
-                 b, to_string(results[b].status).c_str(), results[b].iterations,
-                 results[b].barrier_forward, results[b].barrier_backward, results[b].contour_length,
-                 results[b].end_to_end);
+    std::printf(
+        "neb: band %d: %s, %d iterations, barrier forward %.6f / backward %.6f eV, C %.4f Å, L "
+        "%.4f Å\n",
+        b, to_string(results[b].status).c_str(), results[b].iterations, results[b].barrier_forward,
+        results[b].barrier_backward, results[b].contour_length, results[b].end_to_end);
   if (bands.shear)
     for (const auto& strain : bands.shear_summary.at("strains"))
-      std::fprintf(stderr, "neb: γ_xy %g: %d band(s) lost, peak shift %s eV\n",
-                   strain["gamma_xy"].get<double>(), strain["lost_bands"].get<int>(),
-                   strain["peak_shift_eV"].dump().c_str());
-  std::fprintf(stderr, "neb: wrote neb.json and results.h5 in %s (%.1f s)\n",
-               run.output().directory.c_str(), bands.seconds);
+      std::printf("neb: γ_xy %g: %d band(s) lost, peak shift %s eV\n",
+                  strain["gamma_xy"].get<double>(), strain["lost_bands"].get<int>(),
+                  strain["peak_shift_eV"].dump().c_str());
+  std::fflush(stdout);
+  char wrote[256];
+  std::snprintf(wrote, sizeof wrote, "wrote neb.json and results.h5 in %s (%.1f s)",
+                run.output().directory.c_str(), bands.seconds);
+  run.say(wrote);
 }
 
 }  // namespace glassland
