@@ -122,6 +122,15 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
            }())});
     }
   }
+  const auto slab = section.optional_object(
+      "slab", "a slab with two free surfaces: vacuum added along z (paper 002)");
+  if (slab) {
+    InputObject o = *slab;
+    const double vacuum = o.number("vacuum", 10.0, "Å", "vacuum added below and above along z",
+                                   NumberRange::non_negative());
+    for (auto& s : structures)
+      add_vacuum_along_z(s.data, vacuum);
+  }
   for (const auto& s : structures)
     system->replica_sources.push_back(s.name);
   system->batch = make_batch(structures, system->type_elements, system->potential.elements,
