@@ -117,7 +117,7 @@ TEST(ConsoleConventions, MinimizePrintsItsReplicasOnStdoutAlsoWhenQuiet) {
   const std::string dir = testing::make_scratch_dir("console_minimize");
   std::ofstream(dir + "/input.json") << R"({
   "task": "minimize",
-  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [1, 2]}},
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [1, 2]}, "replicas": 2},
   "minimize": {"method": "cg", "ftol": 1e-4},
   "output": {"directory": ")" + dir + R"(/out"}
 })";
@@ -145,7 +145,7 @@ TEST(ConsoleConventions, MetadPrintsItsTracerTableOnStdoutAlsoWhenQuiet) {
   const ConsoleResult quiet = run_glassland_console("run " + dir + "/input.json --quiet");
   ASSERT_EQ(quiet.status, 0) << quiet.err;
   EXPECT_EQ(quiet.err, "");
-  EXPECT_NE(quiet.out.find("metad: 1 tracers at 2000 K, 20 biased steps"), std::string::npos)
+  EXPECT_NE(quiet.out.find("metad: 1 tracers at 2000.0 K, 20 biased steps"), std::string::npos)
       << quiet.out;
   EXPECT_NE(quiet.out.find("effective barriers"), std::string::npos) << quiet.out;
   EXPECT_NE(quiet.out.find("        20 "), std::string::npos) << quiet.out;  // the tracer's row

@@ -24,6 +24,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -318,6 +319,33 @@ std::string restart_input(const std::string& directory) {
           "checkpoint_searches": 2},
   "output": {"directory": ")" +
          directory + R"("}})";
+}
+
+// ---- console ----
+
+// Console conventions (docs/exit-codes.md): search progress with percent and time left on stderr
+// (it had counts only), gone with --quiet; the barrier statistics on stdout either way.
+TEST(ArtTaskConsole, ProgressHasPercentAndTimeLeftAndQuietRemovesOnlyIt) {
+  const std::string directory = testing::make_scratch_dir("art_console");
+  for (const std::string name : {"loud", "quiet"}) {
+    json input = json::parse(restart_input(directory + "/" + name));
+    input["output"]["progress_interval"] = 1e-9;  // a line at every checkpoint
+    std::ofstream(directory + "/" + name + ".json") << input.dump();
+  }
+  const testing::ConsoleResult loud =
+      testing::run_glassland_console("run " + directory + "/loud.json");
+  ASSERT_EQ(loud.status, 0) << loud.err;
+  const std::regex progress_line(
+      R"(art searches: +\d+\.\d% +success \d+/2 .* \d\d:\d\d:\d\d left)");
+  EXPECT_TRUE(std::regex_search(loud.err, progress_line)) << loud.err;
+  EXPECT_NE(loud.out.find("art: barrier mean "), std::string::npos) << loud.out;
+  EXPECT_FALSE(std::regex_search(loud.out, progress_line)) << loud.out;
+
+  const testing::ConsoleResult quiet =
+      testing::run_glassland_console("run " + directory + "/quiet.json --quiet");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_FALSE(std::regex_search(quiet.err, progress_line)) << quiet.err;
+  EXPECT_NE(quiet.out.find("art: barrier mean "), std::string::npos) << quiet.out;
 }
 
 // Polls `checkpoint` (renamed into place whole, so every read sees a complete file) until

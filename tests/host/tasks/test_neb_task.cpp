@@ -39,6 +39,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -294,6 +295,37 @@ TEST_F(NebTask, IterationCapIsReported) {
   EXPECT_EQ(band.at("status"), "max_iterations");
   EXPECT_EQ(band.at("iterations").get<int>(), 5);
   EXPECT_GT(band.at("max_force_eV_per_A").get<double>(), 0.01);
+}
+
+// Console conventions (docs/exit-codes.md): the per-band results are printed on stdout with
+// --quiet too (they went to stderr and vanished with --quiet), progress lines with percent and
+// time left on stderr only without --quiet, the iteration-cap warning on stderr always.
+TEST_F(NebTask, BandsOnStdoutProgressWithPercentAndTimeLeftOnStderr) {
+  std::ofstream(directory_ + "/console.json") << R"({
+  "task": "neb",
+  "system": {"potential": ")" << kPotential << R"(", "elements": ["Cu", "Zr"]},
+  "neb": {"pairs": [{"initial": "hop_x/initial.data", "final": "hop_x/final.data"}],
+          "images": 5, "max_iterations": 5},
+  "output": {"directory": ")" << directory_ << R"(/console_out", "progress_interval": 1e-9}
+})";
+  const testing::ConsoleResult quiet =
+      testing::run_glassland_console("run " + directory_ + "/console.json --quiet");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_NE(quiet.out.find("neb: band 0: max_iterations, 5 iterations, barrier forward "),
+            std::string::npos)
+      << quiet.out;
+  EXPECT_NE(quiet.err.find("NOT converged"), std::string::npos) << quiet.err;
+  const std::regex progress_line(R"(neb: +\d+\.\d% +iteration \d+/5 .* \d\d:\d\d:\d\d left)");
+  EXPECT_FALSE(std::regex_search(quiet.err, progress_line)) << quiet.err;
+  EXPECT_EQ(quiet.err.find("neb: wrote"), std::string::npos) << quiet.err;
+
+  const testing::ConsoleResult loud =
+      testing::run_glassland_console("run " + directory_ + "/console.json");
+  ASSERT_EQ(loud.status, 0) << loud.err;
+  EXPECT_EQ(loud.out, quiet.out);
+  EXPECT_TRUE(std::regex_search(loud.err, progress_line)) << loud.err;
+  EXPECT_NE(loud.err.find("neb: wrote neb.json and results.h5"), std::string::npos) << loud.err;
+  EXPECT_EQ(loud.out.find("%"), std::string::npos) << loud.out;  // no progress on stdout
 }
 
 // Minimum-image displacement b − a in the fixture's cubic box (written out here, independent of
