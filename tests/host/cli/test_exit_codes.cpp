@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "host/cli/exit_codes.hpp"
 #include "tests/support/lammps_oracle.hpp"
@@ -63,6 +66,27 @@ TEST(ExitCodes, InputErrorsExitWithTheInputErrorCode) {
   EXPECT_EQ(exit_code_of("run " + dir + "/unknown_key.json", &output), 2) << output;
   EXPECT_NE(output.find("md.stepz"), std::string::npos) << output;
   EXPECT_EQ(exit_code_of("run " + dir + "/syntax.json", &output), 2) << output;
+  // A box narrower than 2·(cutoff + skin) is an input error before the run (it was an internal
+  // error, exit 1, at the first force evaluation); --check finds it too.
+  std::ofstream(dir + "/small_box.json")
+      << R"({"task": "md", "system": {"build": {"lattice": "b2", "cells": [4, 6, 6]}},
+            "md": {"steps": 1, "temperature": 300}})";
+  for (const char* check : {"", " --check"}) {
+    EXPECT_EQ(exit_code_of("run " + dir + "/small_box.json" + check, &output), 2) << output;
+    EXPECT_NE(output.find("build seed 1: the box is 13.04 Å wide along a, less than 2·(cutoff + "
+                          "skin) = 2·(7.6 + 1) = 17.2 Å"),
+              std::string::npos)
+        << output;
+  }
+  // --check validates a good input, prints its effective configuration and runs nothing.
+  std::ofstream(dir + "/good.json") << R"({"task": "md", "system": {"build": {"lattice": "b2"}},
+            "md": {"steps": 1, "temperature": 300}, "output": {"directory": ")"
+                                    << dir << R"(/good_out"}})";
+  const testing::ConsoleResult checked =
+      testing::run_glassland_console("run " + dir + "/good.json --check");
+  EXPECT_EQ(checked.status, 0) << checked.err;
+  EXPECT_EQ(nlohmann::json::parse(checked.out).at("md").at("steps"), 1) << checked.out;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/good_out"));
 }
 
 // docs/exit-codes.md's table: one row per code of the header, same code, name and meaning.
