@@ -276,14 +276,22 @@ TEST_F(NebTask, DirectoryOfPairsWithIdppAndEnergyWeightedSprings) {
 
 // A band stopped by its iteration cap is reported (record, summary, stderr), not silent; the run
 // still succeeds and writes the record.
-TEST_F(NebTask, IterationCapIsReported) {
-  std::ofstream(directory_ + "/capped.json") << R"({
+// DIR/NAME.json: one band of the x hop, 5 images, capped at 5 iterations, results in
+// DIR/NAME_out; `output` holds the output section's other keys.
+void write_capped_hop_input(const std::string& dir, const std::string& name,
+                            const std::string& output) {
+  std::ofstream(dir + "/" + name + ".json") << R"({
   "task": "neb",
   "system": {"potential": ")" << kPotential << R"(", "elements": ["Cu", "Zr"]},
   "neb": {"pairs": [{"initial": "hop_x/initial.data", "final": "hop_x/final.data"}],
           "images": 5, "max_iterations": 5},
-  "output": {"directory": ")" << directory_ << R"(/capped_out", "quiet": true}
+  "output": {"directory": ")" << dir << "/" << name
+                                            << R"(_out", )" << output << R"(}
 })";
+}
+
+TEST_F(NebTask, IterationCapIsReported) {
+  write_capped_hop_input(directory_, "capped", R"("quiet": true)");
   const ProgramResult run = run_glassland("run " + directory_ + "/capped.json");
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("NOT converged"), std::string::npos) << run.output;
@@ -301,13 +309,7 @@ TEST_F(NebTask, IterationCapIsReported) {
 // --quiet too (they went to stderr and vanished with --quiet), progress lines with percent and
 // time left on stderr only without --quiet, the iteration-cap warning on stderr always.
 TEST_F(NebTask, BandsOnStdoutProgressWithPercentAndTimeLeftOnStderr) {
-  std::ofstream(directory_ + "/console.json") << R"({
-  "task": "neb",
-  "system": {"potential": ")" << kPotential << R"(", "elements": ["Cu", "Zr"]},
-  "neb": {"pairs": [{"initial": "hop_x/initial.data", "final": "hop_x/final.data"}],
-          "images": 5, "max_iterations": 5},
-  "output": {"directory": ")" << directory_ << R"(/console_out", "progress_interval": 1e-9}
-})";
+  write_capped_hop_input(directory_, "console", R"("progress_interval": 1e-9)");
   const testing::ConsoleResult quiet =
       testing::run_glassland_console("run " + directory_ + "/console.json --quiet");
   ASSERT_EQ(quiet.status, 0) << quiet.err;
