@@ -213,8 +213,8 @@ void ArtSearchStage::run(TaskRun& run) {
       replica_to_data(minima_.snapshot, 0, system_.type_elements, system_.potential.elements,
                       system_.potential.masses, false);
   start_ = std::chrono::steady_clock::now();
-  // Progress (percent, rate, time left) of the successes asked for, or of the listed centres
-  // handed out, at each chunk's end: the engine runs a chunk, or all searches, in one call.
+  // Progress (percent, rate, time left) of the successes asked for, as searches end, or of the
+  // listed centres handed out, at each chunk's end (without checkpoints: at the start and end).
   const bool random = random_centers();
   Progress progress = run.progress(
       "searches",
@@ -225,7 +225,7 @@ void ArtSearchStage::run(TaskRun& run) {
   };
   progress.update(done());  // where this run starts (rates count from here)
   if (settings_.checkpoint_searches == 0) {
-    run_at_once(slot);
+    run_at_once(slot, [&](int64_t successes) { progress.update(successes); });
     progress.finish(random ? done() : static_cast<int64_t>(centers_.indices.size()));
   } else {
     while (more_chunks()) {
@@ -274,8 +274,11 @@ ArtRunResult ArtSearchStage::run_engine(const ArtRunRequest& request, const Lamm
   return result;
 }
 
-void ArtSearchStage::run_at_once(const LammpsData& slot) {
+void ArtSearchStage::run_at_once(const LammpsData& slot,
+                                 const std::function<void(int64_t)>& progress) {
   ArtRunRequest request = base_request();
+  if (random_centers())
+    request.on_searches_ended = [&](int successes, int64_t) { progress(successes); };
   request.target_successes = settings_.target_successes;
   request.max_attempts = settings_.max_attempts;
   request.centers = centers_.indices;

@@ -324,12 +324,15 @@ std::string restart_input(const std::string& directory) {
 // ---- console ----
 
 // Console conventions (docs/exit-codes.md): search progress with percent and time left on stderr
-// (it had counts only), gone with --quiet; the barrier statistics on stdout either way.
+// (it had counts only, and only at checkpoints), gone with --quiet; the barrier statistics on
+// stdout either way.
 TEST(ArtTaskConsole, ProgressHasPercentAndTimeLeftAndQuietRemovesOnlyIt) {
   const std::string directory = testing::make_scratch_dir("art_console");
   for (const std::string name : {"loud", "quiet"}) {
     json input = json::parse(restart_input(directory + "/" + name));
-    input["output"]["progress_interval"] = 1e-9;  // a line at every checkpoint
+    input["output"]["progress_interval"] = 1e-9;  // a line whenever searches end
+    if (name == "loud")
+      input["art"]["checkpoint_searches"] = 0;  // one engine call: lines as searches end
     std::ofstream(directory + "/" + name + ".json") << input.dump();
   }
   const testing::ConsoleResult loud =
@@ -338,6 +341,9 @@ TEST(ArtTaskConsole, ProgressHasPercentAndTimeLeftAndQuietRemovesOnlyIt) {
   const std::regex progress_line(
       R"(art searches: +\d+\.\d% +success \d+/2 .* \d\d:\d\d:\d\d left)");
   EXPECT_TRUE(std::regex_search(loud.err, progress_line)) << loud.err;
+  // a line after searches ended, not only at the start (0/2) and in the closing "done" line
+  EXPECT_TRUE(std::regex_search(loud.err, std::regex(R"(art searches: +[0-9.]+% +success [12]/2)")))
+      << loud.err;
   EXPECT_NE(loud.out.find("art: barrier mean "), std::string::npos) << loud.out;
   EXPECT_FALSE(std::regex_search(loud.out, progress_line)) << loud.out;
 
