@@ -573,7 +573,7 @@ void check_every_replicas_centre_of_mass_stays_in_place(const std::string& out) 
   // LAMMPS types are 1-based in the potential's element order.
   const std::vector<double> masses =
       read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair).masses;
-  hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
+  hdf5::File file = hdf5::File::open_read_only(out + "/trajectory.h5md");  // the frames' file
   for (int r = 0; r < 3; ++r) {
     const testing::UnwrappedFrames frames = testing::read_unwrapped_frames(file, r);
     ASSERT_GE(frames.positions.size(), 10u);
