@@ -17,11 +17,11 @@ K_B = 8.617333262e-5
 
 MD = {
     "task": "md",
-    "system": {"build": {"lattice": "b2", "cells": [5, 5, 5], "seeds": [4, 4, 4, 4]},
+    "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [4, 4, 4, 4]},
                "replicas": 4},
     "md": {"steps": 80, "ensemble": "nvt", "temperature": [1000, 1000, 1300, 1300],
            "shear": {"strain_xy": [0.0, 0.04, 0.0, 0.04]},
-           "inherent_structures": {"stride": 20, "ftol": 1e-4}},
+           "inherent_structures": {"stride": 40, "ftol": 1e-2}},
     "output": {"thermo_stride": 10, "trajectory_stride": 10, "quiet": True},
 }
 

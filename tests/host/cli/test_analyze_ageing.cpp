@@ -28,10 +28,10 @@ TEST(AnalyzeAgeing, SeriesStressesAndPixelsFollowTheMdResults) {
   const std::string dir = testing::make_scratch_dir("analyze_ageing");
   // Replicas 0, 1 at 1000 K and 2, 3 at 1300 K, the odd ones at γ_xy = 0.04; all of one build.
   std::ofstream(dir + "/md.json") << R"({"task": "md",
-  "system": {"build": {"lattice": "b2", "cells": [5, 5, 5], "seeds": [4, 4, 4, 4]}, "replicas": 4},
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [4, 4, 4, 4]}, "replicas": 4},
   "md": {"steps": 80, "ensemble": "nvt", "temperature": [1000, 1000, 1300, 1300],
          "shear": {"strain_xy": [0.0, 0.04, 0.0, 0.04]},
-         "inherent_structures": {"stride": 20, "ftol": 1e-4}},
+         "inherent_structures": {"stride": 40, "ftol": 1e-2}},
   "output": {"directory": ")" + dir + R"(/md", "thermo_stride": 10, "quiet": true}})";
   ASSERT_EQ(run_glassland("run " + dir + "/md.json").status, 0);
   const std::string results = dir + "/md/results.h5";
@@ -47,8 +47,8 @@ TEST(AnalyzeAgeing, SeriesStressesAndPixelsFollowTheMdResults) {
       h5.dataset("observables/inherent_structure/converged/value").read<double>();
   const auto thermo_time = h5.dataset("observables/pxy/time").read<double>();
   const auto pxy = h5.dataset("observables/pxy/value").read<double>();
-  ASSERT_EQ(is_time.size(), 5u);
-  const double atoms = 250.0;
+  ASSERT_EQ(is_time.size(), 3u);
+  const double atoms = 432.0;
   for (double c : converged)
     ASSERT_EQ(c, 1.0);
 
@@ -58,10 +58,10 @@ TEST(AnalyzeAgeing, SeriesStressesAndPixelsFollowTheMdResults) {
     const json& p = doc["replicas"][r];
     EXPECT_EQ(p["temperature_K"].get<double>(), r < 2 ? 1000.0 : 1300.0);
     EXPECT_EQ(p["loaded"].get<bool>(), r % 2 == 1);
-    EXPECT_EQ(p["atoms"].get<int>(), 250);
+    EXPECT_EQ(p["atoms"].get<int>(), 432);
     const auto e = p["energy_per_atom_eV"].get<std::vector<double>>();
-    ASSERT_EQ(e.size(), 5u);
-    for (std::size_t k = 0; k < 5; ++k)
+    ASSERT_EQ(e.size(), 3u);
+    for (std::size_t k = 0; k < 3; ++k)
       EXPECT_EQ(e[k], is_energy[k * 4 + r] / atoms);
     // The elastic offset: first E_IS minus that of the unloaded replica of the same structure
     // (all four share the build, and the first unloaded one is replica 0).
@@ -71,7 +71,7 @@ TEST(AnalyzeAgeing, SeriesStressesAndPixelsFollowTheMdResults) {
       shifted[r].push_back(x - offset);
     // Pair stresses: −pxy (GPa) averaged over the thermo records in (t_i, t_{i+1}].
     const auto tau = p["pair_shear_stress_GPa"].get<std::vector<double>>();
-    ASSERT_EQ(tau.size(), r % 2 == 1 ? 4u : 0u);
+    ASSERT_EQ(tau.size(), r % 2 == 1 ? 2u : 0u);
     for (std::size_t i = 0; i < tau.size(); ++i) {
       double sum = 0.0;
       int n = 0;
@@ -80,7 +80,7 @@ TEST(AnalyzeAgeing, SeriesStressesAndPixelsFollowTheMdResults) {
           sum += -pxy[k * 4 + r] * 1e-4;
           ++n;
         }
-      EXPECT_EQ(n, 2);
+      EXPECT_EQ(n, 4);
       EXPECT_NEAR(tau[i], sum / n, 1e-12 * std::fabs(sum / n));
     }
   }
@@ -93,12 +93,12 @@ TEST(AnalyzeAgeing, SeriesStressesAndPixelsFollowTheMdResults) {
   for (const char* which : {"unloaded", "loaded"}) {
     const json& m = doc[which];
     const int parity = std::string(which) == "loaded" ? 1 : 0;
-    EXPECT_EQ(m["pairs"].get<int>(), 8);
+    EXPECT_EQ(m["pairs"].get<int>(), 4);
     for (int row = 0; row < 2; ++row)
       for (std::size_t b = 0; b + 1 < edges.size(); ++b) {
         std::vector<double> rates;
         const int r = 2 * row + parity;
-        for (std::size_t i = 0; i + 1 < 5; ++i) {
+        for (std::size_t i = 0; i + 1 < 3; ++i) {
           const double mean = 0.5 * (shifted[r][i] + shifted[r][i + 1]);
           if (mean >= edges[b] && mean < edges[b + 1])
             rates.push_back((shifted[r][i + 1] - shifted[r][i]) / (is_time[i + 1] - is_time[i]));
@@ -138,7 +138,7 @@ TEST(AnalyzeAgeing, SeriesStressesAndPixelsFollowTheMdResults) {
 TEST(AnalyzeAgeing, ResultsWithoutInherentStructuresAreRefusedNamingTheKey) {
   const std::string dir = testing::make_scratch_dir("analyze_ageing_errors");
   std::ofstream(dir + "/md.json") << R"({"task": "md",
-  "system": {"build": {"lattice": "b2", "cells": [5, 5, 5], "seed": 4}},
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 4}},
   "md": {"steps": 10, "temperature": 500},
   "output": {"directory": ")" + dir + R"(/md", "quiet": true}})";
   ASSERT_EQ(run_glassland("run " + dir + "/md.json").status, 0);

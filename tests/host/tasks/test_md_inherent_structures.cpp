@@ -24,7 +24,7 @@ const char* const kSystem =
 std::string md_input(const std::string& out, bool with_inherent_structures) {
   const std::string is =
       with_inherent_structures
-          ? R"(, "inherent_structures": {"stride": 30, "method": "cg", "ftol": 1e-5,
+          ? R"(, "inherent_structures": {"stride": 30, "method": "cg", "ftol": 1e-3,
                                        "write_structures": true})"
           : "";
   return std::string("{\"task\": \"md\", ") + kSystem + R"(,
@@ -37,7 +37,7 @@ std::string md_input(const std::string& out, bool with_inherent_structures) {
 
 std::string minimize_input(const std::string& out, const std::string& structures) {
   return R"({"task": "minimize", "system": {)" + structures +
-         R"(}, "minimize": {"method": "cg", "ftol": 1e-5},
+         R"(}, "minimize": {"method": "cg", "ftol": 1e-3},
   "output": {"directory": ")" +
          out + R"(", "quiet": true}})";
 }
