@@ -28,7 +28,7 @@ from glassland_plot.trajectory_documents import numbers, series_label, series_of
 K_B_EV_PER_K = 8.617333262e-5  # CODATA 2018, as analysis/constants.hpp
 A2_PER_PS_PER_M2_PER_S = 1e8  # 1 m²/s = 10²⁰ Å² / 10¹² ps
 LINE_STYLES = ["-", "--", ":", "-."]
-MAX_SERIES_PANELS = 4  # van Hove panels: the first series only; other figures: every series
+LABELLED_SERIES = 6
 
 
 def sets_of(series):
@@ -45,6 +45,10 @@ def _look(series_count, k, set_index):
 
 
 def _label(series_count, series, k, name):
+    """Legend text of a line; with many series only the first LABELLED_SERIES are named (a
+    100-replica md run would otherwise bury the axes under its legend)."""
+    if k >= LABELLED_SERIES:
+        return None
     return name if series_count == 1 else f"{series_label(series, k)}, {name}"
 
 
