@@ -16,7 +16,7 @@ import numpy as np
 
 from glassland_plot import readers, style, trajectory_documents
 from glassland_plot.registry import figure
-from glassland_plot.trajectory_documents import series_label, series_of
+from glassland_plot.trajectory_documents import series_label, series_of, short_log_labels
 
 K_B_EV_PER_K = 8.617333262e-5  # CODATA 2018, as analysis/constants.hpp
 LINE_STYLES = ["-", "--", ":", "-."]
@@ -109,7 +109,7 @@ def jump_arrhenius_figure(fits, all_series):
                 gid=f"{gid}:fit",
                 label=f"{q_name} = {q:.3f} ± {float(fit['Q_eV']['error']):.3f} eV")
         ax.set_yscale("log")
-        style.plain_log_ticks(ax)
+        short_log_labels(ax)
         ax.set_ylabel(label)
         ax.legend(fontsize=6)
     axes[1].set_xlabel("1000/T (1/K)")

@@ -233,7 +233,7 @@ def diffusion_arrhenius_figure(fit):
     ax.plot(1000 / grid, d0 * np.exp(-q / (K_B_EV_PER_K * grid)), color=style.color(1),
             gid="fit", label=f"Q = {q:.3f} ± {float(fit['Q_eV']['error']):.3f} eV")
     ax.set_yscale("log")
-    style.plain_log_ticks(ax)
+    trajectory_documents.short_log_labels(ax)
     ax.set_xlabel("1000/T (1/K)")
     ax.set_ylabel("D (m²/s)")
     ax.legend(fontsize=6)

@@ -10,6 +10,7 @@ import numpy as np
 
 from glassland_plot import readers, style
 from glassland_plot.registry import figure
+from glassland_plot.trajectory_documents import short_log_labels
 
 MELTED, NOT_MELTED, UNCHECKED = style.color(2), style.color(1), "0.6"
 
@@ -47,10 +48,12 @@ def melt_check(result, context):
         ax.set_yscale("log")
     ax.set_ylabel("melt-stage MSD (Å²)")
     ax.set_ylim(top=ax.get_ylim()[1] * (3 if ax.get_yscale() == "log" else 1.25))
+    if ax.get_yscale() == "log":
+        short_log_labels(ax)
     ax.legend(fontsize=6, loc="upper right")
     failed = sum(1 for m in melted if m is False)
-    ax.set_title(f"melt check: ✗ {failed} of {len(records)} replicas did NOT melt (crystal, "
-                 "not glass)" if failed else f"melt check: all {len(records)} replicas melted",
+    ax.set_title(f"melt check: ✗ {failed} of {len(records)} replicas did NOT melt\n(a "
+                 "crystal, not a glass)" if failed else f"melt check: all {len(records)} replicas melted",
                  fontsize=7, color=NOT_MELTED if failed else "black",
                  fontweight="bold" if failed else "normal")
     width = 0.38

@@ -12,6 +12,7 @@ import math
 
 import h5py
 import numpy as np
+from matplotlib import ticker
 
 from glassland_plot import readers
 from glassland_plot.readers import PlotInputError
@@ -110,6 +111,17 @@ def series_of(document, path):
     if not series:
         raise PlotInputError(f"{path}: JSON key 'series' is empty")
     return series
+
+
+def short_log_labels(ax):
+    """Log-y tick labels written as 3 significant digits (0.9, 1, 3e-09; LogFormatter writes
+    9×10⁻¹), the minor ticks labelled only when the axis spans less than a decade (then they
+    are the only ticks with labels; over more they would crowd). Call after the data are drawn."""
+    formatter = ticker.FuncFormatter(lambda value, _: f"{value:.3g}")
+    ax.yaxis.set_major_formatter(formatter)
+    low, high = ax.get_ylim()
+    narrow = low > 0 and high / low < 10
+    ax.yaxis.set_minor_formatter(formatter if narrow else ticker.NullFormatter())
 
 
 def series_label(series, index):
