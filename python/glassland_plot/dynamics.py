@@ -80,18 +80,30 @@ def dynamics_figures(result, context):
         yield "stokes_einstein", stokes
 
 
-def msd_figure(all_series, path):
-    fig, ax = style.new_figure(height_in=2.7)
+def _per_lag_lines(ax, all_series, path, key, gid, positive=False):
+    """One line per series and set of series[key][set] against lag_ps (lag 0 and undefined
+    values left out; with `positive`, values ≤ 0 too, for log axes)."""
     n = len(all_series)
     for k, series in enumerate(all_series):
         lag = _lags(series, path)
+        for j, name in enumerate(sets_of(series)):
+            values = numbers(series.get(key, {}).get(name, []))
+            if values.size != lag.size:
+                raise PlotInputError(f"{path}: {key}.{name} has {values.size} values for "
+                                     f"{lag.size} lags")
+            shown = (lag > 0) & np.isfinite(values) & ((values > 0) if positive else True)
+            colour, linestyle = _look(n, k, j)
+            ax.plot(lag[shown], values[shown], color=colour, linestyle=linestyle,
+                    gid=f"{gid}:{k}:{name}", label=_label(n, series, k, name))
+
+
+def msd_figure(all_series, path):
+    fig, ax = style.new_figure(height_in=2.7)
+    n = len(all_series)
+    _per_lag_lines(ax, all_series, path, "msd_A2", "msd", positive=True)
+    for k, series in enumerate(all_series):
         d = int(series.get("dimensions", 3))
         for j, name in enumerate(sets_of(series)):
-            colour, linestyle = _look(n, k, j)
-            msd = numbers(series["msd_A2"][name])
-            shown = (lag > 0) & np.isfinite(msd) & (msd > 0)
-            ax.plot(lag[shown], msd[shown], color=colour, linestyle=linestyle,
-                    gid=f"msd:{k}:{name}", label=_label(n, series, k, name))
             fit = series.get("diffusion_m2_per_s", {}).get(name, {})
             if fit.get("value") is None or "fit_window_ps" not in fit:
                 continue
@@ -116,22 +128,12 @@ def msd_figure(all_series, path):
 
 def alpha2_figure(all_series, path):
     fig, ax = style.new_figure(height_in=2.4)
-    n = len(all_series)
-    for k, series in enumerate(all_series):
-        lag = _lags(series, path)
-        for j, name in enumerate(sets_of(series)):
-            colour, linestyle = _look(n, k, j)
-            alpha2 = numbers(series.get("alpha2", {}).get(name, []))
-            if alpha2.size != lag.size:
-                continue
-            shown = (lag > 0) & np.isfinite(alpha2)
-            ax.plot(lag[shown], alpha2[shown], color=colour, linestyle=linestyle,
-                    gid=f"alpha2:{k}:{name}", label=_label(n, series, k, name))
+    _per_lag_lines(ax, all_series, path, "alpha2", "alpha2")
     ax.axhline(0.0, color="0.6", linewidth=0.5, gid="gaussian")
     ax.set_xscale("log")
     ax.set_xlabel("t (ps)")
     ax.set_ylabel("α2(t)")
-    ax.legend(fontsize=5.5, ncol=2 if n > 2 else 1)
+    ax.legend(fontsize=5.5, ncol=2 if len(all_series) > 2 else 1)
     return fig
 
 

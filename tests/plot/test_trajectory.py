@@ -33,10 +33,17 @@ def voronoi_bars(fig, element):
 
 
 class AnalysisDocuments(support.PlotTestCase):
+    """`doc`, `result` and `figures` of trajectory/analyses/<document_name> (when set)."""
+    document_name = None
+
     @classmethod
     def setUpClass(cls):
         cls.md = fixtures.ensure("trajectory")
         cls.analyses = cls.md.parent / "analyses"
+        if cls.document_name:
+            cls.doc = json.loads((cls.analyses / cls.document_name).read_text())
+            cls.result = support.results(cls.analyses / cls.document_name)[0]
+            cls.figures = support.figures(cls.result)
 
     def document(self, name):
         return json.loads((self.analyses / name).read_text())
@@ -53,13 +60,7 @@ class AnalysisDocuments(support.PlotTestCase):
 
 
 class DynamicsFigures(AnalysisDocuments):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.doc = json.loads((cls.analyses / "dynamics.json").read_text())
-        found = support.results(cls.analyses / "dynamics.json")
-        cls.result = found[0]
-        cls.figures = support.figures(cls.result)
+    document_name = "dynamics.json"
 
     def test_recognised_with_every_figure(self):
         self.assertEqual(self.result.kind, "analyze_dynamics")
@@ -207,12 +208,7 @@ class MdOnTheFlyFigures(AnalysisDocuments):
 
 
 class StructureFigures(AnalysisDocuments):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.doc = json.loads((cls.analyses / "structure.json").read_text())
-        cls.result = support.results(cls.analyses / "structure.json")[0]
-        cls.figures = support.figures(cls.result)
+    document_name = "structure.json"
 
     def test_partial_rdfs_and_first_minima(self):
         fig = self.figures["rdf"]
@@ -278,12 +274,7 @@ class StructureFigures(AnalysisDocuments):
 
 
 class CageJumpFigures(AnalysisDocuments):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.doc = json.loads((cls.analyses / "cage_jumps.json").read_text())
-        cls.result = support.results(cls.analyses / "cage_jumps.json")[0]
-        cls.figures = support.figures(cls.result)
+    document_name = "cage_jumps.json"
 
     def test_jump_length_histograms_count_every_listed_jump(self):
         fig = self.figures["jump_lengths"]
