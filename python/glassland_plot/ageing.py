@@ -67,10 +67,15 @@ def ageing_maps(result, context):
     for ax, (name, label) in zip(axes[:, 0], panels):
         values = (_grid(document["ratio"]["f"]) if name == "ratio"
                   else -_grid(document[name]["rate_eV_per_atom_ps"]))
+        # Rates change sign where a glass rejuvenates: a diverging map centred on 0.
+        scale = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 1.0
+        colours = {} if name == "ratio" else {"cmap": "RdBu_r", "vmin": -scale, "vmax": scale}
         mesh = ax.pcolormesh(edges, t_edges if len(temperatures) > 1 else
                              [temperatures[0] - 25, temperatures[0] + 25],
-                             np.ma.masked_invalid(values), shading="flat", gid=f"map:{name}")
+                             np.ma.masked_invalid(values), shading="flat", gid=f"map:{name}",
+                             **colours)
         fig.colorbar(mesh, ax=ax, label=label)
+        ax.set_yticks(temperatures)
         ax.set_ylabel("T (K)")
         ax.set_title(name, fontsize=7)
     axes[-1, 0].set_xlabel("E_IS (eV/atom)")
