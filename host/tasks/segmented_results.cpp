@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include "host/io/atomic_file.hpp"
 #include "host/io/batch_io.hpp"
@@ -13,12 +14,18 @@ namespace glassland {
 
 namespace fs = std::filesystem;
 
+// The scalar thermo record, then the pressure tensor as LAMMPS's thermo pxx … pyz (kinetic +
+// virial, bar; pressure = −stress, so the shear stress is τ_xy = −pxy).
 const std::vector<H5mdObservableSet::Column>& thermo_columns() {
-  // Units in H5MD's unit grammar (host/io/h5md_writer.hpp).
-  static const std::vector<H5mdObservableSet::Column> columns = {
-      {"temperature", "K"},        {"pressure", "bar"},       {"volume", "Angstrom+3"},
-      {"potential_energy", "eV"},  {"kinetic_energy", "eV"},  {"enthalpy", "eV"},
-      {"target_temperature", "K"}, {"conserved_energy", "eV"}};
+  static const std::vector<H5mdObservableSet::Column> columns = [] {
+    std::vector<H5mdObservableSet::Column> c = {
+        {"temperature", "K"},        {"pressure", "bar"},       {"volume", "Angstrom+3"},
+        {"potential_energy", "eV"},  {"kinetic_energy", "eV"},  {"enthalpy", "eV"},
+        {"target_temperature", "K"}, {"conserved_energy", "eV"}};
+    for (const char* component : {"pxx", "pyy", "pzz", "pxy", "pxz", "pyz"})
+      c.push_back({component, "bar"});
+    return c;
+  }();
   return columns;
 }
 
@@ -124,6 +131,9 @@ void SegmentedResults::restore_dump(int index) {
 void SegmentedResults::close_segment() {
   trajectory_.reset();
   thermo_.reset();
+  for (auto& observables : extra_)
+    observables.reset();
+  extra_.clear();
   if (file_)
     file_->close();
   file_.reset();
@@ -144,6 +154,23 @@ bool SegmentedResults::frame_due(int64_t step) const {
   return due(layout_.trajectory_stride) || due(layout_.dump_stride);
 }
 
+int SegmentedResults::add_observable_set(std::vector<H5mdObservableSet::Column> columns) {
+  if (file_)
+    throw std::logic_error("SegmentedResults: observable sets are declared before the first part");
+  extra_columns_.push_back(std::move(columns));
+  extra_.emplace_back();
+  return static_cast<int>(extra_columns_.size()) - 1;
+}
+
+void SegmentedResults::record_observables(int set, int64_t step, double time,
+                                          const std::vector<std::vector<double>>& values) {
+  std::unique_ptr<H5mdObservableSet>& observables = extra_.at(set);
+  if (!observables)
+    observables = std::make_unique<H5mdObservableSet>(
+        H5mdObservableSet::create(*file_, layout_.n_replicas, extra_columns_[set]));
+  observables->append(step, time, values);
+}
+
 void SegmentedResults::record_frame(const TrajectoryFrame& frame) {
   if (layout_.trajectory_stride > 0 && frame.step % layout_.trajectory_stride == 0) {
     if (!trajectory_)
@@ -155,22 +182,37 @@ void SegmentedResults::record_frame(const TrajectoryFrame& frame) {
     dump_->append_frame(frame);
 }
 
+namespace {
+
+std::vector<std::string> column_names(const std::vector<H5mdObservableSet::Column>& columns) {
+  std::vector<std::string> names;
+  for (const auto& column : columns)
+    names.push_back(column.name);
+  return names;
+}
+
+}  // namespace
+
+// Every observable set (thermo, then the declared ones) appended part by part; a set no part
+// recorded is not written (H5MD: no empty groups).
 void SegmentedResults::merge_observables(const std::string& target) const {
   const hdf5::File merged = hdf5::File::create(target);
   write_h5md_header(merged, layout_.h5md.author);
   write_effective_configuration(merged, configuration_);
-  std::vector<std::string> names;
-  for (const auto& column : thermo_columns())
-    names.push_back(column.name);
-  std::unique_ptr<H5mdObservableSet> thermo;
-  for (int k = 0; fs::exists(part_path(k)); ++k) {
-    const hdf5::File part = hdf5::File::open_read_only(part_path(k));
-    if (!part.exists("observables"))
-      continue;
-    if (!thermo)
-      thermo = std::make_unique<H5mdObservableSet>(
-          H5mdObservableSet::create(merged, layout_.n_replicas, thermo_columns()));
-    thermo->append_records_of(H5mdObservableSet::open(part, names));
+  std::vector<std::vector<H5mdObservableSet::Column>> sets = {thermo_columns()};
+  sets.insert(sets.end(), extra_columns_.begin(), extra_columns_.end());
+  for (const auto& columns : sets) {
+    const std::vector<std::string> names = column_names(columns);
+    std::unique_ptr<H5mdObservableSet> observables;
+    for (int k = 0; fs::exists(part_path(k)); ++k) {
+      const hdf5::File part = hdf5::File::open_read_only(part_path(k));
+      if (!part.exists("observables/" + names.front()))
+        continue;
+      if (!observables)
+        observables = std::make_unique<H5mdObservableSet>(
+            H5mdObservableSet::create(merged, layout_.n_replicas, columns));
+      observables->append_records_of(H5mdObservableSet::open(part, names));
+    }
   }
   merged.flush();
 }

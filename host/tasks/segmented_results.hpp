@@ -69,6 +69,12 @@ class SegmentedResults {
   bool frame_due(int64_t step) const;
   // Writes `frame` to the H5MD trajectory and to the dump, each where due at frame.step.
   void record_frame(const TrajectoryFrame& frame);
+  // Further per-replica observables with times of their own (md's inherent-structure series):
+  // declared before the first part is opened; returns the set's index for record_observables.
+  // Names may contain '/' (observables/<group>/<name>).
+  int add_observable_set(std::vector<H5mdObservableSet::Column> columns);
+  void record_observables(int set, int64_t step, double time,
+                          const std::vector<std::vector<double>>& values);
   // Merges every part into DIRECTORY/STEM.h5 and the trajectory file (atomically), removes the
   // parts; returns the path of STEM.h5.
   std::string merge();
@@ -93,6 +99,8 @@ class SegmentedResults {
   std::unique_ptr<H5mdObservableSet> thermo_;
   std::unique_ptr<LammpsDumpWriter> dump_;
   std::string trajectory_path_;
+  std::vector<std::vector<H5mdObservableSet::Column>> extra_columns_;
+  std::vector<std::unique_ptr<H5mdObservableSet>> extra_;  // created with their first record
 };
 
 }  // namespace glassland
