@@ -133,7 +133,6 @@ void SegmentedResults::close_segment() {
   thermo_.reset();
   for (auto& observables : extra_)
     observables.reset();
-  extra_.clear();
   if (file_)
     file_->close();
   file_.reset();
@@ -199,6 +198,9 @@ void SegmentedResults::merge_observables(const std::string& target) const {
   const hdf5::File merged = hdf5::File::create(target);
   write_h5md_header(merged, layout_.h5md.author);
   write_effective_configuration(merged, configuration_);
+  // The atoms behind each replica's extensive observables (per-atom energies), now that the
+  // frames live in trajectory.h5md.
+  merged.write("parameters/atoms_per_replica", std::vector<std::int64_t>{layout_.n_atoms});
   std::vector<std::vector<H5mdObservableSet::Column>> sets = {thermo_columns()};
   sets.insert(sets.end(), extra_columns_.begin(), extra_columns_.end());
   for (const auto& columns : sets) {

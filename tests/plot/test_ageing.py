@@ -44,7 +44,8 @@ class AgeingFigures(support.PlotTestCase):
             [{"participating_atoms": [1, 2, 3], "tortuosity": 2.0},
              {"participating_atoms": [10, 20], "tortuosity": 1.0}]))
         cls.mobility_path = directory / "mobility.json"
-        fixtures.run(["analyze", "mobility", results, "--replica", "0", "--window-ps", "0.04",
+        trajectory = str(directory / "md" / "trajectory.h5md")
+        fixtures.run(["analyze", "mobility", trajectory, "--replica", "0", "--window-ps", "0.04",
                       "--excitations", str(directory / "lse.json"), "-o",
                       str(cls.mobility_path)])
         cls.mobility = json.loads(cls.mobility_path.read_text())

@@ -170,8 +170,11 @@ std::vector<Replica> read_results(const std::string& file) {
     Replica p;
     p.file = file;
     p.index = r;
-    p.atoms =
-        static_cast<int>(h5.dataset("particles/" + replica_group_name(r) + "/species").size());
+    p.atoms = h5.exists("parameters/atoms_per_replica")
+                  ? static_cast<int>(
+                        h5.dataset("parameters/atoms_per_replica").read<std::int64_t>().at(0))
+                  : static_cast<int>(  // results written before trajectory.h5md split off
+                        h5.dataset("particles/" + replica_group_name(r) + "/species").size());
     p.source = replica_source(config.value("system", json::object()), r);
     p.cooling_rate = cooling_rate_of(p.source);
     p.temperature_K = per_replica(md, "temperature", r, 300.0, file);

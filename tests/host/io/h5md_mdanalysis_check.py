@@ -55,7 +55,7 @@ def run_md(program, directory):
         "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 2}, "replicas": 2},
         "md": {"steps": 30, "ensemble": "npt", "temperature": [1200, 1000],
                "barostat": {"pressure": 5000, "tau": 0.2, "coupling": "triclinic"},
-               "shear_strain": [0.05, 0.0, 0.02]},
+               "shear": {"strain_xy": 0.05, "strain_xz": 0.0, "strain_yz": 0.02}},
         "output": {"directory": directory + "/out", "thermo_stride": 5, "trajectory_stride": 10,
                    "dump_stride": 10, "velocities": True, "forces": True, "quiet": True,
                    "thermo_print_stride": 0, "author": "Ada Lovelace"},

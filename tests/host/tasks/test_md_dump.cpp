@@ -66,7 +66,7 @@ TEST(MdDump, LammpsReadDumpReevaluatesEveryFrameToTheRecordedEnergy) {
   "task": "md",
   "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 5}, "replicas": 2},
   "md": {"steps": 20, "ensemble": "nvt", "temperature": [1500, 900],
-         "shear_strain": [0.12, -0.07, 0.05]},
+         "shear": {"strain_xy": 0.12, "strain_xz": -0.07, "strain_yz": 0.05}},
   "output": {"directory": ")" + dir + R"(/out", "thermo_stride": 10, "dump_stride": 10,
              "quiet": true}
 })";
