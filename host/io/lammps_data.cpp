@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/io/atomic_file.hpp"
 #include "host/io/file_write_error.hpp"
 #include "host/io/input_error.hpp"
 #include "host/io/whole_file.hpp"
@@ -669,25 +670,19 @@ void write_lammps_data(const std::string& path, const LammpsData& data,
     }
   }
 
-  const std::string temporary = path + ".tmp";
-  std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (file == nullptr) {
-    // The path cannot be created (a missing directory, no permission): the input's fault.
-    throw input_error_at(temporary, 0,
-                         std::string("cannot write the data file: ") + std::strerror(errno));
-  }
-  const bool written = std::fwrite(out.data(), 1, out.size(), file) == out.size();
-  const bool closed = std::fclose(file) == 0;
-  if (!written || !closed) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary.c_str());
-    throw FileWriteError(path, reason);
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary.c_str());
-    throw FileWriteError(path, "renaming " + temporary + " to it: " + reason);
-  }
+  // Whole or not at all, synced to disk (host/io/atomic_file.hpp): a data file is often the
+  // result a later task starts from. A path that cannot be created (a missing directory, no
+  // permission) is the input's fault; a write or close that fails (disk full, file-size limit) is
+  // a FileWriteError, which write_file_atomically names after `path`, not its temporary.
+  write_file_atomically(path, [&](const std::string& temporary) {
+    std::FILE* file = std::fopen(temporary.c_str(), "wb");
+    if (file == nullptr)
+      throw InputError(path + ": cannot write the data file (" + std::strerror(errno) + ")");
+    const bool written = std::fwrite(out.data(), 1, out.size(), file) == out.size();
+    const bool closed = std::fclose(file) == 0;
+    if (!written || !closed)
+      throw FileWriteError(temporary, std::strerror(errno));
+  });
 }
 
 }  // namespace glassland

@@ -57,9 +57,12 @@ void MdSteps::run(int64_t& step, int64_t last_step, Progress& progress, const Ho
     integrator_.step(batch_, force_field_, active_, energies);
     check_dynamics_faults(batch_, integrator_, active_, energies, limits_, faults_);
     step = next;
-    const bool meeting = hooks.meeting_point ? hooks.meeting_point(step)
-                                             : energies || (out.trajectory_stride > 0 &&
-                                                            step % out.trajectory_stride == 0);
+    const bool meeting =
+        hooks.meeting_point
+            ? hooks.meeting_point(step)
+            : energies || (results_ != nullptr
+                               ? results_->frame_due(step)
+                               : out.trajectory_stride > 0 && step % out.trajectory_stride == 0);
     if (meeting)
       read_faults();
     if (hooks.after_step)

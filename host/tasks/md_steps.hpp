@@ -44,7 +44,7 @@ class MdSteps {
     // Whether the loop ends before its last step (e.g. every tracer stopped).
     std::function<bool()> finished_early;
     // Whether the host meets the device after the step, so that the fault flags are read there
-    // (default: energies were computed or a trajectory frame is due).
+    // (default: energies were computed or a frame, H5MD or dump, is due).
     std::function<bool(int64_t step)> meeting_point;
   };
 

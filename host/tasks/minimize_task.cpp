@@ -98,22 +98,28 @@ void report(const TaskRun& run, const TaskSystem& system, const nlohmann::json& 
                  rec["iterations"].get<int>(), rec["evaluations"].get<int>(),
                  rec["max_force_eV_per_A"].get<double>());
   }
-  if (!run.quiet()) {
-    for (int r = 0; r < n_replicas; ++r) {
-      const auto& rec = replicas[r];
-      if (run.has_failed(r))
-        continue;
-      std::fprintf(stderr,
-                   "minimize: replica %d: %s, %d iterations, E_IS = %.10g eV (%.8f eV/atom), max "
-                   "force %.3g eV/Å\n",
-                   r, rec["status"].get<std::string>().c_str(), rec["iterations"].get<int>(),
-                   rec["final_energy_eV"].get<double>(), rec["energy_per_atom_eV"].get<double>(),
-                   rec["max_force_eV_per_A"].get<double>());
+  // The per-replica results on stdout, --quiet or not (docs/exit-codes.md, "Console output"); a
+  // failed replica's row says so instead of its non-finite numbers.
+  for (int r = 0; r < n_replicas; ++r) {
+    const auto& rec = replicas[r];
+    if (run.has_failed(r)) {
+      std::printf("minimize: replica %d: FAILED (%s, see faults.json)\n", r,
+                  rec["status"].get<std::string>().c_str());
+      continue;
     }
-    std::fprintf(stderr, "minimize: wrote %d inherent structures and summary.json in %s (%.1f s)\n",
-                 n_replicas - static_cast<int>(run.failures().size()),
-                 run.output().directory.c_str(), seconds);
+    std::printf(
+        "minimize: replica %d: %s, %d iterations, E_IS = %.10g eV (%.8f eV/atom), max force "
+        "%.3g eV/Å\n",
+        r, rec["status"].get<std::string>().c_str(), rec["iterations"].get<int>(),
+        rec["final_energy_eV"].get<double>(), rec["energy_per_atom_eV"].get<double>(),
+        rec["max_force_eV_per_A"].get<double>());
   }
+  std::fflush(stdout);
+  char wrote[256];
+  std::snprintf(wrote, sizeof wrote, "wrote %d inherent structures and summary.json in %s (%.1f s)",
+                n_replicas - static_cast<int>(run.failures().size()),
+                run.output().directory.c_str(), seconds);
+  run.say(wrote);
   const size_t failed = summary["not_converged"].size();
   if (failed > 0)
     std::fprintf(stderr, "minimize: %zu of %d replicas did NOT converge (see summary.json)\n",

@@ -35,7 +35,8 @@ struct ReplicaFailure {
 };
 
 // Thrown by TaskRun once the results of a run in which some replicas failed are written (or at
-// once, when all of them did). host/cli/main.cpp turns it into kExitReplicasFailed.
+// once, when all of them did). host/cli/main.cpp turns it into
+// ExitCode::replicas_failed (host/cli/exit_codes.hpp).
 class ReplicasFailed : public std::runtime_error {
  public:
   ReplicasFailed(const std::string& message, bool every_one)

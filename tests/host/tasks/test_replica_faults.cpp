@@ -17,6 +17,7 @@
 #include <sstream>
 #include <vector>
 
+#include "host/cli/exit_codes.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
@@ -31,8 +32,8 @@ using testing::run_glassland;
 using testing::start_glassland;
 using testing::wait_for_exit;
 
-// The program's exit code for "some replicas failed" (host/cli/main.cpp, docs/inputs.md).
-constexpr int kReplicasFailed = 3;
+// The program's exit code for "some replicas failed" (host/cli/exit_codes.hpp).
+constexpr int kReplicasFailed = exit_status(ExitCode::replicas_failed);
 
 int exit_code(int status) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -147,8 +148,15 @@ TEST(ReplicaFaults, OneBlowingUpReplicaLeavesTheOtherBitwiseAsWithoutIt) {
       EXPECT_TRUE(std::isnan(both[2 * k + 1])) << observable << " record " << k;
     }
   }
-  EXPECT_EQ(pair_h5.dataset("particles/replica_0000/position/value").read<double>(),
-            alone_h5.dataset("particles/replica_0000/position/value").read<double>());
+  const hdf5::File pair_frames = hdf5::File::open_read_only(dir + "/pair/trajectory.h5md");
+  const hdf5::File alone_frames = hdf5::File::open_read_only(dir + "/alone/trajectory.h5md");
+  EXPECT_EQ(pair_frames.dataset("particles/replica_0000/position/value").read<double>(),
+            alone_frames.dataset("particles/replica_0000/position/value").read<double>());
+  for (const double x : pair_frames.dataset("particles/replica_0001/position/value").read<double>())
+    EXPECT_TRUE(std::isnan(x));  // stopped at step 0, before the first frame was written
+  // The thermo lines on stdout: the failed replica's say FAILED, never a NaN.
+  EXPECT_NE(pair.output.find("1  FAILED (see faults.json)"), std::string::npos) << pair.output;
+  EXPECT_FALSE(has_non_finite_number(pair.output)) << pair.output;
 }
 
 TEST(ReplicaFaults, HugeTimeStepStopsEveryReplicaWithTheRemedyAndNoNan) {
@@ -382,16 +390,17 @@ TEST(WriteFailures, AFileSizeLimitGivesOneErrorNamingTheFileAndRestartCompletes)
   auto input = [&](const std::string& name) {
     std::ofstream(dir + "/" + name + ".json") << R"({"task": "md",
       "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 3}, "replicas": 2},
-      "md": {"steps": 400, "temperature": 1000},
+      "md": {"steps": 1000, "temperature": 1000},
       "output": {"directory": ")" + dir + "/" + name +
                                                      R"(", "thermo_stride": 10,
                  "trajectory_stride": 10, "checkpoint_stride": 100, "quiet": true}})";
     return dir + "/" + name + ".json";
   };
   ASSERT_EQ(wait_for_exit(start_glassland({"run", input("straight")})), 0);
-  const auto merged = fs::file_size(dir + "/straight/results.h5");
-  // Each part (100 steps, 10 frames) fits under the limit; the merged results (40 frames) do
-  // not: the run fails at its very end, after its last checkpoint (step 300).
+  const auto merged = fs::file_size(dir + "/straight/trajectory.h5md");
+  // Each part (100 steps, 10 frames; 1.6 MB, its chunks allocated whole) fits under the limit,
+  // and so do the merged observables (results.h5, written first); the merged trajectory (101
+  // frames, 4.6 MB) does not: the run fails at its very end, after its last checkpoint (step 900).
   const auto part_bound = merged * 85 / 100;
   const std::string limited = input("limited");
   const auto failed = run_with_file_size_limit("run " + limited, part_bound);
@@ -399,7 +408,8 @@ TEST(WriteFailures, AFileSizeLimitGivesOneErrorNamingTheFileAndRestartCompletes)
   EXPECT_EQ(exit_code(failed.status), 1) << failed.output;
   // One error, naming the file and the reason, and saying the checkpoint is intact.
   EXPECT_EQ(std::count(failed.output.begin(), failed.output.end(), '\n'), 1) << failed.output;
-  EXPECT_NE(failed.output.find(dir + "/limited/results.h5"), std::string::npos) << failed.output;
+  EXPECT_NE(failed.output.find(dir + "/limited/trajectory.h5md"), std::string::npos)
+      << failed.output;
   EXPECT_NE(failed.output.find("File too large"), std::string::npos) << failed.output;
   EXPECT_NE(failed.output.find("checkpoint.h5, is intact"), std::string::npos) << failed.output;
   ASSERT_TRUE(fs::exists(dir + "/limited/checkpoint.h5"));
@@ -411,10 +421,13 @@ TEST(WriteFailures, AFileSizeLimitGivesOneErrorNamingTheFileAndRestartCompletes)
         << name;
   const hdf5::File straight = hdf5::File::open_read_only(dir + "/straight/results.h5");
   const hdf5::File restarted = hdf5::File::open_read_only(dir + "/limited/results.h5");
-  for (const char* path : {"observables/temperature/value", "observables/potential_energy/value",
-                           "particles/replica_0001/position/value"})
+  for (const char* path : {"observables/temperature/value", "observables/potential_energy/value"})
     EXPECT_EQ(straight.dataset(path).read<double>(), restarted.dataset(path).read<double>())
         << path;
+  const std::string frames = "particles/replica_0001/position/value";
+  EXPECT_EQ(
+      hdf5::File::open_read_only(dir + "/straight/trajectory.h5md").dataset(frames).read<double>(),
+      hdf5::File::open_read_only(dir + "/limited/trajectory.h5md").dataset(frames).read<double>());
 }
 
 }  // namespace
