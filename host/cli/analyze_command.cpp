@@ -11,7 +11,8 @@ namespace glassland {
 void register_analyze_command(CLI::App& app) {
   CLI::App* analyze = app.add_subcommand(
       "analyze",
-      "Barrier statistics, activation thermodynamics, TST kinetics, and trajectory and structure "
+      "Barrier statistics, activation thermodynamics, TST kinetics, the glass transition, "
+      "entropy against temperature, disconnectivity graphs, and trajectory and structure "
       "analysis");
   analyze->require_subcommand(1);
   analyze_cli::register_analyze_barriers(*analyze);
@@ -19,6 +20,9 @@ void register_analyze_command(CLI::App& app) {
   analyze_cli::register_analyze_tst(*analyze);
   analyze_cli::register_analyze_fit(*analyze);
   analyze_cli::register_analyze_entropy(*analyze);
+  analyze_cli::register_analyze_glass_transition(*analyze);
+  analyze_cli::register_analyze_entropy_temperature(*analyze);
+  analyze_cli::register_analyze_disconnectivity(*analyze);
   register_analyze_dynamics(*analyze);
   register_analyze_structure(*analyze);
   register_analyze_cage_jumps(*analyze);

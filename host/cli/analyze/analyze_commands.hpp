@@ -24,5 +24,8 @@ void register_analyze_activation(CLI::App& analyze);
 void register_analyze_tst(CLI::App& analyze);
 void register_analyze_fit(CLI::App& analyze);
 void register_analyze_entropy(CLI::App& analyze);
+void register_analyze_glass_transition(CLI::App& analyze);
+void register_analyze_entropy_temperature(CLI::App& analyze);
+void register_analyze_disconnectivity(CLI::App& analyze);
 
 }  // namespace glassland::analyze_cli

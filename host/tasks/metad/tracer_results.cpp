@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "host/io/atomic_file.hpp"
 #include "host/io/batch_checkpoint.hpp"
 #include "host/io/hdf5_file.hpp"
+#include "host/io/lammps_data.hpp"
 #include "kernels/units.hpp"
 
 namespace glassland {
@@ -105,6 +107,27 @@ void write_event_structures(const hdf5::Group& g, const MetadState& s, int r) {
         prefix + "minimized_positions",
         std::vector<double>(minimized.begin() + first, minimized.begin() + first + 3 * s.n_atoms));
     g.write(prefix + "box", box_values(s.structures.minimized.boxes[slot]));
+  }
+}
+
+// The inherent structures before and after tracer r's event as LAMMPS data files,
+// structures/tracer_NNNN_{initial,final}.data (NNNN: the tracer's index in summary.json), the
+// endpoint pair `task: neb` makes a band of (neb.metad).
+void write_event_structure_files(TaskRun& run, const MetadState& s, int r) {
+  if (!s.analyses[r].event.found || s.before_slot[r] < 0)
+    return;
+  std::filesystem::create_directories(run.path("structures"));
+  for (int side = 0; side < 2; ++side) {
+    const std::string name =
+        tracer_name(side == 0 ? "structures/tracer_%04d_initial.data"
+                              : "structures/tracer_%04d_final.data",
+                    r);
+    LammpsData data =
+        replica_to_data(s.structures.minimized, s.before_slot[r] + side, s.system.type_elements,
+                        s.system.potential.elements, s.system.potential.masses, false);
+    data.title = "glassland metad: tracer " + std::to_string(r) + " inherent structure " +
+                 (side == 0 ? "before" : "after") + " its event";
+    write_lammps_data(run.path(name), data);
   }
 }
 
@@ -279,6 +302,7 @@ void write_tracer_results(TaskRun& run, MetadState& s) {
       s.rates[r] = o.rate;
     }
     write_tracer_group(file, s, r, o);
+    write_event_structure_files(run, s, r);
     std::ostringstream hills_text;
     write_plumed_hills(hills_text, s.bias->hills()[r], s.m.cv == "hop_distance" ? "hop" : "rmsd");
     write_file_atomically(run.path(tracer_name("HILLS_%04d", r)), hills_text.str());
