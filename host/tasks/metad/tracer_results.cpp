@@ -118,10 +118,8 @@ void write_event_structure_files(TaskRun& run, const MetadState& s, int r) {
     return;
   std::filesystem::create_directories(run.path("structures"));
   for (int side = 0; side < 2; ++side) {
-    const std::string name =
-        tracer_name(side == 0 ? "structures/tracer_%04d_initial.data"
-                              : "structures/tracer_%04d_final.data",
-                    r);
+    const std::string name = tracer_name(
+        side == 0 ? "structures/tracer_%04d_initial.data" : "structures/tracer_%04d_final.data", r);
     LammpsData data =
         replica_to_data(s.structures.minimized, s.before_slot[r] + side, s.system.type_elements,
                         s.system.potential.elements, s.system.potential.masses, false);
@@ -205,6 +203,14 @@ void write_tracer_group(hdf5::File& file, const MetadState& s, int r, const Trac
   write_bias_history(g, s, r);
 }
 
+// The pressure tracer r's volume was set at: metad.pressure of the NPT equilibration; null without
+// one (sampling is NVT at the structure's own volume).
+nlohmann::ordered_json tracer_pressure(const MetadState& s, int r) {
+  if (s.m.equilibration_steps <= 0)
+    return nullptr;
+  return s.m.pressure[r];
+}
+
 nlohmann::ordered_json summary_entry(const MetadState& s, int r, const TracerOutcome& o) {
   const TracerRecord& t = s.tracers[r];
   const TracerAnalysis& a = s.analyses[r];
@@ -220,6 +226,8 @@ nlohmann::ordered_json summary_entry(const MetadState& s, int r, const TracerOut
        found ? nlohmann::ordered_json(o.moved_ids.size()) : nlohmann::ordered_json(nullptr)},
       {"rate_per_s", null_or(found, o.rate)},
       {"left_grid", t.left_grid},
+      {"temperature_K", s.m.temperature[r]},
+      {"pressure_bar", tracer_pressure(s, r)},
   };
 }
 
@@ -233,6 +241,12 @@ nlohmann::ordered_json make_summary(const MetadState& s, nlohmann::ordered_json 
   nlohmann::ordered_json summary;
   summary["temperature_K"] = one_temperature ? nlohmann::ordered_json(temperature[0])
                                              : nlohmann::ordered_json(temperature);
+  nlohmann::ordered_json pressures = nlohmann::ordered_json::array();
+  for (int r = 0; r < s.n; ++r)
+    pressures.push_back(tracer_pressure(s, r));
+  const bool one_pressure = std::all_of(pressures.begin(), pressures.end(),
+                                        [&](const auto& p) { return p == pressures[0]; });
+  summary["pressure_bar"] = one_pressure ? pressures[0] : pressures;
   summary["tracers"] = std::move(tracers);
   summary["barrier_parallel_eV"] = nullptr;
   summary["barrier_sequential_eV"] = nullptr;
