@@ -306,6 +306,14 @@ TEST(AnalyzeDisconnectivity, MinimaJoinAtTheirMinimaxSaddle) {
       EXPECT_NEAR(node_energy[common], join[i][j], 1e-12) << i << " " << j;
     }
   }
+  // The same tree as HDF5 (-o tree.h5): objects as groups, arrays of numbers as datasets.
+  const testing::ProgramResult h5 = testing::run_glassland(
+      "analyze disconnectivity " + dir + "/events.json --levels 10 -o " + dir + "/tree.h5");
+  ASSERT_EQ(h5.status, 0) << h5.output;
+  const hdf5::File file = hdf5::File::open_read_only(dir + "/tree.h5");
+  EXPECT_EQ(file.dataset("tree/energy_eV").read<double>(), node_energy);
+  EXPECT_EQ(file.dataset("segments/x0").read<double>(),
+            doc["segments"]["x0"].get<std::vector<double>>());
   // Superbasins at a level: minima whose minimax join is below it, and only those.
   for (const json& level : doc["levels"]) {
     const double e = level["energy_eV"].get<double>();
