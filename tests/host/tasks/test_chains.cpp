@@ -213,5 +213,76 @@ TEST(Chains, MixedTemperatureMetadIsAnalysedPerTemperatureFromItsDirectory) {
   }
 }
 
+// prepare → art → analyze entropy-temperature: ART searches from prepare's stop and final
+// inherent structures know each structure's temperature from prepare's summary.json (no
+// art.minimum_temperatures), and analyze groups the events by it.
+TEST(Chains, PrepareStopsGiveArtEventsTheirSourceTemperature) {
+  const std::string dir = testing::make_scratch_dir("chains_prepare_art");
+  std::ofstream(dir + "/prepare.json") << R"({
+  "task": "prepare",
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [11]}},
+  "prepare": {
+    "melt": {"temperature": 2000, "steps": 100},
+    "cool": {"end_temperature": 1000, "rate": 1e15, "stops": [1500, 1200]},
+    "equilibrate": {"steps": 20},
+    "minimize": {"method": "cg", "ftol": 1e-3}
+  },
+  "output": {"directory": "prepare", "quiet": true}
+})";
+  std::string log;
+  ASSERT_EQ(run_from(dir, "run prepare.json", &log), 0) << log;
+  const json prepared = testing::read_json_file(dir + "/prepare/summary.json");
+  std::map<std::string, double> expected;  // file → temperature, from the summary
+  for (const json& stop : prepared["replicas"][0]["stops"])
+    expected[stop["inherent_structure"].get<std::string>()] =
+        stop["stop_temperature_K"].get<double>();
+  ASSERT_EQ(expected.size(), 2u);
+  expected[prepared["replicas"][0]["inherent_structure"].get<std::string>()] = 1000.0;
+
+  json art = {{"task", "art"},
+              {"system", {{"structures", json::array()}}},
+              {"art",
+               {{"concurrent_searches", 3},
+                {"target_successes", 3},
+                {"max_attempts", 30},
+                {"seed", 5},
+                {"centers", {{"select", "random"}, {"species", "any"}}}}},
+              {"output", {{"directory", "art"}, {"quiet", true}}}};
+  for (const auto& [file, t] : expected)
+    art["system"]["structures"].push_back("prepare/" + file);
+  std::ofstream(dir + "/art.json") << art.dump(2);
+  ASSERT_EQ(run_from(dir, "run art.json", &log), 0) << log;
+  const json events = testing::read_json_file(dir + "/art/events.json");
+  ASSERT_EQ(events["minima"].size(), expected.size());
+  std::map<int, double> temperature_of_minimum;
+  for (const json& m : events["minima"]) {
+    const std::string file = fs::path(m["source"].get<std::string>()).filename().string();
+    ASSERT_TRUE(expected.count(file)) << file;
+    EXPECT_EQ(m["source_temperature_K"].get<double>(), expected[file]) << file;
+    temperature_of_minimum[m["minimum"].get<int>()] = expected[file];
+  }
+  std::map<double, int> successes;
+  for (const json& e : events["events"]) {
+    EXPECT_EQ(e["source_temperature_K"].get<double>(),
+              temperature_of_minimum.at(e["minimum"].get<int>()));
+    if (e["success"].get<bool>())
+      ++successes[e["source_temperature_K"].get<double>()];
+  }
+  ASSERT_FALSE(successes.empty()) << log;
+
+  ASSERT_EQ(run_from(dir, "analyze entropy-temperature art --bootstrap 20 -o entropy.json", &log),
+            0)
+      << log;
+  const json entropy = testing::read_json_file(dir + "/entropy.json");
+  ASSERT_EQ(entropy["temperatures"].size(), successes.size());
+  for (const json& t : entropy["temperatures"]) {
+    const double kelvin = t["temperature_K"].get<double>();
+    EXPECT_EQ(t["events"].get<int>(), successes.at(kelvin));
+    // The Voronoi cells of that temperature's source structure: one per atom.
+    ASSERT_TRUE(t["structural"].is_object()) << t.dump();
+    EXPECT_EQ(t["structural"]["atoms"].get<int>(), 432);
+  }
+}
+
 }  // namespace
 }  // namespace glassland
