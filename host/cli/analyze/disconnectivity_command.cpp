@@ -70,8 +70,9 @@ Network network_from_hdf5(const std::string& path) {
   try {
     const hdf5::File file = hdf5::File::open_read_only(path);
     if (!file.is_group("connectivity"))
-      throw InputError(path + ": no connectivity/ group: not the results.h5 of an ART walk (run "
-                              "task art with \"walk\": true)");
+      throw InputError(path +
+                       ": no connectivity/ group: not the results.h5 of an ART walk (run "
+                       "task art with \"walk\": true)");
     // minima/energy_eV marks unknown energies NaN (connectivity's copy does not).
     n.energies = file.dataset("minima/energy_eV").read<double>();
     const auto a = file.dataset("connectivity/edge_minimum_a").read<std::int64_t>();
@@ -115,8 +116,9 @@ Network network_from_events(const std::string& path) {
     }
   }
   if (n.connections.empty())
-    throw InputError(path + ": no successful event with a final_minimum: not a walk (run task art "
-                            "with \"walk\": true)");
+    throw InputError(path +
+                     ": no successful event with a final_minimum: not a walk (run task art "
+                     "with \"walk\": true)");
   if (doc.contains("minima") && doc["minima"].is_array() && !doc["minima"].empty()) {
     const json& first = doc["minima"][0];
     const std::string file = first.value("path", first.value("source", std::string()));
@@ -148,24 +150,27 @@ json tree_json(const ga::DisconnectivityGraph& g) {
     lowest.push_back(node.lowest_minimum);
     size.push_back(node.minima);
   }
-  return {{"energy_eV", energy},     {"x", x},
-          {"parent", parent},        {"child_a", child_a},
-          {"child_b", child_b},      {"lowest_minimum", lowest},
-          {"minima", size},          {"roots", g.roots}};
+  return {{"energy_eV", energy}, {"x", x},
+          {"parent", parent},    {"child_a", child_a},
+          {"child_b", child_b},  {"lowest_minimum", lowest},
+          {"minima", size},      {"roots", g.roots}};
 }
 
 // Superbasins level by level (members in CSR form), and the graph's line segments: a basin to its
-// parent one level up, and a basin with no basin below it down to its lowest minimum.
-json levels_json(const ga::DisconnectivityGraph& g, json& segments) {
+// parent one level up, and a basin down to each of its minima that is in no basin of the next
+// level (above that level, or the last level): every minimum ends a line at its energy.
+json levels_json(const ga::DisconnectivityGraph& g, const std::vector<double>& minima_x,
+                 const std::vector<double>& energies, json& segments) {
   std::vector<double> x0, y0, x1, y1;
   json levels = json::array();
   for (std::size_t k = 0; k < g.levels.size(); ++k) {
     std::vector<double> x, lowest_energy;
     std::vector<int> parent, lowest, members, offsets{0};
-    std::vector<bool> has_child(g.basins[k].size(), false);
+    std::vector<bool> continues(g.n_minima, false);  // in a basin of level k + 1
     if (k + 1 < g.levels.size())
       for (const ga::Superbasin& b : g.basins[k + 1])
-        has_child[b.parent] = true;
+        for (int m : b.minima)
+          continues[m] = true;
     for (std::size_t i = 0; i < g.basins[k].size(); ++i) {
       const ga::Superbasin& b = g.basins[k][i];
       x.push_back(b.x);
@@ -180,12 +185,13 @@ json levels_json(const ga::DisconnectivityGraph& g, json& segments) {
         x1.push_back(b.x);
         y1.push_back(g.levels[k]);
       }
-      if (!has_child[i]) {
-        x0.push_back(b.x);
-        y0.push_back(g.levels[k]);
-        x1.push_back(b.x);
-        y1.push_back(b.lowest_energy);
-      }
+      for (int m : b.minima)
+        if (!continues[m]) {
+          x0.push_back(b.x);
+          y0.push_back(g.levels[k]);
+          x1.push_back(minima_x[m]);
+          y1.push_back(energies[m]);
+        }
     }
     levels.push_back({{"energy_eV", g.levels[k]},
                       {"x", x},
@@ -210,7 +216,7 @@ void run_disconnectivity(const DisconnectivityOptions& o) {
   for (std::size_t m = 0; m < g.n_minima; ++m)
     x.push_back(g.nodes[m].x);
   json segments;
-  const json levels = levels_json(g, segments);
+  const json levels = levels_json(g, x, n.energies, segments);
   json doc = {{"command", "analyze disconnectivity"},
               {"source", n.source},
               {"minima", g.n_minima},
@@ -243,7 +249,8 @@ void register_analyze_disconnectivity(CLI::App& analyze) {
   auto* levels = c->add_option("--levels", o->levels, "number of energy levels")
                      ->capture_default_str()
                      ->check(CLI::Range(2, 100000));
-  c->add_option("--level-spacing", o->level_spacing, "energy between levels, eV (instead of --levels)")
+  c->add_option("--level-spacing", o->level_spacing,
+                "energy between levels, eV (instead of --levels)")
       ->check(CLI::PositiveNumber)
       ->excludes(levels);
   c->add_option("--atoms", o->atoms, "atoms per minimum (for per-atom energies in a plot)")

@@ -306,6 +306,15 @@ TEST(AnalyzeDisconnectivity, MinimaJoinAtTheirMinimaxSaddle) {
       EXPECT_NEAR(node_energy[common], join[i][j], 1e-12) << i << " " << j;
     }
   }
+  // Every minimum ends exactly one line of the graph, at its x and energy.
+  const json& segments = doc["segments"];
+  for (int m = 0; m < n; ++m) {
+    int ends = 0;
+    for (size_t k = 0; k < segments["x1"].size(); ++k)
+      if (segments["x1"][k] == doc["minima_x"][m] && segments["energy1_eV"][k] == energy[m])
+        ++ends;
+    EXPECT_EQ(ends, 1) << "minimum " << m;
+  }
   // The same tree as HDF5 (-o tree.h5): objects as groups, arrays of numbers as datasets.
   const testing::ProgramResult h5 = testing::run_glassland(
       "analyze disconnectivity " + dir + "/events.json --levels 10 -o " + dir + "/tree.h5");
