@@ -11,8 +11,7 @@ namespace glassland {
 void register_analyze_command(CLI::App& app) {
   CLI::App* analyze = app.add_subcommand(
       "analyze",
-      "Barrier statistics, activation thermodynamics, TST kinetics, the glass transition, "
-      "entropy against temperature, disconnectivity graphs, and trajectory and structure "
+      "Barrier statistics, activation thermodynamics, TST kinetics, and trajectory and structure "
       "analysis");
   analyze->require_subcommand(1);
   analyze_cli::register_analyze_barriers(*analyze);
