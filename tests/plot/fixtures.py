@@ -76,7 +76,7 @@ TASKS = {
         "output": {"thermo_stride": 20, "trajectory_stride": 5, "quiet": True},
     },
 }
-DEPENDENCIES = {"neb": ["art"]}
+DEPENDENCIES = {"neb": ["art"], "analyze": ["prepare", "art"]}
 
 # Trajectory and structure analyses of the "trajectory" md run (docs/analysis.md), into
 # trajectory/analyses/: output name -> arguments after `glassland analyze` (MD: the run's
@@ -134,8 +134,35 @@ def _make_task(name, directory):
     run(["run", str(directory / "input.json")])
 
 
+# ART events with planted barriers at three source temperatures (0.1 eV bins: counts per bin),
+# the minimum of 500 K from the B2 structure written next to them.
+PLANTED_COUNTS = {500: [0, 4, 4], 600: [0, 2, 3, 5], 700: [1, 1, 1, 1, 1, 1]}
+
+
+def _events_by_temperature(directory):
+    run(["build", "--lattice", "b2", "--cells", "3", "3", "3", "-o", str(directory / "b2.data")])
+    events, minima = [], []
+    for m, (temperature, counts) in enumerate(PLANTED_COUNTS.items()):
+        minima.append({"minimum": m, "source_temperature_K": temperature})
+        if temperature == 500:
+            minima[-1]["path"] = str(directory / "b2.data")
+        for b, count in enumerate(counts):
+            events += [{"success": True, "minimum": m, "barrier_eV": 0.1 * b + 0.05,
+                        "source_temperature_K": temperature}] * count
+    path = directory / "events_by_temperature.json"
+    path.write_text(json.dumps({"events": events, "minima": minima}))
+    return path
+
+
 def _make_analyses(directory):
-    for name, arguments in ANALYSES.items():
+    analyses = dict(ANALYSES)
+    analyses["glass_transition"] = ["glass-transition",
+                                    str(ensure("prepare") / "results.h5")]
+    analyses["disconnectivity"] = ["disconnectivity", str(ensure("art")), "--levels", "8"]
+    analyses["entropy_temperature"] = ["entropy-temperature", "--bin-width", "0.1",
+                                       "--bootstrap", "50",
+                                       str(_events_by_temperature(directory))]
+    for name, arguments in analyses.items():
         run(["analyze"] + arguments + ["-o", str(directory / "analyze" / f"{name}.json")])
 
 

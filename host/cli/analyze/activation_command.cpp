@@ -241,7 +241,7 @@ void register_analyze_activation(CLI::App& analyze) {
                 "tables (condition and barrier columns, one row per barrier) or summary.json "
                 "files, pooled")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingPath);
   c->add_option("--variable", o->variable, "temperature (ΔS) or pressure (V)")
       ->capture_default_str()
       ->check(CLI::IsMember({"temperature", "pressure"}));
