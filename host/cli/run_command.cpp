@@ -1,34 +1,59 @@
 #include "host/cli/run_command.hpp"
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
-
-#include "host/tasks/task_drivers.hpp"
 
 namespace glassland {
 
 namespace {
 
+struct TaskEntry {
+  std::function<void(InputObject&, const RunOptions&)> driver;
+  // RunOptions::check_only stops the driver at its TaskRun, before any stage. art and neb build
+  // their TaskRun only once they are stages on it (branch h-stages-art-neb): set these to true
+  // when that lands.
+  bool checks_without_running = true;
+};
+
 // The tasks `run` knows, by the value of the input's "task" key: one line per task.
-const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>>& task_table() {
-  static const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>> tasks = {
-      {"art", run_art_task},           {"md", run_md_task},   {"metad", run_metad_task},
-      {"minimize", run_minimize_task}, {"neb", run_neb_task}, {"prepare", run_prepare_task},
+const std::map<std::string, TaskEntry>& task_table() {
+  static const std::map<std::string, TaskEntry> tasks = {
+      {"art", {run_art_task, false}}, {"md", {run_md_task}},
+      {"metad", {run_metad_task}},    {"minimize", {run_minimize_task}},
+      {"neb", {run_neb_task, false}}, {"prepare", {run_prepare_task}},
   };
   return tasks;
 }
 
 void run_task(const RunOptions& options) {
   InputObject input = InputObject::from_file(options.input_path);
-  std::vector<std::string> names;
-  for (const auto& [name, driver] : task_table())
-    names.push_back(name);
-  const std::string task = input.choice("task", required, names, "what to run");
-  task_table().at(task)(input, options);
+  run_task_input(input, options);
+  if (options.check_only)
+    std::printf("%s: valid %s input\n", options.input_path.c_str(),
+                input.effective_configuration().value("task", "").c_str());
 }
 
 }  // namespace
+
+void run_task_input(InputObject& input, const RunOptions& options) {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : task_table())
+    names.push_back(name);
+  const std::string task = input.choice("task", required, names, "what to run");
+  const TaskEntry& entry = task_table().at(task);
+  if (options.check_only && !entry.checks_without_running)
+    throw InputError(input.file_name() + ": task " + task +
+                     " cannot be checked without running it yet (its driver does not stop at "
+                     "TaskRun before its stages); run it to see its input errors");
+  entry.driver(input, options);
+}
+
+bool task_checks_without_running(const std::string& task) {
+  const auto it = task_table().find(task);
+  return it != task_table().end() && it->second.checks_without_running;
+}
 
 void register_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
@@ -40,6 +65,8 @@ void register_run_command(CLI::App& app) {
   run->add_flag("--restart", options->restart,
                 "continue from the last checkpoint in the output directory (fresh start if none)");
   run->add_flag("--quiet,-q", options->quiet, "no progress lines");
+  run->add_flag("--check", options->check_only,
+                "read and validate the input (system included), then stop: nothing is written");
   run->callback([options]() { run_task(*options); });
 }
 

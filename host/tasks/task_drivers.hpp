@@ -13,6 +13,10 @@ struct RunOptions {
   std::string input_path;
   bool restart = false;  // continue from the last checkpoint in the output directory
   bool quiet = false;    // overrides output.quiet
+  // Read and validate the input (the system included), then stop before the first stage: TaskRun
+  // creates no directory, writes nothing and runs no stage (`glassland run --check`, and the
+  // sweep's check of every point before any runs).
+  bool check_only = false;
 };
 
 // One driver per task, in host/tasks/<task>_task.cpp or host/tasks/<task>/<task>_task.cpp.

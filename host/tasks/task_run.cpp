@@ -33,8 +33,10 @@ TaskRun::TaskRun(std::string task, OutputSettings output, RunOptions options,
       output_(std::move(output)),
       options_(std::move(options)),
       effective_input_(effective_input) {
-  if (options_.quiet)
+  if (options_.quiet || options_.check_only)
     output_.quiet = true;
+  if (options_.check_only)
+    return;
   fs::create_directories(output_.directory);
   std::ofstream(path("effective_input.json")) << effective_input_.dump(2) << "\n";
 }
@@ -60,6 +62,8 @@ Progress TaskRun::progress(const std::string& what, int64_t total, int64_t atoms
 }
 
 void TaskRun::run(const std::vector<Stage*>& stages) {
+  if (options_.check_only)
+    return;
   ResumePoint resume = find_resume_point(stages);
   for (size_t k = resume.stage; k < stages.size(); ++k) {
     Stage& stage = *stages[k];

@@ -18,6 +18,7 @@
 
 #include "analysis/table_reader.hpp"
 #include "host/io/input_error.hpp"
+#include "host/io/reported_numbers.hpp"  // number_text, value_error
 
 namespace glassland::analyze_cli {
 
@@ -42,12 +43,6 @@ json read_json_file(const std::string& path);
 
 // ---------------------------------------------------------------------------------------------
 // Writing
-
-// A number as a person writes it in a message: 300, 0.5, 1e-14.
-std::string number_text(double v);
-
-// {"value": v, "error": e}.
-json value_error(double value, double error);
 
 // Adds --output/-o, the JSON file to write (default and "-": stdout).
 void add_output_option(CLI::App& command, std::string& output);

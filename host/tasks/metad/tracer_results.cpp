@@ -197,7 +197,23 @@ nlohmann::ordered_json summary_entry(const MetadState& s, int r, const TracerOut
        found ? nlohmann::ordered_json(o.moved_ids.size()) : nlohmann::ordered_json(nullptr)},
       {"rate_per_s", null_or(found, o.rate)},
       {"left_grid", t.left_grid},
+      // The conditions of the tracer's sampling, so that barriers pooled from several runs (a
+      // sweep over T and P) carry them: its temperature, the pressure of its NPT equilibration
+      // (null without one: then no pressure was imposed) and its replica's volume per atom
+      // during the NVT sampling (the box the equilibration ended with).
+      {"temperature_K", s.m.temperature[r]},
+      {"pressure_bar", s.m.equilibration_steps > 0 ? nlohmann::ordered_json(s.m.pressure[r])
+                                                   : nlohmann::ordered_json(nullptr)},
+      {"atomic_volume_A3", s.end.boxes[r].volume() / s.n_atoms},
   };
+}
+
+// A per-replica value as the summary's top level gives it: one number when every replica has it,
+// else the array.
+nlohmann::ordered_json common_or_each(const std::vector<double>& values) {
+  const bool same =
+      std::all_of(values.begin(), values.end(), [&](double v) { return v == values[0]; });
+  return same ? nlohmann::ordered_json(values[0]) : nlohmann::ordered_json(values);
 }
 
 // summary.json: the tracers and the effective barriers (SPEC.md §6) over the tracers with an
@@ -208,8 +224,9 @@ nlohmann::ordered_json make_summary(const MetadState& s, nlohmann::ordered_json 
   const bool one_temperature = std::all_of(temperature.begin(), temperature.end(),
                                            [&](double T) { return T == temperature[0]; });
   nlohmann::ordered_json summary;
-  summary["temperature_K"] = one_temperature ? nlohmann::ordered_json(temperature[0])
-                                             : nlohmann::ordered_json(temperature);
+  summary["temperature_K"] = common_or_each(temperature);
+  summary["pressure_bar"] =
+      s.m.equilibration_steps > 0 ? common_or_each(s.m.pressure) : nlohmann::ordered_json(nullptr);
   summary["tracers"] = std::move(tracers);
   summary["barrier_parallel_eV"] = nullptr;
   summary["barrier_sequential_eV"] = nullptr;
