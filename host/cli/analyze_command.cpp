@@ -4,18 +4,24 @@
 #include "host/cli/analyze_command.hpp"
 
 #include "host/cli/analyze/analyze_commands.hpp"
+#include "host/cli/analyze/trajectory_commands.hpp"
 
 namespace glassland {
 
 void register_analyze_command(CLI::App& app) {
   CLI::App* analyze = app.add_subcommand(
-      "analyze", "Barrier statistics, activation thermodynamics and TST kinetics from tables");
+      "analyze",
+      "Barrier statistics, activation thermodynamics, TST kinetics, and trajectory and structure "
+      "analysis");
   analyze->require_subcommand(1);
   analyze_cli::register_analyze_barriers(*analyze);
   analyze_cli::register_analyze_activation(*analyze);
   analyze_cli::register_analyze_tst(*analyze);
   analyze_cli::register_analyze_fit(*analyze);
   analyze_cli::register_analyze_entropy(*analyze);
+  register_analyze_dynamics(*analyze);
+  register_analyze_structure(*analyze);
+  register_analyze_cage_jumps(*analyze);
 }
 
 }  // namespace glassland

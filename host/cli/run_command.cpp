@@ -11,18 +11,16 @@ namespace {
 
 struct TaskEntry {
   std::function<void(InputObject&, const RunOptions&)> driver;
-  // RunOptions::check_only stops the driver at its TaskRun, before any stage. art and neb build
-  // their TaskRun only once they are stages on it (branch h-stages-art-neb): set these to true
-  // when that lands.
+  // RunOptions::check_only stops the driver at its TaskRun, before any stage (every task's driver
+  // reads and validates its whole input before it builds its TaskRun).
   bool checks_without_running = true;
 };
 
 // The tasks `run` knows, by the value of the input's "task" key: one line per task.
 const std::map<std::string, TaskEntry>& task_table() {
   static const std::map<std::string, TaskEntry> tasks = {
-      {"art", {run_art_task, false}}, {"md", {run_md_task}},
-      {"metad", {run_metad_task}},    {"minimize", {run_minimize_task}},
-      {"neb", {run_neb_task, false}}, {"prepare", {run_prepare_task}},
+      {"art", {run_art_task}},           {"md", {run_md_task}},   {"metad", {run_metad_task}},
+      {"minimize", {run_minimize_task}}, {"neb", {run_neb_task}}, {"prepare", {run_prepare_task}},
   };
   return tasks;
 }
@@ -65,6 +63,8 @@ void register_run_command(CLI::App& app) {
   run->add_flag("--restart", options->restart,
                 "continue from the last checkpoint in the output directory (fresh start if none)");
   run->add_flag("--quiet,-q", options->quiet, "no progress lines");
+  run->add_flag("--overwrite", options->overwrite,
+                "clear an output directory that holds another run's results before starting");
   run->add_flag("--check", options->check_only,
                 "read and validate the input (system included), then stop: nothing is written");
   run->callback([options]() { run_task(*options); });

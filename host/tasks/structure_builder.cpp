@@ -380,4 +380,13 @@ LammpsData build_structure(const StructureSpec& spec, const std::vector<std::str
   return data;
 }
 
+void add_vacuum_along_z(LammpsData& data, double each_side) {
+  if (!(each_side >= 0.0))
+    throw structure_error("the vacuum must be a thickness ≥ 0 Å, got " + std::to_string(each_side));
+  data.lo[2] -= each_side;
+  data.hi[2] += each_side;
+  for (auto& image : data.images)
+    image[2] = 0;
+}
+
 }  // namespace glassland

@@ -11,8 +11,9 @@ namespace glassland {
 
 struct RunOptions {
   std::string input_path;
-  bool restart = false;  // continue from the last checkpoint in the output directory
-  bool quiet = false;    // overrides output.quiet
+  bool restart = false;    // continue from the last checkpoint in the output directory
+  bool quiet = false;      // overrides output.quiet
+  bool overwrite = false;  // a fresh run may clear an output directory holding another run
   // Read and validate the input (the system included), then stop before the first stage: TaskRun
   // creates no directory, writes nothing and runs no stage (`glassland run --check`, and the
   // sweep's check of every point before any runs).

@@ -153,6 +153,10 @@ void SamplingStage::save(Checkpoint& c) const {
 void SamplingStage::resume(const Checkpoint& c) {
   load_batch(c, s_.system.batch);
   step_ = c.get_int64("run/step");
+  if (step_ > s_.m.steps)  // metad.steps may grow on a restart, not shrink below what was run
+    throw InputError(c.source() + ": the checkpointed run is at step " + std::to_string(step_) +
+                     ", beyond metad.steps = " + std::to_string(s_.m.steps) +
+                     "; give metad.steps of at least that to continue it");
   next_segment_ = static_cast<int>(c.get_int64("run/next_segment"));
   // CV definitions as anchored at the start of sampling (not re-anchored: the references of
   // the uninterrupted run).
