@@ -40,6 +40,9 @@ void register_sweep_command(CLI::App& app, const SweepRanks& ranks) {
   sweep->add_flag("--restart", options->restart,
                   "pass over finished points and resume the others from their checkpoints");
   sweep->add_flag("--quiet,-q", options->quiet, "no progress lines");
+  sweep->add_flag("--overwrite", options->overwrite,
+                  "clear a point directory that holds another input's results before running it "
+                  "(as run --overwrite)");
   sweep->add_flag("--check", options->check_only,
                   "list the points and check every one's input, then stop: nothing runs or is "
                   "written");

@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "host/io/atomic_file.hpp"
+#include "host/io/input_error.hpp"
+#include "host/tasks/run_directory.hpp"
 
 namespace glassland {
 
@@ -106,7 +108,17 @@ PointStatus read_point_status(const std::string& directory) {
 }
 
 PointStatus run_point(const SweepPlan& plan, const SweepPoint& point, const TaskRunner& run_task,
-                      const SweepRanks& ranks, bool restart) {
+                      const SweepRanks& ranks, bool restart, bool overwrite) {
+  // --overwrite clears the point's directory here, not in the task, which would also remove the
+  // status.json and run.log the point writes before the task starts.
+  std::string clear_error;
+  if (overwrite && fs::exists(point.directory)) {
+    try {
+      clear_output_directory(point.directory, plan.file);
+    } catch (const std::exception& e) {
+      clear_error = e.what();
+    }
+  }
   fs::create_directories(point.directory);
   PointStatus s;
   s.attempt = read_point_status(point.directory).attempt + 1;
@@ -117,6 +129,8 @@ PointStatus run_point(const SweepPlan& plan, const SweepPoint& point, const Task
   write_status(plan, point, s);
   const auto start = std::chrono::steady_clock::now();
   try {
+    if (!clear_error.empty())
+      throw InputError(clear_error);
     const OutputToLog log((fs::path(point.directory) / "run.log").string());
     InputObject input = point_input(plan, point);
     RunOptions options;

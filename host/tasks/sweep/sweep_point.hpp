@@ -33,9 +33,10 @@ struct PointStatus {
 // The record in `directory`/status.json ("" status when there is none or it cannot be read).
 PointStatus read_point_status(const std::string& directory);
 
-// Runs the point (resuming from its checkpoints with `restart`) and returns its final record.
-// The task's stdout and stderr go to the point's run.log while it runs.
+// Runs the point (resuming from its checkpoints with `restart`; with `overwrite`, clearing a
+// point directory that holds another input's results, as `glassland run --overwrite`) and returns
+// its final record. The task's stdout and stderr go to the point's run.log while it runs.
 PointStatus run_point(const SweepPlan& plan, const SweepPoint& point, const TaskRunner& run_task,
-                      const SweepRanks& ranks, bool restart);
+                      const SweepRanks& ranks, bool restart, bool overwrite);
 
 }  // namespace glassland

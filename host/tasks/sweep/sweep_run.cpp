@@ -174,7 +174,8 @@ void run_points(const SweepOptions& options, const SweepPlan& plan, const std::v
     const std::string name =
         "point " + point_name(point.index) + " (" + point_label(plan, point) + ")";
     say(quiet, name + " started" + where);
-    const PointStatus s = run_point(plan, point, run_task, ranks, options.restart);
+    const PointStatus s =
+        run_point(plan, point, run_task, ranks, options.restart, options.overwrite);
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.1f s", s.wall_seconds);
     if (s.status == "finished")

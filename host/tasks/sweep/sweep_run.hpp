@@ -31,6 +31,7 @@ struct SweepOptions {
   bool restart = false;     // pass over finished points, resume the others from their checkpoints
   bool quiet = false;       // no progress lines (the list of points and the results still print)
   bool check_only = false;  // list and check the points, then stop: nothing runs or is written
+  bool overwrite = false;   // a point directory holding another input's results is cleared first
 };
 
 // Thrown on ranks other than 0 when rank 0 found the sweep invalid (rank 0 throws the InputError

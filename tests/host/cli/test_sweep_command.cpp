@@ -125,6 +125,38 @@ TEST(SweepCommand, APointThatBlowsUpIsReportedAndTheOthersComplete) {
   EXPECT_EQ(status["error"], summary["points"][0]["error"]);
 }
 
+// A fresh sweep over the directory of a sweep with another base: each point's task refuses to mix
+// its results with the other input's (naming the changed key); --overwrite clears the point
+// directories first, keeping the sweep's own record of each point (status.json, run.log).
+TEST(SweepCommand, AFreshSweepOverAnotherInputsResultsNeedsOverwrite) {
+  const std::string dir = testing::make_scratch_dir("sweep_command_overwrite");
+  const auto write = [&](int seed) {
+    std::string base = md_base(20);
+    base.replace(base.find(R"("seed": 3)"), 9, R"("seed": )" + std::to_string(seed));
+    std::ofstream(dir + "/s.json") << R"({"base": )" << base << R"(,
+      "axes": {"md.temperature": [1200, 1500]}, "output": {"directory": "out"}})";
+  };
+  write(3);
+  ASSERT_EQ(run_in(dir, glassland("sweep -q s.json")).status, 0);
+  write(4);
+  const auto refused = run_in(dir, glassland("sweep -q s.json"));
+  EXPECT_EQ(WEXITSTATUS(refused.status), 1) << refused.output;
+  const json summary = read_json_file(dir + "/out/sweep_summary.json");
+  for (const json& p : summary["points"]) {
+    EXPECT_EQ(p["status"], "failed");
+    EXPECT_NE(p["error"].get<std::string>().find("differs in system.build.seed"), std::string::npos)
+        << p["error"];
+  }
+  const auto r = run_in(dir, glassland("sweep -q --overwrite s.json"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  for (const char* point : {"0000", "0001"}) {
+    const std::string d = dir + "/out/points/" + point;
+    EXPECT_EQ(read_json_file(d + "/effective_input.json")["system"]["build"]["seed"], 4);
+    EXPECT_EQ(read_json_file(d + "/status.json")["status"], "finished");
+    EXPECT_NE(read_text_file(d + "/run.log").find("md"), std::string::npos);  // the task's log
+  }
+}
+
 #ifdef GLASSLAND_HAVE_MPI
 
 // mpiexec with Open MPI's flags for this machine (root, more ranks than cores).
