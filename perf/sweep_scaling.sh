@@ -4,8 +4,14 @@
 # measured in one run: RUNS pairs, the two rank counts alternating so that a change in the
 # machine's load falls on both; the ratio of each pair and the median ratio are printed, with the
 # load average before each run (docs/sweep.md; perf/README.md, "Sweep scaling").
-# Usage: perf/sweep_scaling.sh [BUILD_DIR] [POINTS] [STEPS] [RUNS]
+# Linux's autogroup scheduler (/proc/sys/kernel/sched_autogroup_enabled = 1) gives all processes
+# of one session one fair share of a busy machine, so there 2 ranks get the CPU time of 1 and the
+# ratio says nothing about the sweep. RANK_SESSIONS=1 starts each rank in its own session
+# (`setsid -w`), as separate jobs would be: each rank then competes for a core as on a quiet
+# machine. Both ways are one command line each; perf/README.md records which was measured.
+# Usage: [RANK_SESSIONS=1] perf/sweep_scaling.sh [BUILD_DIR] [POINTS] [STEPS] [RUNS]
 set -euo pipefail
+shopt -s inherit_errexit
 build=$(cd "${1:-build}" && pwd)
 points=${2:-4}
 steps=${3:-3000}
@@ -23,18 +29,23 @@ cat >"$work/sweep.json" <<JSON
  "output": {"directory": "out", "quiet": true}}
 JSON
 mpi=(mpirun)
-if mpirun --version 2>&1 | grep -q OpenRTE; then
+if [[ $(mpirun --version 2>&1 || true) =~ (Open MPI|OpenRTE|open-mpi.org) ]]; then
   mpi+=(--oversubscribe)
   [[ $(id -u) -eq 0 ]] && mpi+=(--allow-run-as-root)
 fi
+session=()
+[[ ${RANK_SESSIONS:-0} == 1 ]] && session=(setsid -w)
 seconds() {  # wall seconds of `glassland sweep` on $1 ranks
   local start end
   start=$(date +%s.%N)
-  (cd "$work" && "${mpi[@]}" -np "$1" "$build/glassland" sweep -q sweep.json >/dev/null)
+  (cd "$work" && "${mpi[@]}" -np "$1" "${session[@]}" "$build/glassland" sweep -q sweep.json \
+    >/dev/null)
   end=$(date +%s.%N)
   python3 -c "print(f'{$end - $start:.2f}')"
 }
-echo "sweep of $points equal md points ($steps steps of 432 atoms each), $(nproc) cores"
+echo "sweep of $points equal md points ($steps steps of 432 atoms each), $(nproc) cores," \
+  "autogroup $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo n/a)," \
+  "rank sessions ${RANK_SESSIONS:-0}"
 ratios=()
 for run in $(seq 1 "$runs"); do
   load1=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -20,7 +20,7 @@ fi
 launcher=()
 if grep -q '^GLASSLAND_WITH_MPI:BOOL=ON' build/CMakeCache.txt && command -v mpirun >/dev/null; then
   launcher=(mpirun -np "${RANKS:-2}")
-  if mpirun --version 2>&1 | grep -q OpenRTE; then  # Open MPI: as root, and ranks > cores
+  if [[ $(mpirun --version 2>&1 || true) =~ (Open MPI|OpenRTE|open-mpi.org) ]]; then  # Open MPI: as root, and ranks > cores
     launcher+=(--oversubscribe)
     [[ $(id -u) -eq 0 ]] && launcher+=(--allow-run-as-root)
   fi
