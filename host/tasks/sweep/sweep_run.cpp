@@ -10,6 +10,7 @@
 #include "host/io/input_error.hpp"
 #include "host/io/json_input.hpp"
 #include "host/tasks/sweep/activation_chain.hpp"
+#include "host/tasks/sweep/diffusion_chain.hpp"
 #include "host/tasks/sweep/sweep_results.hpp"
 
 namespace glassland {
@@ -200,10 +201,7 @@ json analysis_chain(const SweepPlan& plan, const std::vector<PointStatus>& statu
     return chain;
   }
   if (plan.task == "md")
-    return {{"notes",
-             {"D(T) and its Arrhenius fit: md writes no diffusion analysis in this tree yet (the "
-              "trajectory analysis, md.analysis, is being added); the points' results.h5 hold the "
-              "trajectories for glassland analyze"}}};
+    return run_diffusion_chain(plan, statuses);
   if (plan.task == "art")
     return {{"notes",
              {"entropy versus IS temperature: not in this tree yet; each point's events.json "
@@ -223,7 +221,8 @@ int finish(const SweepPlan& plan) {
   std::printf("sweep: %d finished, %d failed, %d not run; %s/sweep_summary.json, sweep.h5\n",
               counts["finished"].get<int>(), counts["failed"].get<int>(),
               counts["not_run"].get<int>(), plan.directory.c_str());
-  std::printf("%s", describe_activation_chain(chain).c_str());
+  std::printf("%s%s", describe_activation_chain(chain).c_str(),
+              describe_diffusion_chain(chain).c_str());
   std::fflush(stdout);
   return counts["failed"].get<int>() + counts["not_run"].get<int>();
 }

@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "analysis/regression.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
@@ -155,6 +156,43 @@ TEST(SweepCommand, AFreshSweepOverAnotherInputsResultsNeedsOverwrite) {
     EXPECT_EQ(read_json_file(d + "/status.json")["status"], "finished");
     EXPECT_NE(read_text_file(d + "/run.log").find("md"), std::string::npos);  // the task's log
   }
+}
+
+// An md sweep over temperature with md.analysis: the chain collects each point's D (its
+// dynamics.json) and fits D(T) = D0 exp(−Q/k_BT) — the same Q and D0 as the Arrhenius fit made
+// here by hand from the points' own dynamics.json files.
+TEST(SweepCommand, AnMdSweepFitsDiffusionOverTemperatureAsByHandFromThePoints) {
+  const std::string dir = testing::make_scratch_dir("sweep_command_diffusion");
+  std::string base = md_base(300);
+  const std::string thermostat = R"("thermostat": {"tau": 0.05})";
+  base.replace(base.find(thermostat), thermostat.size(),
+               thermostat + R"(, "analysis": {"stride": 5, "max_lag": 30, "origin_stride": 2})");
+  std::ofstream(dir + "/s.json") << R"({"base": )" << base << R"(,
+    "axes": {"md.temperature": [2200, 2600, 3000]}, "output": {"directory": "out"}})";
+  const auto r = run_in(dir, glassland("sweep -q s.json"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("diffusion D(T) over 3 series: Q = "), std::string::npos) << r.output;
+  const json chain = read_json_file(dir + "/out/sweep_summary.json")["chain"];
+  const json& series = chain["diffusion"]["series"];
+  ASSERT_EQ(series.size(), 3u) << chain.dump(1);
+  std::vector<double> T, D;
+  for (int k = 0; k < 3; ++k) {
+    const json point =
+        read_json_file(dir + "/out/points/000" + std::to_string(k) + "/dynamics.json");
+    const json& d = point["series"][0]["diffusion_m2_per_s"]["all"];
+    T.push_back(point["series"][0]["temperature_K"].get<double>());
+    D.push_back(d["value"].get<double>());
+    EXPECT_EQ(series[k]["point"], k);
+    EXPECT_EQ(series[k]["D_m2_per_s"]["value"], d["value"]);
+    EXPECT_EQ(series[k]["D_m2_per_s"]["stderr"], d["stderr"]);
+  }
+  EXPECT_EQ(T, (std::vector<double>{2200, 2600, 3000}));
+  const analysis::ArrheniusFit fit = analysis::arrhenius_fit(T, D);
+  const json& a = chain["diffusion"]["arrhenius"];
+  EXPECT_EQ(a["Q_eV"]["value"].get<double>(), fit.Q_eV);
+  EXPECT_EQ(a["Q_eV"]["error"].get<double>(), fit.Q_error_eV);
+  EXPECT_EQ(a["D0_m2_per_s"]["value"].get<double>(), fit.prefactor);
+  EXPECT_GT(fit.Q_eV, 0.0);  // D rises with T
 }
 
 #ifdef GLASSLAND_HAVE_MPI
