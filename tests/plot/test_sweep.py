@@ -5,7 +5,6 @@ import json
 import tempfile
 from pathlib import Path
 
-import numpy as np
 
 import support
 
@@ -34,22 +33,6 @@ class SweepFigures(support.PlotTestCase):
                                  tracer["barrier_eV"]))
         return rows
 
-    def check_fits(self, fig, entry, column, intercept_key):
-        x = [c[column] for c in entry["conditions"]]
-        for kind in ("parallel", "sequential", "mixed", "mean"):
-            data_x, data_y = support.line_data(fig, f"{kind}:data")
-            self.assertArrayEqual(data_x, x)
-            self.assertArrayEqual(data_y, [c[f"{kind}_eV"]["value"] for c in entry["conditions"]])
-            fit = entry["fits"][kind]
-            gx, gy = support.line_data(fig, f"{kind}:fit")
-            self.assertArrayEqual(gy, fit[intercept_key]["value"] + fit["slope"]["value"] * gx,
-                                  rtol=1e-14, atol=1e-15)
-            self.assertBand(fig, f"{kind}:band",
-                            lambda t: fit[intercept_key]["value"] + fit["slope"]["value"] * t,
-                            lambda t: np.sqrt(fit[intercept_key]["error"] ** 2 +
-                                              t ** 2 * fit["slope"]["error"] ** 2 +
-                                              2 * t * fit["covariance_slope_intercept"]))
-
     def test_entropy_figure_per_pressure_with_its_fit_and_tracers(self):
         chain = self.summary["chain"]
         self.assertEqual(len(chain["entropy"]), 2, chain.get("notes"))
@@ -57,7 +40,8 @@ class SweepFigures(support.PlotTestCase):
         for k, entry in enumerate(chain["entropy"]):
             self.assertIn("fits", entry, entry.get("note"))
             fig = self.figures[f"activation_entropy_{k:02d}"]
-            self.check_fits(fig, entry, "temperature_K", "intercept_0K_eV")
+            self.assertActivationLines(fig, entry["conditions"], entry["fits"], "temperature_K",
+                                       "intercept_0K_eV")
             expected = sorted((t, g) for t, p, g in tracers if p == entry["pressure_bar"])
             x, y = support.line_data(fig, "tracers")
             self.assertEqual(sorted(zip(x, y)), expected)
@@ -70,7 +54,8 @@ class SweepFigures(support.PlotTestCase):
         for k, entry in enumerate(chain["volume"]):
             self.assertIn("fits", entry, entry.get("note"))
             fig = self.figures[f"activation_volume_{k:02d}"]
-            self.check_fits(fig, entry, "pressure_GPa", "intercept_0GPa_eV")
+            self.assertActivationLines(fig, entry["conditions"], entry["fits"], "pressure_GPa",
+                                       "intercept_0GPa_eV")
             expected = sorted((p / BAR_PER_GPA, g) for t, p, g in tracers
                               if t == entry["temperature_K"])
             x, y = support.line_data(fig, "tracers")
