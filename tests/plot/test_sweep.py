@@ -5,7 +5,6 @@ import json
 import tempfile
 from pathlib import Path
 
-
 import support
 
 BAR_PER_GPA = 1e4
