@@ -15,6 +15,7 @@ std::vector<std::vector<double>> thermo_values(const Batch& batch, const Thermo&
   const auto target = host(thermo.target_temperature);
   const auto reservoir = host(thermo.reservoir_energy);
   const auto pe = host(batch.potential_energy);
+  const auto tensor = host(thermo.pressure_tensor);
   std::vector<std::vector<double>> values(thermo_columns().size(),
                                           std::vector<double>(batch.n_replicas));
   for (int r = 0; r < batch.n_replicas; ++r) {
@@ -27,6 +28,8 @@ std::vector<std::vector<double>> thermo_values(const Batch& batch, const Thermo&
     values[5][r] = pe(r) + ke(r) + p(r) / units::kEvPerA3ToBar * v(r);
     values[6][r] = target(r);
     values[7][r] = pe(r) + ke(r) + reservoir(r);
+    for (int k = 0; k < 6; ++k)  // pxx pyy pzz pxy pxz pyz
+      values[8 + k][r] = tensor(r, k);
   }
   return values;
 }

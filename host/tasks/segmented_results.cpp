@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 #include "host/io/atomic_file.hpp"
 
@@ -9,11 +10,18 @@ namespace glassland {
 
 namespace fs = std::filesystem;
 
+// The scalar thermo record, then the pressure tensor as LAMMPS's thermo pxx … pyz (kinetic +
+// virial, bar; pressure = −stress, so the shear stress is τ_xy = −pxy).
 const std::vector<H5mdObservableSet::Column>& thermo_columns() {
-  static const std::vector<H5mdObservableSet::Column> columns = {
-      {"temperature", "K"},        {"pressure", "bar"},       {"volume", "Angstrom^3"},
-      {"potential_energy", "eV"},  {"kinetic_energy", "eV"},  {"enthalpy", "eV"},
-      {"target_temperature", "K"}, {"conserved_energy", "eV"}};
+  static const std::vector<H5mdObservableSet::Column> columns = [] {
+    std::vector<H5mdObservableSet::Column> c = {
+        {"temperature", "K"},        {"pressure", "bar"},       {"volume", "Angstrom^3"},
+        {"potential_energy", "eV"},  {"kinetic_energy", "eV"},  {"enthalpy", "eV"},
+        {"target_temperature", "K"}, {"conserved_energy", "eV"}};
+    for (const char* component : {"pxx", "pyy", "pzz", "pxy", "pxz", "pyz"})
+      c.push_back({component, "bar"});
+    return c;
+  }();
   return columns;
 }
 
@@ -63,12 +71,16 @@ void SegmentedResults::start_segment(int index) {
       H5mdTrajectory::create(*file_, n_replicas_, n_atoms_, species_, options_));
   thermo_ = std::make_unique<H5mdObservableSet>(
       H5mdObservableSet::create(*file_, n_replicas_, thermo_columns()));
+  extra_.clear();
+  for (const auto& columns : extra_columns_)
+    extra_.push_back(H5mdObservableSet::create(*file_, n_replicas_, columns));
   file_->flush();
 }
 
 void SegmentedResults::close_segment() {
   trajectory_.reset();
   thermo_.reset();
+  extra_.clear();
   if (file_)
     file_->close();
   file_.reset();
@@ -77,6 +89,18 @@ void SegmentedResults::close_segment() {
 void SegmentedResults::record_thermo(int64_t step, double time,
                                      const std::vector<std::vector<double>>& values) {
   thermo_->append(step, time, values);
+}
+
+int SegmentedResults::add_observable_set(std::vector<H5mdObservableSet::Column> columns) {
+  if (file_)
+    throw std::logic_error("SegmentedResults: observable sets are declared before the first part");
+  extra_columns_.push_back(std::move(columns));
+  return static_cast<int>(extra_columns_.size()) - 1;
+}
+
+void SegmentedResults::record_observables(int set, int64_t step, double time,
+                                          const std::vector<std::vector<double>>& values) {
+  extra_.at(set).append(step, time, values);
 }
 
 void SegmentedResults::record_frame(const TrajectoryFrame& frame) {

@@ -40,6 +40,12 @@ class SegmentedResults {
   void close_segment();
   void record_thermo(int64_t step, double time, const std::vector<std::vector<double>>& values);
   void record_frame(const TrajectoryFrame& frame);
+  // Further per-replica observables with times of their own (md's inherent-structure series):
+  // declared before the first part is opened; returns the set's index for record_observables.
+  // Names may contain '/' (observables/<group>/<name>).
+  int add_observable_set(std::vector<H5mdObservableSet::Column> columns);
+  void record_observables(int set, int64_t step, double time,
+                          const std::vector<std::vector<double>>& values);
   // Merges every part into DIRECTORY/STEM.h5 (atomically) and removes the parts.
   std::string merge();
 
@@ -55,6 +61,8 @@ class SegmentedResults {
   std::unique_ptr<hdf5::File> file_;
   std::unique_ptr<H5mdTrajectory> trajectory_;
   std::unique_ptr<H5mdObservableSet> thermo_;
+  std::vector<std::vector<H5mdObservableSet::Column>> extra_columns_;
+  std::vector<H5mdObservableSet> extra_;
 };
 
 }  // namespace glassland

@@ -9,7 +9,7 @@ import json
 
 import numpy as np
 
-from glassland_plot import readers, style
+from glassland_plot import melt_check, readers, style
 from glassland_plot.readers import PlotInputError
 from glassland_plot.registry import Result, by_content, comparison, figure, recogniser
 
@@ -134,6 +134,8 @@ def thermo_time(result, context):
                              fontsize=6, va="bottom", ha="left", color="0.4")
         axes[-1].set_xlabel("time (ps)")
         axes[0].legend(ncol=min(replicas + 1, 4), loc="upper right", fontsize=6)
+        if result.kind == "prepare":
+            melt_check.mark_unmelted(result, axes)
     yield "thermo_time", fig
 
 
@@ -179,6 +181,7 @@ def thermo_temperature(result, context):
         axes = np.atleast_1d(axes)
         axes[-1].set_xlabel("T (K), thermostat target during cooling")
         axes[0].legend(loc="best", fontsize=6)
+        melt_check.mark_unmelted(result, axes)
     yield "thermo_temperature", fig
 
 

@@ -22,6 +22,10 @@
 
 namespace glassland::analyze_cli {
 
+// Shared with the sweep's chain (host/io/reported_numbers.hpp); the sub-commands name them here.
+using glassland::number_text;
+using glassland::value_error;
+
 namespace ga = analysis;
 using json = nlohmann::json;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

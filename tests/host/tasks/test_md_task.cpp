@@ -1,5 +1,6 @@
-// `glassland run` with task md: exact restart after SIGKILL (issue 3 item 6), errors naming the
-// JSON path, and the results layout.
+// `glassland run` with task md: exact restart after SIGKILL (issue 3 item 6; with a strain rate
+// and inherent structures on the fly, issue 21), errors naming the JSON path, and the results
+// layout.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -28,7 +29,9 @@ std::string md_input(const std::string& directory) {
   "task": "md",
   "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 3}, "replicas": 2},
   "md": {"steps": 300, "ensemble": "nvt", "temperature": [1500, 1200], "thermostat": {"tau": 0.05},
-         "analysis": {"stride": 10, "max_lag": 8, "origin_stride": 2}},
+         "analysis": {"stride": 10, "max_lag": 8, "origin_stride": 2},
+         "shear": {"strain_xy": [0.02, 0.0], "rate_yz": [0.0, 0.002]},
+         "inherent_structures": {"stride": 100, "ftol": 1e-2}},
   "output": {"directory": ")" +
          directory + R"(", "thermo_stride": 10, "trajectory_stride": 50,
              "checkpoint_stride": 40, "quiet": true}
@@ -72,11 +75,14 @@ TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   for (size_t k = 0; k < steps.size(); ++k)
     EXPECT_EQ(steps[k], static_cast<int64_t>(10 * k));
   for (const char* observable :
-       {"temperature", "potential_energy", "pressure", "conserved_energy"}) {
+       {"temperature", "potential_energy", "pressure", "conserved_energy", "pxy", "pyz",
+        "inherent_structure/energy", "inherent_structure/pxy", "inherent_structure/iterations"}) {
     const std::string path = std::string("observables/") + observable + "/value";
     EXPECT_EQ(straight.dataset(path).read<double>(), killed.dataset(path).read<double>())
         << observable;
   }
+  EXPECT_EQ(killed.dataset("observables/inherent_structure/energy/step").read<int64_t>(),
+            (std::vector<int64_t>{0, 100, 200, 300}));
   EXPECT_EQ(straight.dataset("particles/replica_0001/position/value").read<double>(),
             killed.dataset("particles/replica_0001/position/value").read<double>());
   EXPECT_FALSE(fs::exists(dir + "/killed/results.parts"));
