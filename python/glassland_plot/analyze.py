@@ -140,14 +140,22 @@ def activation(result, context):
     """Effective barriers (± bootstrap SE) versus T or P, with the fitted lines and bands."""
     path = result.files["analysis"]
     document = result.json("analysis")
-    variable = document.get("variable", "temperature")
-    column = readers.key(document, path, "condition_column")
-    conditions = readers.key(document, path, "conditions", list)
-    fits = readers.key(document, path, "fits", dict)
+    fig, ax = style.new_figure(height_in=2.6)
+    draw_activation(ax, path, document.get("variable", "temperature"),
+                    readers.key(document, path, "condition_column"),
+                    readers.key(document, path, "conditions", list),
+                    readers.key(document, path, "fits", dict))
+    yield "activation", fig
+
+
+def draw_activation(ax, path, variable, column, conditions, fits):
+    """The effective barriers of each kind in `fits` at `conditions` (entries of `analyze
+    activation`'s JSON, or of a sweep's chain, which holds the same) with the fitted lines and
+    their bands; returns the x grid of the lines. Artists: <kind>:data, <kind>:fit,
+    <kind>:band."""
     x = np.array([readers.key(c, path, column) for c in conditions], dtype=float)
     span = np.ptp(x) or 1.0
     grid = np.linspace(x.min() - 0.05 * span, x.max() + 0.05 * span, 100)
-    fig, ax = style.new_figure(height_in=2.6)
     for k, kind in enumerate(kind for kind in KINDS if kind in fits):
         values = np.array([c[f"{kind}_eV"]["value"] for c in conditions], dtype=float)
         errors = np.array([readers.number_or_nan(c[f"{kind}_eV"].get("standard_error"))
@@ -172,7 +180,7 @@ def activation(result, context):
     ax.set_xlabel("T (K)" if variable == "temperature" else "P (GPa)")
     ax.set_ylabel("ΔG (eV)")
     ax.legend(fontsize=6)
-    yield "activation", fig
+    return grid
 
 
 # ---- TST ----

@@ -260,16 +260,6 @@ json read_json_file(const std::string& path) {
   return parse_json(path, read_text_file(path));
 }
 
-std::string number_text(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-json value_error(double value, double error) {
-  return {{"value", value}, {"error", error}};
-}
-
 void add_output_option(CLI::App& command, std::string& output) {
   command.add_option("--output,-o", output, "JSON output file (default: stdout)");
 }

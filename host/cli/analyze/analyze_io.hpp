@@ -21,8 +21,13 @@
 
 #include "analysis/table_reader.hpp"
 #include "host/io/input_error.hpp"
+#include "host/io/reported_numbers.hpp"  // number_text, value_error
 
 namespace glassland::analyze_cli {
+
+// Shared with the sweep's chain (host/io/reported_numbers.hpp); the sub-commands name them here.
+using glassland::number_text;
+using glassland::value_error;
 
 namespace ga = analysis;
 using json = nlohmann::json;
@@ -46,12 +51,6 @@ json read_json_file(const std::string& path);
 
 // ---------------------------------------------------------------------------------------------
 // Writing
-
-// A number as a person writes it in a message: 300, 0.5, 1e-14.
-std::string number_text(double v);
-
-// {"value": v, "error": e}.
-json value_error(double value, double error);
 
 // Adds --output/-o, the JSON file to write (default and "-": stdout).
 void add_output_option(CLI::App& command, std::string& output);

@@ -226,11 +226,18 @@ nlohmann::ordered_json summary_entry(const MetadState& s, int r, const TracerOut
        found ? nlohmann::ordered_json(o.moved_ids.size()) : nlohmann::ordered_json(nullptr)},
       {"rate_per_s", null_or(found, o.rate)},
       {"left_grid", t.left_grid},
+      // The conditions of the tracer's sampling, so that barriers pooled from several runs (a
+      // sweep over T and P) carry them: its temperature, the pressure of its NPT equilibration
+      // (null without one: then no pressure was imposed) and its replica's volume per atom
+      // during the NVT sampling (the box the equilibration ended with).
       {"temperature_K", s.m.temperature[r]},
       {"pressure_bar", tracer_pressure(s, r)},
+      {"atomic_volume_A3", s.end.boxes[r].volume() / s.n_atoms},
   };
 }
 
+// A per-replica value as the summary's top level gives it: one number when every replica has it,
+// else the array.
 // summary.json: the tracers and the effective barriers (SPEC.md §6) over the tracers with an
 // event, at one temperature (the key order of issue 4's summary.json).
 nlohmann::ordered_json make_summary(const MetadState& s, nlohmann::ordered_json tracers,
