@@ -4,6 +4,7 @@
 
 #include "host/io/batch_io.hpp"
 #include "host/io/lammps_data.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/tasks/structure_builder.hpp"
 
 namespace glassland {
@@ -28,7 +29,7 @@ std::vector<std::pair<std::string, double>> parse_composition(const std::vector<
 std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_replicas) {
   auto system = std::make_unique<TaskSystem>();
   InputObject section = input.object("system", "what the replicas are: structures, potential");
-  const std::string potential_path = section.path("potential", GLASSLAND_DEFAULT_POTENTIAL,
+  const std::string potential_path = section.path("potential", default_potential_path(),
                                                   "setfl EAM potential file (eam/fs or eam/alloy)");
   const std::string format =
       section.choice("potential_format", "auto", {"auto", "fs", "alloy"},

@@ -35,6 +35,7 @@
 #include "host/io/checkpoint.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/lammps_data.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/io/setfl_potential.hpp"
 #include "host/tasks/md_recorder.hpp"
 #include "host/tasks/progress.hpp"
@@ -754,7 +755,7 @@ void run_neb_task(InputObject& input, const RunOptions& options) {
   // The system section as read_task_system reads it, minus the structures: the replicas are
   // the endpoint pairs of the neb section.
   InputObject system = input.object("system", "potential and element mapping of the endpoints");
-  const std::string potential_path = system.path("potential", GLASSLAND_DEFAULT_POTENTIAL,
+  const std::string potential_path = system.path("potential", default_potential_path(),
                                                  "setfl EAM potential file (eam/fs or eam/alloy)");
   const std::string format =
       system.choice("potential_format", "auto", {"auto", "fs", "alloy"},
