@@ -1,9 +1,13 @@
 #include "host/cli/run_command.hpp"
 
+#include <Kokkos_Core.hpp>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
+#include "host/cli/kernel_profile.hpp"
 #include "host/tasks/task_drivers.hpp"
 
 namespace glassland {
@@ -19,13 +23,29 @@ const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>
   return tasks;
 }
 
-void run_task(const RunOptions& options) {
+// The task's drivers push a region per stage ("glassland::<task>::<stage>", TaskRun); the whole
+// task is the region "glassland::<task>" around them.
+void run_task(const RunOptions& options, bool profile) {
+  std::optional<KernelProfile> kernel_profile;
+  if (profile)
+    kernel_profile.emplace();
   InputObject input = InputObject::from_file(options.input_path);
   std::vector<std::string> names;
   for (const auto& [name, driver] : task_table())
     names.push_back(name);
   const std::string task = input.choice("task", required, names, "what to run");
-  task_table().at(task)(input, options);
+  Kokkos::Profiling::pushRegion("glassland::" + task);
+  try {
+    task_table().at(task)(input, options);
+  } catch (...) {
+    Kokkos::Profiling::popRegion();
+    throw;
+  }
+  Kokkos::Profiling::popRegion();
+  if (kernel_profile) {
+    Kokkos::fence();
+    kernel_profile->print(stdout);
+  }
 }
 
 }  // namespace
@@ -40,7 +60,11 @@ void register_run_command(CLI::App& app) {
   run->add_flag("--restart", options->restart,
                 "continue from the last checkpoint in the output directory (fresh start if none)");
   run->add_flag("--quiet,-q", options->quiet, "no progress lines");
-  run->callback([options]() { run_task(*options); });
+  auto profile = std::make_shared<bool>(false);
+  run->add_flag("--profile", *profile,
+                "time every Kokkos kernel (fenced) and region; print a table at the end "
+                "(docs/profiling.md)");
+  run->callback([options, profile]() { run_task(*options, *profile); });
 }
 
 }  // namespace glassland
