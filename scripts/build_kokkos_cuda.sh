@@ -52,7 +52,8 @@ command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
 
-echo "build_kokkos_cuda: Kokkos $source_dir -> $prefix (arch $arch, nvcc $nvcc_major, build $build_dir)"
+echo "build_kokkos_cuda: Kokkos $source_dir -> $prefix" \
+  "(arch $arch, nvcc $nvcc_major, build $build_dir)"
 cmake -S "$source_dir" -B "$build_dir" "${generator[@]}" "${launcher[@]}" \
   -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_INSTALL_PREFIX="$prefix" \

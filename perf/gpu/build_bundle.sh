@@ -74,14 +74,19 @@ done
 # The Serial build writes the inputs and the references; the bundle keeps them, not the programs.
 "$python" perf/gpu/kit.py inputs --bin "$bundle/cpu" --kit "$bundle" --size "$size"
 "$python" perf/gpu/kit.py reference --bin "$bundle/cpu" --kit "$bundle"
-rm -rf "$bundle/cpu" "$bundle/inputs"/*.json.tmp
+rm -rf "$bundle/cpu"
 
+# The programs travel as one xz archive (about a quarter of their size: CUDA executables hold
+# much repetitive host and device code); device_check.sh unpacks it with Python's tarfile.
+du -b "$bundle"/bin/* "$bundle"/lib/* | sort -rn | awk '{printf "  %8d KiB  %s\n", $1/1024, $2}'
+tar -C "$bundle" -cf - bin lib | xz -9 -T2 >"$bundle/programs.tar.xz"
+rm -rf "$bundle/bin" "$bundle/lib"
 bundle_bytes=$(du -sb "$bundle" | cut -f1)
 tree_bytes=$(git ls-files -z --cached --others --exclude-standard | du -cb --files0-from=- |
   tail -1 | cut -f1)
 echo "build_bundle: bundle $((bundle_bytes / 1024)) KiB, working tree $((tree_bytes / 1024)) KiB," \
   "together $(((bundle_bytes + tree_bytes) / 1024)) KiB of the device tool's 65536 KiB"
-du -b "$bundle"/bin/* "$bundle"/lib/* | sort -rn | awk '{printf "  %8d KiB  %s\n", $1/1024, $2}'
+du -sb "$bundle"/* | sort -rn | awk '{printf "  %8d KiB  %s\n", $1/1024, $2}'
 if ((bundle_bytes + tree_bytes > 64 * 1024 * 1024)); then
   echo "build_bundle: too large for the device tool (64 MiB with the working tree)" >&2
   exit 1

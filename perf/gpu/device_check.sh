@@ -8,6 +8,16 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-/tmp/glassland_kit_out}
 bundle=${BUNDLE:-perf/gpu/bundle}
+if [[ -f "$bundle/programs.tar.xz" && ! -x "$bundle/bin/glassland" ]]; then
+  python3 - "$bundle/programs.tar.xz" "$bundle" <<'PY'
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as archive:
+    try:
+        archive.extractall(sys.argv[2], filter="data")
+    except TypeError:  # Python without extraction filters
+        archive.extractall(sys.argv[2])
+PY
+fi
 if [[ ! -x "$bundle/bin/glassland" ]]; then
   echo "device_check: no bundle in $bundle (perf/gpu/build_bundle.sh makes it; carry it)" >&2
   exit 2
