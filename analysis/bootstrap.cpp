@@ -1,7 +1,8 @@
 #include "analysis/bootstrap.hpp"
 
+#include <gsl/gsl_statistics_double.h>
+
 #include <algorithm>
-#include <cmath>
 #include <stdexcept>
 
 #include "analysis/random.hpp"
@@ -12,10 +13,7 @@ double quantile(std::vector<double> v, double q) {
   if (v.empty())
     throw std::invalid_argument("quantile of an empty sample");
   std::sort(v.begin(), v.end());
-  const double h = q * (v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - lo) * (v[hi] - v[lo]);
+  return gsl_stats_quantile_from_sorted_data(v.data(), 1, v.size(), q);
 }
 
 BootstrapResult bootstrap(const std::vector<double>& sample, const Statistic& statistic,
@@ -38,13 +36,7 @@ BootstrapResult bootstrap(const std::vector<double>& sample, const Statistic& st
       v = sample[rng.below(sample.size())];
     values[b] = statistic(replicate);
   }
-  double mean = 0.0;
-  for (double v : values)
-    mean += v / resamples;
-  double ss = 0.0;
-  for (double v : values)
-    ss += (v - mean) * (v - mean);
-  r.standard_error = std::sqrt(ss / (resamples - 1));
+  r.standard_error = gsl_stats_sd(values.data(), 1, resamples);  // denominator B − 1
   const double alpha = 1.0 - confidence;
   r.lower = quantile(values, 0.5 * alpha);
   r.upper = quantile(values, 1.0 - 0.5 * alpha);

@@ -6,7 +6,7 @@
 // the same resamples on every platform. Reported: the statistic of the original sample, the
 // bootstrap standard error (standard deviation of the replicates, denominator B − 1) and the
 // percentile interval [q_{α/2}, q_{1−α/2}] of the replicates (linear interpolation between order
-// statistics, Hyndman–Fan type 7).
+// statistics, Hyndman–Fan type 7: GSL's gsl_stats_quantile_from_sorted_data).
 #pragma once
 
 #include <cstdint>

@@ -5,15 +5,15 @@
 //   errors from the inverse Fisher information, σ_μ = σ/√n and σ_σ = σ/√(2n).
 // - two-mode, paper 004 (Han et al., PRB 101, 064205 (2020)) Eq. 1, with W′ from normalisation
 //   (see barrier_distributions.hpp): parameters (W, ε, μ, σ) by minimising the negative
-//   log-likelihood with Nelder–Mead (on unconstrained transforms W = logistic(a), ε = e^b,
-//   σ = e^d), several starting points, then the covariance as the inverse of the numerical
-//   Hessian of the negative log-likelihood in the natural parameters (the asymptotic
-//   maximum-likelihood covariance). The paper fitted histograms by nonlinear least squares; we
-//   fit the raw sample by maximum likelihood, which needs no bin width and gives errors directly.
-//   When the maximum lies on the boundary of W (W < 1e-4: mode I absent, the deep-glass case;
-//   W > 1 − 1e-4: mode II absent) W is set to exactly 0 or 1, the parameters the likelihood then
-//   no longer depends on (ε, or μ and σ) are held fixed, and their errors and W's are NaN: the
-//   asymptotic normal theory does not hold on a boundary.
+//   log-likelihood with Nelder–Mead (GSL's nmsimplex2, on unconstrained transforms
+//   W = logistic(a), ε = e^b, σ = e^d), several starting points, then the covariance as the
+//   inverse (Cholesky) of the numerical Hessian of the negative log-likelihood in the natural
+//   parameters (the asymptotic maximum-likelihood covariance). The paper fitted histograms by
+//   nonlinear least squares; we fit the raw sample by maximum likelihood, which needs no bin width
+//   and gives errors directly. When the maximum lies on the boundary of W (W < 1e-4: mode I absent,
+//   the deep-glass case; W > 1 − 1e-4: mode II absent) W is set to exactly 0 or 1, the parameters
+//   the likelihood then no longer depends on (ε, or μ and σ) are held fixed, and their errors and
+//   W's are NaN: the asymptotic normal theory does not hold on a boundary.
 // Goodness of fit: log-likelihood, AIC = 2k − 2 ln L, BIC = k ln n − 2 ln L, the
 // Kolmogorov–Smirnov statistic D = sup|F_n − F| and its asymptotic p-value (optimistic, since the
 // parameters were fitted to the same sample; use it to compare, not as a strict test).
@@ -73,7 +73,8 @@ struct BinnedChiSquare {
 BinnedChiSquare binned_chi_square(const std::vector<double>& sample, const BarrierDistribution& d,
                                   double bin_width, double origin, std::size_t fitted_parameters);
 
-// Upper tail Q(a, x) of the regularised incomplete gamma function (χ² p-value: Q(dof/2, χ²/2)).
+// Upper tail Q(a, x) of the regularised incomplete gamma function (χ² p-value: Q(dof/2, χ²/2)),
+// boost::math::gamma_q; NaN for a ≤ 0 or x < 0.
 double gamma_q(double a, double x);
 
 // Minimum sample sizes (for callers that want to report a clear error before fitting).

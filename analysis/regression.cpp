@@ -1,7 +1,11 @@
 #include "analysis/regression.hpp"
 
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <stdexcept>
 
@@ -55,37 +59,23 @@ LinearFit linear_fit(const std::vector<double>& x, const std::vector<double>& y,
   check_inputs(x, y, sigma, 2, "linear fit");
   const std::size_t n = x.size();
   const Vector w = weights_of(sigma, n);
-  // Centred sums: numerically safe for x far from 0 (1/T ≈ 1e-3, T ≈ 1e3).
-  double S = 0.0, Sx = 0.0, Sy = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    S += w[i];
-    Sx += w[i] * x[i];
-    Sy += w[i] * y[i];
-  }
-  const double xm = Sx / S, ym = Sy / S;
-  double Sxx = 0.0, Sxy = 0.0, Syy = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    Sxx += w[i] * (x[i] - xm) * (x[i] - xm);
-    Sxy += w[i] * (x[i] - xm) * (y[i] - ym);
-    Syy += w[i] * (y[i] - ym) * (y[i] - ym);
-  }
-  if (!(Sxx > 0.0))
-    throw std::invalid_argument("linear fit needs at least two distinct x values");
   LinearFit f;
   f.n = n;
   f.dof = n - 2;
   f.weighted = !sigma.empty();
-  f.slope = Sxy / Sxx;
-  f.intercept = ym - f.slope * xm;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double r = y[i] - f.intercept - f.slope * x[i];
-    f.chi2 += w[i] * r * r;
-  }
-  f.r_squared = Syy > 0.0 ? 1.0 - f.chi2 / Syy : 1.0;
+  // GSL's weighted straight-line fit works with centred sums (safe for x far from 0, e.g.
+  // 1/T ≈ 1e-3) and returns the unscaled covariance (XᵀWX)⁻¹.
+  double cov00 = 0.0, cov01 = 0.0, cov11 = 0.0;
+  gsl_fit_wlinear(x.data(), 1, w.data(), 1, y.data(), 1, n, &f.intercept, &f.slope, &cov00, &cov01,
+                  &cov11, &f.chi2);
+  if (!std::isfinite(cov11))
+    throw std::invalid_argument("linear fit needs at least two distinct x values");
+  const double total = gsl_stats_wtss(w.data(), 1, y.data(), 1, n);  // Σ w (y − ȳ_w)²
+  f.r_squared = total > 0.0 ? 1.0 - f.chi2 / total : 1.0;
   const double s2 = error_scale(scaling, f.weighted, f.chi2, f.dof);
-  f.slope_error = std::sqrt(s2 / Sxx);
-  f.intercept_error = std::sqrt(s2 * (1.0 / S + xm * xm / Sxx));
-  f.covariance = -s2 * xm / Sxx;
+  f.slope_error = std::sqrt(s2 * cov11);
+  f.intercept_error = std::sqrt(s2 * cov00);
+  f.covariance = s2 * cov01;
   return f;
 }
 
@@ -115,79 +105,75 @@ ArrheniusFit arrhenius_fit(const std::vector<double>& T, const std::vector<doubl
   return a;
 }
 
-Vector weighted_least_squares(const Matrix& X, const Vector& y, const Vector& w, Matrix& cov,
-                              double& chi2) {
-  const std::size_t n = X.size(), p = X.front().size();
-  Matrix A(p, Vector(p, 0.0));
-  Vector b(p, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double wi = w.empty() ? 1.0 : w[i];
-    for (std::size_t j = 0; j < p; ++j) {
-      b[j] += wi * X[i][j] * y[i];
-      for (std::size_t k = 0; k < p; ++k)
-        A[j][k] += wi * X[i][j] * X[i][k];
-    }
-  }
-  if (!invert_matrix(A, cov))
-    throw std::invalid_argument("least squares: singular design matrix");
-  Vector beta(p, 0.0);
-  for (std::size_t j = 0; j < p; ++j)
-    for (std::size_t k = 0; k < p; ++k)
-      beta[j] += cov[j][k] * b[k];
-  chi2 = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double r = y[i];
-    for (std::size_t j = 0; j < p; ++j)
-      r -= X[i][j] * beta[j];
-    chi2 += (w.empty() ? 1.0 : w[i]) * r * r;
-  }
-  return beta;
-}
-
 namespace {
 
-// Covariance s²(JᵀWJ)⁻¹ of a nonlinear least-squares fit from its Jacobian.
-Matrix jacobian_covariance(const Matrix& J, const Vector& w, double s2) {
-  const std::size_t p = J.front().size();
-  Matrix A(p, Vector(p, 0.0));
-  for (std::size_t i = 0; i < J.size(); ++i)
-    for (std::size_t j = 0; j < p; ++j)
-      for (std::size_t k = 0; k < p; ++k)
-        A[j][k] += (w.empty() ? 1.0 : w[i]) * J[i][j] * J[i][k];
-  Matrix cov;
-  if (!invert_matrix(A, cov))
-    return Matrix(p, Vector(p, kNaN));
-  for (auto& row : cov)
-    for (double& v : row)
-      v *= s2;
-  return cov;
-}
+struct ProfiledFit {
+  Vector theta;  // (linear parameters…, u)
+  double chi2 = 0.0;
+  Matrix covariance;  // s²(JᵀWJ)⁻¹: s² = 1 with σ_i (weights), χ²/dof without
+};
 
-// Minimise a profile function over a bracket: grid, then golden section between the neighbours
-// of the best grid point.
-double profile_minimize(const std::function<double(double)>& f, double lo, double hi, int grid,
-                        bool log_spaced) {
-  std::vector<double> u(grid);
-  for (int i = 0; i < grid; ++i) {
-    const double t = static_cast<double>(i) / (grid - 1);
-    u[i] = log_spaced ? lo * std::pow(hi / lo, t) : lo + t * (hi - lo);
-  }
-  int best = 0;
-  double fbest = std::numeric_limits<double>::infinity();
-  for (int i = 0; i < grid; ++i) {
-    const double v = f(u[i]);
-    if (v < fbest) {
-      fbest = v;
-      best = i;
+// Least squares for a model that is linear in all parameters but one, u (T0, x_k): model_i =
+// Σ_j X_ij(u) β_j. χ²(u) is profiled on the grid (a linear fit at each u), which finds the global
+// minimum's basin; from the best grid point Levenberg–Marquardt refines β and u together. The
+// refinement is kept when it lowers χ² and leaves u inside the grid's range, else the best grid
+// point stands. dX(u) is ∂X/∂u, which gives the Jacobian's u column Σ_j ∂X_ij/∂u β_j. The
+// covariance is the linearised one, s²(JᵀWJ)⁻¹ at the optimum.
+ProfiledFit fit_profiled(const std::function<Matrix(double)>& X,
+                         const std::function<Matrix(double)>& dX, const Vector& y, const Vector& w,
+                         const Vector& grid) {
+  ProfiledFit start;
+  start.chi2 = std::numeric_limits<double>::infinity();
+  for (double u : grid) {
+    try {
+      Matrix cov;
+      double chi2 = 0.0;
+      Vector beta = weighted_least_squares(X(u), y, w, cov, chi2);
+      if (chi2 < start.chi2) {
+        beta.push_back(u);
+        start = {beta, chi2, {}};
+      }
+    } catch (const std::invalid_argument&) {
+      // a singular design at this u: not a candidate
     }
   }
-  const double a = u[std::max(best - 1, 0)], b = u[std::min(best + 1, grid - 1)];
-  if (log_spaced) {
-    const double t = golden_section_minimize([&](double lu) { return f(std::exp(lu)); },
-                                             std::log(a), std::log(b), 1e-12);
-    return std::exp(t);
-  }
-  return golden_section_minimize(f, a, b, 1e-12 * std::max(1.0, std::abs(hi - lo)));
+  if (!std::isfinite(start.chi2))
+    throw std::invalid_argument("fit: the design matrix is singular everywhere on the search grid");
+  const std::size_t p = start.theta.size();
+  auto residuals = [&](const Vector& theta) {
+    const Matrix rows = X(theta.back());
+    Vector r(y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      r[i] = -y[i];
+      for (std::size_t j = 0; j + 1 < p; ++j)
+        r[i] += rows[i][j] * theta[j];
+      if (!std::isfinite(r[i]))
+        r[i] = 1e100;  // beyond a pole of the model (T = T0): a step the trust region rejects
+    }
+    return r;
+  };
+  auto jacobian = [&](const Vector& theta) {
+    const Matrix rows = X(theta.back()), slopes = dX(theta.back());
+    Matrix J(y.size(), Vector(p, 0.0));
+    for (std::size_t i = 0; i < y.size(); ++i)
+      for (std::size_t j = 0; j + 1 < p; ++j) {
+        J[i][j] = rows[i][j];
+        J[i][p - 1] += slopes[i][j] * theta[j];
+      }
+    return J;
+  };
+  const NonlinearFitResult lm = levenberg_marquardt(residuals, jacobian, start.theta, w);
+  const auto [lo, hi] = std::minmax_element(grid.begin(), grid.end());
+  ProfiledFit f = start;
+  if (lm.chi2 <= start.chi2 && lm.x.back() >= *lo && lm.x.back() <= *hi)
+    f = {lm.x, lm.chi2, {}};
+  const std::size_t dof = y.size() - p;
+  const double s2 = w.empty() ? f.chi2 / dof : 1.0;
+  f.covariance = least_squares_covariance(jacobian(f.theta), w);
+  for (auto& row : f.covariance)
+    for (double& v : row)
+      v *= s2;
+  return f;
 }
 
 }  // namespace
@@ -209,42 +195,33 @@ VftFit vft_fit(const std::vector<double>& T, const std::vector<double>& y,
   const double span = tmax - tmin;
   if (!(span > 0.0))
     throw std::invalid_argument("VFT fit needs distinct temperatures");
-  // For fixed T0: ln y = ln y0 + B·1/(T − T0), linear.
-  auto solve = [&](double T0, Vector& beta, Matrix& cov) {
-    Matrix X(n, Vector(2));
+  // For fixed T0: ln y = ln y0 + B·1/(T − T0), linear. T0 is searched on a log grid of the gap
+  // T_min − T0 from 1e-4 of the span to 100 T_max (the Arrhenius limit).
+  const int points = 600;
+  Vector grid(points);
+  for (int k = 0; k < points; ++k)
+    grid[k] = tmin - 1e-4 * span * std::pow(100.0 * tmax / (1e-4 * span), k / (points - 1.0));
+  auto X = [&](double T0) {
+    Matrix rows(n);
     for (std::size_t i = 0; i < n; ++i)
-      X[i] = {1.0, 1.0 / (T[i] - T0)};
-    double chi2;
-    beta = weighted_least_squares(X, lny, w, cov, chi2);
-    return chi2;
+      rows[i] = {1.0, 1.0 / (T[i] - T0)};
+    return rows;
   };
-  auto rss_of_gap = [&](double gap) {
-    Vector beta;
-    Matrix cov;
-    try {
-      return solve(tmin - gap, beta, cov);
-    } catch (const std::invalid_argument&) {
-      return std::numeric_limits<double>::infinity();
-    }
+  auto dX = [&](double T0) {
+    Matrix rows(n);
+    for (std::size_t i = 0; i < n; ++i)
+      rows[i] = {0.0, 1.0 / ((T[i] - T0) * (T[i] - T0))};
+    return rows;
   };
-  // The gap T_min − T0 from 1e-4 of the span to 100 T_max (the Arrhenius limit).
-  const double gap = profile_minimize(rss_of_gap, 1e-4 * span, 100.0 * tmax, 600, true);
+  const ProfiledFit p = fit_profiled(X, dX, lny, w, grid);
   VftFit f;
   f.n = n;
   f.dof = n - 3;
-  f.T0_K = tmin - gap;
-  Vector beta;
-  Matrix cov2;
-  f.chi2 = solve(f.T0_K, beta, cov2);
-  f.ln_y0 = beta[0];
-  f.B_K = beta[1];
-  Matrix J(n, Vector(3));
-  for (std::size_t i = 0; i < n; ++i) {
-    const double d = T[i] - f.T0_K;
-    J[i] = {1.0, 1.0 / d, f.B_K / (d * d)};
-  }
-  const double s2 = sigma_y.empty() ? f.chi2 / f.dof : 1.0;
-  f.covariance = jacobian_covariance(J, w, s2);
+  f.ln_y0 = p.theta[0];
+  f.B_K = p.theta[1];
+  f.T0_K = p.theta[2];
+  f.chi2 = p.chi2;
+  f.covariance = p.covariance;
   f.ln_y0_error = std::sqrt(f.covariance[0][0]);
   f.B_error_K = std::sqrt(f.covariance[1][1]);
   f.T0_error_K = std::sqrt(f.covariance[2][2]);
@@ -264,39 +241,32 @@ KinkFit kink_fit(const std::vector<double>& x, const std::vector<double>& y,
   const double lo = xs[1], hi = xs[n - 2];
   if (!(hi > lo))
     throw std::invalid_argument("kink fit needs distinct x values");
-  auto design = [&](double xk) {
-    Matrix X(n, Vector(3));
+  const int points = 2001;
+  Vector grid(points);
+  for (int k = 0; k < points; ++k)
+    grid[k] = lo + (hi - lo) * k / (points - 1.0);
+  auto X = [&](double xk) {
+    Matrix rows(n);
     for (std::size_t i = 0; i < n; ++i)
-      X[i] = {1.0, std::min(x[i] - xk, 0.0), std::max(x[i] - xk, 0.0)};
-    return X;
+      rows[i] = {1.0, std::min(x[i] - xk, 0.0), std::max(x[i] - xk, 0.0)};
+    return rows;
   };
-  auto rss = [&](double xk) {
-    Matrix cov;
-    double chi2;
-    try {
-      weighted_least_squares(design(xk), y, w, cov, chi2);
-    } catch (const std::invalid_argument&) {
-      return std::numeric_limits<double>::infinity();
-    }
-    return chi2;
+  auto dX = [&](double xk) {
+    Matrix rows(n);
+    for (std::size_t i = 0; i < n; ++i)
+      rows[i] = {0.0, x[i] < xk ? -1.0 : 0.0, x[i] < xk ? 0.0 : -1.0};
+    return rows;
   };
+  const ProfiledFit p = fit_profiled(X, dX, y, w, grid);
   KinkFit f;
   f.n = n;
   f.dof = n - 4;
-  f.kink_x = profile_minimize(rss, lo, hi, 2001, false);
-  Matrix cov3;
-  const Vector beta = weighted_least_squares(design(f.kink_x), y, w, cov3, f.chi2);
-  f.kink_y = beta[0];
-  f.slope_below = beta[1];
-  f.slope_above = beta[2];
-  Matrix J(n, Vector(4));
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool below = x[i] < f.kink_x;
-    J[i] = {1.0, below ? x[i] - f.kink_x : 0.0, below ? 0.0 : x[i] - f.kink_x,
-            below ? -f.slope_below : -f.slope_above};
-  }
-  const double s2 = sigma.empty() ? f.chi2 / f.dof : 1.0;
-  f.covariance = jacobian_covariance(J, w, s2);
+  f.kink_y = p.theta[0];
+  f.slope_below = p.theta[1];
+  f.slope_above = p.theta[2];
+  f.kink_x = p.theta[3];
+  f.chi2 = p.chi2;
+  f.covariance = p.covariance;
   f.kink_y_error = std::sqrt(f.covariance[0][0]);
   f.slope_below_error = std::sqrt(f.covariance[1][1]);
   f.slope_above_error = std::sqrt(f.covariance[2][2]);

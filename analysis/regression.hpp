@@ -1,18 +1,20 @@
 // Fits with standard errors (SPEC.md §6, §9, §10; issue 7 item 4).
 //
-// - Weighted linear regression y = a + b x (least squares; e.g. Press et al., Numerical Recipes
-//   §15.2). Without per-point errors the covariance is s²(XᵀX)⁻¹ with s² = RSS/(n−2), so exact
-//   data give zero errors; with errors σ_i the weights are 1/σ_i² and the covariance is
-//   (XᵀWX)⁻¹ ("absolute sigma"), optionally scaled by χ²/(n−2).
+// - Weighted linear regression y = a + b x (least squares, GSL's gsl_fit_wlinear; e.g. Press et
+//   al., Numerical Recipes §15.2). Without per-point errors the covariance is s²(XᵀX)⁻¹ with s² =
+//   RSS/(n−2), so exact data give zero errors; with errors σ_i the weights are 1/σ_i² and the
+//   covariance is (XᵀWX)⁻¹ ("absolute sigma"), optionally scaled by χ²/(n−2).
 // - Arrhenius ln y = ln y0 − Q/(k_B T): a linear fit of ln y against 1/(k_B T), so Q (eV) is
 //   minus the slope and y0 the exponential of the intercept (paper 002 §3, SPEC.md §6).
 // - Vogel–Fulcher–Tammann y = y0 exp(B/(T − T0)): for a fixed T0 the model is linear in ln y0
-//   and B, so T0 is found by a profile search (log-spaced grid of T_min − T0, then golden section)
-//   and the covariance of (ln y0, B, T0) comes from the Jacobian at the optimum, s²(JᵀWJ)⁻¹.
+//   and B, so χ²(T0) is profiled on a log-spaced grid of T_min − T0 (a linear fit at each point)
+//   to find the global minimum's basin, then (ln y0, B, T0) are refined together by
+//   Levenberg–Marquardt (GSL), and their covariance comes from the Jacobian at the optimum,
+//   s²(JᵀWJ)⁻¹ (gsl_multifit_nlinear_covar).
 // - Piecewise-linear with a fitted kink (T_g from V, E or H against T, paper 004 §III.A): the
-//   continuous two-branch line y = a + b1·min(x − x_k, 0) + b2·max(x − x_k, 0), x_k profiled in
-//   the same way, errors of (a, b1, b2, x_k) from the Jacobian (the error on x_k is the usual
-//   linearised one; bootstrap.hpp gives a distribution-free alternative).
+//   continuous two-branch line y = a + b1·min(x − x_k, 0) + b2·max(x − x_k, 0), x_k profiled and
+//   refined in the same way, errors of (a, b1, b2, x_k) from the Jacobian (the error on x_k is
+//   the usual linearised one; bootstrap.hpp gives a distribution-free alternative).
 #pragma once
 
 #include <cstddef>
@@ -84,10 +86,5 @@ struct KinkFit {
 // Needs ≥ 5 points with at least 2 on each side of the kink.
 KinkFit kink_fit(const std::vector<double>& x, const std::vector<double>& y,
                  const std::vector<double>& sigma = {});
-
-// General weighted linear least squares: rows of the design matrix, data, weights (empty = 1).
-// Returns the parameters; `unscaled_covariance` receives (XᵀWX)⁻¹ and `chi2` Σ w r².
-Vector weighted_least_squares(const Matrix& design, const Vector& y, const Vector& weights,
-                              Matrix& unscaled_covariance, double& chi2);
 
 }  // namespace glassland::analysis

@@ -1,7 +1,8 @@
 #include "analysis/sample_statistics.hpp"
 
+#include <gsl/gsl_statistics_double.h>
+
 #include <cmath>
-#include <numeric>
 
 #include "analysis/bootstrap.hpp"
 
@@ -10,17 +11,13 @@ namespace glassland::analysis {
 double sample_mean(const std::vector<double>& values) {
   if (values.empty())
     return std::nan("");
-  return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  return gsl_stats_mean(values.data(), 1, values.size());
 }
 
 double sample_standard_deviation(const std::vector<double>& values) {
   if (values.size() < 2)
     return std::nan("");
-  const double mean = sample_mean(values);
-  double sum = 0.0;
-  for (double v : values)
-    sum += (v - mean) * (v - mean);
-  return std::sqrt(sum / static_cast<double>(values.size() - 1));
+  return gsl_stats_sd(values.data(), 1, values.size());  // denominator n − 1
 }
 
 double sample_median(const std::vector<double>& values) {

@@ -1,7 +1,8 @@
 // Descriptive statistics of a sample, shared by the tasks' summaries (ART barrier spectra, NEB
-// barrier sets, `glassland analyze`). The standard deviation is the sample one (denominator
-// n − 1); the median is the type-7 quantile at 0.5 (analysis/bootstrap.hpp), i.e. the middle
-// value, or the mean of the two middle values of an even-sized sample.
+// barrier sets, `glassland analyze`), from GSL (gsl_stats_mean, gsl_stats_sd). The standard
+// deviation is the sample one (denominator n − 1); the median is the type-7 quantile at 0.5
+// (analysis/bootstrap.hpp), i.e. the middle value, or the mean of the two middle values of an
+// even-sized sample.
 #pragma once
 
 #include <vector>

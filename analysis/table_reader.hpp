@@ -1,5 +1,5 @@
 // Tables of named columns for the analysis commands: CSV text with a header row, or rows filled
-// in by a JSON reader on the host side (host/cli/analyze_command.cpp). Every error names the source
+// in by a JSON reader on the host side (host/cli/analyze/analyze_io.cpp). Every error names the source
 // file, the line (CSV) or JSON path of the row, the 1-based data row and the column, so a user
 // can go straight to the bad cell.
 //

@@ -200,6 +200,154 @@ bool counts_as_reactive(int outcome) {
          outcome == static_cast<int>(ShotOutcome::reactive_backward_undecided);
 }
 
+void check_inputs(int n, const std::vector<CvDefinition>& cvs,
+                  const std::vector<DividingSurface>& surfaces, const ShootingDynamics& dynamics,
+                  const ReactiveFluxSettings& settings) {
+  const auto sized = [n](size_t size) { return size == static_cast<size_t>(n); };
+  if (!sized(cvs.size()) || !sized(surfaces.size()) || !sized(dynamics.temperature.size()) ||
+      !sized(dynamics.thermostat_tau.size()) || !sized(dynamics.seeds.size()))
+    throw std::invalid_argument(
+        "transmission coefficient: one CV, surface, temperature, thermostat τ and seed per "
+        "replica");
+  if (settings.shots <= 0 || !(settings.restraint_stiffness > 0.0) ||
+      settings.equilibration_steps < 0 || settings.decorrelation_steps <= 0 ||
+      settings.sample_stride <= 0 || !(settings.commitment_time > 0.0) ||
+      !(settings.max_shot_time > settings.commitment_time))
+    throw std::invalid_argument(
+        "transmission coefficient: shots, restraint stiffness, decorrelation steps, sample "
+        "stride and commitment time must be positive, and max_shot_time > commitment_time");
+}
+
+// How long the two halves of a shot may run, in MD steps.
+struct ShotLengths {
+  int64_t commit_steps = 0;  // forward half: until it commits to B
+  int64_t max_steps = 0;     // backward half: until it commits, at most max_shot_time
+};
+
+ShotLengths shot_lengths(double dt, const ReactiveFluxSettings& settings) {
+  ShotLengths lengths;
+  // A forward half commits at the sample (1 + ceil(commitment / sample interval)) after its
+  // start: the first sample, then a commitment time's worth of samples on the same side.
+  lengths.commit_steps =
+      (1 + static_cast<int64_t>(
+               std::ceil(settings.commitment_time / (dt * settings.sample_stride) - 1e-9))) *
+      settings.sample_stride;
+  lengths.max_steps = static_cast<int64_t>(std::ceil(settings.max_shot_time / dt - 1e-9));
+  return lengths;
+}
+
+// Seeds: one stream family per replica, salted per use (chain noise, shot velocities, shot
+// noise) so that no two uses share random numbers.
+struct ShotSeeds {
+  const ShootingDynamics& dynamics;
+  uint64_t salted(int r, uint64_t salt, uint64_t index) const {
+    return splitmix64(dynamics.seeds[r] ^ splitmix64(salt * 0x9E3779B97F4A7C15ULL + index));
+  }
+  // Temperatures, damping and the salted Langevin seeds of an integrator.
+  void configure(MdIntegrator& md, uint64_t salt, uint64_t index) const {
+    md.set_constant_temperatures(dynamics.temperature);
+    md.set_thermostat_damping(dynamics.thermostat_tau);
+    std::vector<uint64_t> seeds(dynamics.seeds.size());
+    for (size_t r = 0; r < seeds.size(); ++r)
+      seeds[r] = salted(static_cast<int>(r), salt, index);
+    md.set_langevin_seeds(seeds);
+  }
+};
+
+// Positions, velocities and image flags of a whole batch, kept on the device: where the
+// restrained chains stand between rounds, and where the shots start.
+struct BatchConfiguration {
+  AtomVectors positions, velocities;
+  AtomImages images;
+  BatchConfiguration(const Batch& batch, const std::string& label)
+      : positions(label + "_positions", batch.positions.extent(0)),
+        velocities(label + "_velocities", batch.velocities.extent(0)),
+        images(label + "_images", batch.images.extent(0)) {}
+  void save(const Batch& batch) const {
+    Kokkos::deep_copy(positions, batch.positions);
+    Kokkos::deep_copy(velocities, batch.velocities);
+    Kokkos::deep_copy(images, batch.images);
+  }
+  void load(const Batch& batch) const {
+    Kokkos::deep_copy(batch.positions, positions);
+    Kokkos::deep_copy(batch.velocities, velocities);
+    Kokkos::deep_copy(batch.images, images);
+  }
+};
+
+// The shots' starts from the chains' configurations in the batch: each shooting replica on its
+// surface with fresh velocities pointing to B, kept in `start`. Returns the flux weights |ṡ|.
+std::vector<double> place_shots(const Batch& batch, const std::vector<CvDefinition>& cvs,
+                                const std::vector<DividingSurface>& surfaces,
+                                const ShootingDynamics& dynamics, const ShotSeeds& seeds,
+                                const std::vector<int>& shooting, int shot,
+                                const BatchConfiguration& start) {
+  const int n = batch.n_replicas;
+  HostState h = host_state(batch);
+  std::vector<double> weight(n, 0.0);
+  for (int r = 0; r < n; ++r) {
+    if (!shooting[r])
+      continue;
+    project_onto_surface(h, batch, cvs[r], r, surfaces[r].position);
+    draw_velocities(h, batch, r, dynamics.temperature[r], seeds.salted(r, 3, shot), 0);
+    const double rate = surfaces[r].direction * cv_velocity(h, batch, cvs[r], r);
+    if (rate < 0.0) {
+      const int64_t first = static_cast<int64_t>(r) * batch.n_atoms;
+      for (int i = 0; i < batch.n_atoms; ++i)
+        for (int k = 0; k < 3; ++k)
+          h.velocities(first + i, k) = -h.velocities(first + i, k);
+    }
+    weight[r] = std::abs(rate);
+  }
+  Kokkos::deep_copy(start.positions, h.positions);
+  Kokkos::deep_copy(start.images, h.images);
+  Kokkos::deep_copy(start.velocities, h.velocities);
+  return weight;
+}
+
+// One round of shots from `start`, unbiased: the forward half (does the crossing commit to B
+// at once?), then, where it did, the backward half with reversed velocities (did the path come
+// from A?). Returns each shooting replica's ShotOutcome.
+std::vector<int> shoot(Batch& batch, ForceField& unbiased, MdIntegrator& shooter, CvSet& cvs,
+                       const std::vector<DividingSurface>& surfaces,
+                       const std::vector<int>& shooting, const ReactiveFluxSettings& settings,
+                       const ShotLengths& lengths, const ShotSeeds& seeds, int shot,
+                       const BatchConfiguration& start) {
+  const int n = batch.n_replicas;
+  start.load(batch);
+  seeds.configure(shooter, 4, 2 * static_cast<uint64_t>(shot));
+  const std::vector<int> forward = run_until_committed(
+      batch, unbiased, shooter, cvs, surfaces, shooting, settings, lengths.commit_steps, -1);
+
+  std::vector<int> backward_running(n, 0);
+  for (int r = 0; r < n; ++r)
+    backward_running[r] = shooting[r] && forward[r] > 0 ? 1 : 0;
+  std::vector<int> backward(n, 0);
+  if (std::count(backward_running.begin(), backward_running.end(), 1) > 0) {
+    Kokkos::deep_copy(batch.positions, start.positions);
+    Kokkos::deep_copy(batch.images, start.images);
+    // From the kept start (the forward half has moved the batch on).
+    const AtomVectors velocities = batch.velocities, start_velocities = start.velocities;
+    Kokkos::parallel_for(
+        "transmission::reverse_velocities",
+        Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(velocities.extent(0))),
+        KOKKOS_LAMBDA(int64_t i) {
+          for (int k = 0; k < 3; ++k)
+            velocities(i, k) = -start_velocities(i, k);
+        });
+    seeds.configure(shooter, 4, 2 * static_cast<uint64_t>(shot) + 1);
+    backward = run_until_committed(batch, unbiased, shooter, cvs, surfaces, backward_running,
+                                   settings, lengths.max_steps, 0);
+  }
+  std::vector<int> outcomes(n, static_cast<int>(ShotOutcome::forward_recrossed));
+  for (int r = 0; r < n; ++r)
+    if (forward[r] > 0)
+      outcomes[r] = static_cast<int>(backward[r] < 0   ? ShotOutcome::reactive
+                                     : backward[r] > 0 ? ShotOutcome::backward_from_product
+                                                       : ShotOutcome::reactive_backward_undecided);
+  return outcomes;
+}
+
 }  // namespace
 
 bool move_onto_cv_surface(const CvDefinition& cv, const Box& box, std::vector<double>& x,
@@ -260,28 +408,8 @@ std::vector<TransmissionEstimate> estimate_transmission_coefficients(
     const std::function<void(const ReactiveFluxProgress&)>& after_round,
     const ReactiveFluxProgress* resume) {
   const int n = batch.n_replicas;
-  const auto sized = [n](size_t size) { return size == static_cast<size_t>(n); };
-  if (!sized(cvs.size()) || !sized(surfaces.size()) || !sized(dynamics.temperature.size()) ||
-      !sized(dynamics.thermostat_tau.size()) || !sized(dynamics.seeds.size()))
-    throw std::invalid_argument(
-        "transmission coefficient: one CV, surface, temperature, thermostat τ and seed per "
-        "replica");
-  if (settings.shots <= 0 || !(settings.restraint_stiffness > 0.0) ||
-      settings.equilibration_steps < 0 || settings.decorrelation_steps <= 0 ||
-      settings.sample_stride <= 0 || !(settings.commitment_time > 0.0) ||
-      !(settings.max_shot_time > settings.commitment_time))
-    throw std::invalid_argument(
-        "transmission coefficient: shots, restraint stiffness, decorrelation steps, sample "
-        "stride and commitment time must be positive, and max_shot_time > commitment_time");
-  const double dt = dynamics.integrator.timestep;
-  // A forward half commits at the sample (1 + ceil(commitment / sample interval)) after its
-  // start: the first sample, then a commitment time's worth of samples on the same side.
-  const int64_t commit_steps =
-      (1 + static_cast<int64_t>(
-               std::ceil(settings.commitment_time / (dt * settings.sample_stride) - 1e-9))) *
-      settings.sample_stride;
-  const int64_t max_steps = static_cast<int64_t>(std::ceil(settings.max_shot_time / dt - 1e-9));
-
+  check_inputs(n, cvs, surfaces, dynamics, settings);
+  const ShotLengths lengths = shot_lengths(dynamics.integrator.timestep, settings);
   std::vector<int> shooting(n, 0);
   for (int r = 0; r < n; ++r)
     shooting[r] = surfaces[r].defined ? 1 : 0;
@@ -296,26 +424,15 @@ std::vector<TransmissionEstimate> estimate_transmission_coefficients(
   restrained.add_term(restraint.make_force_term());
   unbiased.add_term(make_physical_term());
 
-  // Seeds: one stream family per replica, salted per use (chain noise, shot velocities, shot
-  // noise) so that no two uses share random numbers.
-  const auto salted = [&](int r, uint64_t salt, uint64_t index) {
-    return splitmix64(dynamics.seeds[r] ^ splitmix64(salt * 0x9E3779B97F4A7C15ULL + index));
-  };
-  auto configure = [&](MdIntegrator& md, uint64_t salt, uint64_t index) {
-    md.set_constant_temperatures(dynamics.temperature);
-    md.set_thermostat_damping(dynamics.thermostat_tau);
-    std::vector<uint64_t> seeds(n);
-    for (int r = 0; r < n; ++r)
-      seeds[r] = salted(r, salt, index);
-    md.set_langevin_seeds(seeds);
-  };
+  const ShotSeeds seeds{dynamics};
   MdIntegrator chain(n, batch.n_atoms, dynamics.integrator);
   MdIntegrator shooter(n, batch.n_atoms, dynamics.integrator);
-  configure(chain, 1, 0);
+  seeds.configure(chain, 1, 0);
   chain.reset_state();
   int first_shot = 0;
   if (resume != nullptr) {
-    if (!sized(resume->estimates.size()) || resume->shots_done > settings.shots)
+    if (!(resume->estimates.size() == static_cast<size_t>(n)) ||
+        resume->shots_done > settings.shots)
       throw std::invalid_argument(
           "transmission coefficient: the state to resume from does not match these replicas or "
           "shots");
@@ -327,95 +444,34 @@ std::vector<TransmissionEstimate> estimate_transmission_coefficients(
     HostState h = host_state(batch);
     for (int r = 0; r < n; ++r)
       if (shooting[r])
-        draw_velocities(h, batch, r, dynamics.temperature[r], salted(r, 2, 0), 0);
+        draw_velocities(h, batch, r, dynamics.temperature[r], seeds.salted(r, 2, 0), 0);
     Kokkos::deep_copy(batch.velocities, h.velocities);
   }
   chain.setup(batch, restrained, chain_active);
 
-  AtomVectors chain_positions("transmission::chain_positions", batch.positions.extent(0));
-  AtomVectors chain_velocities("transmission::chain_velocities", batch.velocities.extent(0));
-  AtomImages chain_images("transmission::chain_images", batch.images.extent(0));
-  AtomVectors shot_positions("transmission::shot_positions", batch.positions.extent(0));
-  AtomVectors shot_velocities("transmission::shot_velocities", batch.velocities.extent(0));
-  AtomImages shot_images("transmission::shot_images", batch.images.extent(0));
-
+  const BatchConfiguration chain_now(batch, "transmission::chain");
+  const BatchConfiguration shot_start(batch, "transmission::shot");
   for (int shot = first_shot; shot < settings.shots; ++shot) {
     const int64_t chain_steps = shot == 0
                                     ? settings.equilibration_steps + settings.decorrelation_steps
                                     : settings.decorrelation_steps;
     chain.run(batch, restrained, chain_steps, chain_active);
     restraint.check_grid(chain_active);
-    Kokkos::deep_copy(chain_positions, batch.positions);
-    Kokkos::deep_copy(chain_velocities, batch.velocities);
-    Kokkos::deep_copy(chain_images, batch.images);
+    chain_now.save(batch);
 
-    // The shot's start: on the surface, fresh velocities pointing to B, flux weight |ṡ|.
-    HostState h = host_state(batch);
-    std::vector<double> weight(n, 0.0);
+    const std::vector<double> weight =
+        place_shots(batch, cvs, surfaces, dynamics, seeds, shooting, shot, shot_start);
+    const std::vector<int> outcomes = shoot(batch, unbiased, shooter, restraint.cvs(), surfaces,
+                                            shooting, settings, lengths, seeds, shot, shot_start);
     for (int r = 0; r < n; ++r) {
       if (!shooting[r])
         continue;
-      project_onto_surface(h, batch, cvs[r], r, surfaces[r].position);
-      draw_velocities(h, batch, r, dynamics.temperature[r], salted(r, 3, shot), 0);
-      const double rate = surfaces[r].direction * cv_velocity(h, batch, cvs[r], r);
-      if (rate < 0.0) {
-        const int64_t first = static_cast<int64_t>(r) * batch.n_atoms;
-        for (int i = 0; i < batch.n_atoms; ++i)
-          for (int k = 0; k < 3; ++k)
-            h.velocities(first + i, k) = -h.velocities(first + i, k);
-      }
-      weight[r] = std::abs(rate);
-    }
-    Kokkos::deep_copy(shot_positions, h.positions);
-    Kokkos::deep_copy(shot_images, h.images);
-    Kokkos::deep_copy(shot_velocities, h.velocities);
-
-    // Forward half: does this crossing commit, i.e. stay on B for the commitment time at once?
-    Kokkos::deep_copy(batch.positions, shot_positions);
-    Kokkos::deep_copy(batch.images, shot_images);
-    Kokkos::deep_copy(batch.velocities, shot_velocities);
-    configure(shooter, 4, 2 * static_cast<uint64_t>(shot));
-    const std::vector<int> forward = run_until_committed(
-        batch, unbiased, shooter, restraint.cvs(), surfaces, shooting, settings, commit_steps, -1);
-
-    // Backward half (velocities reversed), only where the forward half committed: did the path
-    // come from B, i.e. commit to B before committing to A?
-    std::vector<int> backward_running(n, 0);
-    for (int r = 0; r < n; ++r)
-      backward_running[r] = shooting[r] && forward[r] > 0 ? 1 : 0;
-    std::vector<int> backward(n, 0);
-    if (std::count(backward_running.begin(), backward_running.end(), 1) > 0) {
-      Kokkos::deep_copy(batch.positions, shot_positions);
-      Kokkos::deep_copy(batch.images, shot_images);
-      // From the kept start (h may alias the batch, which the forward half has moved on).
-      const AtomVectors velocities = batch.velocities, start = shot_velocities;
-      Kokkos::parallel_for(
-          "transmission::reverse_velocities",
-          Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(velocities.extent(0))),
-          KOKKOS_LAMBDA(int64_t i) {
-            for (int k = 0; k < 3; ++k)
-              velocities(i, k) = -start(i, k);
-          });
-      configure(shooter, 4, 2 * static_cast<uint64_t>(shot) + 1);
-      backward = run_until_committed(batch, unbiased, shooter, restraint.cvs(), surfaces,
-                                     backward_running, settings, max_steps, 0);
-    }
-    for (int r = 0; r < n; ++r) {
-      if (!shooting[r])
-        continue;
-      ShotOutcome outcome = ShotOutcome::forward_recrossed;
-      if (forward[r] > 0)
-        outcome = backward[r] < 0   ? ShotOutcome::reactive
-                  : backward[r] > 0 ? ShotOutcome::backward_from_product
-                                    : ShotOutcome::reactive_backward_undecided;
       estimates[r].flux_weights.push_back(weight[r]);
-      estimates[r].outcomes.push_back(static_cast<int>(outcome));
+      estimates[r].outcomes.push_back(outcomes[r]);
     }
 
     // Back to the chain where it was.
-    Kokkos::deep_copy(batch.positions, chain_positions);
-    Kokkos::deep_copy(batch.velocities, chain_velocities);
-    Kokkos::deep_copy(batch.images, chain_images);
+    chain_now.load(batch);
     restrained.reset();
     chain.setup(batch, restrained, chain_active);
     if (after_round) {

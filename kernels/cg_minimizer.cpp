@@ -208,21 +208,20 @@ void CgMinimizer::tick(Batch& batch, ForceField& force_field) {
 // x0 ← x and the first trial step; then every replica that needs an evaluation is moved to its
 // trial positions x0 + α h.
 void CgMinimizer::update_directions_and_begin_lines(Batch& batch) {
+  update_directions(batch);
+  begin_line_searches(batch);
+}
+
+// h ← g + β h where a line search ended (Polak–Ribière β from reduce_after_evaluation), and
+// F·h, max|h|, max|g| of the new direction.
+void CgMinimizer::update_directions(const Batch& batch) {
   const int n_replicas = batch.n_replicas;
   const int n_atoms = batch.n_atoms;
-  auto positions = batch.positions;
   auto forces = batch.forces;
-  auto energy = batch.potential_energy;
-  auto images = batch.images;
-  auto start_positions = start_positions_;
-  auto start_images = start_images_;
   auto gradient = gradient_;
   auto direction = direction_;
   auto line = line_;
-  auto needs_evaluation = needs_evaluation_;
   auto running = state_.running;
-  auto status = state_.status;
-  auto iterations = state_.iterations;
 
   Kokkos::parallel_for(
       "cg::update_direction", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
@@ -273,7 +272,25 @@ void CgMinimizer::update_directions_and_begin_lines(Batch& batch) {
           line(r).g_max = g_max;
         });
       });
+}
 
+// Starts a line search along each new direction (or along the force where it is not downhill),
+// or stops the replica; places the trial positions of the replicas that search.
+void CgMinimizer::begin_line_searches(Batch& batch) {
+  const int n_replicas = batch.n_replicas;
+  const int n_atoms = batch.n_atoms;
+  auto positions = batch.positions;
+  auto energy = batch.potential_energy;
+  auto images = batch.images;
+  auto start_positions = start_positions_;
+  auto start_images = start_images_;
+  auto gradient = gradient_;
+  auto direction = direction_;
+  auto line = line_;
+  auto needs_evaluation = needs_evaluation_;
+  auto running = state_.running;
+  auto status = state_.status;
+  auto iterations = state_.iterations;
   const MinimizerTolerances tol = settings_.tolerances;
   const double max_displacement = settings_.max_displacement;
   Kokkos::parallel_for(

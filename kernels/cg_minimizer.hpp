@@ -185,6 +185,8 @@ class CgMinimizer {
   void follow_wrapped_atoms(const Batch& batch);
   void reduce_after_evaluation(const Batch& batch);
   void update_directions_and_begin_lines(Batch& batch);
+  void update_directions(const Batch& batch);
+  void begin_line_searches(Batch& batch);
 
  private:
   CgSettings settings_;

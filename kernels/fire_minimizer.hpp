@@ -1,17 +1,15 @@
 // Batched FIRE 2.0 minimiser: every replica has its own time step, mixing parameter and
 // counters, and stops on its own criterion while the others continue (SPEC.md §4).
 //
-// Method: J. Guénolé, W. G. Nöhring, A. Vaid, F. Houllé, Z. Xie, A. Prakash, E. Bitzek,
-// "Assessment and optimization of the fast inertial relaxation engine (FIRE) for energy
-// minimization in atomistic simulations and its implementation in LAMMPS",
-// Comput. Mater. Sci. 175, 109584 (2020), Algorithm 2 (FIRE 2.0), with the defaults and the
-// step details of its LAMMPS implementation (min_style fire, src/min_fire.cpp): semi-implicit
-// Euler integrator, half step back on P = F·v ≤ 0, no dt/α change during the first
-// N_delaystep steps, per-component maximum displacement dmax per step.
+// Method: FIRE 2.0, J. Guénolé et al., Comput. Mater. Sci. 175, 109584 (2020), Algorithm 2, as
+// LAMMPS min_style fire does it (src/min_fire.cpp); the steps are kernels/fire_stepper.hpp's,
+// with every replica its own system, Δt shortened before the Euler step, and LAMMPS's stopping
+// rules (energy, force, caps) here.
 #pragma once
 
 #include <vector>
 
+#include "kernels/fire_stepper.hpp"
 #include "kernels/minimizer_common.hpp"
 
 namespace glassland {
@@ -31,56 +29,6 @@ struct FireSettings {
   bool initial_delay = true;      // no dt shrink / α reset during the first N_delaystep steps
   int max_uphill_steps = 2000;    // LAMMPS vdfmax: stop after this many steps with P ≤ 0
 };
-
-// The scalar FIRE 2.0 parameters, copied into device code.
-struct FireParameters {
-  double dt_max, dt_min, dt_grow, dt_shrink, alpha_start, alpha_shrink;
-  int delay_steps, max_uphill_steps;
-  bool initial_delay;
-};
-
-// What one replica does to its velocities this step.
-struct FireDecision {
-  bool mix = false;             // v ← (1−α) v + α |v| F̂ after the velocity update
-  double velocity_scale = 1.0;  // 1 − α
-  double force_scale = 0.0;     // α |v| / |F|
-  bool restart = false;         // P ≤ 0: half step back and v ← 0
-  bool too_many_uphill = false;
-};
-
-// FIRE 2.0's adaptation of Δt and α (Guénolé et al. 2020, Algorithm 2, lines 5–20) for one
-// replica at step `step` (1-based), from P = F·v, v·v and F·F over its atoms. Updates dt, alpha,
-// last_negative (the last step with P ≤ 0) and uphill_steps in place.
-KOKKOS_INLINE_FUNCTION FireDecision fire_adapt(const FireParameters& p, int step, double power,
-                                               double v_dot_v, double f_dot_f, double& dt,
-                                               double& alpha, int& last_negative,
-                                               int& uphill_steps) {
-  FireDecision decision;
-  if (power > 0.0) {
-    uphill_steps = 0;
-    decision.mix = true;
-    decision.velocity_scale = 1.0 - alpha;
-    // The mixing uses α of this step, before it shrinks (as LAMMPS does).
-    decision.force_scale = f_dot_f <= 1e-20 ? 0.0 : alpha * kmath::sqrt(v_dot_v / f_dot_f);
-    if (step - last_negative > p.delay_steps) {
-      dt = kmath::min(dt * p.dt_grow, p.dt_max);
-      alpha *= p.alpha_shrink;
-    }
-  } else {
-    last_negative = step;
-    // Early in the run the system has not yet built up speed: keep dt and α (initialdelay).
-    const bool in_initial_delay = p.initial_delay && step < p.delay_steps;
-    if (!in_initial_delay) {
-      alpha = p.alpha_start;
-      if (dt * p.dt_shrink >= p.dt_min)
-        dt *= p.dt_shrink;
-    }
-    ++uphill_steps;
-    decision.too_many_uphill = p.max_uphill_steps > 0 && uphill_steps > p.max_uphill_steps;
-    decision.restart = true;
-  }
-  return decision;
-}
 
 class FireMinimizer {
  public:
@@ -103,25 +51,18 @@ class FireMinimizer {
   // Per-replica status, counters and the running mask (device views).
   const MinimizerReplicaState& state() const { return state_; }
 
-  // One lock-step iteration of every running replica (what advance() repeats). Public because
-  // CUDA extended lambdas may not be defined inside private member functions.
+  // One lock-step iteration of every running replica (what advance() repeats), and its first
+  // and last launches. Public because CUDA extended lambdas may not be defined inside private
+  // member functions.
   void iterate(Batch& batch, ForceField& force_field);
+  void remember_energies(const Batch& batch);
+  void check_convergence(const Batch& batch);
 
  private:
   FireSettings settings_;
   MinimizerReplicaState state_;
-  AtomVectors velocities_;  // FIRE's own velocities, Å/ps
-  ReplicaScalars dt_;       // ps
-  ReplicaScalars alpha_;
-  ReplicaInts last_negative_;  // last step with P ≤ 0
-  ReplicaInts uphill_steps_;   // consecutive steps with P ≤ 0
-  ReplicaScalars power_, v_dot_v_, f_dot_f_;
-  ReplicaInts mix_;
-  ReplicaScalars velocity_scale_, force_scale_;
-  ReplicaInts restart_;
-  ReplicaInts needs_fresh_forces_;  // restarted and moved back: forces are stale
-  ReplicaScalars step_dt_;          // this step's Δt after the displacement limit
-  ReplicaScalars previous_energy_;  // eV
+  FireStepper stepper_;             // velocities, Δt, α and counters of every replica
+  ReplicaScalars previous_energy_;  // eV, before this iteration's step
 };
 
 }  // namespace glassland

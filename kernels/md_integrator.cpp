@@ -421,7 +421,8 @@ MdIntegrator::MdIntegrator(int n_replicas, int n_atoms, const IntegratorSettings
   Kokkos::deep_copy(targets_.barostat_damping, 1000.0 * settings.timestep);
   // Filled on the host: nvcc does not allow device lambdas inside constructors.
   auto default_seeds = Kokkos::create_mirror_view(targets_.langevin_seed);
-  for (int r = 0; r < n; ++r) default_seeds(r) = static_cast<uint64_t>(r) + 1;
+  for (int r = 0; r < n; ++r)
+    default_seeds(r) = static_cast<uint64_t>(r) + 1;
   Kokkos::deep_copy(targets_.langevin_seed, default_seeds);
 
   state_.step = ReplicaSteps("md::step", n);
@@ -641,6 +642,13 @@ void MdIntegrator::advance_step_counter(const ReplicaInts& active) {
 // the particles (velocity scaling, half kick) and the cell/positions over a full dt.
 void MdIntegrator::first_half_nose_hoover(Batch& batch, const ReplicaInts& active) {
   compute_kinetic_tensor(batch, kinetic_tensor_, active);
+  nose_hoover_chains_first_half(batch, active);
+  nose_hoover_kick_drift(batch, active);
+}
+
+// Thermostat (and, for NPT, barostat) chains over dt/2, the barostat velocity half step and the
+// box remaps of this step: per replica, before the atoms move.
+void MdIntegrator::nose_hoover_chains_first_half(const Batch& batch, const ReplicaInts& active) {
   const int n_atoms = n_atoms_;
   const double dt = settings_.timestep;
   const int ensemble = static_cast<int>(settings_.ensemble);
@@ -719,6 +727,20 @@ void MdIntegrator::first_half_nose_hoover(Batch& batch, const ReplicaInts& activ
         box_half(r) = half;
         box_end(r) = remap_box(half, omega_dot, coupling, 0.5 * dt);
       });
+}
+
+// Thermostat scaling, barostat velocity scaling, half kick and drift (with the affine remaps
+// of NPT) of every atom, then the new boxes.
+void MdIntegrator::nose_hoover_kick_drift(Batch& batch, const ReplicaInts& active) {
+  const int n_atoms = n_atoms_;
+  const double dt = settings_.timestep;
+  const int ensemble = static_cast<int>(settings_.ensemble);
+  const int coupling = static_cast<int>(settings_.coupling);
+  auto st = state_;
+  auto velocity_scale = velocity_scale_;
+  auto pressure_scale = pressure_scale_;
+  auto boxes = batch.boxes;
+  auto box_start = box_start_, box_half = box_half_, box_end = box_end_;
   auto x = batch.positions;
   auto v = batch.velocities;
   auto f = batch.forces;
@@ -769,6 +791,14 @@ void MdIntegrator::first_half_nose_hoover(Batch& batch, const ReplicaInts& activ
 // LAMMPS fix_nh::final_integrate: half kick, barostat velocity scaling, new pressure, barostat
 // velocity, thermostat chain, barostat chain.
 void MdIntegrator::second_half_nose_hoover(Batch& batch, const ReplicaInts& active) {
+  nose_hoover_half_kick(batch, active);
+  compute_kinetic_tensor(batch, kinetic_tensor_, active);
+  nose_hoover_chains_second_half(batch, active);
+  apply_thermostat_scale(batch, active);
+}
+
+// Half kick and barostat velocity scaling of every atom.
+void MdIntegrator::nose_hoover_half_kick(Batch& batch, const ReplicaInts& active) {
   const int n_atoms = n_atoms_;
   const double dt = settings_.timestep;
   const int ensemble = static_cast<int>(settings_.ensemble);
@@ -800,7 +830,16 @@ void MdIntegrator::second_half_nose_hoover(Batch& batch, const ReplicaInts& acti
         for (int k = 0; k < 3; ++k)
           v(g, k) = vel[k];
       });
-  compute_kinetic_tensor(batch, kinetic_tensor_, active);
+}
+
+// Barostat velocity half step and thermostat (and barostat) chains over dt/2: per replica, after
+// the atoms moved; advances the step counter.
+void MdIntegrator::nose_hoover_chains_second_half(const Batch& batch, const ReplicaInts& active) {
+  const int n_atoms = n_atoms_;
+  const double dt = settings_.timestep;
+  const int ensemble = static_cast<int>(settings_.ensemble);
+  const int coupling = static_cast<int>(settings_.coupling);
+  auto st = state_;
   const int t_length = settings_.thermostat_chain_length, t_loops = settings_.thermostat_loops;
   const int p_length = settings_.barostat_chain_length, p_loops = settings_.barostat_loops;
   const double dof = kinetic_degrees_of_freedom(n_atoms);
@@ -859,6 +898,13 @@ void MdIntegrator::second_half_nose_hoover(Batch& batch, const ReplicaInts& acti
         }
         st.step(r) += 1;
       });
+}
+
+// v ← v · s with the thermostat's scale factor s of each replica.
+void MdIntegrator::apply_thermostat_scale(Batch& batch, const ReplicaInts& active) {
+  const int n_atoms = n_atoms_;
+  auto v = batch.velocities;
+  auto velocity_scale = velocity_scale_;
   Kokkos::parallel_for(
       "md::thermostat_scale", all_atoms(n_replicas_, n_atoms), KOKKOS_LAMBDA(int64_t g) {
         const int r = static_cast<int>(g / n_atoms);

@@ -242,7 +242,12 @@ class MdIntegrator {
   // Parts of step(). Public only because CUDA's extended lambdas may not live in private
   // member functions; drivers call step().
   void first_half_nose_hoover(Batch& batch, const ReplicaInts& active);
+  void nose_hoover_chains_first_half(const Batch& batch, const ReplicaInts& active);
+  void nose_hoover_kick_drift(Batch& batch, const ReplicaInts& active);
   void second_half_nose_hoover(Batch& batch, const ReplicaInts& active);
+  void nose_hoover_half_kick(Batch& batch, const ReplicaInts& active);
+  void nose_hoover_chains_second_half(const Batch& batch, const ReplicaInts& active);
+  void apply_thermostat_scale(Batch& batch, const ReplicaInts& active);
   void langevin_step(Batch& batch, ForceField& force_field, const ReplicaInts& active,
                      const EvalRequest& request);
   void bussi_rescale(Batch& batch, const ReplicaInts& active);

@@ -106,17 +106,37 @@ int NeighborList::update(Batch& batch) {
 }
 
 void NeighborList::build(Batch& batch, int n_flagged) {
-  const int n_replicas = n_replicas_;
+  const int total_cells = plan_cell_grids(batch);
+  bin_atoms(batch, total_cells);
+  for (;;) {
+    find_neighbors(batch);
+    const int largest = largest_neighbor_count();
+    stats_.max_neighbors = largest;
+    if (largest <= stats_.capacity)
+      break;
+    // Grow and rebuild every flagged replica: nothing is truncated.
+    stats_.capacity = static_cast<int>(1.2 * largest) + 8;
+    allocate_entries();
+    if (n_flagged < n_replicas_) {
+      // Lists of replicas that were not flagged lived in the old allocation: rebuild them too.
+      Kokkos::deep_copy(needs_build_, 1);
+      build(batch, n_replicas_);
+      return;
+    }
+  }
+  stats_.builds += n_flagged;
+}
+
+int NeighborList::plan_cell_grids(const Batch& batch) {
   const int n_atoms = n_atoms_;
   const double reach = cutoff_ + skin_;
-
   // Host bookkeeping of the per-replica cell grids (R small numbers, at build time only).
   auto boxes_host = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.boxes);
   auto flags_host = Kokkos::create_mirror_view_and_copy(HostSpace(), needs_build_);
   auto grid_host = Kokkos::create_mirror_view(grid_);
   int total_cells = 0;
   double smallest_volume_per_atom = 1e300;
-  for (int r = 0; r < n_replicas; ++r) {
+  for (int r = 0; r < n_replicas_; ++r) {
     double widths[3];
     boxes_host(r).perpendicular_widths(widths);
     int n_cells[3];
@@ -148,17 +168,25 @@ void NeighborList::build(Batch& batch, int n_flagged) {
   }
   if (stats_.capacity == 0) {
     // Expected neighbours in a sphere of radius cutoff + skin at the densest replica's density,
-    // with 30% headroom; a low estimate only costs one extra build below.
+    // with 30% headroom; a low estimate only costs one extra build.
     const double sphere = 4.0 / 3.0 * 3.141592653589793 * reach * reach * reach;
     double expected = sphere / smallest_volume_per_atom;
     if (kind_ == NeighborListKind::Half)
       expected *= 0.5;
     stats_.capacity = std::min(std::max(1, n_atoms - 1), static_cast<int>(1.3 * expected) + 16);
-    entries = Kokkos::View<uint32_t**, MemSpace>(
-        Kokkos::view_alloc(Kokkos::WithoutInitializing, "neighbor_list::entries"),
-        static_cast<int64_t>(n_replicas) * n_atoms, stats_.capacity);
+    allocate_entries();
   }
+  return total_cells;
+}
 
+void NeighborList::allocate_entries() {
+  entries = Kokkos::View<uint32_t**, MemSpace>(
+      Kokkos::view_alloc(Kokkos::WithoutInitializing, "neighbor_list::entries"),
+      static_cast<int64_t>(n_replicas_) * n_atoms_, stats_.capacity);
+}
+
+void NeighborList::bin_atoms(Batch& batch, int total_cells) {
+  const int n_atoms = n_atoms_;
   auto positions = batch.positions;
   auto images = batch.images;
   auto boxes = batch.boxes;
@@ -171,8 +199,7 @@ void NeighborList::build(Batch& batch, int n_flagged) {
   auto cell_atoms = cell_atoms_;
   auto reference = positions_at_build_;
   auto boxes_then = boxes_at_build_;
-  const auto policy = all_atoms(n_replicas, n_atoms);
-
+  const auto policy = all_atoms(n_replicas_, n_atoms);
   Kokkos::deep_copy(cell_count, 0);
   Kokkos::parallel_for(
       "neighbor_list::wrap_and_bin", policy, KOKKOS_LAMBDA(int64_t g) {
@@ -248,84 +275,84 @@ void NeighborList::build(Batch& batch, int n_flagged) {
           cell_atoms(b + 1) = value;
         }
       });
+}
 
+void NeighborList::find_neighbors(const Batch& batch) {
+  const int n_atoms = n_atoms_;
   const bool half = kind_ == NeighborListKind::Half;
+  const double reach = cutoff_ + skin_;
   const double reach_sq = reach * reach;
-  for (;;) {
-    auto list = entries;
-    auto list_counts = counts;
-    const int capacity = stats_.capacity;
-    Kokkos::parallel_for(
-        "neighbor_list::find_neighbors", policy, KOKKOS_LAMBDA(int64_t g) {
-          const int r = static_cast<int>(g / n_atoms);
-          if (!needs_build(r))
-            return;
-          const int i = static_cast<int>(g % n_atoms);
-          const int64_t first = g - i;
-          const Box& box = boxes(r);
-          const int nx = grid(r, 0), ny = grid(r, 1), nz = grid(r, 2), first_cell = grid(r, 3);
-          const int local_cell = atom_cell(g) - first_cell;
-          const int cx = local_cell % nx;
-          const int cy = (local_cell / nx) % ny;
-          const int cz = local_cell / (nx * ny);
-          const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
-          int count = 0;
-          for (int dz = first_offset(nz); dz <= last_offset(nz); ++dz) {
-            for (int dy = first_offset(ny); dy <= last_offset(ny); ++dy) {
-              for (int dx = first_offset(nx); dx <= last_offset(nx); ++dx) {
-                const int cell = first_cell + (cx + dx + nx) % nx +
-                                 nx * ((cy + dy + ny) % ny + ny * ((cz + dz + nz) % nz));
-                for (int a = cell_start(cell); a < cell_start(cell + 1); ++a) {
-                  const int j = cell_atoms(a);
-                  if (j == i || (half && j < i))
-                    continue;
-                  double d[3] = {positions(first + j, 0) - xi, positions(first + j, 1) - yi,
-                                 positions(first + j, 2) - zi};
-                  double s[3];
-                  box.to_fractional(d, s);
-                  const int sx = -static_cast<int>(kmath::nearbyint(s[0]));
-                  const int sy = -static_cast<int>(kmath::nearbyint(s[1]));
-                  const int sz = -static_cast<int>(kmath::nearbyint(s[2]));
-                  box.add_lattice_vector(sx, sy, sz, d);
-                  if (d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < reach_sq) {
-                    if (count < capacity)
-                      list(g, count) = pack_neighbor(j, sx, sy, sz);
-                    ++count;
-                  }
+  const int capacity = stats_.capacity;
+  auto positions = batch.positions;
+  auto boxes = batch.boxes;
+  auto needs_build = needs_build_;
+  auto grid = grid_;
+  auto atom_cell = atom_cell_;
+  auto cell_start = cell_start_;
+  auto cell_atoms = cell_atoms_;
+  auto list = entries;
+  auto list_counts = counts;
+  Kokkos::parallel_for(
+      "neighbor_list::find_neighbors", all_atoms(n_replicas_, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (!needs_build(r))
+          return;
+        const int i = static_cast<int>(g % n_atoms);
+        const int64_t first = g - i;
+        const Box& box = boxes(r);
+        const int nx = grid(r, 0), ny = grid(r, 1), nz = grid(r, 2), first_cell = grid(r, 3);
+        const int local_cell = atom_cell(g) - first_cell;
+        const int cx = local_cell % nx;
+        const int cy = (local_cell / nx) % ny;
+        const int cz = local_cell / (nx * ny);
+        const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
+        int count = 0;
+        for (int dz = first_offset(nz); dz <= last_offset(nz); ++dz) {
+          for (int dy = first_offset(ny); dy <= last_offset(ny); ++dy) {
+            for (int dx = first_offset(nx); dx <= last_offset(nx); ++dx) {
+              const int cell = first_cell + (cx + dx + nx) % nx +
+                               nx * ((cy + dy + ny) % ny + ny * ((cz + dz + nz) % nz));
+              for (int a = cell_start(cell); a < cell_start(cell + 1); ++a) {
+                const int j = cell_atoms(a);
+                if (j == i || (half && j < i))
+                  continue;
+                double d[3] = {positions(first + j, 0) - xi, positions(first + j, 1) - yi,
+                               positions(first + j, 2) - zi};
+                double s[3];
+                box.to_fractional(d, s);
+                const int sx = -static_cast<int>(kmath::nearbyint(s[0]));
+                const int sy = -static_cast<int>(kmath::nearbyint(s[1]));
+                const int sz = -static_cast<int>(kmath::nearbyint(s[2]));
+                box.add_lattice_vector(sx, sy, sz, d);
+                if (d[0] * d[0] + d[1] * d[1] + d[2] * d[2] < reach_sq) {
+                  if (count < capacity)
+                    list(g, count) = pack_neighbor(j, sx, sy, sz);
+                  ++count;
                 }
               }
             }
           }
-          list_counts(g) = count;
-        });
+        }
+        list_counts(g) = count;
+      });
+}
 
-    max_per_replica(
-        "neighbor_list::max_count", n_replicas, n_atoms,
-        KOKKOS_LAMBDA(int64_t g) {
-          return needs_build(static_cast<int>(g / n_atoms)) ? static_cast<double>(list_counts(g))
-                                                            : 0.0;
-        },
-        max_count_);
-    auto max_count_host = Kokkos::create_mirror_view_and_copy(HostSpace(), max_count_);
-    int largest = 0;
-    for (int r = 0; r < n_replicas; ++r)
-      largest = std::max(largest, static_cast<int>(max_count_host(r)));
-    stats_.max_neighbors = largest;
-    if (largest <= capacity)
-      break;
-    // Grow and rebuild every flagged replica: nothing is truncated.
-    stats_.capacity = static_cast<int>(1.2 * largest) + 8;
-    entries = Kokkos::View<uint32_t**, MemSpace>(
-        Kokkos::view_alloc(Kokkos::WithoutInitializing, "neighbor_list::entries"),
-        static_cast<int64_t>(n_replicas) * n_atoms, stats_.capacity);
-    if (n_flagged < n_replicas) {
-      // Lists of replicas that were not flagged lived in the old allocation: rebuild them too.
-      Kokkos::deep_copy(needs_build_, 1);
-      build(batch, n_replicas);
-      return;
-    }
-  }
-  stats_.builds += n_flagged;
+int NeighborList::largest_neighbor_count() {
+  const int n_atoms = n_atoms_;
+  auto needs_build = needs_build_;
+  auto list_counts = counts;
+  max_per_replica(
+      "neighbor_list::max_count", n_replicas_, n_atoms,
+      KOKKOS_LAMBDA(int64_t g) {
+        return needs_build(static_cast<int>(g / n_atoms)) ? static_cast<double>(list_counts(g))
+                                                          : 0.0;
+      },
+      max_count_);
+  auto max_count_host = Kokkos::create_mirror_view_and_copy(HostSpace(), max_count_);
+  int largest = 0;
+  for (int r = 0; r < n_replicas_; ++r)
+    largest = std::max(largest, static_cast<int>(max_count_host(r)));
+  return largest;
 }
 
 }  // namespace glassland

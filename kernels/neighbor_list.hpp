@@ -141,12 +141,23 @@ class NeighborList {
   Kokkos::View<uint32_t**, MemSpace> entries;
   Kokkos::View<int*, MemSpace> counts;
 
-  // Rebuilds the flagged replicas. Called by update(); public only because CUDA's extended
-  // lambdas may not live in private member functions.
+  // Rebuilds the flagged replicas: cell grids, binning, neighbour search, and a repeat with more
+  // room when a list did not fit. Called by update(); build and the launches below are public
+  // only because CUDA's extended lambdas may not live in private member functions.
   void build(Batch& batch, int n_flagged);
+  // Wraps the flagged replicas' atoms into their boxes, bins them into cells (sorted by index).
+  void bin_atoms(Batch& batch, int total_cells);
+  // Every flagged atom's neighbours within cutoff + skin, counted in full beyond the capacity.
+  void find_neighbors(const Batch& batch);
+  // The largest neighbour count of the flagged replicas (one small device-to-host copy).
+  int largest_neighbor_count();
 
  private:
   void allocate(const Batch& batch);
+  // Per-replica cell grids from the boxes (checking their widths), the cell arrays, and the
+  // first capacity estimate; returns the number of cells of all replicas.
+  int plan_cell_grids(const Batch& batch);
+  void allocate_entries();
 
   double cutoff_;
   double skin_;

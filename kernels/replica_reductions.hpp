@@ -23,6 +23,24 @@ KOKKOS_INLINE_FUNCTION double team_replica_dot(const Team& team, const VectorsA&
   return sum;
 }
 
+// The same sum with the components added one by one, Σ_i Σ_k a_ik·b_ik: another rounding, kept
+// where a caller's numbers were established with it (the NEB band's FIRE, fire_stepper.hpp).
+template <class Team, class VectorsA, class VectorsB>
+KOKKOS_INLINE_FUNCTION double team_replica_dot_per_component(const Team& team, const VectorsA& a,
+                                                             const VectorsB& b, int64_t first,
+                                                             int n_atoms) {
+  double sum = 0.0;
+  Kokkos::parallel_reduce(
+      Kokkos::TeamThreadRange(team, n_atoms),
+      [&](int i, double& partial) {
+        const int64_t g = first + i;
+        for (int k = 0; k < 3; ++k)
+          partial += a(g, k) * b(g, k);
+      },
+      sum);
+  return sum;
+}
+
 // out(r) = Σ_i value(g) over the atoms g = r·N + i of replica r.
 template <class AtomValue>
 void sum_per_replica(const char* label, int n_replicas, int n_atoms, const AtomValue& value,

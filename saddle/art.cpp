@@ -985,233 +985,296 @@ void displacement_norms(const ArtMinimum& minimum, const std::vector<double>& po
   norm = std::sqrt(sum);
 }
 
-}  // namespace
-
-ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
-  if (minima_.empty())
-    throw std::invalid_argument("ART: no minimum to search from");
-  ArtDeviceViews& v = *views_;
-  const int n_replicas = batch_.n_replicas, n_atoms = batch_.n_atoms;
-  std::vector<int> minima_list = request.minima;
-  if (minima_list.empty())
-    for (int m = 0; m < static_cast<int>(minima_.size()); ++m)
-      minima_list.push_back(m);
-  const bool random_centers =
-      request.walk || request.selection == CenterSelection::random_of_species;
-
-  // (minimum, centre) pairs with their own success targets (listed / every atom).
-  std::vector<std::pair<int, int>> pairs;
-  if (!random_centers) {
-    for (int m : minima_list) {
-      if (request.selection == CenterSelection::listed) {
-        for (int c : request.centers)
-          pairs.emplace_back(m, c);
-      } else {
-        for (int c = 0; c < n_atoms; ++c)
-          pairs.emplace_back(m, c);
+// One ArtEngine::run on the host: which search runs in which slot, which (minimum, centre) the
+// next search takes, and the events of the searches that ended. Centres are random (a function
+// of the seed and the search id) for random_of_species and walks; otherwise the listed or
+// every-atom (minimum, centre) pairs take turns, each with its own success target and attempt
+// cap.
+class ArtRunBookkeeping {
+ public:
+  ArtRunBookkeeping(ArtEngine& engine, std::vector<ArtMinimum>& minima, const ArtDeviceViews& views,
+                    const ArtRunRequest& request, int n_slots, int n_atoms)
+      : engine_(engine),
+        minima_(minima),
+        views_(views),
+        request_(request),
+        n_slots_(n_slots),
+        n_atoms_(n_atoms),
+        random_centers_(request.walk || request.selection == CenterSelection::random_of_species),
+        slot_minimum_(n_slots, -1),
+        slot_center_(n_slots, -1),
+        slot_pair_(n_slots, -1),
+        walker_(n_slots),
+        slot_search_(n_slots, -1),
+        next_search_(request.first_search_id) {
+    minima_list_ = request.minima;
+    if (minima_list_.empty())
+      for (int m = 0; m < static_cast<int>(minima.size()); ++m)
+        minima_list_.push_back(m);
+    if (!random_centers_) {
+      for (int m : minima_list_) {
+        if (request.selection == CenterSelection::listed) {
+          for (int c : request.centers)
+            pairs_.emplace_back(m, c);
+        } else {
+          for (int c = 0; c < n_atoms; ++c)
+            pairs_.emplace_back(m, c);
+        }
       }
     }
-  }
-  std::vector<int> pair_started(pairs.size(), 0), pair_succeeded(pairs.size(), 0),
-      pair_in_flight(pairs.size(), 0);
-  size_t pair_cursor = 0;
-
-  std::vector<int> slot_minimum(n_replicas, -1), slot_center(n_replicas, -1),
-      slot_pair(n_replicas, -1), walker(n_replicas);
-  std::vector<int64_t> slot_search(n_replicas, -1);
-  for (int r = 0; r < n_replicas; ++r)
-    walker[r] = minima_list[r % minima_list.size()];
-  if (request.walk && !request.walkers.empty()) {
-    if (static_cast<int>(request.walkers.size()) != n_replicas)
-      throw std::invalid_argument("ART: " + std::to_string(request.walkers.size()) +
-                                  " walkers for " + std::to_string(n_replicas) + " search slots");
-    for (int m : request.walkers)
-      if (m < 0 || m >= static_cast<int>(minima_.size()))
-        throw std::invalid_argument("ART: walker at unknown minimum " + std::to_string(m));
-    walker = request.walkers;
-  }
-
-  ArtRunResult result;
-  int64_t next_search = request.first_search_id;
-  const uint64_t center_stream_salt = 0xA27C3E7ull;
-
-  // Picks the next search for a free slot; false when none is wanted.
-  auto choose = [&](int slot, int& minimum, int& center, int& pair) {
-    if (result.attempts >= request.max_attempts)
-      return false;
-    pair = -1;
-    if (random_centers) {
-      if (result.successes >= request.target_successes)
-        return false;
-      minimum = request.walk ? walker[slot]
-                             : minima_list[static_cast<size_t>(next_search) % minima_list.size()];
-      const std::vector<int> candidates = atoms_of_species(minima_[minimum], request.species);
-      if (candidates.empty())
-        throw std::invalid_argument("ART: no atom of species " + std::to_string(request.species));
-      // The centre is a function of (seed, search id) only.
-      const uint64_t bits =
-          random_bits(settings_.seed ^ center_stream_salt, static_cast<uint64_t>(next_search), 0);
-      center = candidates[bits % candidates.size()];
-      return true;
+    pair_started_.assign(pairs_.size(), 0);
+    pair_succeeded_.assign(pairs_.size(), 0);
+    pair_in_flight_.assign(pairs_.size(), 0);
+    for (int r = 0; r < n_slots; ++r)
+      walker_[r] = minima_list_[r % minima_list_.size()];
+    if (request.walk && !request.walkers.empty()) {
+      if (static_cast<int>(request.walkers.size()) != n_slots)
+        throw std::invalid_argument("ART: " + std::to_string(request.walkers.size()) +
+                                    " walkers for " + std::to_string(n_slots) + " search slots");
+      for (int m : request.walkers)
+        if (m < 0 || m >= static_cast<int>(minima.size()))
+          throw std::invalid_argument("ART: walker at unknown minimum " + std::to_string(m));
+      walker_ = request.walkers;
     }
-    for (size_t tried = 0; tried < pairs.size(); ++tried) {
-      const size_t p = (pair_cursor + tried) % pairs.size();
-      if (pair_succeeded[p] + pair_in_flight[p] < request.successes_per_center &&
-          pair_started[p] < request.max_attempts_per_center) {
-        pair = static_cast<int>(p);
-        pair_cursor = (p + 1) % pairs.size();
-        minimum = pairs[p].first;
-        center = pairs[p].second;
+  }
+
+  bool any_running() const {
+    for (int r = 0; r < n_slots_; ++r)
+      if (slot_search_[r] >= 0)
         return true;
-      }
-    }
     return false;
-  };
+  }
 
-  auto fill = [&](const std::vector<int>& free_slots) {
-    std::vector<int> start_minimum(n_replicas, -1);
+  // Random centres: once the target is reached, searches still running are abandoned.
+  bool target_reached() const {
+    return random_centers_ && result_.successes >= request_.target_successes;
+  }
+
+  // Starts the next wanted searches in the free slots (all of them on the device at once).
+  void start_searches(const std::vector<int>& free_slots) {
+    std::vector<int> start_minimum(n_slots_, -1);
     bool any = false;
     for (int r : free_slots) {
       int minimum = -1, center = -1, pair = -1;
       if (!choose(r, minimum, center, pair))
         break;
       start_minimum[r] = minimum;
-      slot_minimum[r] = minimum;
-      slot_center[r] = center;
-      slot_pair[r] = pair;
-      slot_search[r] = next_search++;
-      ++result.attempts;
+      slot_minimum_[r] = minimum;
+      slot_center_[r] = center;
+      slot_pair_[r] = pair;
+      slot_search_[r] = next_search_++;
+      ++result_.attempts;
       if (pair >= 0) {
-        ++pair_started[pair];
-        ++pair_in_flight[pair];
+        ++pair_started_[pair];
+        ++pair_in_flight_[pair];
       }
       any = true;
     }
     if (any)
-      start_slots(start_minimum, slot_search, slot_center, false);
-  };
+      engine_.start_slots(start_minimum, slot_search_, slot_center_, false);
+  }
 
-  std::vector<int> all_slots(n_replicas);
-  for (int r = 0; r < n_replicas; ++r)
-    all_slots[r] = r;
-  fill(all_slots);
-
-  const int64_t evaluations_before = field_.evaluations();
-  const int check_interval = std::max(1, request.host_check_interval);
-  while (true) {
-    bool any_running = false;
-    for (int r = 0; r < n_replicas; ++r)
-      any_running = any_running || slot_search[r] >= 0;
-    if (!any_running)
-      break;
-    for (int t = 0; t < check_interval; ++t)
-      tick();
-    auto state = Kokkos::create_mirror_view_and_copy(HostSpace(), v.state);
+  // Records the searches that have ended (one copy of the device state) and returns their
+  // slots, now free.
+  std::vector<int> record_finished_searches() {
+    auto state = Kokkos::create_mirror_view_and_copy(HostSpace(), views_.state);
     std::vector<int> finished;
     bool any_success = false;
-    for (int r = 0; r < n_replicas; ++r) {
-      if (slot_search[r] >= 0 && state(r).status != art_detail::kRunning) {
+    for (int r = 0; r < n_slots_; ++r) {
+      if (slot_search_[r] >= 0 && state(r).status != art_detail::kRunning) {
         finished.push_back(r);
         any_success = any_success || state(r).status == static_cast<int>(ArtOutcome::success);
       }
     }
     if (finished.empty())
-      continue;
+      return finished;
     HostAtomVectors x_saddle, x_final;
     if (any_success) {
-      x_saddle = Kokkos::create_mirror_view_and_copy(HostSpace(), v.x_saddle);
-      x_final = Kokkos::create_mirror_view_and_copy(HostSpace(), v.x_final);
+      x_saddle = Kokkos::create_mirror_view_and_copy(HostSpace(), views_.x_saddle);
+      x_final = Kokkos::create_mirror_view_and_copy(HostSpace(), views_.x_final);
     }
-    std::vector<int> free_slots;
     for (int r : finished) {
       const ArtReplicaState& st = state(r);
-      ArtMinimum& minimum = minima_[slot_minimum[r]];
-      ArtEvent event;
-      event.search_id = slot_search[r];
-      event.minimum_id = slot_minimum[r];
-      event.center_atom = slot_center[r];
-      event.outcome = static_cast<ArtOutcome>(st.status);
-      event.success = event.outcome == ArtOutcome::success;
-      event.e_initial = st.e_initial;
-      event.e_saddle = st.e_saddle;
-      event.e_final = st.e_final;
-      event.barrier = st.e_saddle - st.e_initial;
-      event.asymmetry = st.e_final - st.e_initial;
-      event.lambda1 = st.lambda1;
-      event.lambda2 = st.lambda2;
-      event.saddle_max_force = st.saddle_max_force;
-      event.backward_max_displacement = st.backward_displacement;
-      event.pushes = st.pushes;
-      event.convergence_steps = st.convergence_steps;
-      event.force_evaluations = st.evaluations;
-      event.lanczos_evaluations = st.lanczos_evaluations;
-      if (!minimum.energy_known) {
-        minimum.energy = st.e_initial;
-        minimum.energy_known = true;
-      }
-      if (event.success) {
-        std::vector<double> saddle = relative_positions(minimum, x_saddle, r, n_atoms);
-        std::vector<double> final_state = relative_positions(minimum, x_final, r, n_atoms);
-        displacement_norms(minimum, saddle, event.saddle_displacement_norm,
-                           event.saddle_max_displacement);
-        displacement_norms(minimum, final_state, event.final_displacement_norm,
-                           event.final_max_displacement);
-        for (int i = 0; i < n_atoms; ++i) {
-          double d2 = 0.0;
-          for (int k = 0; k < 3; ++k) {
-            const double d = saddle[3 * i + k] - minimum.positions[3 * i + k];
-            d2 += d * d;
-          }
-          if (std::sqrt(d2) > settings_.participation_threshold)
-            event.participating_atoms.push_back(i);
-        }
-        if (request.walk) {
-          int id = find_matching_minimum(minima_, final_state, st.e_final,
-                                         settings_.connect_tolerance, 1e-3);
-          if (id < 0) {
-            ArtMinimum next;
-            next.positions = final_state;
-            next.elements = minimum.elements;
-            next.box = minimum.box;
-            next.energy = st.e_final;
-            next.energy_known = true;
-            minima_.push_back(next);
-            id = static_cast<int>(minima_.size()) - 1;
-          }
-          event.final_minimum_id = id;
-          result.connections.push_back({slot_minimum[r], id, result.events.size()});
-          walker[r] = id;
-        }
-        if (request.keep_configurations) {
-          event.saddle_positions = std::move(saddle);
-          event.final_positions = std::move(final_state);
-        }
-        ++result.successes;
-        if (slot_pair[r] >= 0)
-          ++pair_succeeded[slot_pair[r]];
-      }
-      if (slot_pair[r] >= 0)
-        --pair_in_flight[slot_pair[r]];
-      result.events.push_back(std::move(event));
-      slot_search[r] = -1;
-      slot_minimum[r] = -1;
-      slot_pair[r] = -1;
-      free_slots.push_back(r);
+      ArtEvent event = event_of_search(r, st);
+      if (event.success)
+        record_success(event, r, st, x_saddle, x_final);
+      if (slot_pair_[r] >= 0)
+        --pair_in_flight_[slot_pair_[r]];
+      result_.events.push_back(std::move(event));
+      slot_search_[r] = -1;
+      slot_minimum_[r] = -1;
+      slot_pair_[r] = -1;
     }
-    // Random centres: once the target is reached, searches still running are abandoned.
-    if (random_centers && result.successes >= request.target_successes)
-      break;
-    fill(free_slots);
+    return finished;
   }
-  result.batch_evaluations = field_.evaluations() - evaluations_before;
-  result.next_search_id = next_search;
-  if (request.walk)
-    result.walkers = walker;
-  // Walk connections refer to event positions; keep the order of completion for them.
-  if (!request.walk)
-    std::sort(result.events.begin(), result.events.end(),
-              [](const ArtEvent& a, const ArtEvent& b) { return a.search_id < b.search_id; });
-  return result;
+
+  ArtRunResult finish(int64_t batch_evaluations) {
+    result_.batch_evaluations = batch_evaluations;
+    result_.next_search_id = next_search_;
+    if (request_.walk)
+      result_.walkers = walker_;
+    // Walk connections refer to event positions; keep the order of completion for them.
+    if (!request_.walk)
+      std::sort(result_.events.begin(), result_.events.end(),
+                [](const ArtEvent& a, const ArtEvent& b) { return a.search_id < b.search_id; });
+    return std::move(result_);
+  }
+
+ private:
+  // Picks the next search for a free slot; false when none is wanted.
+  bool choose(int slot, int& minimum, int& center, int& pair) {
+    if (result_.attempts >= request_.max_attempts)
+      return false;
+    pair = -1;
+    if (random_centers_) {
+      if (result_.successes >= request_.target_successes)
+        return false;
+      minimum = request_.walk
+                    ? walker_[slot]
+                    : minima_list_[static_cast<size_t>(next_search_) % minima_list_.size()];
+      const std::vector<int> candidates = atoms_of_species(minima_[minimum], request_.species);
+      if (candidates.empty())
+        throw std::invalid_argument("ART: no atom of species " + std::to_string(request_.species));
+      // The centre is a function of (seed, search id) only.
+      const uint64_t bits = random_bits(engine_.settings().seed ^ kCenterStreamSalt,
+                                        static_cast<uint64_t>(next_search_), 0);
+      center = candidates[bits % candidates.size()];
+      return true;
+    }
+    for (size_t tried = 0; tried < pairs_.size(); ++tried) {
+      const size_t p = (pair_cursor_ + tried) % pairs_.size();
+      if (pair_succeeded_[p] + pair_in_flight_[p] < request_.successes_per_center &&
+          pair_started_[p] < request_.max_attempts_per_center) {
+        pair = static_cast<int>(p);
+        pair_cursor_ = (p + 1) % pairs_.size();
+        minimum = pairs_[p].first;
+        center = pairs_[p].second;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The event of the search that ended in slot r, from its device state.
+  ArtEvent event_of_search(int r, const ArtReplicaState& st) {
+    ArtMinimum& minimum = minima_[slot_minimum_[r]];
+    ArtEvent event;
+    event.search_id = slot_search_[r];
+    event.minimum_id = slot_minimum_[r];
+    event.center_atom = slot_center_[r];
+    event.outcome = static_cast<ArtOutcome>(st.status);
+    event.success = event.outcome == ArtOutcome::success;
+    event.e_initial = st.e_initial;
+    event.e_saddle = st.e_saddle;
+    event.e_final = st.e_final;
+    event.barrier = st.e_saddle - st.e_initial;
+    event.asymmetry = st.e_final - st.e_initial;
+    event.lambda1 = st.lambda1;
+    event.lambda2 = st.lambda2;
+    event.saddle_max_force = st.saddle_max_force;
+    event.backward_max_displacement = st.backward_displacement;
+    event.pushes = st.pushes;
+    event.convergence_steps = st.convergence_steps;
+    event.force_evaluations = st.evaluations;
+    event.lanczos_evaluations = st.lanczos_evaluations;
+    if (!minimum.energy_known) {
+      minimum.energy = st.e_initial;
+      minimum.energy_known = true;
+    }
+    return event;
+  }
+
+  // A successful event's displacements, participating atoms and configurations; on a walk, the
+  // minimum it leads to (a new one unless it matches a known minimum), where the walker goes on.
+  void record_success(ArtEvent& event, int r, const ArtReplicaState& st,
+                      const HostAtomVectors& x_saddle, const HostAtomVectors& x_final) {
+    const ArtMinimum& minimum = minima_[slot_minimum_[r]];
+    std::vector<double> saddle = relative_positions(minimum, x_saddle, r, n_atoms_);
+    std::vector<double> final_state = relative_positions(minimum, x_final, r, n_atoms_);
+    displacement_norms(minimum, saddle, event.saddle_displacement_norm,
+                       event.saddle_max_displacement);
+    displacement_norms(minimum, final_state, event.final_displacement_norm,
+                       event.final_max_displacement);
+    for (int i = 0; i < n_atoms_; ++i) {
+      double d2 = 0.0;
+      for (int k = 0; k < 3; ++k) {
+        const double d = saddle[3 * i + k] - minimum.positions[3 * i + k];
+        d2 += d * d;
+      }
+      if (std::sqrt(d2) > engine_.settings().participation_threshold)
+        event.participating_atoms.push_back(i);
+    }
+    if (request_.walk) {
+      int id = find_matching_minimum(minima_, final_state, st.e_final,
+                                     engine_.settings().connect_tolerance, 1e-3);
+      if (id < 0) {
+        ArtMinimum next;
+        next.positions = final_state;
+        next.elements = minimum.elements;
+        next.box = minimum.box;
+        next.energy = st.e_final;
+        next.energy_known = true;
+        minima_.push_back(next);  // `minimum` is not used after this: the vector may move
+        id = static_cast<int>(minima_.size()) - 1;
+      }
+      event.final_minimum_id = id;
+      result_.connections.push_back({slot_minimum_[r], id, result_.events.size()});
+      walker_[r] = id;
+    }
+    if (request_.keep_configurations) {
+      event.saddle_positions = std::move(saddle);
+      event.final_positions = std::move(final_state);
+    }
+    ++result_.successes;
+    if (slot_pair_[r] >= 0)
+      ++pair_succeeded_[slot_pair_[r]];
+  }
+
+  static constexpr uint64_t kCenterStreamSalt = 0xA27C3E7ull;
+
+  ArtEngine& engine_;
+  std::vector<ArtMinimum>& minima_;
+  const ArtDeviceViews& views_;
+  const ArtRunRequest& request_;
+  const int n_slots_, n_atoms_;
+  const bool random_centers_;
+  std::vector<int> minima_list_;            // the minima searched from, in turn
+  std::vector<std::pair<int, int>> pairs_;  // (minimum, centre), listed / every atom
+  std::vector<int> pair_started_, pair_succeeded_, pair_in_flight_;
+  size_t pair_cursor_ = 0;
+  // Per slot: the running search (id −1: free), its minimum, centre and pair; walks: the
+  // minimum the slot searches from next.
+  std::vector<int> slot_minimum_, slot_center_, slot_pair_, walker_;
+  std::vector<int64_t> slot_search_;
+  int64_t next_search_;
+  ArtRunResult result_;
+};
+
+}  // namespace
+
+ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
+  if (minima_.empty())
+    throw std::invalid_argument("ART: no minimum to search from");
+  const int n_replicas = batch_.n_replicas;
+  ArtRunBookkeeping bookkeeping(*this, minima_, *views_, request, n_replicas, batch_.n_atoms);
+  std::vector<int> all_slots(n_replicas);
+  for (int r = 0; r < n_replicas; ++r)
+    all_slots[r] = r;
+  bookkeeping.start_searches(all_slots);
+
+  const int64_t evaluations_before = field_.evaluations();
+  const int check_interval = std::max(1, request.host_check_interval);
+  while (bookkeeping.any_running()) {
+    for (int t = 0; t < check_interval; ++t)
+      tick();
+    const std::vector<int> free_slots = bookkeeping.record_finished_searches();
+    if (free_slots.empty())
+      continue;
+    if (bookkeeping.target_reached())
+      break;
+    bookkeeping.start_searches(free_slots);
+  }
+  return bookkeeping.finish(field_.evaluations() - evaluations_before);
 }
 
 int find_matching_minimum(const std::vector<ArtMinimum>& minima,

@@ -7,7 +7,6 @@
 #include <stdexcept>
 #include <type_traits>
 
-#include "kernels/units.hpp"
 #include "saddle/neb_forces.hpp"
 
 namespace glassland {
@@ -167,19 +166,14 @@ void NebRunner::start(Batch& batch, ForceField& force_field, int n_images,
     host_running(b) = participate.empty() || participate[b] != 0 ? 1 : 0;
   Kokkos::deep_copy(running, host_running);
 
+  fire_.reset();
   auto status = status_;
-  auto dt = dt_;
-  auto alpha = alpha_;
   auto band_max_force_squared = band_max_force_squared_;
   auto climbing_image = climbing_image_;
-  const double dt_initial = settings_.dt_initial;
-  const double alpha_start = settings_.alpha_start;
   Kokkos::parallel_for(
       "neb::start_bands", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
         status(b) =
             static_cast<int>(running(b) != 0 ? NebStatus::running : NebStatus::not_participating);
-        dt(b) = dt_initial;
-        alpha(b) = alpha_start;
         climbing_image(b) = -1;
         // No force measured yet: the force threshold cannot switch climbing on before it is.
         band_max_force_squared(b) = 1.0e300;
@@ -207,22 +201,40 @@ void NebRunner::start(Batch& batch, ForceField& force_field, int n_images,
   neb_forces_and_convergence(batch);
 }
 
+namespace {
+
+// The band's FIRE rules (NebSettings): FIRE 2.0's Δt/α rule without the uphill cap (a band stops
+// on its force criterion or its iteration cap only), no half step back, the velocity updated
+// with the full Δt and then the band's displacement scaled to dmax, P, v·v and F·F summed
+// component by component.
+FireRules band_rules(const NebSettings& s) {
+  FireRules rules;
+  rules.adapt = FireParameters{s.dt_max,       s.dt_min,      s.dt_grow, s.dt_shrink, s.alpha_start,
+                               s.alpha_shrink, s.delay_steps, 0,         true};
+  rules.dt_initial = s.dt_initial;
+  rules.max_displacement = s.max_displacement;
+  rules.half_step_back = false;
+  rules.step_limit = FireStepLimit::scale_displacement;
+  rules.dot_order = FireDotOrder::per_component;
+  return rules;
+}
+
+}  // namespace
+
 void NebRunner::allocate(const Batch& batch, int n_images) {
   n_images_ = n_images;
   n_bands_ = batch.n_replicas / n_images;
   const int n_replicas = batch.n_replicas;
   const int n_bands = n_bands_;
   neb_forces_ = AtomVectors("neb::forces", batch.total_atoms());
-  velocities_ = AtomVectors("neb::velocities", batch.total_atoms());
+  // Band b is FIRE system b: its images 1 … M−2 move.
+  fire_ = FireStepper(band_rules(settings_),
+                      FireSystems{n_bands, n_images, 1, n_images - 1, batch.n_atoms});
   moving_ = ReplicaInts("neb::moving", n_replicas);
   evaluate_all_ = ReplicaInts("neb::evaluate_all", n_replicas);
   image_dots_ = Kokkos::View<double* [5], MemSpace>("neb::image_dots", n_replicas);
   image_force_along_tangent_ = ReplicaScalars("neb::force_along_tangent", n_replicas);
   image_max_force_squared_ = ReplicaScalars("neb::image_max_force_squared", n_replicas);
-  image_power_ = ReplicaScalars("neb::image_power", n_replicas);
-  image_v_dot_v_ = ReplicaScalars("neb::image_v_dot_v", n_replicas);
-  image_f_dot_f_ = ReplicaScalars("neb::image_f_dot_f", n_replicas);
-  image_max_step_ = ReplicaScalars("neb::image_max_step", n_replicas);
   status_ = ReplicaInts("neb::status", n_bands);
   iterations_ = ReplicaInts("neb::iterations", n_bands);
   evaluations_ = ReplicaInts("neb::evaluations", n_bands);
@@ -230,15 +242,6 @@ void NebRunner::allocate(const Batch& batch, int n_images) {
   climbing_on_ = ReplicaInts("neb::climbing_on", n_bands);
   climbing_image_ = ReplicaInts("neb::climbing_image", n_bands);
   climb_started_ = ReplicaInts("neb::climb_started", n_bands);
-  last_negative_ = ReplicaInts("neb::last_negative", n_bands);
-  uphill_steps_ = ReplicaInts("neb::uphill_steps", n_bands);
-  mix_ = ReplicaInts("neb::mix", n_bands);
-  restart_ = ReplicaInts("neb::restart", n_bands);
-  dt_ = ReplicaScalars("neb::dt", n_bands);
-  alpha_ = ReplicaScalars("neb::alpha", n_bands);
-  velocity_scale_ = ReplicaScalars("neb::velocity_scale", n_bands);
-  force_scale_ = ReplicaScalars("neb::force_scale", n_bands);
-  step_scale_ = ReplicaScalars("neb::step_scale", n_bands);
   band_max_force_squared_ = ReplicaScalars("neb::band_max_force_squared", n_bands);
   band_max_energy_ = ReplicaScalars("neb::band_max_energy", n_bands);
 }
@@ -246,16 +249,13 @@ void NebRunner::allocate(const Batch& batch, int n_images) {
 template <class Visitor>
 void NebRunner::visit_arrays(Visitor&& visit) {
   visit("neb_forces", neb_forces_);
-  visit("velocities", velocities_);
+  // FIRE's velocities, Δt, α and counters; what FIRE rewrites every step is not kept.
+  fire_.visit_state(visit);
   visit("moving", moving_);
   visit("evaluate_all", evaluate_all_);
   visit("image_dots", image_dots_);
   visit("image_force_along_tangent", image_force_along_tangent_);
   visit("image_max_force_squared", image_max_force_squared_);
-  visit("image_power", image_power_);
-  visit("image_v_dot_v", image_v_dot_v_);
-  visit("image_f_dot_f", image_f_dot_f_);
-  visit("image_max_step", image_max_step_);
   visit("status", status_);
   visit("iterations", iterations_);
   visit("evaluations", evaluations_);
@@ -263,15 +263,6 @@ void NebRunner::visit_arrays(Visitor&& visit) {
   visit("climbing_on", climbing_on_);
   visit("climbing_image", climbing_image_);
   visit("climb_started", climb_started_);
-  visit("last_negative", last_negative_);
-  visit("uphill_steps", uphill_steps_);
-  visit("mix", mix_);
-  visit("restart", restart_);
-  visit("dt", dt_);
-  visit("alpha", alpha_);
-  visit("velocity_scale", velocity_scale_);
-  visit("force_scale", force_scale_);
-  visit("step_scale", step_scale_);
   visit("band_max_force_squared", band_max_force_squared_);
   visit("band_max_energy", band_max_energy_);
 }
@@ -361,222 +352,43 @@ int NebRunner::advance(Batch& batch, ForceField& force_field, int n_iterations) 
 }
 
 void NebRunner::iterate(Batch& batch, ForceField& force_field) {
-  const int n_replicas = batch.n_replicas;
-  const int n_atoms = batch.n_atoms;
-  const int n_bands = n_bands_;
-  const int images_per_band = n_images_;
-  auto moving = moving_;
+  // Each iteration evaluates the M − 2 moving images of every running band once.
   auto running = running_;
-  auto neb_forces = neb_forces_;
-  auto velocities = velocities_;
-  auto positions = batch.positions;
-  auto elements = batch.elements;
-  auto element_masses = batch.element_masses;
-  auto image_power = image_power_;
-  auto image_v_dot_v = image_v_dot_v_;
-  auto image_f_dot_f = image_f_dot_f_;
-  auto image_max_step = image_max_step_;
-  auto iterations = iterations_;
   auto evaluations = evaluations_;
-  auto climb_started = climb_started_;
-  auto dt = dt_;
-  auto alpha = alpha_;
-  auto last_negative = last_negative_;
-  auto uphill_steps = uphill_steps_;
-  auto mix = mix_;
-  auto restart = restart_;
-  auto velocity_scale = velocity_scale_;
-  auto force_scale = force_scale_;
-  auto step_scale = step_scale_;
-  // max_uphill_steps = 0: a band stops on its force criterion or its iteration cap only.
-  const FireParameters params{settings_.dt_max,
-                              settings_.dt_min,
-                              settings_.dt_grow,
-                              settings_.dt_shrink,
-                              settings_.alpha_start,
-                              settings_.alpha_shrink,
-                              settings_.delay_steps,
-                              0,
-                              true};
-  const double dt_initial = settings_.dt_initial;
-  const double max_displacement = settings_.max_displacement;
-  const double accel_per_force = units::kForceOverMassToAccel;
-
-  // P = F·v, v·v and F·F of every moving image (one team per image: fixed summation order).
+  const int moving_images = n_images_ - 2;
   Kokkos::parallel_for(
-      "neb::image_power", TeamPolicy(n_replicas, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
-        const int r = team.league_rank();
-        if (moving(r) == 0)
-          return;
-        const int64_t first = static_cast<int64_t>(r) * n_atoms;
-        double p = 0.0, vv = 0.0, ff = 0.0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              for (int k = 0; k < 3; ++k)
-                partial += velocities(g, k) * neb_forces(g, k);
-            },
-            p);
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              for (int k = 0; k < 3; ++k)
-                partial += velocities(g, k) * velocities(g, k);
-            },
-            vv);
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              for (int k = 0; k < 3; ++k)
-                partial += neb_forces(g, k) * neb_forces(g, k);
-            },
-            ff);
-        Kokkos::single(Kokkos::PerTeam(team), [&]() {
-          image_power(r) = p;
-          image_v_dot_v(r) = vv;
-          image_f_dot_f(r) = ff;
-        });
+      "neb::count_evaluations", Kokkos::RangePolicy<ExecSpace>(0, n_bands_), KOKKOS_LAMBDA(int b) {
+        if (running(b) != 0)
+          evaluations(b) += moving_images;
       });
-
-  // FIRE 2.0's Δt/α rule on the band's whole vector (sums over its images in image order).
-  Kokkos::parallel_for(
-      "neb::band_adapt", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
-        if (running(b) == 0)
-          return;
-        const int step = iterations(b) + 1;
-        iterations(b) = step;
-        evaluations(b) += images_per_band - 2;
-        if (climb_started(b) != 0) {
-          // The climbing image changes the force field of the band: FIRE starts afresh.
-          climb_started(b) = 0;
-          dt(b) = dt_initial;
-          alpha(b) = params.alpha_start;
-          last_negative(b) = step;
-          uphill_steps(b) = 0;
-          mix(b) = 0;
-          restart(b) = 1;
-          return;
-        }
-        double power = 0.0, v_dot_v = 0.0, f_dot_f = 0.0;
-        for (int image = 1; image < images_per_band - 1; ++image) {
-          const int r = b * images_per_band + image;
-          power += image_power(r);
-          v_dot_v += image_v_dot_v(r);
-          f_dot_f += image_f_dot_f(r);
-        }
-        double band_dt = dt(b), band_alpha = alpha(b);
-        int band_last_negative = last_negative(b), band_uphill = uphill_steps(b);
-        const FireDecision decision = fire_adapt(params, step, power, v_dot_v, f_dot_f, band_dt,
-                                                 band_alpha, band_last_negative, band_uphill);
-        dt(b) = band_dt;
-        alpha(b) = band_alpha;
-        last_negative(b) = band_last_negative;
-        uphill_steps(b) = band_uphill;
-        mix(b) = decision.mix ? 1 : 0;
-        velocity_scale(b) = decision.velocity_scale;
-        force_scale(b) = decision.force_scale;
-        restart(b) = decision.restart ? 1 : 0;
-      });
-
-  // Semi-implicit Euler velocity update with FIRE mixing; v ← 0 first on a restart.
-  Kokkos::parallel_for(
-      "neb::update_velocity", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
-        const int r = static_cast<int>(g / n_atoms);
-        if (moving(r) == 0)
-          return;
-        const int b = r / images_per_band;
-        const double dt_over_mass = dt(b) * accel_per_force / element_masses(elements(g));
-        for (int k = 0; k < 3; ++k) {
-          double v = restart(b) != 0 ? 0.0 : velocities(g, k);
-          v += dt_over_mass * neb_forces(g, k);
-          if (mix(b) != 0)
-            v = velocity_scale(b) * v + force_scale(b) * neb_forces(g, k);
-          velocities(g, k) = v;
-        }
-      });
-
-  // Largest Cartesian displacement component Δt·|v| per image, then per band.
-  Kokkos::parallel_for(
-      "neb::image_max_step", TeamPolicy(n_replicas, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
-        const int r = team.league_rank();
-        if (moving(r) == 0)
-          return;
-        const int64_t first = static_cast<int64_t>(r) * n_atoms;
-        double largest = 0.0;
-        Kokkos::parallel_reduce(
-            Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& partial) {
-              const int64_t g = first + i;
-              for (int k = 0; k < 3; ++k) {
-                const double speed = kmath::fabs(velocities(g, k));
-                if (speed > partial)
-                  partial = speed;
-              }
-            },
-            Kokkos::Max<double>(largest));
-        Kokkos::single(Kokkos::PerTeam(team), [&]() { image_max_step(r) = largest; });
-      });
-  Kokkos::parallel_for(
-      "neb::band_step_limit", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
-        if (running(b) == 0)
-          return;
-        double largest = 0.0;
-        for (int image = 1; image < images_per_band - 1; ++image)
-          largest = kmath::max(largest, image_max_step(b * images_per_band + image));
-        const double step = dt(b) * largest;
-        // The whole band's step is shortened together, so its direction is kept.
-        step_scale(b) = step > max_displacement ? max_displacement / step : 1.0;
-      });
-  Kokkos::parallel_for(
-      "neb::move", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
-        const int r = static_cast<int>(g / n_atoms);
-        if (moving(r) == 0)
-          return;
-        const int b = r / images_per_band;
-        const double h = step_scale(b) * dt(b);
-        for (int k = 0; k < 3; ++k)
-          positions(g, k) += h * velocities(g, k);
-      });
-
-  force_field.compute(batch, EvalRequest{true, false, moving});
+  // FIRE on the NEB forces; a band whose climbing image has just switched on starts FIRE
+  // afresh, since its force field has changed. max_uphill_steps is 0: the status is never set.
+  fire_.adapt(batch.positions, neb_forces_,
+              FireSystemCounters{running_, iterations_, status_,
+                                 static_cast<int>(NebStatus::max_iterations), climb_started_});
+  fire_.move(batch, neb_forces_, running_);
+  force_field.compute(batch, EvalRequest{true, false, moving_});
   neb_forces_and_convergence(batch);
 }
 
+// The NEB force of every image from the true forces in batch.forces, then each band's stopping
+// rule and the mask of the images the next iteration moves.
 void NebRunner::neb_forces_and_convergence(const Batch& batch) {
-  const int n_replicas = batch.n_replicas;
+  measure_image_dots(batch);
+  select_climbing_images(batch);
+  project_forces(batch);
+  check_bands(batch);
+}
+
+void NebRunner::measure_image_dots(const Batch& batch) {
   const int n_atoms = batch.n_atoms;
-  const int n_bands = n_bands_;
   const int images_per_band = n_images_;
   auto positions = batch.positions;
   auto forces = batch.forces;
-  auto energy = batch.potential_energy;
   auto boxes = batch.boxes;
   auto running = running_;
-  auto moving = moving_;
-  auto status = status_;
-  auto iterations = iterations_;
   auto image_dots = image_dots_;
-  auto image_force_along_tangent = image_force_along_tangent_;
-  auto image_max_force_squared = image_max_force_squared_;
-  auto neb_forces = neb_forces_;
-  auto climbing_on = climbing_on_;
-  auto climbing_image = climbing_image_;
-  auto climb_started = climb_started_;
-  auto band_max_force_squared = band_max_force_squared_;
-  auto band_max_energy = band_max_energy_;
-  const bool climbing_requested = settings_.climbing;
-  const int climb_after = settings_.climb_after_iterations;
-  const double climb_threshold_squared =
-      settings_.climb_force_threshold * settings_.climb_force_threshold;
-  const double tolerance_squared = settings_.force_tolerance * settings_.force_tolerance;
-  const int max_iterations = settings_.max_iterations;
-  const bool energy_weighted = settings_.energy_weighted_springs;
-  const double k_max = settings_.spring_constant;
-  const double k_min = settings_.spring_constant_min;
-
+  const int n_replicas = batch.n_replicas;
   // τ+·τ+, τ−·τ−, τ+·τ−, F·τ+, F·τ− of every image of the running bands.
   Kokkos::parallel_for(
       "neb::image_dots", TeamPolicy(n_replicas, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
@@ -618,7 +430,23 @@ void NebRunner::neb_forces_and_convergence(const Batch& batch) {
             image_dots(r, q) = sums[q];
         });
       });
+}
 
+void NebRunner::select_climbing_images(const Batch& batch) {
+  const int n_bands = n_bands_;
+  const int images_per_band = n_images_;
+  auto energy = batch.potential_energy;
+  auto running = running_;
+  auto iterations = iterations_;
+  auto climbing_on = climbing_on_;
+  auto climbing_image = climbing_image_;
+  auto climb_started = climb_started_;
+  auto band_max_force_squared = band_max_force_squared_;
+  auto band_max_energy = band_max_energy_;
+  const bool climbing_requested = settings_.climbing;
+  const int climb_after = settings_.climb_after_iterations;
+  const double climb_threshold_squared =
+      settings_.climb_force_threshold * settings_.climb_force_threshold;
   // Per band: highest image, the climbing switch and the band's largest energy.
   Kokkos::parallel_for(
       "neb::band_select", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {
@@ -643,7 +471,26 @@ void NebRunner::neb_forces_and_convergence(const Batch& batch) {
         // The climber is re-chosen every iteration as the highest image (LAMMPS, eOn).
         climbing_image(b) = climbing_on(b) != 0 ? highest : -1;
       });
+}
 
+void NebRunner::project_forces(const Batch& batch) {
+  const int n_replicas = batch.n_replicas;
+  const int n_atoms = batch.n_atoms;
+  const int images_per_band = n_images_;
+  auto positions = batch.positions;
+  auto forces = batch.forces;
+  auto energy = batch.potential_energy;
+  auto boxes = batch.boxes;
+  auto running = running_;
+  auto image_dots = image_dots_;
+  auto image_force_along_tangent = image_force_along_tangent_;
+  auto image_max_force_squared = image_max_force_squared_;
+  auto neb_forces = neb_forces_;
+  auto climbing_image = climbing_image_;
+  auto band_max_energy = band_max_energy_;
+  const bool energy_weighted = settings_.energy_weighted_springs;
+  const double k_max = settings_.spring_constant;
+  const double k_min = settings_.spring_constant_min;
   // NEB force of every image, its force along the tangent and its convergence measure.
   Kokkos::parallel_for(
       "neb::project", TeamPolicy(n_replicas, Kokkos::AUTO), KOKKOS_LAMBDA(const Team& team) {
@@ -719,7 +566,23 @@ void NebRunner::neb_forces_and_convergence(const Batch& batch) {
           image_max_force_squared(r) = largest;
         });
       });
+}
 
+void NebRunner::check_bands(const Batch& batch) {
+  const int n_replicas = batch.n_replicas;
+  const int n_bands = n_bands_;
+  const int images_per_band = n_images_;
+  auto energy = batch.potential_energy;
+  auto running = running_;
+  auto moving = moving_;
+  auto status = status_;
+  auto iterations = iterations_;
+  auto image_max_force_squared = image_max_force_squared_;
+  auto climbing_on = climbing_on_;
+  auto band_max_force_squared = band_max_force_squared_;
+  const bool climbing_requested = settings_.climbing;
+  const double tolerance_squared = settings_.force_tolerance * settings_.force_tolerance;
+  const int max_iterations = settings_.max_iterations;
   // Per-band stopping rule, then the image mask for the next force evaluation.
   Kokkos::parallel_for(
       "neb::band_converge", Kokkos::RangePolicy<ExecSpace>(0, n_bands), KOKKOS_LAMBDA(int b) {

@@ -6,6 +6,9 @@
 // Optimiser: FIRE 2.0 (Guénolé et al., Comput. Mater. Sci. 175, 109584 (2020)) on the whole
 // band: the power P = F·v, |v| and |F| are sums over all intermediate images of a band, so the
 // band moves as one 3N(M−2)-dimensional vector, as LAMMPS `neb` with min_style fire and eOn do.
+// The steps are kernels/fire_stepper.hpp's (the FIRE minimiser's too), each band one system that
+// follows the NEB forces it is given, with the band's rules: no half step back, the velocity
+// updated with the full Δt and then the band's displacement scaled to dmax.
 //
 // Layout: B bands of M images in one Batch of R = B·M replicas; replica r = band·M + image.
 // Images 0 and M−1 are the fixed endpoints. Every band has its own FIRE state, climbing switch,
@@ -142,14 +145,19 @@ class NebRunner {
   const AtomVectors& neb_forces() const { return neb_forces_; }
 
   // One lock-step iteration of all running bands, and the NEB forces with the stopping rule
-  // from batch.forces. Public only because nvcc does not allow extended device lambdas in
-  // private member functions; use start()/advance().
+  // from batch.forces, in its four launches. Public only because nvcc does not allow extended
+  // device lambdas in private member functions; use start()/advance().
   void iterate(Batch& batch, ForceField& force_field);
   void neb_forces_and_convergence(const Batch& batch);
+  void measure_image_dots(const Batch& batch);
+  void select_climbing_images(const Batch& batch);
+  void project_forces(const Batch& batch);
+  void check_bands(const Batch& batch);
 
  private:
   void allocate(const Batch& batch, int n_images);
-  // Calls visit(name, view) for every device array of the runner (state() and restore()).
+  // Calls visit(name, view) for every device array of the runner that carries from one iteration
+  // to the next (state() and restore()).
   template <class Visitor>
   void visit_arrays(Visitor&& visit);
 
@@ -157,19 +165,17 @@ class NebRunner {
   int n_images_ = 0;
   int n_bands_ = 0;
   AtomVectors neb_forces_;
-  AtomVectors velocities_;
+  FireStepper fire_;  // one system per band: its intermediate images
   // Per image (length R).
   ReplicaInts moving_;  // 1 for intermediate images of running bands: the ForceField mask
   ReplicaInts evaluate_all_;
   Kokkos::View<double* [5], MemSpace> image_dots_;  // ImageDots of each image
   ReplicaScalars image_force_along_tangent_;        // F·τ̂
   ReplicaScalars image_max_force_squared_;          // convergence measure², eV²/Å²
-  ReplicaScalars image_power_, image_v_dot_v_, image_f_dot_f_, image_max_step_;
   // Per band (length B).
   ReplicaInts status_, iterations_, evaluations_, running_, climbing_on_, climbing_image_,
-      climb_started_, last_negative_, uphill_steps_, mix_, restart_;
-  ReplicaScalars dt_, alpha_, velocity_scale_, force_scale_, step_scale_, band_max_force_squared_,
-      band_max_energy_;
+      climb_started_;
+  ReplicaScalars band_max_force_squared_, band_max_energy_;
 };
 
 }  // namespace glassland

@@ -12,6 +12,8 @@ packages=(
   libbenchmark-dev
   libcli11-dev
   libeigen3-dev
+  libgsl-dev libboost-math-dev
+  voro++-dev zlib1g-dev libsleef-dev
   lammps lammps-data
   python3 python3-h5py python3-numpy python3-matplotlib
 )

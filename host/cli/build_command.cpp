@@ -18,6 +18,8 @@ struct BuildOptions {
   std::string composition = "Cu:0.5,Zr:0.5";
   std::string potential = default_potential_path();
   std::string output;
+  bool slab = false;
+  double vacuum = 10.0;  // Å each side, with --slab
 };
 
 // "Cu:0.64,Zr:0.36" → {{"Cu", 0.64}, {"Zr", 0.36}}.
@@ -45,7 +47,9 @@ void run_build(BuildOptions& options) {
   // Types follow the potential's element order, masses from the potential (as LAMMPS's eam/fs).
   const SetflPotential potential =
       read_setfl(options.potential, setfl_format_from_filename(options.potential));
-  const LammpsData data = build_structure(options.spec, potential.elements, potential.masses);
+  LammpsData data = build_structure(options.spec, potential.elements, potential.masses);
+  if (options.slab)
+    add_vacuum_along_z(data, options.vacuum);
   write_lammps_data(options.output, data);
   std::printf("wrote %s: %d atoms, box %.4f x %.4f x %.4f Å, types:", options.output.c_str(),
               data.n_atoms(), data.hi[0] - data.lo[0], data.hi[1] - data.lo[1],
@@ -88,6 +92,11 @@ void register_build_command(CLI::App& app) {
                    "setfl potential whose elements and masses define the types")
       ->capture_default_str()
       ->check(CLI::ExistingFile);
+  build->add_flag("--slab", options->slab,
+                  "add vacuum along z: a slab with two free surfaces (paper 002)");
+  build->add_option("--vacuum", options->vacuum, "with --slab: vacuum below and above along z, Å")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   build->add_option("--output,-o", options->output, "data file to write")->required();
   build->callback([options]() { run_build(*options); });
 }

@@ -60,6 +60,8 @@ void register_run_command(CLI::App& app) {
   run->add_flag("--restart", options->restart,
                 "continue from the last checkpoint in the output directory (fresh start if none)");
   run->add_flag("--quiet,-q", options->quiet, "no progress lines");
+  run->add_flag("--overwrite", options->overwrite,
+                "clear an output directory that holds another run's results before starting");
   auto profile = std::make_shared<bool>(false);
   run->add_flag("--profile", *profile,
                 "time every Kokkos kernel (fenced) and region; print a table at the end "

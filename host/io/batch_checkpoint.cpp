@@ -100,6 +100,16 @@ void load_batch(const Checkpoint& c, Batch& batch) {
   Kokkos::deep_copy(batch.boxes, boxes);
 }
 
+void save_batch_forces(Checkpoint& c, const Batch& batch) {
+  save(c, "batch/forces", batch.forces);
+  save(c, "batch/potential_energy", batch.potential_energy);
+}
+
+void load_batch_forces(const Checkpoint& c, Batch& batch) {
+  load(c, "batch/forces", batch.forces);
+  load(c, "batch/potential_energy", batch.potential_energy);
+}
+
 void save_integrator_state(Checkpoint& c, const IntegratorState& s) {
   save(c, "integrator/step", s.step);
   save(c, "integrator/thermostat_position", s.thermostat_position);

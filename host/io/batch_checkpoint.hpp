@@ -16,6 +16,10 @@ Box box_from_values(const double* values);
 
 void save_batch(Checkpoint& checkpoint, const Batch& batch);
 void load_batch(const Checkpoint& checkpoint, Batch& batch);
+// The batch's forces and potential energies, for a run that continues without evaluating them
+// again (NebRunner::restore).
+void save_batch_forces(Checkpoint& checkpoint, const Batch& batch);
+void load_batch_forces(const Checkpoint& checkpoint, Batch& batch);
 void save_integrator_state(Checkpoint& checkpoint, const IntegratorState& state);
 void load_integrator_state(const Checkpoint& checkpoint, const IntegratorState& state);
 

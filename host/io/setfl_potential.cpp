@@ -24,7 +24,6 @@
 
 #include <cerrno>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -32,6 +31,7 @@
 #include <vector>
 
 #include "host/io/input_error.hpp"
+#include "host/io/whole_file.hpp"
 
 namespace glassland {
 
@@ -39,26 +39,6 @@ namespace {
 
 bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-// Text of the whole file; reading it in one go and parsing in place is what makes 10^5 numbers
-// take milliseconds rather than the time of a stream-based reader.
-std::string slurp(const std::string& path) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    throw input_error_at(path, 0,
-                         std::string("cannot open the potential file: ") + std::strerror(errno));
-  }
-  std::string text;
-  char buffer[1 << 16];
-  size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-    text.append(buffer, got);
-  const bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed)
-    throw input_error_at(path, 0, "cannot read the potential file");
-  return text;
 }
 
 // A token of the file: where it is and which line it is on.
@@ -239,23 +219,8 @@ bool ends_with_ignoring_case(const std::string& text, const std::string& suffix)
   return true;
 }
 
-}  // namespace
-
-int SetflPotential::element_index(const std::string& name) const {
-  for (size_t e = 0; e < elements.size(); ++e) {
-    if (elements[e] == name)
-      return static_cast<int>(e);
-  }
-  return -1;
-}
-
-SetflPotential read_setfl(const std::string& path, SetflFormat format) {
-  const std::string text = slurp(path);
-  SetflScanner scanner(path, text);
-  SetflPotential potential;
-  potential.source_file = path;
-  potential.format = format;
-
+// Lines 1-3: comments, kept raw; line 1 may name the units.
+void read_comment_lines(SetflScanner& scanner, SetflPotential& potential) {
   for (int k = 0; k < 3; ++k) {
     std::string line;
     if (!scanner.raw_line(line)) {
@@ -267,107 +232,112 @@ SetflPotential read_setfl(const std::string& path, SetflFormat format) {
     potential.comments.push_back(line);
   }
   check_units(scanner, potential.comments[0]);
+}
 
+// Line 4: "N el1 ... elN".
+void read_element_line(SetflScanner& scanner, SetflPotential& potential) {
   std::vector<Token> tokens;
-  // Line 4: "N el1 ... elN".
   if (!scanner.content_line(tokens)) {
     scanner.fail(scanner.line(), "expected the element line 'N el1 ... elN', the file ended");
   }
-  {
-    const long n_elements = parse_integer(scanner, tokens[0], "the number of elements");
-    if (n_elements < 1) {
-      scanner.fail(tokens[0].line,
-                   "the number of elements must be at least 1, found " + tokens[0].text());
-    }
-    if (static_cast<long>(tokens.size()) - 1 != n_elements) {
-      scanner.fail(tokens[0].line, "expected " + std::to_string(n_elements) +
-                                       " element names after N = " + std::to_string(n_elements) +
-                                       ", found " + std::to_string(tokens.size() - 1));
-    }
-    for (size_t k = 1; k < tokens.size(); ++k) {
-      const std::string name = tokens[k].text();
-      if (potential.element_index(name) >= 0) {
-        scanner.fail(tokens[k].line, "element '" + name + "' is listed twice");
-      }
-      potential.elements.push_back(name);
-    }
+  const long n_elements = parse_integer(scanner, tokens[0], "the number of elements");
+  if (n_elements < 1) {
+    scanner.fail(tokens[0].line,
+                 "the number of elements must be at least 1, found " + tokens[0].text());
   }
-  const int n_elements = potential.n_elements();
+  if (static_cast<long>(tokens.size()) - 1 != n_elements) {
+    scanner.fail(tokens[0].line, "expected " + std::to_string(n_elements) +
+                                     " element names after N = " + std::to_string(n_elements) +
+                                     ", found " + std::to_string(tokens.size() - 1));
+  }
+  for (size_t k = 1; k < tokens.size(); ++k) {
+    const std::string name = tokens[k].text();
+    if (potential.element_index(name) >= 0) {
+      scanner.fail(tokens[k].line, "element '" + name + "' is listed twice");
+    }
+    potential.elements.push_back(name);
+  }
+}
 
-  // Line 5: "Nrho drho Nr dr cutoff".
+// Line 5: "Nrho drho Nr dr cutoff".
+void read_grid_line(SetflScanner& scanner, SetflPotential& potential) {
+  std::vector<Token> tokens;
   if (!scanner.content_line(tokens)) {
     scanner.fail(scanner.line(), "expected the grid line 'Nrho drho Nr dr cutoff', the file ended");
   }
-  {
-    if (tokens.size() != 5) {
-      scanner.fail(tokens[0].line, "expected the 5 numbers 'Nrho drho Nr dr cutoff', found " +
-                                       std::to_string(tokens.size()));
-    }
-    // LAMMPS's cubic interpolation uses a 5-point stencil for the knot derivatives.
-    const int min_knots = 5;
-    const long nrho = parse_integer(scanner, tokens[0], "Nrho");
-    const double drho = parse_double(scanner, tokens[1], "drho");
-    const long nr = parse_integer(scanner, tokens[2], "Nr");
-    const double dr = parse_double(scanner, tokens[3], "dr");
-    const double cutoff = parse_double(scanner, tokens[4], "the cutoff");
-    const long max_knots = 100000000;  // a larger table is a corrupt header, not a potential
-    if (nrho < min_knots || nrho > max_knots) {
-      scanner.fail(tokens[0].line, "Nrho must be between 5 and 1e8, found " + tokens[0].text());
-    }
-    if (nr < min_knots || nr > max_knots) {
-      scanner.fail(tokens[2].line, "Nr must be between 5 and 1e8, found " + tokens[2].text());
-    }
-    if (!(drho > 0.0))
-      scanner.fail(tokens[1].line, "drho must be positive, found " + tokens[1].text());
-    if (!(dr > 0.0))
-      scanner.fail(tokens[3].line, "dr must be positive, found " + tokens[3].text());
-    if (!(cutoff > 0.0)) {
-      scanner.fail(tokens[4].line, "the cutoff must be positive, found " + tokens[4].text());
-    }
-    potential.nrho = static_cast<int>(nrho);
-    potential.drho = drho;
-    potential.nr = static_cast<int>(nr);
-    potential.dr = dr;
-    potential.cutoff = cutoff;
+  if (tokens.size() != 5) {
+    scanner.fail(tokens[0].line, "expected the 5 numbers 'Nrho drho Nr dr cutoff', found " +
+                                     std::to_string(tokens.size()));
   }
-
-  const bool fs = format == SetflFormat::FinnisSinclair;
-  potential.embedding.resize(n_elements);
-  potential.density.resize(fs ? n_elements * n_elements : n_elements);
-  for (int e = 0; e < n_elements; ++e) {
-    const std::string& name = potential.elements[e];
-    if (!scanner.content_line(tokens)) {
-      scanner.fail(scanner.line(),
-                   "expected the line 'atomic_number mass lattice_constant "
-                   "lattice_type' of element " +
-                       name + ", the file ended");
-    }
-    if (tokens.size() < 2) {
-      scanner.fail(tokens[0].line,
-                   "expected 'atomic_number mass lattice_constant lattice_type' "
-                   "for element " +
-                       name + ", found one value");
-    }
-    const long atomic_number = parse_integer(scanner, tokens[0], "the atomic number");
-    const double mass = parse_double(scanner, tokens[1], "the mass");
-    if (!(mass > 0.0)) {
-      scanner.fail(tokens[1].line,
-                   "the mass of element " + name + " must be positive, found " + tokens[1].text());
-    }
-    potential.atomic_numbers.push_back(static_cast<int>(atomic_number));
-    potential.masses.push_back(mass);
-    read_table(scanner, potential.nrho, "F(rho) for element " + name, potential.embedding[e]);
-    if (fs) {
-      for (int f = 0; f < n_elements; ++f) {
-        read_table(scanner, potential.nr,
-                   "rho(r) of element " + name + " for element " + potential.elements[f],
-                   potential.density[e * n_elements + f]);
-      }
-    } else {
-      read_table(scanner, potential.nr, "rho(r) for element " + name, potential.density[e]);
-    }
+  // LAMMPS's cubic interpolation uses a 5-point stencil for the knot derivatives.
+  const int min_knots = 5;
+  const long nrho = parse_integer(scanner, tokens[0], "Nrho");
+  const double drho = parse_double(scanner, tokens[1], "drho");
+  const long nr = parse_integer(scanner, tokens[2], "Nr");
+  const double dr = parse_double(scanner, tokens[3], "dr");
+  const double cutoff = parse_double(scanner, tokens[4], "the cutoff");
+  const long max_knots = 100000000;  // a larger table is a corrupt header, not a potential
+  if (nrho < min_knots || nrho > max_knots) {
+    scanner.fail(tokens[0].line, "Nrho must be between 5 and 1e8, found " + tokens[0].text());
   }
+  if (nr < min_knots || nr > max_knots) {
+    scanner.fail(tokens[2].line, "Nr must be between 5 and 1e8, found " + tokens[2].text());
+  }
+  if (!(drho > 0.0))
+    scanner.fail(tokens[1].line, "drho must be positive, found " + tokens[1].text());
+  if (!(dr > 0.0))
+    scanner.fail(tokens[3].line, "dr must be positive, found " + tokens[3].text());
+  if (!(cutoff > 0.0)) {
+    scanner.fail(tokens[4].line, "the cutoff must be positive, found " + tokens[4].text());
+  }
+  potential.nrho = static_cast<int>(nrho);
+  potential.drho = drho;
+  potential.nr = static_cast<int>(nr);
+  potential.dr = dr;
+  potential.cutoff = cutoff;
+}
 
+// Element e's block: "atomic_number mass lattice_constant lattice_type", F(rho), then rho(r)
+// (eam/alloy) or one rho(r) per element it contributes density to (eam/fs).
+void read_element_block(SetflScanner& scanner, int e, SetflPotential& potential) {
+  const int n_elements = potential.n_elements();
+  const std::string& name = potential.elements[e];
+  std::vector<Token> tokens;
+  if (!scanner.content_line(tokens)) {
+    scanner.fail(scanner.line(),
+                 "expected the line 'atomic_number mass lattice_constant "
+                 "lattice_type' of element " +
+                     name + ", the file ended");
+  }
+  if (tokens.size() < 2) {
+    scanner.fail(tokens[0].line,
+                 "expected 'atomic_number mass lattice_constant lattice_type' "
+                 "for element " +
+                     name + ", found one value");
+  }
+  const long atomic_number = parse_integer(scanner, tokens[0], "the atomic number");
+  const double mass = parse_double(scanner, tokens[1], "the mass");
+  if (!(mass > 0.0)) {
+    scanner.fail(tokens[1].line,
+                 "the mass of element " + name + " must be positive, found " + tokens[1].text());
+  }
+  potential.atomic_numbers.push_back(static_cast<int>(atomic_number));
+  potential.masses.push_back(mass);
+  read_table(scanner, potential.nrho, "F(rho) for element " + name, potential.embedding[e]);
+  if (potential.format == SetflFormat::FinnisSinclair) {
+    for (int f = 0; f < n_elements; ++f) {
+      read_table(scanner, potential.nr,
+                 "rho(r) of element " + name + " for element " + potential.elements[f],
+                 potential.density[e * n_elements + f]);
+    }
+  } else {
+    read_table(scanner, potential.nr, "rho(r) for element " + name, potential.density[e]);
+  }
+}
+
+// r*phi(r) for every pair e >= f, in LAMMPS's order.
+void read_pair_tables(SetflScanner& scanner, SetflPotential& potential) {
+  const int n_elements = potential.n_elements();
   potential.r_times_pair.resize(n_elements * (n_elements + 1) / 2);
   for (int e = 0; e < n_elements; ++e) {
     for (int f = 0; f <= e; ++f) {
@@ -376,8 +346,13 @@ SetflPotential read_setfl(const std::string& path, SetflFormat format) {
                  potential.r_times_pair[e * (e + 1) / 2 + f]);
     }
   }
+}
 
+// Only comments may follow the last table; anything else means the header miscounted.
+void check_nothing_follows(SetflScanner& scanner, SetflFormat format) {
+  std::vector<Token> tokens;
   if (scanner.content_line(tokens)) {
+    const bool fs = format == SetflFormat::FinnisSinclair;
     scanner.fail(tokens[0].line,
                  "unexpected content after the last r*phi(r) table: '" + tokens[0].text() +
                      "'; the header's element count or table sizes may be wrong, or this is an "
@@ -385,6 +360,36 @@ SetflPotential read_setfl(const std::string& path, SetflFormat format) {
                      std::string(fs ? "alloy" : "fs") + " file read as eam/" +
                      (fs ? "fs" : "alloy"));
   }
+}
+
+}  // namespace
+
+int SetflPotential::element_index(const std::string& name) const {
+  for (size_t e = 0; e < elements.size(); ++e) {
+    if (elements[e] == name)
+      return static_cast<int>(e);
+  }
+  return -1;
+}
+
+SetflPotential read_setfl(const std::string& path, SetflFormat format) {
+  const std::string text = read_whole_file(path, "potential file");
+  SetflScanner scanner(path, text);
+  SetflPotential potential;
+  potential.source_file = path;
+  potential.format = format;
+
+  read_comment_lines(scanner, potential);
+  read_element_line(scanner, potential);
+  read_grid_line(scanner, potential);
+  const int n_elements = potential.n_elements();
+  const bool fs = format == SetflFormat::FinnisSinclair;
+  potential.embedding.resize(n_elements);
+  potential.density.resize(fs ? n_elements * n_elements : n_elements);
+  for (int e = 0; e < n_elements; ++e)
+    read_element_block(scanner, e, potential);
+  read_pair_tables(scanner, potential);
+  check_nothing_follows(scanner, format);
   return potential;
 }
 

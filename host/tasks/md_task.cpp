@@ -1,18 +1,25 @@
 // `task: md` — molecular dynamics of every replica of a batch in lock step (SPEC.md §3):
 // NVE, NVT (Nosé–Hoover chains or Langevin), NPT (MTK), NVT at a fixed shear strain, with
 // per-replica temperatures, ramps and pressures; thermo and H5MD trajectories in HDF5; final
-// structures as LAMMPS data files; checkpoints and exact restart.
+// structures as LAMMPS data files; checkpoints and exact restart; optionally MSD, α2 and F_s of
+// every replica accumulated on the device (md.analysis, kernels/displacement_correlation.hpp).
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <memory>
 
 #include "host/io/batch_checkpoint.hpp"
 #include "host/io/batch_io.hpp"
 #include "host/io/checkpoint.hpp"
+#include "host/io/dynamics_report.hpp"
+#include "host/io/input_error.hpp"
+#include "host/io/json_hdf5.hpp"
 #include "host/tasks/md_recorder.hpp"
 #include "host/tasks/md_steps.hpp"
 #include "host/tasks/task_drivers.hpp"
 #include "host/tasks/task_run.hpp"
 #include "host/tasks/task_system.hpp"
+#include "kernels/displacement_correlation.hpp"
 #include "kernels/kinetic.hpp"
 #include "kernels/md_integrator.hpp"
 
@@ -29,7 +36,48 @@ struct MdInput {
   int64_t velocity_seed = 1;
   int64_t langevin_seed = 1;
   std::vector<double> shear_strain;  // xy, xz, yz tilt strains applied at the start
+  // md.analysis: displacement statistics on the device every analysis_stride steps (0: none).
+  int64_t analysis_stride = 0;
+  DisplacementCorrelationSettings analysis;
+  std::vector<double> analysis_fit_window;
 };
+
+void read_md_analysis(InputObject& md_section, MdInput& md) {
+  const auto section = md_section.optional_object(
+      "analysis", "MSD, α2 and F_s of every replica accumulated on the device (docs/tasks.md)");
+  if (!section)
+    return;
+  InputObject a = *section;
+  md.analysis_stride = a.integer("stride", required, "steps",
+                                 "steps between samples (use the trajectory_stride to compare "
+                                 "with a written trajectory)",
+                                 IntegerRange::positive());
+  md.analysis.max_lag = static_cast<int>(
+      a.integer("max_lag", 100, "samples", "longest lag", IntegerRange::closed(1, 1000000)));
+  md.analysis.origin_stride =
+      static_cast<int>(a.integer("origin_stride", 10, "samples", "samples between time origins",
+                                 IntegerRange::closed(1, 1000000)));
+  md.analysis.dimensions =
+      a.boolean("lateral", false, "x–y displacements only (d = 2; slabs)") ? 2 : 3;
+  md.analysis.remove_drift =
+      a.boolean("remove_drift", true, "subtract each replica's centre-of-mass displacement");
+  md.analysis.q = a.numbers("q", {2.7}, "1/Å",
+                            "wave numbers of F_s (2.7: the S(q) peak of Cu50Zr50, paper 002)",
+                            LengthRange::any(), NumberRange::positive());
+  if (md.analysis.dimensions == 2 && !md.analysis.q.empty())
+    throw a.error("q",
+                  "lateral F_s (the J0 average) is computed by `glassland analyze dynamics "
+                  "--lateral` only; give \"q\": [] with \"lateral\": true");
+  md.analysis.subsets =
+      static_cast<int>(a.integer("subsets", 8, "", "interleaved atom subsets for the error of D",
+                                 IntegerRange::closed(1, 1000)));
+  md.analysis_fit_window = a.numbers("fit_window_ps", {}, "ps",
+                                     "start and end of the MSD fit for D (default: t_max/10 to "
+                                     "t_max/2)",
+                                     LengthRange::between(0, 2), NumberRange::non_negative());
+  if (md.analysis_fit_window.size() == 1)
+    throw a.error("fit_window_ps", "give the start and the end of the window");
+}
 
 MdInput read_md_input(InputObject& input, int n_replicas) {
   MdInput md;
@@ -115,7 +163,58 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
       md.schedules[r] =
           TemperatureScheduleSpec::staircase(md.temperature[r], end[r], size[r], every[r]);
   }
+  read_md_analysis(o, md);
   return md;
+}
+
+// dynamics.json and dynamics.h5: the device's sums of every replica, reported as `glassland
+// analyze dynamics` reports a trajectory (host/io/dynamics_report.hpp).
+void write_dynamics_results(TaskRun& run, const TaskSystem& system, const MdInput& md,
+                            const DisplacementCorrelation& correlation) {
+  const Batch& batch = system.batch;
+  const auto elements = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.elements);
+  std::vector<nlohmann::json> series;
+  for (int r = 0; r < batch.n_replicas; ++r) {
+    DynamicsSeries s;
+    s.source = "replica " + std::to_string(r);
+    s.species_names = system.potential.elements;
+    s.subsets = md.analysis.subsets;
+    s.atoms_per_species.assign(batch.n_elements, 0);
+    for (int i = 0; i < batch.n_atoms; ++i)
+      ++s.atoms_per_species[elements(static_cast<int64_t>(r) * batch.n_atoms + i)];
+    s.frame_interval_ps = md.analysis_stride * md.settings.timestep;
+    s.frames = static_cast<std::size_t>(correlation.samples());
+    s.settings.max_lag = md.analysis.max_lag;
+    s.settings.origin_stride = md.analysis.origin_stride;
+    s.settings.dimensions = md.analysis.dimensions;
+    s.settings.remove_drift = md.analysis.remove_drift;
+    s.settings.q = md.analysis.q;
+    const ReplicaDisplacementSums sums = correlation.replica_sums(r);
+    s.sums.n_groups = correlation.groups();
+    s.sums.n_q = md.analysis.q.size();
+    s.sums.count = sums.count;
+    s.sums.r2 = sums.r2;
+    s.sums.r4 = sums.r4;
+    s.sums.fs = sums.fs;
+    const bool constant = md.schedules[r].kind == ScheduleKind::constant;
+    s.temperature_K = constant ? md.temperature[r] : std::numeric_limits<double>::quiet_NaN();
+    s.fit_start_ps = md.analysis_fit_window.size() == 2 ? md.analysis_fit_window[0]
+                                                        : std::numeric_limits<double>::quiet_NaN();
+    s.fit_end_ps = md.analysis_fit_window.size() == 2 ? md.analysis_fit_window[1]
+                                                      : std::numeric_limits<double>::quiet_NaN();
+    s.q_source = "md.analysis.q";
+    s.unwrapping = "image flags (on the device)";
+    series.push_back(dynamics_series_json(s));
+  }
+  const nlohmann::json settings = {{"stride_steps", md.analysis_stride},
+                                   {"max_lag_samples", md.analysis.max_lag},
+                                   {"origin_stride_samples", md.analysis.origin_stride},
+                                   {"lateral", md.analysis.dimensions == 2},
+                                   {"drift_removed", md.analysis.remove_drift},
+                                   {"subsets", md.analysis.subsets}};
+  const nlohmann::json document = dynamics_document("task md (md.analysis)", settings, series);
+  write_result_document(run.path("dynamics.json"), document);
+  write_result_document(run.path("dynamics.h5"), document);
 }
 
 // Applies the tilt strains affinely: xy += γ_xy·ly etc., positions follow x' = x + Δtilt·s.
@@ -174,7 +273,10 @@ class StartStage : public Stage {
 class DynamicsStage : public Stage {
  public:
   DynamicsStage(TaskSystem& system, const MdInput& md, MdIntegrator& integrator)
-      : system_(system), md_(md), integrator_(integrator) {}
+      : system_(system), md_(md), integrator_(integrator) {
+    if (md.analysis_stride > 0)
+      correlation_ = std::make_unique<DisplacementCorrelation>(system.batch, md.analysis);
+  }
   std::string name() const override { return "dynamics"; }
   std::string checkpoint_file() const override { return "checkpoint.h5"; }
   void save(Checkpoint& c) const override {
@@ -182,12 +284,37 @@ class DynamicsStage : public Stage {
     save_integrator_state(c, integrator_.state());
     c.set_int64("run/step", step_);
     c.set_int64("run/next_segment", next_segment_);
+    if (correlation_) {
+      const DisplacementCorrelation::State a = correlation_->state();
+      c.set_int64("analysis/samples", a.samples);
+      c.set("analysis/slot_origin", a.slot_origin);
+      c.set("analysis/origins", a.origins);
+      c.set("analysis/sums", a.sums);
+    }
   }
   void resume(const Checkpoint& c) override {
     load_batch(c, system_.batch);
     load_integrator_state(c, integrator_.state());
     step_ = c.get_int64("run/step");
+    if (step_ > md_.steps)  // md.steps may grow on a restart, not shrink below what was run
+      throw InputError(c.source() + ": the checkpointed run is at step " + std::to_string(step_) +
+                       ", beyond md.steps = " + std::to_string(md_.steps) +
+                       "; give md.steps of at least that to continue it");
     next_segment_ = static_cast<int>(c.get_int64("run/next_segment"));
+    if (correlation_) {
+      DisplacementCorrelation::State a;
+      a.samples = c.get_int64("analysis/samples");
+      a.slot_origin = c.int64s("analysis/slot_origin");
+      a.origins = c.doubles("analysis/origins");
+      a.sums = c.doubles("analysis/sums");
+      try {
+        correlation_->restore(a);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(c.source() + ": " + e.what() +
+                         "; restore md.analysis or remove the "
+                         "checkpoint");
+      }
+    }
     resumed_ = true;
   }
   void run(TaskRun& run) override {
@@ -198,15 +325,22 @@ class DynamicsStage : public Stage {
     MdRecorder recorder(out, md_.settings.timestep, batch.n_replicas);
     MdSteps steps(run, *this, batch, system_.force_field, integrator_, &results, next_segment_);
     steps.setup();
+    auto record = [&](int64_t s) {
+      recorder.record(s, batch, integrator_, results);
+      if (correlation_ && s % md_.analysis_stride == 0)
+        correlation_->sample(batch);
+    };
     if (!resumed_)
-      recorder.record(0, batch, integrator_, results);
+      record(0);
     Progress progress =
         run.progress("", md_.steps, static_cast<int64_t>(batch.n_replicas) * batch.n_atoms);
     MdSteps::Hooks hooks;
-    hooks.after_step = [&](int64_t s) { recorder.record(s, batch, integrator_, results); };
+    hooks.after_step = record;
     steps.run(step_, md_.steps, progress, hooks);
     progress.finish(step_);
     results_path_ = results.merge();
+    if (correlation_)
+      write_dynamics_results(run, system_, md_, *correlation_);
     // The run is complete: its checkpoint would only point at result parts that no longer exist.
     run.remove_checkpoint(*this);
   }
@@ -220,6 +354,7 @@ class DynamicsStage : public Stage {
   int next_segment_ = 0;
   bool resumed_ = false;
   std::string results_path_;
+  std::unique_ptr<DisplacementCorrelation> correlation_;
 };
 
 }  // namespace

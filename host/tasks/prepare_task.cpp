@@ -17,12 +17,21 @@
 //
 // Inherent structures are minimised on copies of the replicas (batch and force field of their
 // own), so the MD trajectory is the same with or without stops.
+//
+// Melt check (issue 20 item 7): a melt that did not melt leaves a crystal, not a glass (a perfect
+// B2 crystal held 20 ps at 2000 K with Mendelev's potential stays solid). Each replica's mean
+// squared displacement over the melt stage (centre of mass removed) is compared with
+// melt.min_msd; a liquid at 2000 K moves tens of Å² in a few ps, a crystal only its vibrations
+// (< 1 Å²). The Voronoi indices of the final inherent structure (crystal-like ⟨0,6,0,8⟩ and
+// ⟨0,12,0,0⟩, icosahedral ⟨0,0,12,0⟩) are reported beside it. A replica that did not melt is a
+// loud warning on stderr and "melted": false in summary.json.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
 
+#include "analysis/voronoi_tessellation.hpp"
 #include "host/io/atomic_file.hpp"
 #include "host/io/batch_checkpoint.hpp"
 #include "host/io/batch_io.hpp"
@@ -60,6 +69,7 @@ struct PrepareInput {
   int64_t velocity_seed = 1;
   std::vector<double> melt_temperature, end_temperature, rate;
   int64_t melt_steps = 0;
+  double melt_min_msd = 5.0;  // Å²
   std::vector<double> stops;
   bool anneal = false;
   std::vector<double> anneal_temperature;
@@ -101,6 +111,11 @@ PrepareInput read_prepare_input(InputObject& input, int n) {
                                                 NumberRange::positive());
   p.melt_steps = melt.integer("steps", 5000, "steps", "steps at the melt temperature",
                               IntegerRange::non_negative());
+  p.melt_min_msd = melt.number("min_msd", 5.0, "Å²",
+                               "a replica whose mean squared displacement over the melt stage "
+                               "stays below this did not melt (a loud warning; summary.json "
+                               "melt_check)",
+                               NumberRange::non_negative());
 
   InputObject cool = o.object("cool", required, "linear cooling ramp");
   p.end_temperature =
@@ -293,12 +308,57 @@ struct ProtocolDynamics {
   int next_segment = 0;
   bool resumed = false;
   nlohmann::json stop_records = nlohmann::json::array();
+  // Melt check: unwrapped positions at the start of the melt, and each replica's MSD over it.
+  std::vector<double> melt_start;
+  std::vector<double> melt_msd;
   // Opened by the first protocol stage that runs (ProtocolStage::open).
   std::unique_ptr<SegmentedResults> results;
   std::unique_ptr<MdRecorder> recorder;
   std::unique_ptr<Progress> progress;
   std::string results_path;
 };
+
+// Unwrapped positions x + H·image of every atom, [g·3 + k].
+std::vector<double> unwrapped_positions(const Batch& batch) {
+  const BatchSnapshot s = snapshot(batch);
+  std::vector<double> u(s.positions.size());
+  for (size_t g = 0; g < static_cast<size_t>(s.n_replicas) * s.n_atoms; ++g) {
+    double d[3] = {s.positions[3 * g], s.positions[3 * g + 1], s.positions[3 * g + 2]};
+    s.boxes[g / s.n_atoms].add_lattice_vector(s.images[3 * g], s.images[3 * g + 1],
+                                              s.images[3 * g + 2], d);
+    for (int k = 0; k < 3; ++k)
+      u[3 * g + k] = d[k];
+  }
+  return u;
+}
+
+// Mean squared displacement of each replica between two unwrapped configurations, with the
+// displacement of the mass-weighted centre of mass removed.
+std::vector<double> replica_msd(const TaskSystem& system, const std::vector<double>& start,
+                                const std::vector<double>& end) {
+  const Batch& batch = system.batch;
+  const BatchSnapshot s = snapshot(batch);
+  const int n = batch.n_atoms;
+  std::vector<double> msd(batch.n_replicas, 0.0);
+  for (int r = 0; r < batch.n_replicas; ++r) {
+    double mass = 0.0, drift[3] = {0.0, 0.0, 0.0};
+    for (int i = 0; i < n; ++i) {
+      const size_t g = static_cast<size_t>(r) * n + i;
+      const double m = system.potential.masses.at(s.elements[g]);
+      mass += m;
+      for (int k = 0; k < 3; ++k)
+        drift[k] += m * (end[3 * g + k] - start[3 * g + k]);
+    }
+    for (int i = 0; i < n; ++i) {
+      const size_t g = static_cast<size_t>(r) * n + i;
+      for (int k = 0; k < 3; ++k) {
+        const double d = end[3 * g + k] - start[3 * g + k] - drift[k] / mass;
+        msd[r] += d * d / n;
+      }
+    }
+  }
+  return msd;
+}
 
 // Maxwell–Boltzmann velocities at the melt temperature: what a fresh run does first.
 class StartStage : public Stage {
@@ -337,6 +397,8 @@ class ProtocolStage : public Stage {
     c.set_int64("run/stage", static_cast<int64_t>(index_));
     c.set("run/stage_first_steps", d_.stage_first_steps);
     c.set_int64("run/next_segment", d_.next_segment);
+    c.set("melt/start", d_.melt_start);
+    c.set("melt/msd", d_.melt_msd);
   }
   void resume(const Checkpoint& c) override {
     if (c.int64s("run/stage_first_steps") != d_.stage_first_steps)
@@ -350,13 +412,19 @@ class ProtocolStage : public Stage {
     d_.step = c.get_int64("run/step");
     d_.next_segment = static_cast<int>(c.get_int64("run/next_segment"));
     d_.stop_records = c.metadata().at("stops");
+    d_.melt_start = c.doubles("melt/start");
+    d_.melt_msd = c.doubles("melt/msd");
     d_.resumed = true;
   }
   void run(TaskRun& run) override {
     if (!d_.results)
       open(run);
-    if (d_.step >= stage().end())
+    if (index_ == 0 && d_.melt_start.empty())
+      d_.melt_start = unwrapped_positions(d_.system.batch);
+    if (d_.step >= stage().end()) {
+      finish_melt();
       return;  // a stage of no steps, or resumed at its end
+    }
     d_.integrator.set_temperature_schedules(stage().schedules);
     run.say("stage " + name() + ", steps " + std::to_string(stage().first_step) + "–" +
             std::to_string(stage().end()));
@@ -375,9 +443,18 @@ class ProtocolStage : public Stage {
     // Energies only at thermo records, never because of a stop: the MD must not depend on the
     // stops (the snapshot's energy is the minimisation's initial energy).
     steps.run(d_.step, stage().end(), *d_.progress, hooks);
+    finish_melt();
   }
 
  private:
+  // At the end of the melt stage: each replica's MSD over it (before its end-of-stage checkpoint
+  // is written, so a restart in a later stage has it).
+  void finish_melt() {
+    if (index_ != 0 || !d_.melt_msd.empty())
+      return;
+    d_.melt_msd = replica_msd(d_.system, d_.melt_start, unwrapped_positions(d_.system.batch));
+  }
+
   const TemperatureStage& stage() const { return d_.stages[index_]; }
 
   // The results file, the initial forces and the first record: once, by the first stage to run.
@@ -486,6 +563,41 @@ nlohmann::json replica_record(const ProtocolDynamics& d, int r, const BatchSnaps
   };
 }
 
+// The melt check of replica r: its MSD over the melt stage against melt.min_msd, and the Voronoi
+// indices of its final inherent structure.
+nlohmann::json melt_check_record(const ProtocolDynamics& d, int r, const BatchSnapshot& inherent) {
+  const int n = inherent.n_atoms;
+  const Box& box = inherent.boxes[r];
+  analysis::PeriodicCell cell;
+  cell.lo = {box.lo[0], box.lo[1], box.lo[2]};
+  cell.lx = box.lx;
+  cell.ly = box.ly;
+  cell.lz = box.lz;
+  cell.xy = box.xy;
+  cell.xz = box.xz;
+  cell.yz = box.yz;
+  const std::vector<double> x(inherent.positions.begin() + 3 * static_cast<size_t>(r) * n,
+                              inherent.positions.begin() + 3 * static_cast<size_t>(r + 1) * n);
+  double crystal = 0.0, icosahedral = 0.0;
+  for (const analysis::VoronoiCell& c : analysis::voronoi_tessellation(cell, x)) {
+    const std::string label = analysis::voronoi_index_label(c.index);
+    crystal += (label == "<0,6,0,8>" || label == "<0,12,0,0>") ? 1.0 / n : 0.0;
+    icosahedral += label == "<0,0,12,0>" ? 1.0 / n : 0.0;
+  }
+  nlohmann::json check = {{"min_msd_A2", d.p.melt_min_msd},
+                          {"inherent_structure_crystal_like_fraction", crystal},
+                          {"inherent_structure_icosahedral_fraction", icosahedral}};
+  if (d.p.melt_steps == 0 || d.melt_msd.empty()) {
+    check["melt_msd_A2"] = nullptr;
+    check["melted"] = nullptr;
+    check["note"] = "no melt stage (melt.steps is 0): nothing to check";
+  } else {
+    check["melt_msd_A2"] = d.melt_msd[r];
+    check["melted"] = d.melt_msd[r] >= d.p.melt_min_msd;
+  }
+  return check;
+}
+
 // Final structures and their inherent structures as data files, and summary.json.
 nlohmann::json write_final_structures(TaskRun& run, const ProtocolDynamics& d) {
   const int n = d.system.batch.n_replicas;
@@ -498,8 +610,11 @@ nlohmann::json write_final_structures(TaskRun& run, const ProtocolDynamics& d) {
       final_thermo(d.results_path, n, d.total_steps() - d.p.equilibrate_steps);
   nlohmann::json replicas = nlohmann::json::array();
   std::vector<int> not_converged;
+  bool all_melted = true;
   for (int r = 0; r < n; ++r) {
     replicas.push_back(replica_record(d, r, final_state, averages, inherent));
+    replicas.back()["melt_check"] = melt_check_record(d, r, inherent.minimized);
+    all_melted = all_melted && replicas.back()["melt_check"]["melted"] != false;
     write_replica(d.system, final_state, r,
                   run.path(replicas[r]["final_structure"].get<std::string>()), true);
     write_replica(d.system, inherent.minimized, r,
@@ -517,6 +632,7 @@ nlohmann::json write_final_structures(TaskRun& run, const ProtocolDynamics& d) {
                                   {"stages", stage_list},
                                   {"all_inherent_structures_converged", not_converged.empty()},
                                   {"not_converged", not_converged},
+                                  {"all_replicas_melted", all_melted},
                                   {"replicas", replicas}};
   write_file_atomically(run.path("summary.json"), summary.dump(2) + "\n");
   return summary;
@@ -549,6 +665,19 @@ void print_summary(const TaskRun& run, const nlohmann::json& summary) {
     std::fprintf(
         stderr, "prepare: WARNING inherent structure of replica %d NOT converged: %s\n", r,
         replicas[r]["inherent_structure_minimization"]["status"].get<std::string>().c_str());
+  for (const auto& rec : replicas) {
+    const auto& check = rec["melt_check"];
+    if (check["melted"] == false)
+      std::fprintf(
+          stderr,
+          "prepare: WARNING replica %d did NOT melt: its mean squared displacement over the "
+          "melt stage is %.3g Å², below melt.min_msd = %.3g Å²; it stayed solid, so its "
+          "'glass' is a crystal (%.0f %% crystal-like Voronoi cells in its inherent "
+          "structure). Melt longer or hotter, or start from a random packing.\n",
+          rec["replica"].get<int>(), check["melt_msd_A2"].get<double>(),
+          check["min_msd_A2"].get<double>(),
+          100.0 * check["inherent_structure_crystal_like_fraction"].get<double>());
+  }
   run.say("wrote results.h5, summary.json and " + std::to_string(n) +
           " final and inherent structures in " + run.output().directory);
 }

@@ -16,7 +16,7 @@ Progress::Progress(std::string label, int64_t total_steps, int64_t atoms_per_ste
       start_(std::chrono::steady_clock::now()),
       last_print_(start_) {}
 
-void Progress::update(int64_t steps_done) {
+void Progress::update(int64_t steps_done, const std::string& note) {
   if (first_steps_ < 0)
     first_steps_ = steps_done;  // a restart starts part-way
   const auto now = std::chrono::steady_clock::now();
@@ -26,12 +26,13 @@ void Progress::update(int64_t steps_done) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = (steps_done - first_steps_) / std::max(elapsed, 1e-9);
   const double left = rate > 0 ? (total_steps_ - steps_done) / rate : 0.0;
-  std::fprintf(stderr, "%s: %5.1f%%  %s %lld/%lld  %.1f %ss/s%s  %02d:%02d:%02d left\n",
+  std::fprintf(stderr, "%s: %5.1f%%  %s %lld/%lld  %.1f %ss/s%s  %02d:%02d:%02d left%s%s\n",
                label_.c_str(), 100.0 * steps_done / std::max<int64_t>(total_steps_, 1),
                unit_.c_str(), static_cast<long long>(steps_done),
                static_cast<long long>(total_steps_), rate, unit_.c_str(),
                atom_steps(rate, "  ").c_str(), static_cast<int>(left / 3600),
-               static_cast<int>(left / 60) % 60, static_cast<int>(left) % 60);
+               static_cast<int>(left / 60) % 60, static_cast<int>(left) % 60,
+               note.empty() ? "" : "  ", note.c_str());
 }
 
 void Progress::finish(int64_t steps_done) {

@@ -14,7 +14,8 @@ class Progress {
   // atom-steps rate is printed.
   Progress(std::string label, int64_t total_steps, int64_t atoms_per_step, double interval_s,
            bool quiet, std::string unit = "step");
-  void update(int64_t steps_done);
+  // `note`: what else the line says, after the time left ("2 of 3 band(s) running").
+  void update(int64_t steps_done, const std::string& note = "");
   void finish(int64_t steps_done);
 
  private:

@@ -134,10 +134,16 @@ std::vector<std::array<double, 3>> lattice_positions(const StructureSpec& spec,
   return positions;
 }
 
-// Random sequential addition in a periodic cube, with a cell grid so each trial looks at the
-// 27 surrounding cells only.
-std::vector<std::array<double, 3>> random_positions(const StructureSpec& spec,
-                                                    std::mt19937_64& engine, double& box_length) {
+// Fraction of the volume that spheres of diameter min_separation take at the number density.
+double packing_fraction(const StructureSpec& spec) {
+  const double d = spec.min_separation;
+  const double pi = 3.14159265358979323846;
+  return spec.number_density * pi / 6.0 * d * d * d;
+}
+
+// The side of the periodic cube for spec.n_atoms at spec.number_density, once the numbers are
+// known to be ones random sequential addition can reach.
+double random_box_length(const StructureSpec& spec) {
   if (spec.n_atoms < 1)
     throw structure_error("random: n_atoms must be at least 1");
   if (!(spec.number_density > 0.0) || !std::isfinite(spec.number_density)) {
@@ -149,8 +155,7 @@ std::vector<std::array<double, 3>> random_positions(const StructureSpec& spec,
   const int n = spec.n_atoms;
   const double length = std::cbrt(n / spec.number_density);
   const double d = spec.min_separation;
-  const double pi = 3.14159265358979323846;
-  const double packing_fraction = spec.number_density * pi / 6.0 * d * d * d;
+  const double fraction = packing_fraction(spec);
   // Random sequential addition cannot pass ~0.384; stop early with the reason rather than
   // burn the attempt budget.
   const double jamming_limit = 0.38;
@@ -159,98 +164,134 @@ std::vector<std::array<double, 3>> random_positions(const StructureSpec& spec,
                           " Angstrom is not smaller than the box (" + std::to_string(length) +
                           " Angstrom); lower min_separation or the density");
   }
-  if (packing_fraction > jamming_limit) {
+  if (fraction > jamming_limit) {
     throw structure_error(
         "random: " + std::to_string(n) + " atoms " + std::to_string(d) + " Angstrom apart at " +
         std::to_string(spec.number_density) + " atoms/A^3 is a packing fraction of " +
-        std::to_string(packing_fraction) + " (box " + std::to_string(length) +
+        std::to_string(fraction) + " (box " + std::to_string(length) +
         " A); random placement cannot exceed about 0.38: lower min_separation or the density");
   }
-  box_length = length;
+  return length;
+}
 
-  const int cells_per_side = std::max(1, std::min(d > 0.0 ? static_cast<int>(length / d) : 1, 64));
-  const double cell_length = length / cells_per_side;
-  std::vector<std::vector<int>> cell_members(static_cast<size_t>(cells_per_side) * cells_per_side *
-                                             cells_per_side);
-  auto cell_coordinate = [&](double x) {
-    return std::min(static_cast<int>(x / cell_length), cells_per_side - 1);
-  };
-  std::vector<std::array<double, 3>> positions;
-  positions.reserve(n);
-  const double d2 = d * d;
-  // Neighbouring cells to look at: all of them when the grid is too coarse for 27 distinct ones.
-  const int reach = cells_per_side >= 3 ? 1 : 0;
+// The points placed so far in a periodic cube, binned in a cell grid so that a trial point is
+// compared with the 27 surrounding cells only.
+class SeparationGrid {
+ public:
+  SeparationGrid(double length, double min_separation)
+      : length_(length),
+        d2_(min_separation * min_separation),
+        any_separation_(min_separation > 0.0),
+        cells_per_side_(std::max(
+            1, std::min(min_separation > 0.0 ? static_cast<int>(length / min_separation) : 1, 64))),
+        cell_length_(length / cells_per_side_),
+        // Neighbouring cells to look at: all of them when the grid is too coarse for 27
+        // distinct ones.
+        reach_(cells_per_side_ >= 3 ? 1 : 0),
+        cell_members_(static_cast<size_t>(cells_per_side_) * cells_per_side_ * cells_per_side_) {}
+
+  const std::vector<std::array<double, 3>>& points() const { return points_; }
+
+  // Whether `trial` is closer than min_separation to a point already placed.
+  bool clashes(const std::array<double, 3>& trial) const {
+    // With no minimum separation the positions are plain uniform draws: nothing to check.
+    if (!any_separation_)
+      return false;
+    bool clash = false;
+    if (reach_ == 0) {
+      for (size_t cell = 0; cell < cell_members_.size() && !clash; ++cell)
+        clash = clashes_in_cell(cell, trial);
+      return clash;
+    }
+    const std::array<int, 3> c = cell_of(trial);
+    const int n = cells_per_side_;
+    for (int dz = -1; dz <= 1 && !clash; ++dz) {
+      for (int dy = -1; dy <= 1 && !clash; ++dy) {
+        for (int dx = -1; dx <= 1 && !clash; ++dx) {
+          const int x = (c[0] + dx + n) % n;
+          const int y = (c[1] + dy + n) % n;
+          const int z = (c[2] + dz + n) % n;
+          clash = clashes_in_cell((z * n + y) * n + x, trial);
+        }
+      }
+    }
+    return clash;
+  }
+
+  void add(const std::array<double, 3>& point) {
+    const std::array<int, 3> c = cell_of(point);
+    cell_members_[(c[2] * cells_per_side_ + c[1]) * cells_per_side_ + c[0]].push_back(
+        static_cast<int>(points_.size()));
+    points_.push_back(point);
+  }
+
+ private:
+  std::array<int, 3> cell_of(const std::array<double, 3>& x) const {
+    std::array<int, 3> c{};
+    for (int a = 0; a < 3; ++a)
+      c[a] = std::min(static_cast<int>(x[a] / cell_length_), cells_per_side_ - 1);
+    return c;
+  }
+
+  bool clashes_in_cell(size_t cell, const std::array<double, 3>& trial) const {
+    for (int other : cell_members_[cell]) {
+      double r2 = 0.0;
+      for (int a = 0; a < 3; ++a) {
+        double delta = trial[a] - points_[other][a];
+        delta -= length_ * std::round(delta / length_);
+        r2 += delta * delta;
+      }
+      if (r2 < d2_)
+        return true;
+    }
+    return false;
+  }
+
+  double length_;
+  double d2_;
+  bool any_separation_;
+  int cells_per_side_;
+  double cell_length_;
+  int reach_;
+  std::vector<std::vector<int>> cell_members_;
+  std::vector<std::array<double, 3>> points_;
+};
+
+// Random sequential addition in a periodic cube: uniform trial points, each kept when it is at
+// least min_separation from every point kept before.
+std::vector<std::array<double, 3>> random_positions(const StructureSpec& spec,
+                                                    std::mt19937_64& engine, double& box_length) {
+  const double length = random_box_length(spec);
+  box_length = length;
+  const int n = spec.n_atoms;
+  SeparationGrid grid(length, spec.min_separation);
   const long long max_attempts = 1000LL * n + 100000;
   long long attempts = 0;
-  while (static_cast<int>(positions.size()) < n) {
+  while (static_cast<int>(grid.points().size()) < n) {
     if (++attempts > max_attempts) {
-      throw structure_error("random: placed only " + std::to_string(positions.size()) + " of " +
-                            std::to_string(n) + " atoms " + std::to_string(d) +
-                            " Angstrom apart after " + std::to_string(max_attempts) +
-                            " attempts (packing fraction " + std::to_string(packing_fraction) +
-                            "); lower min_separation or the density");
+      throw structure_error(
+          "random: placed only " + std::to_string(grid.points().size()) + " of " +
+          std::to_string(n) + " atoms " + std::to_string(spec.min_separation) +
+          " Angstrom apart after " + std::to_string(max_attempts) + " attempts (packing fraction " +
+          std::to_string(packing_fraction(spec)) + "); lower min_separation or the density");
     }
     const std::array<double, 3> trial{uniform_unit(engine) * length, uniform_unit(engine) * length,
                                       uniform_unit(engine) * length};
-    const int cx = cell_coordinate(trial[0]);
-    const int cy = cell_coordinate(trial[1]);
-    const int cz = cell_coordinate(trial[2]);
-    bool clash = false;
-    const bool any_separation = d > 0.0;
-    auto check_cell = [&](int cell) {
-      for (int other : cell_members[cell]) {
-        double r2 = 0.0;
-        for (int a = 0; a < 3; ++a) {
-          double delta = trial[a] - positions[other][a];
-          delta -= length * std::round(delta / length);
-          r2 += delta * delta;
-        }
-        if (r2 < d2)
-          return true;
-      }
-      return false;
-    };
-    // With no minimum separation the positions are plain uniform draws: nothing to check.
-    if (any_separation && reach == 0) {
-      for (size_t cell = 0; cell < cell_members.size() && !clash; ++cell)
-        clash = check_cell(cell);
-    } else if (any_separation) {
-      for (int dz = -1; dz <= 1 && !clash; ++dz) {
-        for (int dy = -1; dy <= 1 && !clash; ++dy) {
-          for (int dx = -1; dx <= 1 && !clash; ++dx) {
-            const int x = (cx + dx + cells_per_side) % cells_per_side;
-            const int y = (cy + dy + cells_per_side) % cells_per_side;
-            const int z = (cz + dz + cells_per_side) % cells_per_side;
-            clash = check_cell((z * cells_per_side + y) * cells_per_side + x);
-          }
-        }
-      }
-    }
-    if (clash)
-      continue;
-    cell_members[(cz * cells_per_side + cy) * cells_per_side + cx].push_back(
-        static_cast<int>(positions.size()));
-    positions.push_back(trial);
+    if (!grid.clashes(trial))
+      grid.add(trial);
   }
-  return positions;
+  return grid.points();
 }
 
-}  // namespace
-
-LammpsData build_structure(const StructureSpec& spec, const std::vector<std::string>& type_elements,
-                           const std::vector<double>& type_masses) {
-  if (type_elements.empty())
-    throw structure_error("no atom types given");
-  if (!type_masses.empty() && type_masses.size() != type_elements.size()) {
-    throw structure_error(std::to_string(type_masses.size()) + " masses for " +
-                          std::to_string(type_elements.size()) + " atom types");
-  }
-  if (spec.composition.empty())
-    throw structure_error("the composition is empty");
-
-  // Composition → type per entry, normalised fractions.
+// The composition as atom types (1-based, in type_elements' order) and fractions adding up to 1.
+struct TypedComposition {
   std::vector<int> entry_type;
   std::vector<double> fractions;
+};
+
+TypedComposition typed_composition(const StructureSpec& spec,
+                                   const std::vector<std::string>& type_elements) {
+  TypedComposition out;
   double total = 0.0;
   for (size_t k = 0; k < spec.composition.size(); ++k) {
     const auto& entry = spec.composition[k];
@@ -270,14 +311,42 @@ LammpsData build_structure(const StructureSpec& spec, const std::vector<std::str
     if (!(entry.second >= 0.0) || !std::isfinite(entry.second)) {
       throw structure_error("the fraction of " + entry.first + " must be zero or positive");
     }
-    entry_type.push_back(static_cast<int>(found - type_elements.begin()) + 1);
-    fractions.push_back(entry.second);
+    out.entry_type.push_back(static_cast<int>(found - type_elements.begin()) + 1);
+    out.fractions.push_back(entry.second);
     total += entry.second;
   }
   if (!(total > 0.0))
     throw structure_error("the composition fractions add up to zero");
-  for (double& f : fractions)
+  for (double& f : out.fractions)
     f /= total;
+  return out;
+}
+
+// counts[k] atoms of type entry_type[k], shuffled over the sites.
+std::vector<int> shuffled_species(const std::vector<int>& counts,
+                                  const std::vector<int>& entry_type, int n_atoms,
+                                  std::mt19937_64& engine) {
+  std::vector<int> species;
+  species.reserve(n_atoms);
+  for (size_t k = 0; k < counts.size(); ++k)
+    species.insert(species.end(), counts[k], entry_type[k]);
+  fisher_yates_shuffle(species, engine);
+  return species;
+}
+
+}  // namespace
+
+LammpsData build_structure(const StructureSpec& spec, const std::vector<std::string>& type_elements,
+                           const std::vector<double>& type_masses) {
+  if (type_elements.empty())
+    throw structure_error("no atom types given");
+  if (!type_masses.empty() && type_masses.size() != type_elements.size()) {
+    throw structure_error(std::to_string(type_masses.size()) + " masses for " +
+                          std::to_string(type_elements.size()) + " atom types");
+  }
+  if (spec.composition.empty())
+    throw structure_error("the composition is empty");
+  const TypedComposition composition = typed_composition(spec, type_elements);
 
   // One engine for the whole build: positions (random lattice) first, then the shuffle.
   std::mt19937_64 engine(spec.seed);
@@ -290,13 +359,7 @@ LammpsData build_structure(const StructureSpec& spec, const std::vector<std::str
     data.positions = lattice_positions(spec, length_x, length_y, length_z);
   }
   const int n_atoms = static_cast<int>(data.positions.size());
-
-  const std::vector<int> counts = counts_by_largest_remainder(fractions, n_atoms);
-  std::vector<int> species;
-  species.reserve(n_atoms);
-  for (size_t k = 0; k < counts.size(); ++k)
-    species.insert(species.end(), counts[k], entry_type[k]);
-  fisher_yates_shuffle(species, engine);
+  const std::vector<int> counts = counts_by_largest_remainder(composition.fractions, n_atoms);
 
   data.n_types = static_cast<int>(type_elements.size());
   data.masses = type_masses;
@@ -306,16 +369,24 @@ LammpsData build_structure(const StructureSpec& spec, const std::vector<std::str
   data.ids.resize(n_atoms);
   for (int k = 0; k < n_atoms; ++k)
     data.ids[k] = k + 1;
-  data.types = species;
+  data.types = shuffled_species(counts, composition.entry_type, n_atoms, engine);
   data.images.assign(n_atoms, {0, 0, 0});
 
-  std::string composition;
-  for (size_t k = 0; k < counts.size(); ++k) {
-    composition += spec.composition[k].first + std::to_string(counts[k]);
-  }
-  data.title = "glassland structure: " + spec.lattice + " " + composition + " seed " +
-               std::to_string(spec.seed);
+  std::string counted;
+  for (size_t k = 0; k < counts.size(); ++k)
+    counted += spec.composition[k].first + std::to_string(counts[k]);
+  data.title =
+      "glassland structure: " + spec.lattice + " " + counted + " seed " + std::to_string(spec.seed);
   return data;
+}
+
+void add_vacuum_along_z(LammpsData& data, double each_side) {
+  if (!(each_side >= 0.0))
+    throw structure_error("the vacuum must be a thickness ≥ 0 Å, got " + std::to_string(each_side));
+  data.lo[2] -= each_side;
+  data.hi[2] += each_side;
+  for (auto& image : data.images)
+    image[2] = 0;
 }
 
 }  // namespace glassland

@@ -37,4 +37,10 @@ struct StructureSpec {
 LammpsData build_structure(const StructureSpec& spec, const std::vector<std::string>& type_elements,
                            const std::vector<double>& type_masses);
 
+// A slab with two free surfaces normal to z (paper 002; SPEC.md §1, §9): the box grows by
+// `each_side` Å of vacuum below and above (zlo − each_side, zhi + each_side), atoms keep their
+// positions, and their z image flags are cleared because the slab is no longer periodic along z
+// (x and y stay periodic). Throws InputError for a negative thickness.
+void add_vacuum_along_z(LammpsData& data, double each_side);
+
 }  // namespace glassland

@@ -7,14 +7,21 @@
 
 #include <Kokkos_Core.hpp>
 
+#include "host/io/atomic_file.hpp"
 #include "host/io/checkpoint.hpp"
 #include "host/io/input_error.hpp"
+#include "host/tasks/run_directory.hpp"
 
 namespace glassland {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
 
 // A Kokkos profiling region for the lifetime of the object (popped on exceptions too).
 class ProfilingRegion {
@@ -35,8 +42,6 @@ TaskRun::TaskRun(std::string task, OutputSettings output, RunOptions options,
       effective_input_(effective_input) {
   if (options_.quiet)
     output_.quiet = true;
-  fs::create_directories(output_.directory);
-  std::ofstream(path("effective_input.json")) << effective_input_.dump(2) << "\n";
 }
 
 void TaskRun::set_system_shape(int n_replicas, int n_atoms) {
@@ -61,6 +66,7 @@ Progress TaskRun::progress(const std::string& what, int64_t total, int64_t atoms
 
 void TaskRun::run(const std::vector<Stage*>& stages) {
   ResumePoint resume = find_resume_point(stages);
+  prepare_directory(resume.checkpoint != nullptr);
   for (size_t k = resume.stage; k < stages.size(); ++k) {
     Stage& stage = *stages[k];
     const ProfilingRegion region("glassland::" + task_ + "::" + stage.name());
@@ -104,6 +110,30 @@ TaskRun::ResumePoint TaskRun::find_resume_point(const std::vector<Stage*>& stage
   return point;
 }
 
+// A fresh run into a directory holding another run's results refuses it, unless --overwrite
+// clears it first; a rerun of the same input (a finished run's --restart) overwrites its own
+// results with the same ones.
+void TaskRun::prepare_directory(bool resuming) const {
+  const std::string previous = path("effective_input.json");
+  if (!resuming && fs::exists(previous)) {
+    std::vector<std::string> changes{"(unreadable effective_input.json)"};
+    try {
+      changes = changed_keys(read_json_file(previous), effective_input_, restart_exceptions());
+    } catch (const std::exception&) {
+    }
+    if (options_.overwrite) {
+      clear_output_directory(output_.directory, options_.input_path);
+      say("--overwrite: removed the results of the previous run in " + output_.directory);
+    } else if (!changes.empty()) {
+      throw InputError(output_.directory + ": holds the results of another run (its " +
+                       "effective_input.json differs in " + join_keys(changes) +
+                       "); give --overwrite to replace them, or another output.directory");
+    }
+  }
+  fs::create_directories(output_.directory);
+  write_file_atomically(previous, effective_input_.dump(2) + "\n");
+}
+
 void TaskRun::check_checkpoint(const Checkpoint& checkpoint) const {
   if (checkpoint.metadata().value("task", "") != task_)
     throw InputError(checkpoint.source() + ": not a checkpoint of a " + task_ + " task");
@@ -112,6 +142,19 @@ void TaskRun::check_checkpoint(const Checkpoint& checkpoint) const {
     throw InputError(checkpoint.source() +
                      ": written for another system (replicas or atoms differ from this input); "
                      "remove it to start afresh");
+  if (!checkpoint.metadata().contains("effective_input"))
+    throw InputError(checkpoint.source() +
+                     ": written by an older glassland (it records no input); remove it, or run "
+                     "without --restart and with --overwrite, to start afresh");
+  const std::vector<std::string> changes = changed_keys(checkpoint.metadata().at("effective_input"),
+                                                        effective_input_, restart_exceptions());
+  if (!changes.empty())
+    throw InputError(checkpoint.source() +
+                     ": --restart with an input that differs from the "
+                     "checkpointed run's in " +
+                     join_keys(changes) +
+                     "; restore those keys to continue it, or run without --restart (and with "
+                     "--overwrite) to start afresh");
 }
 
 void TaskRun::write_checkpoint(const Stage& stage) const {
@@ -121,6 +164,7 @@ void TaskRun::write_checkpoint(const Stage& stage) const {
   metadata["task"] = task_;
   metadata["stage"] = stage.name();
   metadata["input"] = options_.input_path;
+  metadata["effective_input"] = effective_input_;
   checkpoint.set_metadata(metadata);
   if (n_replicas_ >= 0) {
     checkpoint.set_int64("run/n_replicas", n_replicas_);

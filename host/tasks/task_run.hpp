@@ -2,7 +2,8 @@
 // nothing else (host/tasks/stage.hpp; docs/architecture.md).
 //
 //  * The output directory, created with effective_input.json (the configuration with every
-//    default filled in) written into it first.
+//    default filled in) written into it first. A fresh run refuses a directory that holds
+//    another run's results unless --overwrite clears it (host/tasks/run_directory.hpp).
 //  * Stages run in order, each in a Kokkos profiling region "glassland::<task>::<stage>", so
 //    Nsight Systems and Kokkos Tools timelines read like the protocol.
 //  * Checkpoints: a stage that can be resumed names its checkpoint file and saves what it and the
@@ -10,7 +11,8 @@
 //    and writes the file atomically. With --restart the last stage whose checkpoint is on disk
 //    resumes from it and the stages before it are passed over (their outputs are written, and
 //    what the later stages need of them is in that checkpoint). A checkpoint written for another
-//    task, stage set or system is an input error naming the file.
+//    task, stage set, system or input (restart_exceptions() aside) is an input error naming the
+//    file and the keys.
 //  * Messages on stderr prefixed with the task's name, and progress lines, both silenced by
 //    --quiet / output.quiet. Results and warnings are the stages' own.
 #pragma once
@@ -31,7 +33,7 @@ namespace glassland {
 
 class TaskRun {
  public:
-  // Creates the output directory and writes effective_input.json into it.
+  // The output directory is prepared when the stages run (run()).
   TaskRun(std::string task, OutputSettings output, RunOptions options,
           const nlohmann::json& effective_input);
 
@@ -68,6 +70,7 @@ class TaskRun {
     std::unique_ptr<Checkpoint> checkpoint;
   };
   ResumePoint find_resume_point(const std::vector<Stage*>& stages) const;
+  void prepare_directory(bool resuming) const;
   void check_checkpoint(const Checkpoint& checkpoint) const;
 
   std::string task_;

@@ -26,24 +26,33 @@ std::vector<std::pair<std::string, double>> parse_composition(const std::vector<
   return parts;
 }
 
-std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_replicas) {
-  auto system = std::make_unique<TaskSystem>();
-  InputObject section = input.object("system", "what the replicas are: structures, potential");
+SystemPotential read_system_potential(InputObject& section) {
+  SystemPotential p;
   const std::string potential_path = section.path("potential", default_potential_path(),
                                                   "setfl EAM potential file (eam/fs or eam/alloy)");
   const std::string format =
       section.choice("potential_format", "auto", {"auto", "fs", "alloy"},
                      "setfl flavour; auto: from the file name (.fs → eam/fs, .alloy → eam/alloy)");
-  system->potential =
+  p.potential =
       read_setfl(potential_path, format == "fs"      ? SetflFormat::FinnisSinclair
                                  : format == "alloy" ? SetflFormat::Alloy
                                                      : setfl_format_from_filename(potential_path));
-  system->type_elements = section.strings(
-      "elements", system->potential.elements,
+  p.type_elements = section.strings(
+      "elements", p.potential.elements,
       "element of each atom type, in type order, as LAMMPS's pair_coeff * * FILE El1 El2 ... "
       "(default: the potential's elements in file order)");
-  system->neighbor_skin =
+  p.neighbor_skin =
       section.number("neighbor_skin", 1.0, "Å", "neighbour-list skin", NumberRange::non_negative());
+  return p;
+}
+
+std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_replicas) {
+  auto system = std::make_unique<TaskSystem>();
+  InputObject section = input.object("system", "what the replicas are: structures, potential");
+  SystemPotential force_field_keys = read_system_potential(section);
+  system->potential = std::move(force_field_keys.potential);
+  system->type_elements = std::move(force_field_keys.type_elements);
+  system->neighbor_skin = force_field_keys.neighbor_skin;
 
   std::vector<NamedStructure> structures;
   const std::vector<std::string> files =
@@ -113,6 +122,15 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
              return masses;
            }())});
     }
+  }
+  const auto slab = section.optional_object(
+      "slab", "a slab with two free surfaces: vacuum added along z (paper 002)");
+  if (slab) {
+    InputObject o = *slab;
+    const double vacuum = o.number("vacuum", 10.0, "Å", "vacuum added below and above along z",
+                                   NumberRange::non_negative());
+    for (auto& s : structures)
+      add_vacuum_along_z(s.data, vacuum);
   }
   for (const auto& s : structures)
     system->replica_sources.push_back(s.name);

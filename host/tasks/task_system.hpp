@@ -24,6 +24,16 @@ struct TaskSystem {
   std::vector<double> element_masses() const { return potential.masses; }
 };
 
+// The force-field keys of a system section: potential, potential_format, elements (of the
+// data-file types) and neighbor_skin. read_task_system reads them; a task whose replicas come
+// from elsewhere (neb: its endpoint pairs) reads them alone.
+struct SystemPotential {
+  SetflPotential potential;
+  std::vector<std::string> type_elements;  // element of each data-file type
+  double neighbor_skin = 1.0;              // Å
+};
+SystemPotential read_system_potential(InputObject& section);
+
 // Reads input["system"] and builds the batch (on the device) and its EAM force field.
 // `default_replicas`: how many replicas a single structure is copied into when the input does
 // not say (tasks that need one replica per tracer or search pass their count).

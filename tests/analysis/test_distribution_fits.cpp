@@ -43,19 +43,19 @@ TEST(BarrierDistributions, TwoModeIsNormalisedAndCdfIsTheIntegralOfThePdf) {
     auto pdf = [&](double x) { return d.pdf(x); };
     double total = 0.0;
     for (double a = 0.0; a < 30.0; a += 0.05)
-      total += ga::adaptive_simpson(pdf, a, a + 0.05, 1e-14);
+      total += ga::integrate(pdf, a, a + 0.05, 1e-14);
     EXPECT_NEAR(total, 1.0, 1e-9) << W << " " << mu;
     for (double x : {0.05, 0.3, 1.0, 2.5}) {
       double partial = 0.0;
       for (double a = 0.0; a < x - 1e-12; a += x / 40)
-        partial += ga::adaptive_simpson(pdf, a, std::min(a + x / 40, x), 1e-14);
+        partial += ga::integrate(pdf, a, std::min(a + x / 40, x), 1e-14);
       EXPECT_NEAR(d.cdf(x), partial, 1e-9) << x;
     }
     // W′ from normalisation equals (1 − W)/∫x e^{−(x−μ)²/2σ²}.
     auto ray = [&](double x) { return x * std::exp(-(x - mu) * (x - mu) / (2 * sigma * sigma)); };
     double z = 0.0;
     for (double a = 0.0; a < 30.0; a += 0.05)
-      z += ga::adaptive_simpson(ray, a, a + 0.05, 1e-14);
+      z += ga::integrate(ray, a, a + 0.05, 1e-14);
     EXPECT_NEAR(d.W_prime(), (1.0 - W) / z, 1e-9 * (1.0 - W) / z + 1e-15);
   }
 }

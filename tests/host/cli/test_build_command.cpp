@@ -32,5 +32,24 @@ TEST(BuildCommand, WritesTheRequestedLatticeAndComposition) {
   EXPECT_NE(std::system(bad.c_str()), 0);
 }
 
+TEST(BuildCommand, SlabAddsVacuumAlongZAndKeepsTheAtoms) {
+  const std::string dir = testing::make_scratch_dir("build_command_slab");
+  auto build = [&](const std::string& options, const std::string& name) {
+    const std::string command = std::string(GLASSLAND_PROGRAM) + " build --cells 6 6 6 " + options +
+                                " -o " + dir + "/" + name + " > /dev/null";
+    EXPECT_EQ(std::system(command.c_str()), 0);
+    return read_lammps_data(dir + "/" + name);
+  };
+  const LammpsData bulk = build("", "bulk.data");
+  const LammpsData slab = build("--slab", "slab.data");
+  const LammpsData thin = build("--slab --vacuum 4", "thin.data");
+  EXPECT_DOUBLE_EQ(slab.lo[2], bulk.lo[2] - 10.0);  // paper 002: 10 Å on each side
+  EXPECT_DOUBLE_EQ(slab.hi[2], bulk.hi[2] + 10.0);
+  EXPECT_DOUBLE_EQ(thin.hi[2] - thin.lo[2], bulk.hi[2] - bulk.lo[2] + 8.0);
+  EXPECT_EQ(slab.positions, bulk.positions);
+  EXPECT_EQ(slab.types, bulk.types);
+  EXPECT_DOUBLE_EQ(slab.hi[0] - slab.lo[0], bulk.hi[0] - bulk.lo[0]);
+}
+
 }  // namespace
 }  // namespace glassland

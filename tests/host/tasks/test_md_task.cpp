@@ -27,7 +27,8 @@ std::string md_input(const std::string& directory) {
   return R"({
   "task": "md",
   "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 3}, "replicas": 2},
-  "md": {"steps": 300, "ensemble": "nvt", "temperature": [1500, 1200], "thermostat": {"tau": 0.05}},
+  "md": {"steps": 300, "ensemble": "nvt", "temperature": [1500, 1200], "thermostat": {"tau": 0.05},
+         "analysis": {"stride": 10, "max_lag": 8, "origin_stride": 2}},
   "output": {"directory": ")" +
          directory + R"(", "thermo_stride": 10, "trajectory_stride": 50,
              "checkpoint_stride": 40, "quiet": true}
@@ -59,7 +60,7 @@ TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   ASSERT_EQ(wait_for_exit(start_glassland(arguments)), 0);
   EXPECT_GE(kills, 1);
 
-  for (const char* name : {"final_0000.data", "final_0001.data"})
+  for (const char* name : {"final_0000.data", "final_0001.data", "dynamics.json"})
     EXPECT_EQ(read_text_file(dir + "/straight/" + name), read_text_file(dir + "/killed/" + name))
         << name;
 
