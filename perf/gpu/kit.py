@@ -637,10 +637,12 @@ def sanitizer_runs(runner, kit, work, out_dir, deadline):
     return results
 
 
-def device_tests(runner, out_dir, test_filter, timeout):
+def device_tests(runner, work, out_dir, test_filter, timeout):
+    # Runs in the scratch directory: $OUT brings back at most 8 files (device tool), so nothing
+    # but the kit's own five files may land there.
     rc, out, err, seconds = runner.run(
         ["glassland_device_tests", f"--gtest_filter={test_filter}",
-         f"--gtest_output=json:{out_dir / 'device_tests.json'}"], out_dir, timeout=timeout,
+         f"--gtest_output=json:{out_dir / 'device_tests.json'}"], work, timeout=timeout,
         check=False)
     summary = [line for line in out.splitlines() if line.startswith(("[  PASSED", "[  FAILED",
                                                                        "[  SKIPPED"))]
@@ -841,7 +843,9 @@ def command_device(args):
                       time.monotonic() + share(args.throughput_budget, later))
     print(f"kit.py: throughput ({time.monotonic() - t0:.1f} s)", flush=True)
     later = 0 if args.no_sanitizer else args.sanitizer_budget
-    ok, detail, seconds = device_tests(runner, out_dir, args.tests or params["tests_filter"],
+    (work / "device_tests").mkdir()
+    ok, detail, seconds = device_tests(runner, work / "device_tests", out_dir,
+                                       args.tests or params["tests_filter"],
                                        timeout=share(args.tests_budget, later))
     record("device test runner", ok, detail, seconds)
     if args.no_sanitizer:
