@@ -62,12 +62,14 @@ done
 strip --strip-unneeded "$bundle"/bin/*
 # Libraries the GPU machine may lack: everything the programs load except glibc's own and the
 # CUDA driver (which comes with the GPU). In practice Google Benchmark and the C++ runtime it
-# needs (Debian ships no static libbenchmark).
+# needs (Debian ships no static libbenchmark), GSL, voro++, SLEEF (no static archive) and zlib.
 for program in "$bundle"/bin/*; do
   ldd "$program" | awk '/=> \// {print $3}'
 done | sort -u | while read -r library; do
   case "$(basename "$library")" in
     libc.so* | libm.so* | libdl.so* | librt.so* | libpthread.so* | ld-linux*.so* | libcuda.so*) ;;
+    # The C++ runtime only as a fallback (kit.py uses it where the machine has no libstdc++).
+    libstdc++.so* | libgcc_s.so*) mkdir -p "$bundle/lib/runtime" && cp -L "$library" "$bundle/lib/runtime/" ;;
     *) cp -L "$library" "$bundle/lib/" ;;
   esac
 done
