@@ -1,9 +1,13 @@
 #include "host/cli/run_command.hpp"
 
+#include <Kokkos_Core.hpp>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
+
+#include "host/cli/kernel_profile.hpp"
 
 namespace glassland {
 
@@ -25,9 +29,18 @@ const std::map<std::string, TaskEntry>& task_table() {
   return tasks;
 }
 
-void run_task(const RunOptions& options) {
+// The task's drivers push a region per stage ("glassland::<task>::<stage>", TaskRun); the whole
+// task is the region "glassland::<task>" around them.
+void run_task(const RunOptions& options, bool profile) {
+  std::optional<KernelProfile> kernel_profile;
+  if (profile)
+    kernel_profile.emplace();
   InputObject input = InputObject::from_file(options.input_path);
   run_task_input(input, options);
+  if (kernel_profile) {
+    Kokkos::fence();
+    kernel_profile->print(stdout);
+  }
 }
 
 }  // namespace
@@ -42,7 +55,14 @@ void run_task_input(InputObject& input, const RunOptions& options) {
     throw InputError(input.file_name() + ": task " + task +
                      " cannot be checked without running it yet (its driver does not stop at "
                      "TaskRun before its stages); run it to see its input errors");
-  entry.driver(input, options);
+  Kokkos::Profiling::pushRegion("glassland::" + task);
+  try {
+    entry.driver(input, options);
+  } catch (...) {
+    Kokkos::Profiling::popRegion();
+    throw;
+  }
+  Kokkos::Profiling::popRegion();
 }
 
 bool task_checks_without_running(const std::string& task) {
@@ -65,7 +85,11 @@ void register_run_command(CLI::App& app) {
   run->add_flag("--check", options->check_only,
                 "read and validate the input (keys, values, structure and potential files), print "
                 "its effective configuration on stdout, write and run nothing");
-  run->callback([options]() { run_task(*options); });
+  auto profile = std::make_shared<bool>(false);
+  run->add_flag("--profile", *profile,
+                "time every Kokkos kernel (fenced) and region; print a table at the end "
+                "(docs/profiling.md)");
+  run->callback([options, profile]() { run_task(*options, *profile); });
 }
 
 }  // namespace glassland

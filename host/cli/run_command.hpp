@@ -1,5 +1,6 @@
-// `glassland run INPUT.json [--restart] [--quiet] [--check]`: runs the task an input file
-// describes.
+// `glassland run INPUT.json [--restart] [--quiet] [--check] [--profile]`: runs the task an input
+// file describes; with --profile, prints the time per Kokkos kernel and region at the end
+// (host/cli/kernel_profile.hpp, docs/profiling.md).
 #pragma once
 
 #include <string>

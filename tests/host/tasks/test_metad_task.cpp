@@ -33,6 +33,7 @@
 #include "host/io/hdf5_file.hpp"
 #include "host/io/json_input.hpp"
 #include "host/io/lammps_data.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/io/setfl_potential.hpp"
 #include "host/tasks/inherent_structures.hpp"
 #include "host/tasks/task_drivers.hpp"
@@ -578,7 +579,7 @@ TEST(MetadTask, TransmissionStageRunsWithTheClusterRmsd) {
 void check_every_replicas_centre_of_mass_stays_in_place(const std::string& out) {
   // LAMMPS types are 1-based in the potential's element order.
   const std::vector<double> masses =
-      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair).masses;
+      read_setfl(potential_file("CuZr_mm.eam.fs"), SetflFormat::FinnisSinclair).masses;
   hdf5::File file = hdf5::File::open_read_only(out + "/trajectory.h5md");  // the frames' file
   for (int r = 0; r < 3; ++r) {
     const testing::UnwrappedFrames frames = testing::read_unwrapped_frames(file, r);
