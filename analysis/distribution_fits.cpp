@@ -290,12 +290,22 @@ DistributionFit fit_two_mode(const std::vector<double>& x) {
       for (std::size_t b = 0; b < free.size(); ++b)
         fit.covariance[free[a]][free[b]] = cov_free[a][b];
   for (std::size_t i = 0; i < 4; ++i)
-    fit.parameters.push_back({names[i], theta[i], std::sqrt(fit.covariance[i][i])});
+    fit.parameters.push_back({names[i], theta[i], std::sqrt(fit.covariance[i][i]), ""});
+  // On a boundary the parameters of the absent mode do not enter the distribution: no value.
+  const std::vector<std::size_t> absent = low    ? std::vector<std::size_t>{1}
+                                          : high ? std::vector<std::size_t>{2, 3}
+                                                 : std::vector<std::size_t>{};
+  for (std::size_t i : absent) {
+    fit.parameters[i].value = kNaN;
+    fit.parameters[i].undefined =
+        low ? "W = 0: mode I (the exponential) is absent, so its scale epsilon is undefined"
+            : "W = 1: mode II (the shifted Rayleigh) is absent, so its mu and sigma are undefined";
+  }
   if (on_boundary)
-    fit.note = low ? "W = 0 on its boundary (mode I absent): W and epsilon held fixed, their "
-                     "errors undefined"
-                   : "W = 1 on its boundary (mode II absent): W, mu and sigma held fixed, their "
-                     "errors undefined";
+    fit.note = low ? "W = 0 on its boundary (mode I absent): epsilon undefined (null), W's "
+                     "error undefined"
+                   : "W = 1 on its boundary (mode II absent): mu and sigma undefined (null), W's "
+                     "error undefined";
   if (!ok)
     fit.note += std::string(fit.note.empty() ? "" : "; ") +
                 "Hessian of the negative log-likelihood is not positive definite: errors undefined";

@@ -23,6 +23,8 @@ NebBands::NebBands(const SystemPotential& system, const NebTaskSettings& setting
         {pair.initial, pair.initial_data ? *pair.initial_data : read_lammps_data(pair.initial)});
     endpoints.push_back({pair.final_state,
                          pair.final_data ? *pair.final_data : read_lammps_data(pair.final_state)});
+    system.checks.apply(endpoints[endpoints.size() - 2]);
+    system.checks.apply(endpoints.back());
     check_endpoint_pair(pair.initial, pair.final_state, endpoints[endpoints.size() - 2].data,
                         endpoints.back().data);
   }

@@ -30,6 +30,22 @@ void check_endpoint_pair(const std::string& initial_path, const std::string& fin
                std::abs(initial.hi[k] - final_state.hi[k]) <= 1e-9;
   if (!same_box)
     throw InputError("neb: endpoints " + which + " have different boxes");
+  // Identical endpoints make a band of one state: it "converges" at once with barrier 0.
+  const Box box = box_from_data(initial);
+  double largest = 0.0;
+  for (int i = 0; i < initial.n_atoms(); ++i) {
+    double d[3];
+    for (int k = 0; k < 3; ++k)
+      d[k] = final_state.positions[i][k] - initial.positions[i][k];
+    box.minimum_image(d);
+    largest = std::max(largest, std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]));
+  }
+  if (!(largest >= kMinEndpointSeparation)) {
+    char moved[64];
+    std::snprintf(moved, sizeof moved, "%.3g", largest);
+    throw InputError("neb: endpoints " + which + " are the same state (no atom moves more than " +
+                     moved + " Å between them): a band needs two different states");
+  }
 }
 
 namespace {
