@@ -28,3 +28,10 @@ start=$(date +%s)
 rm -rf out/metad_tracers
 build/glassland run inputs/metad/tracers_demo.json
 echo "main job: tracer metadynamics took $(($(date +%s) - start)) s; results in out/metad_tracers/"
+
+# Figures of both results (docs/plotting.md): thermodynamics of the preparation; per tracer the
+# FES with its history, basins and saddle, the CV and bias; the barriers with the effective
+# barriers; κ per event. PNG and PDF in out/quickstart_glass/figures/ and out/metad_tracers/figures/.
+start=$(date +%s)
+build/glassland plot out/quickstart_glass out/metad_tracers
+echo "main job: figures took $(($(date +%s) - start)) s; in out/quickstart_glass/figures/ and out/metad_tracers/figures/"

@@ -9,6 +9,7 @@
 #include "host/cli/analyze_command.hpp"
 #include "host/cli/build_command.hpp"
 #include "host/cli/eval_command.hpp"
+#include "host/cli/plot_command.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/io/input_error.hpp"
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   glassland::register_analyze_command(app);
   glassland::register_build_command(app);
   glassland::register_eval_command(app);
+  glassland::register_plot_command(app);
   glassland::register_run_command(app);
   try {
     app.parse(static_cast<int>(program_args.size()), program_args.data());

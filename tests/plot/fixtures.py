@@ -1,0 +1,149 @@
+"""Small real outputs of glassland's tasks for the plot tests, made at test time by the glassland
+program (nothing binary is committed): a 2-replica glass preparation, 200 steps of md with
+trajectory frames, metadynamics of 3 tracers in a 2000 K liquid with transmission shots, an ART
+walk on a 300-atom packing with its event structures, NEB with shear on those events, the JSON of
+every `glassland analyze` sub-command on the example tables of inputs/analyze/.
+
+Each fixture's results are in $GLASSLAND_PLOT_FIXTURES/<name>/<name>/ (default
+build/tests/plot/fixtures; the inner directory names the figures drawn into one -o directory),
+made once (a stamp file marks it complete); CTest remakes them fresh in its setup tests
+(tests/plot/CMakeLists.txt: `fixtures.py --fresh NAME`). Run as a script to make one.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+PROGRAM = Path(os.environ.get("GLASSLAND_PROGRAM", REPOSITORY / "build" / "glassland"))
+ROOT = Path(os.environ.get("GLASSLAND_PLOT_FIXTURES",
+                           REPOSITORY / "build" / "tests" / "plot" / "fixtures"))
+ANALYZE_INPUTS = REPOSITORY / "inputs" / "analyze"
+
+TASKS = {
+    "prepare": {
+        "task": "prepare",
+        "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [1, 2]},
+                   "replicas": 2},
+        "prepare": {"melt": {"temperature": 2000, "steps": 100},
+                    "cool": {"end_temperature": 1000, "rate": [1e15, 2e15], "stops": [1500]},
+                    "equilibrate": {"steps": 50}, "minimize": {"method": "cg", "ftol": 1e-3}},
+        "output": {"thermo_stride": 10, "quiet": True},
+    },
+    "md": {
+        "task": "md",
+        "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 1}, "replicas": 2},
+        "md": {"steps": 200, "ensemble": "nvt", "temperature": [1500, 1200]},
+        "output": {"thermo_stride": 10, "trajectory_stride": 50, "quiet": True},
+    },
+    "metad": {
+        "task": "metad",
+        "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [3, 3, 3]}},
+        "metad": {"temperature": 2000, "steps": 800, "thermostat": {"tau": 0.05},
+                  "tracers": {"atom_ids": [20, 96, 200]}, "pace": 10, "sigma": 0.3,
+                  "height": 0.05, "bias_temperature": 6000, "event_dwell": 0.2,
+                  "event_prominence": 0.1, "stop_after_first_event": True, "nu0": 2e12,
+                  "transmission": {"shots": 4, "equilibration_steps": 50,
+                                   "decorrelation_steps": 10, "max_shot_time": 0.5}},
+        "output": {"thermo_stride": 10, "quiet": True},
+    },
+    "art": {
+        "task": "art",
+        "system": {"build": {"lattice": "random", "atoms": 300, "number_density": 0.0576,
+                             "min_separation": 2.1, "seed": 5},
+                   "neighbor_skin": 0.5},
+        "art": {"concurrent_searches": 4, "target_successes": 6, "max_attempts": 60, "seed": 4,
+                "write_structures": True, "walk": True},
+        "output": {"quiet": True},
+    },
+    "neb": {
+        "task": "neb",
+        "system": {"elements": ["Cu", "Zr"], "neighbor_skin": 0.5},
+        "neb": {"art_events": "ART_EVENTS", "images": 5, "max_iterations": 300,
+                "tolerance": 0.02, "shear": {"gamma_xy": [-0.01, 0, 0.01]}},
+        "output": {"quiet": True},
+    },
+}
+DEPENDENCIES = {"neb": ["art"]}
+
+# `glassland analyze` runs: output name -> arguments (paths absolute, so the fit's "source"
+# is found from anywhere).
+ANALYSES = {
+    "barriers": ["barriers", "--bin-width", "0.1", "-T", "300", "--bootstrap", "200",
+                 str(ANALYZE_INPUTS / "art_events.json")],
+    "activation_temperature": ["activation"] + [str(ANALYZE_INPUTS / f"metad_summary_{t}K.json")
+                                                for t in (300, 400, 500)],
+    "activation_pressure": ["activation", "--variable", "pressure", "--atomic-volume", "17.3",
+                            str(ANALYZE_INPUTS / "barriers_vs_pressure.csv")],
+    "tst": ["tst", "--parameters", str(ANALYZE_INPUTS / "paper000_table1.json")],
+    "fit_kink": ["fit", "--model", "kink", "--x", "temperature_K", "--y", "volume_A3",
+                 str(ANALYZE_INPUTS / "glass_transition.csv")],
+    "fit_arrhenius": ["fit", "--model", "arrhenius", "--x", "temperature_K", "--y",
+                      "D_m2_per_s", str(ANALYZE_INPUTS / "liquid_diffusivity.csv")],
+    "fit_linear": ["fit", "--model", "linear", "--x", "temperature_K", "--y", "volume_A3",
+                   str(ANALYZE_INPUTS / "glass_transition.csv")],
+    "fit_vft": ["fit", "--model", "vft", "--x", "temperature_K", "--y", "D_m2_per_s",
+                str(ANALYZE_INPUTS / "liquid_diffusivity.csv")],
+    "entropy_categorical": ["entropy", "--column", "index", "--categorical", "--weight-column",
+                            "count", str(ANALYZE_INPUTS / "voronoi_counts.csv")],
+    "entropy_histogram": ["entropy", "--column", "barrier_eV", "--bin-width", "0.05",
+                          str(ANALYZE_INPUTS / "cu_barriers_300K.csv")],
+}
+
+
+def run(arguments, cwd=None):
+    done = subprocess.run([str(PROGRAM)] + arguments, capture_output=True, text=True, cwd=cwd)
+    if done.returncode != 0:
+        raise RuntimeError(f"glassland {' '.join(arguments)} failed ({done.returncode}):\n"
+                           f"{done.stdout}\n{done.stderr}")
+    return done
+
+
+def _make_task(name, directory):
+    document = json.loads(json.dumps(TASKS[name]))
+    document["output"]["directory"] = str(directory / name)
+    if name == "neb":
+        document["neb"]["art_events"] = str(ensure("art") / "events.json")
+    (directory / "input.json").write_text(json.dumps(document, indent=1))
+    run(["run", str(directory / "input.json")])
+
+
+def _make_analyses(directory):
+    for name, arguments in ANALYSES.items():
+        run(["analyze"] + arguments + ["-o", str(directory / "analyze" / f"{name}.json")])
+
+
+def ensure(name, fresh=False):
+    """The output directory of fixture `name`, made first if it is missing or `fresh`."""
+    directory = ROOT / name
+    stamp = directory / "complete"
+    if stamp.is_file() and not fresh:
+        return directory / name
+    for dependency in DEPENDENCIES.get(name, []):
+        ensure(dependency)
+    if directory.exists():
+        shutil.rmtree(directory)
+    (directory / name).mkdir(parents=True)
+    if name == "analyze":
+        _make_analyses(directory)
+    else:
+        _make_task(name, directory)
+    stamp.write_text("made by tests/plot/fixtures.py\n")
+    return directory / name
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fresh", action="store_true", help="remake even if present")
+    parser.add_argument("names", nargs="+", choices=list(TASKS) + ["analyze"])
+    arguments = parser.parse_args()
+    for name in arguments.names:
+        print(ensure(name, arguments.fresh))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
