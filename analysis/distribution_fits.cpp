@@ -62,7 +62,8 @@ DistributionFit gaussian_fit(const std::vector<double>& values, const char* loc,
   const double n = static_cast<double>(values.size());
   DistributionFit fit;
   // Inverse Fisher information of N(μ, σ²) at the maximum-likelihood point.
-  fit.parameters = {{loc, mean, sigma / std::sqrt(n)}, {scale, sigma, sigma / std::sqrt(2.0 * n)}};
+  fit.parameters = {{loc, mean, sigma / std::sqrt(n), ""},
+                    {scale, sigma, sigma / std::sqrt(2.0 * n), ""}};
   fit.covariance = {{sigma * sigma / n, 0.0}, {0.0, sigma * sigma / (2.0 * n)}};
   return fit;
 }

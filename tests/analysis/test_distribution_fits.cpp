@@ -159,6 +159,11 @@ TEST(DistributionFits, TwoModeSnapsWOntoZeroForAUnimodalSample) {
   EXPECT_EQ(f.parameter("W"), 0.0);
   EXPECT_TRUE(std::isnan(f.error("W")));
   EXPECT_TRUE(std::isnan(f.error("epsilon_eV")));
+  // ε has no value with W = 0 (issue 16: whatever the optimiser left, 1594 or 28645.96 eV, was
+  // reported): NaN, with the reason.
+  EXPECT_TRUE(std::isnan(f.parameter("epsilon_eV")));
+  for (const auto& p : f.parameters)
+    EXPECT_EQ(p.undefined.empty(), p.name != "epsilon_eV") << p.name << ": " << p.undefined;
   EXPECT_TRUE(std::isfinite(f.error("mu_eV")));
   EXPECT_TRUE(std::isfinite(f.error("sigma_eV")));
   EXPECT_NE(f.note.find("W = 0"), std::string::npos) << f.note;

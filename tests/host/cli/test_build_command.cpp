@@ -2,6 +2,9 @@
 // reach the data file it writes (read back with the reader the rest of the code uses).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -30,6 +33,19 @@ TEST(BuildCommand, WritesTheRequestedLatticeAndComposition) {
   const std::string bad = std::string(GLASSLAND_PROGRAM) + " build --composition Cu=0.5 -o " + dir +
                           "/bad.data > /dev/null 2>&1";
   EXPECT_NE(std::system(bad.c_str()), 0);
+  // Fractions that do not add up to 1 are a typo, not something to normalise silently
+  // (issue 16): an error that names the option and the sum, and no file.
+  const std::string sum_command = std::string(GLASSLAND_PROGRAM) +
+                                  " build --composition Cu:0.5,Zr:0.6 -o " + dir + "/sum.data 2>&1";
+  FILE* pipe = popen(sum_command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
+    output.append(buffer, n);
+  EXPECT_NE(pclose(pipe), 0);
+  EXPECT_NE(output.find("--composition"), std::string::npos) << output;
+  EXPECT_NE(output.find("add up to 1.1, not 1"), std::string::npos) << output;
+  EXPECT_FALSE(std::ifstream(dir + "/sum.data").good());
 }
 
 TEST(BuildCommand, SlabAddsVacuumAlongZAndKeepsTheAtoms) {
