@@ -638,7 +638,7 @@ struct ArtStepKernel {
         relax_or_finish(team, first, st, v.eigenvector, p.relax_steps_convergence);
         break;
       case kMinForward:
-      case kMinBackward:
+      case kMinBackward: {
         if (segment_start) {
           st.minimize_steps = 0;
           reset_fire(st);
@@ -676,6 +676,7 @@ struct ArtStepKernel {
         ++st.minimize_steps;
         st.micro = kMinimize;
         break;
+      }
       case kLanczosOnly:
         start_lanczos(team, first, st, 1, false);
         break;
