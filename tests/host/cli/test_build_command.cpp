@@ -2,14 +2,13 @@
 // reach the data file it writes (read back with the reader the rest of the code uses).
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <fstream>
-
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 
 #include "host/io/lammps_data.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
@@ -35,14 +34,10 @@ TEST(BuildCommand, WritesTheRequestedLatticeAndComposition) {
   EXPECT_NE(std::system(bad.c_str()), 0);
   // Fractions that do not add up to 1 are a typo, not something to normalise silently
   // (issue 16): an error that names the option and the sum, and no file.
-  const std::string sum_command = std::string(GLASSLAND_PROGRAM) +
-                                  " build --composition Cu:0.5,Zr:0.6 -o " + dir + "/sum.data 2>&1";
-  FILE* pipe = popen(sum_command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    output.append(buffer, n);
-  EXPECT_NE(pclose(pipe), 0);
+  const testing::ProgramResult sum =
+      testing::run_glassland("build --composition Cu:0.5,Zr:0.6 -o " + dir + "/sum.data");
+  const std::string& output = sum.output;
+  EXPECT_NE(sum.status, 0);
   EXPECT_NE(output.find("--composition"), std::string::npos) << output;
   EXPECT_NE(output.find("add up to 1.1, not 1"), std::string::npos) << output;
   EXPECT_FALSE(std::ifstream(dir + "/sum.data").good());
