@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -257,6 +258,18 @@ DistributionFit fit_two_mode(const std::vector<double>& x) {
   if (high)
     theta[0] = 1.0;
   const bool on_boundary = low || high;
+  // A shifted-Rayleigh mode far narrower than the sample sits on one barrier: a mixture's
+  // likelihood grows without bound as its σ → 0 there (the degenerate solutions of McLachlan and
+  // Peel, Finite Mixture Models, 2000), so the optimiser's end point is no
+  // maximum-likelihood fit and its AIC would win every comparison.
+  if (!high && theta[3] < kCollapsedModeFraction * sd) {
+    char message[200];
+    std::snprintf(message, sizeof message,
+                  "two-mode fit: mode II collapsed onto one barrier (sigma = %.3g eV against a "
+                  "sample spread of %.3g eV): the likelihood is unbounded, no fit exists",
+                  theta[3], sd);
+    throw std::invalid_argument(message);
+  }
 
   DistributionFit fit;
   fit.model = "two_mode";

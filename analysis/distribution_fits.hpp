@@ -83,5 +83,8 @@ double gamma_q(double a, double x);
 // Minimum sample sizes (for callers that want to report a clear error before fitting).
 inline constexpr std::size_t kMinNormalFit = 2;
 inline constexpr std::size_t kMinTwoModeFit = 5;
+// fit_two_mode refuses a fit whose mode II σ is below this fraction of the sample's spread (a mode
+// on one barrier; the mixture likelihood is unbounded there).
+inline constexpr double kCollapsedModeFraction = 1e-6;
 
 }  // namespace glassland::analysis

@@ -1050,6 +1050,8 @@ class ArtRunBookkeeping {
   }
 
   // Random centres: once the target is reached, searches still running are abandoned.
+  int successes() const { return result_.successes; }
+  int64_t ended() const { return static_cast<int64_t>(result_.events.size()); }
   bool target_reached() const {
     return random_centers_ && result_.successes >= request_.target_successes;
   }
@@ -1275,6 +1277,8 @@ ArtRunResult ArtEngine::run(const ArtRunRequest& request) {
     const std::vector<int> free_slots = bookkeeping.record_finished_searches();
     if (free_slots.empty())
       continue;
+    if (request.on_searches_ended)
+      request.on_searches_ended(bookkeeping.successes(), bookkeeping.ended());
     if (bookkeeping.target_reached())
       break;
     bookkeeping.start_searches(free_slots);

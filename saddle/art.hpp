@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,9 @@ struct ArtRunRequest {
   // (and, for random centres, its centre and minimum) depend only on (seed, search id), so a
   // run split into several calls (checkpoints) continues the sequence of one long run.
   int64_t first_search_id = 0;
+  // Called on the host after each look that found ended searches, with the successes and the
+  // searches ended so far in this call (progress lines); may be empty.
+  std::function<void(int successes, int64_t ended)> on_searches_ended;
 };
 
 // Connectivity of a walk: minimum_a --event--> minimum_b.

@@ -21,7 +21,7 @@ mkdir -p "$OUT"
 FLAGS=(-std=c++17 -g -O1 -I. -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
 
 declare -A SOURCES=(
-  [fuzz_lammps_data]="host/io/lammps_data.cpp host/io/whole_file.cpp"
+  [fuzz_lammps_data]="host/io/lammps_data.cpp host/io/whole_file.cpp host/io/atomic_file.cpp"
   [fuzz_setfl]="host/io/setfl_potential.cpp host/io/whole_file.cpp"
   [fuzz_table]="analysis/table_reader.cpp"
   [fuzz_task_input]="host/io/json_input.cpp host/io/whole_file.cpp"

@@ -15,7 +15,7 @@ packages=(
   libgsl-dev libboost-math-dev
   voro++-dev zlib1g-dev libsleef-dev
   lammps lammps-data
-  python3 python3-h5py python3-numpy python3-matplotlib
+  python3 python3-h5py python3-numpy python3-matplotlib python3-mdanalysis
 )
 
 missing=()

@@ -22,6 +22,7 @@ void register_analyze_command(CLI::App& app) {
   register_analyze_dynamics(*analyze);
   register_analyze_structure(*analyze);
   register_analyze_cage_jumps(*analyze);
+  analyze_cli::register_analyze_ageing(*analyze);
 }
 
 }  // namespace glassland

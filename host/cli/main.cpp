@@ -1,4 +1,6 @@
-// The glassland program: sub-commands over the library (SPEC.md §11).
+// The glassland program: sub-commands over the library (SPEC.md §11). Exit codes follow
+// host/cli/exit_codes.hpp; results go to stdout, progress and warnings to stderr
+// (docs/exit-codes.md).
 #include <CLI/CLI.hpp>
 #include <Kokkos_Core.hpp>
 #include <cstring>
@@ -9,11 +11,27 @@
 #include "host/cli/analyze_command.hpp"
 #include "host/cli/build_command.hpp"
 #include "host/cli/eval_command.hpp"
+#include "host/cli/exit_codes.hpp"
 #include "host/cli/plot_command.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/io/input_error.hpp"
 
+namespace {
+
+// The exit codes, for the end of `glassland --help`.
+std::string exit_code_footer() {
+  std::string text = "Exit codes (docs/exit-codes.md):";
+  for (const auto& row : glassland::kExitCodes)
+    text += "\n  " + std::to_string(glassland::exit_status(row.code)) + "  " + row.name + ": " +
+            row.meaning;
+  return text;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  using glassland::exit_status;
+  using glassland::ExitCode;
   // Kokkos would act on unprefixed arguments such as --help; give it only --kokkos-* ones.
   std::vector<char*> kokkos_args{argv[0]};
   std::vector<char*> program_args{argv[0]};
@@ -24,6 +42,7 @@ int main(int argc, char** argv) {
 
   CLI::App app{"glassland: energy landscapes of metallic glasses on replica batches"};
   app.set_version_flag("--version", std::string("glassland ") + GLASSLAND_VERSION);
+  app.footer(exit_code_footer());
   app.require_subcommand(1);
   glassland::register_analyze_command(app);
   glassland::register_build_command(app);
@@ -33,13 +52,16 @@ int main(int argc, char** argv) {
   try {
     app.parse(static_cast<int>(program_args.size()), program_args.data());
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version are "errors" of status 0 to CLI11; every other parse error is a
+    // command-line mistake, whatever CLI11's own number for it (105–114).
+    const int cli_status = app.exit(e);
+    return cli_status == 0 ? exit_status(ExitCode::success) : exit_status(ExitCode::input_error);
   } catch (const glassland::InputError& e) {
     std::cerr << "glassland: error: " << e.what() << "\n";
-    return 2;
+    return exit_status(ExitCode::input_error);
   } catch (const std::exception& e) {
     std::cerr << "glassland: error: " << e.what() << "\n";
-    return 1;
+    return exit_status(ExitCode::internal_error);
   }
-  return 0;
+  return exit_status(ExitCode::success);
 }

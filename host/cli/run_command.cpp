@@ -42,6 +42,9 @@ void register_run_command(CLI::App& app) {
   run->add_flag("--quiet,-q", options->quiet, "no progress lines");
   run->add_flag("--overwrite", options->overwrite,
                 "clear an output directory that holds another run's results before starting");
+  run->add_flag("--check", options->check_only,
+                "read and validate the input (keys, values, structure and potential files), print "
+                "its effective configuration on stdout, write and run nothing");
   run->callback([options]() { run_task(*options); });
 }
 

@@ -110,28 +110,31 @@ void load_batch_forces(const Checkpoint& c, Batch& batch) {
   load(c, "batch/potential_energy", batch.potential_energy);
 }
 
+namespace {
+
+// The integrator's checkpointed views by name: one list serves saving and loading, so a field
+// cannot be saved without being restored.
+template <class Visit>
+void for_each_integrator_view(const IntegratorState& s, Visit visit) {
+  visit("integrator/step", s.step);
+  visit("integrator/thermostat_position", s.thermostat_position);
+  visit("integrator/thermostat_velocity", s.thermostat_velocity);
+  visit("integrator/thermostat_acceleration", s.thermostat_acceleration);
+  visit("integrator/barostat_chain_position", s.barostat_chain_position);
+  visit("integrator/barostat_chain_velocity", s.barostat_chain_velocity);
+  visit("integrator/barostat_chain_acceleration", s.barostat_chain_acceleration);
+  visit("integrator/barostat_velocity", s.barostat_velocity);
+  visit("integrator/barostat_strain", s.barostat_strain);
+}
+
+}  // namespace
+
 void save_integrator_state(Checkpoint& c, const IntegratorState& s) {
-  save(c, "integrator/step", s.step);
-  save(c, "integrator/thermostat_position", s.thermostat_position);
-  save(c, "integrator/thermostat_velocity", s.thermostat_velocity);
-  save(c, "integrator/thermostat_acceleration", s.thermostat_acceleration);
-  save(c, "integrator/barostat_chain_position", s.barostat_chain_position);
-  save(c, "integrator/barostat_chain_velocity", s.barostat_chain_velocity);
-  save(c, "integrator/barostat_chain_acceleration", s.barostat_chain_acceleration);
-  save(c, "integrator/barostat_velocity", s.barostat_velocity);
-  save(c, "integrator/barostat_strain", s.barostat_strain);
+  for_each_integrator_view(s, [&c](const char* name, const auto& view) { save(c, name, view); });
 }
 
 void load_integrator_state(const Checkpoint& c, const IntegratorState& s) {
-  load(c, "integrator/step", s.step);
-  load(c, "integrator/thermostat_position", s.thermostat_position);
-  load(c, "integrator/thermostat_velocity", s.thermostat_velocity);
-  load(c, "integrator/thermostat_acceleration", s.thermostat_acceleration);
-  load(c, "integrator/barostat_chain_position", s.barostat_chain_position);
-  load(c, "integrator/barostat_chain_velocity", s.barostat_chain_velocity);
-  load(c, "integrator/barostat_chain_acceleration", s.barostat_chain_acceleration);
-  load(c, "integrator/barostat_velocity", s.barostat_velocity);
-  load(c, "integrator/barostat_strain", s.barostat_strain);
+  for_each_integrator_view(s, [&c](const char* name, const auto& view) { load(c, name, view); });
 }
 
 }  // namespace glassland

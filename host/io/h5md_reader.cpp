@@ -304,7 +304,9 @@ std::vector<std::unique_ptr<TrajectoryReader>> open_h5md_trajectory(const std::s
   try {
     const hdf5::File file = hdf5::File::open_read_only(path);
     if (!file.exists("particles"))
-      throw InputError(path + ": an HDF5 file without /particles is not an H5MD trajectory");
+      throw InputError(path +
+                       ": an HDF5 file without /particles is not an H5MD trajectory (glassland "
+                       "tasks write their frames to trajectory.h5md next to results.h5)");
     std::vector<std::string> groups;
     for (const std::string& name : file.group("particles").member_names())
       if (file.is_group("particles/" + name) && file.exists("particles/" + name + "/position"))

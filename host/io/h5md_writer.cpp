@@ -1,8 +1,11 @@
 #include "host/io/h5md_writer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 
 #ifndef GLASSLAND_VERSION
@@ -20,7 +23,71 @@ void check_size(const std::string& what, std::size_t size, std::size_t expected)
   }
 }
 
+bool is_ascii(const std::string& text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// "+3", "-1", "2": an optionally signed, non-zero integer.
+bool is_power(const std::string& text) {
+  std::size_t k = text.empty() || (text[0] != '+' && text[0] != '-') ? 0 : 1;
+  if (k == text.size()) {
+    return false;
+  }
+  bool non_zero = false;
+  for (; k < text.size(); ++k) {
+    if (!std::isdigit(static_cast<unsigned char>(text[k]))) {
+      return false;
+    }
+    non_zero = non_zero || text[k] != '0';
+  }
+  return non_zero;
+}
+
+// "60", "0.5", "10+3": the one numeric factor a unit may start with.
+bool is_number(const std::string& text) {
+  std::size_t k = 0;
+  while (k < text.size() && (std::isdigit(static_cast<unsigned char>(text[k])) || text[k] == '.'))
+    ++k;
+  return k > 0 && (k == text.size() || is_power(text.substr(k)));
+}
+
 }  // namespace
+
+bool is_h5md_unit(const std::string& unit) {
+  if (unit.empty() || unit.front() == ' ' || unit.back() == ' ' ||
+      unit.find("  ") != std::string::npos) {
+    return false;
+  }
+  std::istringstream factors(unit);
+  std::set<std::string> symbols;
+  std::string factor;
+  for (bool first = true; factors >> factor; first = false) {
+    if (first && std::isdigit(static_cast<unsigned char>(factor[0]))) {
+      if (!is_number(factor)) {
+        return false;
+      }
+      continue;
+    }
+    std::size_t k = 0;
+    while (k < factor.size() && std::isalpha(static_cast<unsigned char>(factor[k])))
+      ++k;
+    const std::string symbol = factor.substr(0, k);
+    if (symbol.empty() || (k < factor.size() && !is_power(factor.substr(k))) ||
+        !symbols.insert(symbol).second) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void set_unit(const hdf5::Object& object, const std::string& unit) {
+  if (!is_h5md_unit(unit)) {
+    throw std::logic_error(object.file_path() + ": " + object.name() + ": unit \"" + unit +
+                           "\" is not in H5MD's unit grammar");
+  }
+  object.set_attribute("unit", unit, hdf5::StringKind::variable_ascii);
+}
 
 void write_h5md_header(const hdf5::File& file, const std::string& author) {
   if (file.exists("h5md")) {
@@ -33,12 +100,15 @@ void write_h5md_header(const hdf5::File& file, const std::string& author) {
     const char* user = std::getenv("USER");
     name = user && *user ? user : "unknown";
   }
-  h5md.create_group("author").set_attribute("name", name);
+  // H5MD 1.1 asks for fixed-length strings in h5md/; a name outside ASCII is kept as UTF-8.
+  h5md.create_group("author").set_attribute(
+      "name", name, is_ascii(name) ? hdf5::StringKind::fixed_ascii : hdf5::StringKind::fixed_utf8);
   hdf5::Group creator = h5md.create_group("creator");
-  creator.set_attribute("name", "glassland");
-  creator.set_attribute("version", GLASSLAND_VERSION);
-  // Values carry a "unit" attribute, which H5MD defines in its units module.
-  h5md.create_group("modules/units").set_attribute("version", std::vector<std::int32_t>{1, 0});
+  creator.set_attribute("name", std::string("glassland"), hdf5::StringKind::fixed_ascii);
+  creator.set_attribute("version", std::string(GLASSLAND_VERSION), hdf5::StringKind::fixed_ascii);
+  hdf5::Group units = h5md.create_group("modules/units");
+  units.set_attribute("version", std::vector<std::int32_t>{1, 0});
+  units.set_attribute("system", std::string("SI"), hdf5::StringKind::variable_ascii);
 }
 
 void write_effective_configuration(const hdf5::File& file, const nlohmann::json& configuration) {
@@ -64,32 +134,47 @@ std::string replica_group_name(std::size_t replica) {
 // ---------------------------------------------------------------- trajectory
 
 H5mdTrajectory::Element H5mdTrajectory::create_element(const hdf5::Group& group,
+                                                       const Element* sampled_with,
                                                        bool integer_values,
                                                        const std::vector<hsize_t>& row_shape,
                                                        const std::string& unit) {
   Element element;
-  element.step = group.create_series<std::int64_t>("step", {});
-  element.time = group.create_series<double>("time", {});
-  element.time.set_attribute("unit", "ps");
+  if (sampled_with) {
+    group.link(sampled_with->step.name(), "step");
+    group.link(sampled_with->time.name(), "time");
+    element.step = sampled_with->step;
+    element.time = sampled_with->time;
+  } else {
+    element.step = group.create_series<std::int64_t>("step", {});
+    element.time = group.create_series<double>("time", {});
+    set_unit(element.time, "ps");
+    element.owns_time = true;
+  }
   element.value = integer_values ? group.create_series<std::int32_t>("value", row_shape)
                                  : group.create_series<double>("value", row_shape);
   if (!unit.empty()) {
-    element.value.set_attribute("unit", unit);
+    set_unit(element.value, unit);
   }
   return element;
 }
 
-H5mdTrajectory::Element H5mdTrajectory::open_element(const hdf5::Group& group) {
-  return {group.series("step"), group.series("time"), group.series("value")};
+H5mdTrajectory::Element H5mdTrajectory::open_element(const hdf5::Group& group, bool owns_time) {
+  return {group.series("step"), group.series("time"), group.series("value"), owns_time};
 }
 
 H5mdTrajectory H5mdTrajectory::create(const hdf5::File& file, std::size_t n_replicas,
-                                      std::size_t n_atoms, const std::vector<std::int32_t>& species,
+                                      std::size_t n_atoms, const H5mdAtoms& atoms,
                                       const H5mdOptions& options) {
   if (n_replicas == 0 || n_atoms == 0) {
     throw std::invalid_argument("H5MD: a trajectory needs at least one replica and one atom");
   }
-  check_size("species", species.size(), n_replicas * n_atoms);
+  check_size("species", atoms.species.size(), n_replicas * n_atoms);
+  check_size("ids", atoms.ids.size(), n_replicas * n_atoms);
+  check_size("species masses", atoms.species_masses.size(), atoms.species_names.size());
+  std::vector<hdf5::EnumMember> members;
+  for (std::size_t s = 0; s < atoms.species_names.size(); ++s) {
+    members.push_back({atoms.species_names[s], static_cast<std::int32_t>(s + 1)});
+  }
   write_h5md_header(file, options.author);
 
   H5mdTrajectory trajectory;
@@ -99,26 +184,37 @@ H5mdTrajectory H5mdTrajectory::create(const hdf5::File& file, std::size_t n_repl
   const std::vector<hsize_t> per_atom{n_atoms, 3};
   for (std::size_t r = 0; r < n_replicas; ++r) {
     hdf5::Group particles = file.create_group("particles/" + replica_group_name(r));
+    Replica replica;
+    replica.position =
+        create_element(particles.create_group("position"), nullptr, false, per_atom, "Angstrom");
+    const Element* with = &replica.position;
     hdf5::Group box = particles.create_group("box");
     box.set_attribute("dimension", 3);
-    box.set_attribute("boundary", std::vector<std::string>(3, "periodic"));
-    Replica replica;
-    replica.edges = create_element(box.create_group("edges"), false, {3, 3}, "Angstrom");
-    replica.position =
-        create_element(particles.create_group("position"), false, per_atom, "Angstrom");
+    box.set_attribute("boundary", std::vector<std::string>(3, "periodic"),
+                      hdf5::StringKind::fixed_ascii);
+    replica.edges = create_element(box.create_group("edges"), with, false, {3, 3}, "Angstrom");
+    replica.offset = create_element(box.create_group("offset"), with, false, {3}, "Angstrom");
+    if (options.images) {
+      replica.image = create_element(particles.create_group("image"), with, true, per_atom, "");
+    }
     if (options.velocities) {
-      replica.velocity =
-          create_element(particles.create_group("velocity"), false, per_atom, "Angstrom ps-1");
+      replica.velocity = create_element(particles.create_group("velocity"), with, false, per_atom,
+                                        "Angstrom ps-1");
     }
     if (options.forces) {
-      replica.force =
-          create_element(particles.create_group("force"), false, per_atom, "eV Angstrom-1");
+      replica.force = create_element(particles.create_group("force"), with, false, per_atom,
+                                     "kJ mol-1 Angstrom-1");
     }
-    if (options.images) {
-      replica.image = create_element(particles.create_group("image"), true, per_atom, "");
+    const auto first = atoms.species.begin() + r * n_atoms;
+    const std::vector<std::int32_t> species(first, first + n_atoms);
+    particles.write_enum("species", species, members);
+    const auto first_id = atoms.ids.begin() + r * n_atoms;
+    particles.write("id", std::vector<std::int32_t>(first_id, first_id + n_atoms));
+    std::vector<double> masses;
+    for (const std::int32_t s : species) {
+      masses.push_back(atoms.species_masses.at(static_cast<std::size_t>(s - 1)));
     }
-    particles.write("species", std::vector<std::int32_t>(species.begin() + r * n_atoms,
-                                                         species.begin() + (r + 1) * n_atoms));
+    set_unit(particles.write("mass", masses), "u");
     trajectory.replicas_.push_back(replica);
   }
   file.flush();
@@ -131,8 +227,9 @@ H5mdTrajectory H5mdTrajectory::open(const hdf5::File& file) {
   for (std::size_t r = 0; file.exists("particles/" + replica_group_name(r)); ++r) {
     hdf5::Group particles = file.group("particles/" + replica_group_name(r));
     Replica replica;
-    replica.edges = open_element(particles.group("box/edges"));
-    replica.position = open_element(particles.group("position"));
+    replica.position = open_element(particles.group("position"), true);
+    replica.edges = open_element(particles.group("box/edges"), false);
+    replica.offset = open_element(particles.group("box/offset"), false);
     if (r == 0) {
       trajectory.n_atoms_ = static_cast<std::size_t>(replica.position.value.row_shape().at(0));
       trajectory.options_.velocities = particles.exists("velocity");
@@ -140,14 +237,14 @@ H5mdTrajectory H5mdTrajectory::open(const hdf5::File& file) {
       trajectory.options_.images = particles.exists("image");
       trajectory.options_.author = file.group("h5md/author").string_attribute("name");
     }
+    if (trajectory.options_.images) {
+      replica.image = open_element(particles.group("image"), false);
+    }
     if (trajectory.options_.velocities) {
-      replica.velocity = open_element(particles.group("velocity"));
+      replica.velocity = open_element(particles.group("velocity"), false);
     }
     if (trajectory.options_.forces) {
-      replica.force = open_element(particles.group("force"));
-    }
-    if (trajectory.options_.images) {
-      replica.image = open_element(particles.group("image"));
+      replica.force = open_element(particles.group("force"), false);
     }
     trajectory.replicas_.push_back(replica);
   }
@@ -157,20 +254,16 @@ H5mdTrajectory H5mdTrajectory::open(const hdf5::File& file) {
   return trajectory;
 }
 
-std::vector<const H5mdTrajectory::Element*> H5mdTrajectory::elements() const {
-  std::vector<const Element*> elements;
-  for (const Replica& replica : replicas_) {
-    elements.push_back(&replica.edges);
-    elements.push_back(&replica.position);
-    if (options_.velocities) {
-      elements.push_back(&replica.velocity);
-    }
-    if (options_.forces) {
-      elements.push_back(&replica.force);
-    }
-    if (options_.images) {
-      elements.push_back(&replica.image);
-    }
+std::vector<const H5mdTrajectory::Element*> H5mdTrajectory::elements(const Replica& replica) const {
+  std::vector<const Element*> elements = {&replica.position, &replica.edges, &replica.offset};
+  if (options_.images) {
+    elements.push_back(&replica.image);
+  }
+  if (options_.velocities) {
+    elements.push_back(&replica.velocity);
+  }
+  if (options_.forces) {
+    elements.push_back(&replica.force);
   }
   return elements;
 }
@@ -185,6 +278,7 @@ void H5mdTrajectory::append_frame(const TrajectoryFrame& frame) const {
     check_size(what, array->size(), expected);
   };
   require(frame.edge_vectors, "edge vectors", n_replicas * 9);
+  require(frame.origins, "box origins", n_replicas * 3);
   require(frame.positions, "positions", n_replicas * per_replica);
   if (options_.velocities) {
     require(frame.velocities, "velocities", n_replicas * per_replica);
@@ -198,38 +292,79 @@ void H5mdTrajectory::append_frame(const TrajectoryFrame& frame) const {
 
   auto append = [&frame](const Element& element, const auto* values, std::size_t count) {
     element.value.append_without_flush(values, count);
-    element.time.append_without_flush(std::vector<double>{frame.time});
-    element.step.append_without_flush(std::vector<std::int64_t>{frame.step});
+    if (element.owns_time) {
+      element.time.append_without_flush(std::vector<double>{frame.time});
+      element.step.append_without_flush(std::vector<std::int64_t>{frame.step});
+    }
   };
+  std::vector<double> forces;
   for (std::size_t r = 0; r < n_replicas; ++r) {
     const Replica& replica = replicas_[r];
-    append(replica.edges, frame.edge_vectors->data() + r * 9, 9);
     append(replica.position, frame.positions->data() + r * per_replica, per_replica);
+    append(replica.edges, frame.edge_vectors->data() + r * 9, 9);
+    append(replica.offset, frame.origins->data() + r * 3, 3);
+    if (options_.images) {
+      append(replica.image, frame.images->data() + r * per_replica, per_replica);
+    }
     if (options_.velocities) {
       append(replica.velocity, frame.velocities->data() + r * per_replica, per_replica);
     }
     if (options_.forces) {
-      append(replica.force, frame.forces->data() + r * per_replica, per_replica);
+      const double* f = frame.forces->data() + r * per_replica;
+      forces.assign(f, f + per_replica);
+      for (double& component : forces) {
+        component *= kKilojoulePerMolePerEv;
+      }
+      append(replica.force, forces.data(), per_replica);
     }
-    if (options_.images) {
-      append(replica.image, frame.images->data() + r * per_replica, per_replica);
+  }
+  file_.flush();
+}
+
+void H5mdTrajectory::append_frames_of(const H5mdTrajectory& source) const {
+  if (source.n_replicas() != n_replicas() || source.n_atoms_ != n_atoms_ ||
+      source.options_.velocities != options_.velocities ||
+      source.options_.forces != options_.forces || source.options_.images != options_.images) {
+    throw std::invalid_argument("H5MD: " + source.file_.file_path() +
+                                " holds another trajectory layout than " + file_.file_path());
+  }
+  for (std::size_t r = 0; r < replicas_.size(); ++r) {
+    const std::vector<const Element*> from = source.elements(source.replicas_[r]);
+    const std::vector<const Element*> to = elements(replicas_[r]);
+    for (std::size_t e = 0; e < to.size(); ++e) {
+      if (from[e]->value.element_type() == hdf5::ElementType::int32) {
+        to[e]->value.append_rows_without_flush(from[e]->value.read<std::int32_t>());
+      } else {
+        to[e]->value.append_rows_without_flush(from[e]->value.read<double>());
+      }
+      if (to[e]->owns_time) {
+        to[e]->step.append_rows_without_flush(from[e]->step.read<std::int64_t>());
+        to[e]->time.append_rows_without_flush(from[e]->time.read<double>());
+      }
     }
   }
   file_.flush();
 }
 
 void H5mdTrajectory::truncate_frames(hsize_t n_frames) const {
-  for (const Element* element : elements()) {
-    element->step.truncate(n_frames);
-    element->time.truncate(n_frames);
-    element->value.truncate(n_frames);
+  for (const Replica& replica : replicas_) {
+    for (const Element* element : elements(replica)) {
+      element->value.truncate(n_frames);
+      if (element->owns_time) {
+        element->step.truncate(n_frames);
+        element->time.truncate(n_frames);
+      }
+    }
   }
 }
 
 hsize_t H5mdTrajectory::frames() const {
   hsize_t fewest = ~hsize_t{0};
-  for (const Element* element : elements()) {
-    fewest = std::min({fewest, element->step.rows(), element->time.rows(), element->value.rows()});
+  for (const Replica& replica : replicas_) {
+    for (const Element* element : elements(replica)) {
+      fewest =
+          std::min({fewest, element->step.rows(), element->time.rows(), element->value.rows()});
+    }
   }
   return fewest;
 }
@@ -237,7 +372,8 @@ hsize_t H5mdTrajectory::frames() const {
 // ---------------------------------------------------------------- observables
 
 H5mdObservable H5mdObservable::create(const hdf5::File& file, const std::string& name,
-                                      std::size_t n_replicas, const std::string& unit) {
+                                      std::size_t n_replicas, const std::string& unit,
+                                      const H5mdObservable* sampled_with) {
   if (n_replicas == 0) {
     throw std::invalid_argument("H5MD: observable " + name + " needs at least one replica");
   }
@@ -246,20 +382,30 @@ H5mdObservable H5mdObservable::create(const hdf5::File& file, const std::string&
   H5mdObservable observable;
   observable.name_ = name;
   observable.n_replicas_ = n_replicas;
-  observable.step_ = group.create_series<std::int64_t>("step", {});
-  observable.time_ = group.create_series<double>("time", {});
-  observable.time_.set_attribute("unit", "ps");
+  if (sampled_with) {
+    group.link(sampled_with->step_.name(), "step");
+    group.link(sampled_with->time_.name(), "time");
+    observable.step_ = sampled_with->step_;
+    observable.time_ = sampled_with->time_;
+    observable.owns_time_ = false;
+  } else {
+    observable.step_ = group.create_series<std::int64_t>("step", {});
+    observable.time_ = group.create_series<double>("time", {});
+    set_unit(observable.time_, "ps");
+  }
   observable.value_ = group.create_series<double>("value", {n_replicas});
   if (!unit.empty()) {
-    observable.value_.set_attribute("unit", unit);
+    set_unit(observable.value_, unit);
   }
   return observable;
 }
 
-H5mdObservable H5mdObservable::open(const hdf5::File& file, const std::string& name) {
+H5mdObservable H5mdObservable::open(const hdf5::File& file, const std::string& name,
+                                    bool owns_time) {
   hdf5::Group group = file.group("observables/" + name);
   H5mdObservable observable;
   observable.name_ = name;
+  observable.owns_time_ = owns_time;
   observable.step_ = group.series("step");
   observable.time_ = group.series("time");
   observable.value_ = group.series("value");
@@ -271,8 +417,10 @@ void H5mdObservable::append_without_flush(std::int64_t step, double time,
                                           const std::vector<double>& per_replica) const {
   check_size("observable " + name_, per_replica.size(), n_replicas_);
   value_.append_without_flush(per_replica);
-  time_.append_without_flush(std::vector<double>{time});
-  step_.append_without_flush(std::vector<std::int64_t>{step});
+  if (owns_time_) {
+    time_.append_without_flush(std::vector<double>{time});
+    step_.append_without_flush(std::vector<std::int64_t>{step});
+  }
 }
 
 void H5mdObservable::append(std::int64_t step, double time,
@@ -282,9 +430,11 @@ void H5mdObservable::append(std::int64_t step, double time,
 }
 
 void H5mdObservable::truncate(hsize_t n_records) const {
-  step_.truncate(n_records);
-  time_.truncate(n_records);
   value_.truncate(n_records);
+  if (owns_time_) {
+    step_.truncate(n_records);
+    time_.truncate(n_records);
+  }
 }
 
 hsize_t H5mdObservable::records() const {
@@ -295,7 +445,9 @@ H5mdObservableSet H5mdObservableSet::create(const hdf5::File& file, std::size_t 
                                             const std::vector<Column>& columns) {
   H5mdObservableSet set;
   for (const Column& column : columns) {
-    set.observables_.push_back(H5mdObservable::create(file, column.name, n_replicas, column.unit));
+    const H5mdObservable* first = set.observables_.empty() ? nullptr : &set.observables_.front();
+    set.observables_.push_back(
+        H5mdObservable::create(file, column.name, n_replicas, column.unit, first));
   }
   file.flush();
   return set;
@@ -305,7 +457,7 @@ H5mdObservableSet H5mdObservableSet::open(const hdf5::File& file,
                                           const std::vector<std::string>& names) {
   H5mdObservableSet set;
   for (const std::string& name : names) {
-    set.observables_.push_back(H5mdObservable::open(file, name));
+    set.observables_.push_back(H5mdObservable::open(file, name, set.observables_.empty()));
   }
   return set;
 }
@@ -315,6 +467,23 @@ void H5mdObservableSet::append(std::int64_t step, double time,
   check_size("observable set", values.size(), observables_.size());
   for (std::size_t c = 0; c < observables_.size(); ++c) {
     observables_[c].append_without_flush(step, time, values[c]);
+  }
+  if (!observables_.empty()) {
+    observables_.front().flush();
+  }
+}
+
+void H5mdObservableSet::append_records_of(const H5mdObservableSet& source) const {
+  check_size("observable set", source.observables_.size(), observables_.size());
+  for (std::size_t c = 0; c < observables_.size(); ++c) {
+    const H5mdObservable& from = source.observables_[c];
+    const H5mdObservable& to = observables_[c];
+    check_size("observable " + to.name_, from.n_replicas_, to.n_replicas_);
+    to.value_.append_rows_without_flush(from.value_.read<double>());
+    if (to.owns_time_) {
+      to.step_.append_rows_without_flush(from.step_.read<std::int64_t>());
+      to.time_.append_rows_without_flush(from.time_.read<double>());
+    }
   }
   if (!observables_.empty()) {
     observables_.front().flush();

@@ -1,5 +1,6 @@
 #include "host/io/hdf5_file.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -32,6 +33,24 @@ Id variable_string_type() {
   H5Tset_size(type.get(), H5T_VARIABLE);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   return type;
+}
+
+// The file and memory type of strings of `kind`; fixed-length ones are `width` bytes wide.
+Id string_type(StringKind kind, std::size_t width) {
+  if (kind == StringKind::variable_utf8) {
+    return variable_string_type();
+  }
+  Id type(H5Tcopy(H5T_C_S1));
+  const bool fixed = kind == StringKind::fixed_ascii || kind == StringKind::fixed_utf8;
+  H5Tset_size(type.get(), fixed ? std::max<std::size_t>(width, 1) : H5T_VARIABLE);
+  H5Tset_strpad(type.get(), H5T_STR_NULLTERM);
+  H5Tset_cset(type.get(), kind == StringKind::fixed_utf8 ? H5T_CSET_UTF8 : H5T_CSET_ASCII);
+  return type;
+}
+
+bool is_ascii(const std::string& text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 herr_t keep_innermost(unsigned n, const H5E_error2_t* error, void* data) {
@@ -82,6 +101,10 @@ std::vector<hsize_t> extent_of(hid_t space) {
 }
 
 ElementType classify(hid_t type) {
+  if (H5Tget_class(type) == H5T_ENUM) {
+    Id base(H5Tget_super(type));
+    return base.valid() ? classify(base.get()) : ElementType::other;
+  }
   const H5T_class_t type_class = H5Tget_class(type);
   const std::size_t size = H5Tget_size(type);
   if (type_class == H5T_FLOAT && size == 8) {
@@ -117,8 +140,11 @@ std::vector<std::string> read_string_elements(hid_t file_type, hid_t space, std:
   if (count == 0) {
     return strings;
   }
+  // The memory type keeps the file's character set: HDF5 does not convert between them.
+  const H5T_cset_t cset = H5Tget_cset(file_type);
   if (H5Tis_variable_str(file_type) > 0) {
     Id memory_type = variable_string_type();
+    H5Tset_cset(memory_type.get(), cset);
     std::vector<char*> pointers(count, nullptr);
     if (read(memory_type.get(), pointers.data()) < 0) {
       fail("cannot read strings");
@@ -135,6 +161,7 @@ std::vector<std::string> read_string_elements(hid_t file_type, hid_t space, std:
     const std::size_t width = H5Tget_size(file_type);
     Id memory_type(H5Tcopy(H5T_C_S1));
     H5Tset_size(memory_type.get(), width);
+    H5Tset_cset(memory_type.get(), cset);
     std::vector<char> buffer(count * width);
     if (read(memory_type.get(), buffer.data()) < 0) {
       fail("cannot read strings");
@@ -237,6 +264,11 @@ std::string Object::child_name(const std::string& path) const {
 
 void Object::write_attribute(const std::string& attribute, ElementType type, const void* data,
                              std::size_t count, bool scalar) const {
+  write_typed_attribute(attribute, native_type(type), data, count, scalar);
+}
+
+void Object::write_typed_attribute(const std::string& attribute, hid_t type, const void* data,
+                                   std::size_t count, bool scalar) const {
   if (H5Aexists(id(), attribute.c_str()) > 0 && H5Adelete(id(), attribute.c_str()) < 0) {
     fail("cannot replace attribute \"" + attribute + "\"");
   }
@@ -245,23 +277,44 @@ void Object::write_attribute(const std::string& attribute, ElementType type, con
   Id space(scalar       ? H5Screate(H5S_SCALAR)
            : count == 0 ? H5Screate(H5S_NULL)
                         : H5Screate_simple(1, dims, nullptr));
-  Id string_type;
-  hid_t memory_type;
-  if (type == ElementType::string) {
-    string_type = variable_string_type();
-    memory_type = string_type.get();
-  } else {
-    memory_type = native_type(type);
-  }
-  Id attr(H5Acreate2(id(), attribute.c_str(), memory_type, space.get(), H5P_DEFAULT, H5P_DEFAULT));
-  if (!attr.valid() || (count > 0 && H5Awrite(attr.get(), memory_type, data) < 0)) {
+  Id attr(H5Acreate2(id(), attribute.c_str(), type, space.get(), H5P_DEFAULT, H5P_DEFAULT));
+  if (!attr.valid() || (count > 0 && H5Awrite(attr.get(), type, data) < 0)) {
     fail("cannot write attribute \"" + attribute + "\"");
   }
 }
 
-void Object::set_attribute(const std::string& attribute, const std::string& value) const {
-  const char* text = value.c_str();
-  write_attribute(attribute, ElementType::string, &text, 1, true);
+void Object::write_string_attribute(const std::string& attribute,
+                                    const std::vector<std::string>& values, bool scalar,
+                                    StringKind kind) const {
+  std::size_t width = 0;
+  for (const std::string& value : values) {
+    const bool ascii = kind == StringKind::variable_ascii || kind == StringKind::fixed_ascii;
+    if (ascii && !is_ascii(value)) {
+      throw std::invalid_argument(file_path_ + ": " + name_ + ": attribute \"" + attribute +
+                                  "\" must be ASCII, got \"" + value + "\"");
+    }
+    width = std::max(width, value.size() + 1);
+  }
+  if (kind == StringKind::variable_utf8 || kind == StringKind::variable_ascii) {
+    std::vector<const char*> pointers;
+    for (const std::string& value : values) {
+      pointers.push_back(value.c_str());
+    }
+    Id type = string_type(kind, 0);
+    write_typed_attribute(attribute, type.get(), pointers.data(), values.size(), scalar);
+    return;
+  }
+  std::vector<char> buffer(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::copy(values[i].begin(), values[i].end(), buffer.begin() + i * width);
+  }
+  Id type = string_type(kind, width);
+  write_typed_attribute(attribute, type.get(), buffer.data(), values.size(), scalar);
+}
+
+void Object::set_attribute(const std::string& attribute, const std::string& value,
+                           StringKind kind) const {
+  write_string_attribute(attribute, {value}, true, kind);
 }
 
 void Object::set_attribute(const std::string& attribute, const char* value) const {
@@ -294,13 +347,9 @@ void Object::set_attribute(const std::string& attribute,
   write_attribute(attribute, ElementType::int32, values.data(), values.size(), false);
 }
 
-void Object::set_attribute(const std::string& attribute,
-                           const std::vector<std::string>& values) const {
-  std::vector<const char*> pointers;
-  for (const std::string& value : values) {
-    pointers.push_back(value.c_str());
-  }
-  write_attribute(attribute, ElementType::string, pointers.data(), pointers.size(), false);
+void Object::set_attribute(const std::string& attribute, const std::vector<std::string>& values,
+                           StringKind kind) const {
+  write_string_attribute(attribute, values, false, kind);
 }
 
 bool Object::has_attribute(const std::string& attribute) const {
@@ -390,6 +439,32 @@ std::vector<std::string> Object::strings_attribute(const std::string& attribute)
       [&](const std::string& what) { fail("attribute \"" + attribute + "\" " + what); });
 }
 
+StringKind Object::string_kind(const std::string& attribute) const {
+  Id attr(H5Aopen(id(), attribute.c_str(), H5P_DEFAULT));
+  if (!attr.valid()) {
+    fail("no attribute \"" + attribute + "\"");
+  }
+  Id type(H5Aget_type(attr.get()));
+  if (H5Tget_class(type.get()) != H5T_STRING) {
+    fail("attribute \"" + attribute + "\" does not hold strings");
+  }
+  if (H5Tis_variable_str(type.get()) > 0) {
+    return H5Tget_cset(type.get()) == H5T_CSET_UTF8 ? StringKind::variable_utf8
+                                                    : StringKind::variable_ascii;
+  }
+  return H5Tget_cset(type.get()) == H5T_CSET_UTF8 ? StringKind::fixed_utf8
+                                                  : StringKind::fixed_ascii;
+}
+
+bool Object::attribute_is_scalar(const std::string& attribute) const {
+  Id attr(H5Aopen(id(), attribute.c_str(), H5P_DEFAULT));
+  if (!attr.valid()) {
+    fail("no attribute \"" + attribute + "\"");
+  }
+  Id space(H5Aget_space(attr.get()));
+  return H5Sget_simple_extent_type(space.get()) == H5S_SCALAR;
+}
+
 // ---------------------------------------------------------------- Dataset
 
 std::vector<hsize_t> Dataset::shape() const {
@@ -427,9 +502,17 @@ void Dataset::read_into(ElementType type, void* out, hsize_t first, hsize_t coun
     fail(std::string("holds ") + element_type_name(stored) + ", read as " +
          element_type_name(type));
   }
+  // HDF5 converts an enumerated type only to another enumerated type: read one as its native
+  // enumerated type, whose values are laid out as the base integers.
+  Id file_type(H5Dget_type(id()));
+  Id enum_memory_type;
+  if (H5Tget_class(file_type.get()) == H5T_ENUM) {
+    enum_memory_type = Id(H5Tget_native_type(file_type.get(), H5T_DIR_ASCEND));
+  }
+  const hid_t memory_type = enum_memory_type.valid() ? enum_memory_type.get() : native_type(type);
   const std::vector<hsize_t> dims = shape();
   if (dims.empty()) {  // scalar dataset
-    if (H5Dread(id(), native_type(type), H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
+    if (H5Dread(id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
       fail("cannot read");
     }
     return;
@@ -449,8 +532,7 @@ void Dataset::read_into(ElementType type, void* out, hsize_t first, hsize_t coun
   Id memory_space(H5Screate_simple(1, memory_dims, nullptr));
   if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, block.data(),
                           nullptr) < 0 ||
-      H5Dread(id(), native_type(type), memory_space.get(), file_space.get(), H5P_DEFAULT, out) <
-          0) {
+      H5Dread(id(), memory_type, memory_space.get(), file_space.get(), H5P_DEFAULT, out) < 0) {
     fail("cannot read rows");
   }
 }
@@ -464,6 +546,42 @@ std::vector<std::string> Dataset::read_strings() const {
         return H5Dread(id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
       },
       [&](const std::string& what) { fail(what); });
+}
+
+std::vector<EnumMember> Dataset::enum_members() const {
+  Id type(H5Dget_type(id()));
+  std::vector<EnumMember> members;
+  if (H5Tget_class(type.get()) != H5T_ENUM) {
+    return members;
+  }
+  const int n = H5Tget_nmembers(type.get());
+  for (int k = 0; k < n; ++k) {
+    char* name = H5Tget_member_name(type.get(), static_cast<unsigned>(k));
+    EnumMember member;
+    member.name = name ? name : "";
+    H5free_memory(name);
+    long long value = 0;
+    // Read the member's value converted to a native integer of the base's size.
+    Id base(H5Tget_super(type.get()));
+    std::vector<unsigned char> raw(H5Tget_size(base.get()));
+    H5Tget_member_value(type.get(), static_cast<unsigned>(k), raw.data());
+    if (raw.size() == sizeof(std::int32_t)) {
+      std::int32_t v;
+      std::memcpy(&v, raw.data(), sizeof v);
+      value = v;
+    } else if (raw.size() == sizeof(std::int64_t)) {
+      std::int64_t v;
+      std::memcpy(&v, raw.data(), sizeof v);
+      value = v;
+    } else {
+      fail("enumerated type with a " + std::to_string(raw.size()) + "-byte base");
+    }
+    member.value = static_cast<std::int32_t>(value);
+    members.push_back(member);
+  }
+  std::sort(members.begin(), members.end(),
+            [](const EnumMember& a, const EnumMember& b) { return a.value < b.value; });
+  return members;
 }
 
 // ---------------------------------------------------------------- Series
@@ -648,6 +766,44 @@ Dataset Group::write(const std::string& path, const std::vector<std::string>& va
     pointers.push_back(value.c_str());
   }
   return write_dataset(path, ElementType::string, pointers.data(), pointers.size(), shape);
+}
+
+Dataset Group::write_enum(const std::string& path, const std::vector<std::int32_t>& values,
+                          const std::vector<EnumMember>& members) const {
+  Id type(H5Tenum_create(H5T_NATIVE_INT32));
+  for (const EnumMember& member : members) {
+    if (H5Tenum_insert(type.get(), member.name.c_str(), &member.value) < 0) {
+      throw_error(file_path_, child_name(path),
+                  "cannot add member \"" + member.name + "\" to an enumerated type");
+    }
+  }
+  for (const std::int32_t value : values) {
+    if (std::none_of(members.begin(), members.end(),
+                     [value](const EnumMember& m) { return m.value == value; })) {
+      throw std::invalid_argument(file_path_ + ": " + child_name(path) + ": value " +
+                                  std::to_string(value) + " is none of the enumeration's members");
+    }
+  }
+  const hsize_t dims[1] = {values.size()};
+  Id space(H5Screate_simple(1, dims, nullptr));
+  Id link_properties(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(link_properties.get(), 1);
+  Id dataset(H5Dcreate2(id(), path.c_str(), type.get(), space.get(), link_properties.get(),
+                        H5P_DEFAULT, H5P_DEFAULT));
+  if (!dataset.valid() || (!values.empty() && H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL,
+                                                       H5P_DEFAULT, values.data()) < 0)) {
+    throw_error(file_path_, child_name(path), "cannot write enumerated dataset");
+  }
+  return Dataset(std::move(dataset), file_path_, child_name(path));
+}
+
+void Group::link(const std::string& existing, const std::string& link_path) const {
+  Id link_properties(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(link_properties.get(), 1);
+  if (H5Lcreate_hard(id(), existing.c_str(), id(), link_path.c_str(), link_properties.get(),
+                     H5P_DEFAULT) < 0) {
+    throw_error(file_path_, child_name(link_path), "cannot link to " + child_name(existing));
+  }
 }
 
 Series Group::create_series_of(const std::string& path, ElementType type,

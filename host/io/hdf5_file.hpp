@@ -40,8 +40,26 @@ class Hdf5Error : public std::runtime_error {
 
 namespace hdf5 {
 
-// The element types our datasets and attributes hold.
+// The element types our datasets and attributes hold. An enumerated type (H5T_ENUM) counts as
+// its integer base type: its values read as integers.
 enum class ElementType { float64, int32, int64, uint64, string, other };
+
+// How a string attribute is stored. h5py reads all three as str.
+enum class StringKind {
+  variable_utf8,   // variable-length UTF-8: what h5py writes for str (the default)
+  variable_ascii,  // variable-length ASCII: H5MD's units module (unit, system)
+  fixed_ascii,     // fixed-length ASCII, null-terminated: H5MD's metadata and box boundary
+  fixed_utf8,      // fixed-length UTF-8, null-terminated: H5MD's author name when not ASCII
+};
+
+// A member of an enumerated type: name and integer value.
+struct EnumMember {
+  std::string name;
+  std::int32_t value = 0;
+  bool operator==(const EnumMember& other) const {
+    return name == other.name && value == other.value;
+  }
+};
 
 template <class T>
 constexpr ElementType element_type_of() {
@@ -88,9 +106,11 @@ class Object {
   const std::string& file_path() const { return file_path_; }
   const std::string& name() const { return name_; }  // full path inside the file, "/a/b"
 
-  // Attributes are replaced when they exist. Strings are variable-length UTF-8, which h5py
-  // returns as str.
-  void set_attribute(const std::string& attribute, const std::string& value) const;
+  // Attributes are replaced when they exist. Strings are variable-length UTF-8 unless a
+  // StringKind says otherwise; an ASCII kind refuses a string with other characters
+  // (std::invalid_argument naming the attribute).
+  void set_attribute(const std::string& attribute, const std::string& value,
+                     StringKind kind = StringKind::variable_utf8) const;
   void set_attribute(const std::string& attribute, const char* value) const;
   void set_attribute(const std::string& attribute, double value) const;
   void set_attribute(const std::string& attribute, std::int64_t value) const;
@@ -98,7 +118,8 @@ class Object {
   void set_attribute(const std::string& attribute, const std::vector<double>& values) const;
   void set_attribute(const std::string& attribute, const std::vector<std::int64_t>& values) const;
   void set_attribute(const std::string& attribute, const std::vector<std::int32_t>& values) const;
-  void set_attribute(const std::string& attribute, const std::vector<std::string>& values) const;
+  void set_attribute(const std::string& attribute, const std::vector<std::string>& values,
+                     StringKind kind = StringKind::variable_utf8) const;
 
   bool has_attribute(const std::string& attribute) const;
   std::string string_attribute(const std::string& attribute) const;
@@ -107,6 +128,10 @@ class Object {
   std::vector<double> doubles_attribute(const std::string& attribute) const;
   std::vector<std::int64_t> int64s_attribute(const std::string& attribute) const;
   std::vector<std::string> strings_attribute(const std::string& attribute) const;
+  // How a string attribute is stored; throws when the attribute does not hold strings.
+  StringKind string_kind(const std::string& attribute) const;
+  // Whether the attribute holds one value (scalar dataspace) rather than an array.
+  bool attribute_is_scalar(const std::string& attribute) const;
 
  protected:
   Object() = default;
@@ -123,6 +148,10 @@ class Object {
  private:
   void write_attribute(const std::string& attribute, ElementType type, const void* data,
                        std::size_t count, bool scalar) const;
+  void write_typed_attribute(const std::string& attribute, hid_t type, const void* data,
+                             std::size_t count, bool scalar) const;
+  void write_string_attribute(const std::string& attribute, const std::vector<std::string>& values,
+                              bool scalar, StringKind kind) const;
   // Reads a numeric attribute of any stored numeric type, converted to `type`.
   void read_numeric_attribute(const std::string& attribute, ElementType type, void* out,
                               std::size_t count) const;
@@ -152,6 +181,8 @@ class Dataset : public Object {
     return values;
   }
   std::vector<std::string> read_strings() const;
+  // The members of an enumerated-type dataset, in value order; empty for other types.
+  std::vector<EnumMember> enum_members() const;
 
   hsize_t rows() const;          // extent of the first dimension (1 for a scalar)
   std::size_t row_size() const;  // elements per row
@@ -187,6 +218,13 @@ class Series : public Dataset {
   template <class T>
   void append_without_flush(const T* row, std::size_t count) const {
     append_rows(element_type_of<T>(), row, count, 1);
+  }
+  // Appends whole rows at once (row-major; `rows` holds a multiple of the row size).
+  template <class T>
+  void append_rows_without_flush(const std::vector<T>& rows) const {
+    const std::size_t per_row = row_size();
+    append_rows(element_type_of<T>(), rows.data(), rows.size(),
+                per_row == 0 ? 0 : rows.size() / per_row);
   }
 
   // Cuts the series back to its first `n_rows` rows (a restart resumes from its last
@@ -228,6 +266,15 @@ class Group : public Object {
   }
   Dataset write(const std::string& path, const std::vector<std::string>& values,
                 const std::vector<hsize_t>& shape = {}) const;
+  // A 1-D dataset of an enumerated type over int32 (H5MD's species with their names): every
+  // value must be one of the members'.
+  Dataset write_enum(const std::string& path, const std::vector<std::int32_t>& values,
+                     const std::vector<EnumMember>& members) const;
+
+  // A hard link `link_path` to the existing object `existing` (paths relative to this group
+  // unless absolute): the two names then hold one object, as H5MD asks of the step and time
+  // of elements sampled together.
+  void link(const std::string& existing, const std::string& link_path) const;
 
   // Creates an empty appendable series of rows of `row_shape` (empty: scalar rows).
   // `chunk_rows` 0 picks chunks of about 256 KiB.

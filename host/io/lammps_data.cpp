@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "host/io/atomic_file.hpp"
 #include "host/io/input_error.hpp"
 #include "host/io/whole_file.hpp"
 
@@ -668,23 +669,14 @@ void write_lammps_data(const std::string& path, const LammpsData& data,
     }
   }
 
-  const std::string temporary = path + ".tmp";
-  std::FILE* file = std::fopen(temporary.c_str(), "wb");
-  if (file == nullptr) {
-    throw input_error_at(temporary, 0,
-                         std::string("cannot write the data file: ") + std::strerror(errno));
-  }
-  const bool written = std::fwrite(out.data(), 1, out.size(), file) == out.size();
-  const bool closed = std::fclose(file) == 0;
-  if (!written || !closed) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary.c_str());
-    throw input_error_at(temporary, 0, "cannot write the data file: " + reason);
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    std::remove(temporary.c_str());
-    throw input_error_at(path, 0, "cannot rename " + temporary + " to it: " + reason);
+  // Whole or not at all, synced to disk (host/io/atomic_file.hpp): a data file is often the
+  // result a later task starts from.
+  try {
+    write_file_atomically(path, out);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw InputError(path + ": cannot write the data file (" + e.what() + ")");
   }
 }
 

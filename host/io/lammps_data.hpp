@@ -40,9 +40,10 @@ struct LammpsDataWriteOptions {
 };
 
 // Writes with full double precision (%.17g), so read → write → read is exact. The file is
-// written to PATH.tmp and renamed, so readers never see half a file. Throws InputError when the
-// file cannot be written, std::logic_error when the arrays of `data` disagree in length or a
-// type is outside 1..n_types. Empty `images` are written as zeros.
+// written atomically (host/io/atomic_file.hpp: a temporary of this process, fsync, rename), so
+// readers never see half a file and a crash leaves the old file or the new one. Throws InputError
+// when the file cannot be written, std::logic_error when the arrays of `data` disagree in length or
+// a type is outside 1..n_types. Empty `images` are written as zeros.
 void write_lammps_data(const std::string& path, const LammpsData& data,
                        const LammpsDataWriteOptions& options = {});
 

@@ -5,7 +5,8 @@
 //  * temperature: [0, 1e5] K. CuZr melts near 1200–1400 K; the hottest melt anyone uses is a few
 //    thousand K. Above 1e5 K (8.6 eV per k_B) atoms fly through each other's cores.
 //  * pressure: [−1e6, 1e6] bar (±100 GPa), beyond the pressures the potentials were fitted to.
-//  * strain: [−1, 1] (engineering tilt γ), a shear of 45°; the box itself would flip long before.
+//  * strain: [−0.5, 0.5] (engineering tilt γ): a tilt of half the box, the most LAMMPS accepts
+//    without flipping a cubic box; glassland never flips boxes (kernels/box_deformation.hpp).
 #pragma once
 
 #include "host/io/json_input.hpp"
@@ -14,7 +15,7 @@ namespace glassland {
 
 inline constexpr double kMaxTemperature = 1e5;  // K
 inline constexpr double kMaxPressure = 1e6;     // bar, magnitude
-inline constexpr double kMaxStrain = 1.0;       // magnitude
+inline constexpr double kMaxStrain = 0.5;       // magnitude
 
 inline NumberRange temperature_range(bool zero_allowed = true) {
   NumberRange range = NumberRange::closed(0.0, kMaxTemperature);
@@ -36,7 +37,7 @@ inline NumberRange pressure_range() {
 inline NumberRange strain_range() {
   NumberRange range = NumberRange::closed(-kMaxStrain, kMaxStrain);
   range.expectation =
-      "a strain in [-1, 1] (a dimensionless fraction, not percent; see docs/inputs.md, "
+      "a strain in [-0.5, 0.5] (a dimensionless fraction, not percent; see docs/inputs.md, "
       "physical ranges)";
   return range;
 }

@@ -15,8 +15,10 @@
 #include "host/io/input_error.hpp"
 #include "host/io/json_hdf5.hpp"
 #include "host/io/physical_ranges.hpp"
+#include "host/tasks/inherent_structure_series.hpp"
 #include "host/tasks/md_recorder.hpp"
 #include "host/tasks/md_steps.hpp"
+#include "host/tasks/shear_deformation.hpp"
 #include "host/tasks/task_drivers.hpp"
 #include "host/tasks/task_run.hpp"
 #include "host/tasks/task_system.hpp"
@@ -36,7 +38,8 @@ struct MdInput {
   std::string velocities = "create";
   int64_t velocity_seed = 1;
   int64_t langevin_seed = 1;
-  std::vector<double> shear_strain;  // xy, xz, yz tilt strains applied at the start
+  MdShearSettings shear;  // per-replica step strain at the start and strain rate
+  InherentStructureSeriesSettings inherent_structures;
   // md.analysis: displacement statistics on the device every analysis_stride steps (0: none).
   int64_t analysis_stride = 0;
   DisplacementCorrelationSettings analysis;
@@ -128,11 +131,7 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
   md.settings.coupling = coupling == "isotropic"     ? BarostatCoupling::isotropic
                          : coupling == "anisotropic" ? BarostatCoupling::anisotropic
                                                      : BarostatCoupling::triclinic;
-  md.shear_strain =
-      o.numbers("shear_strain", {0.0, 0.0, 0.0}, "",
-                "engineering tilt strains γ_xy, γ_xz, γ_yz applied affinely at the start "
-                "(held during nvt/langevin: NVT at fixed shear strain)",
-                LengthRange::exactly(3), strain_range());
+  md.shear = read_shear_settings(o, n_replicas, md.settings.ensemble == Ensemble::npt);
   const auto ramp = o.optional_object("ramp", "linear temperature ramp from `temperature`");
   const auto stairs = o.optional_object("staircase", "temperature in steps from `temperature`");
   if (ramp && stairs)
@@ -167,6 +166,7 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
           TemperatureScheduleSpec::staircase(md.temperature[r], end[r], size[r], every[r]);
   }
   read_md_analysis(o, md);
+  md.inherent_structures = read_inherent_structure_series(o, n_replicas, md.settings.timestep);
   return md;
 }
 
@@ -220,33 +220,6 @@ void write_dynamics_results(TaskRun& run, const TaskSystem& system, const MdInpu
   write_result_document(run.path("dynamics.h5"), document);
 }
 
-// Applies the tilt strains affinely: xy += γ_xy·ly etc., positions follow x' = x + Δtilt·s.
-void apply_shear_strain(Batch& batch, const std::vector<double>& strain) {
-  if (strain[0] == 0 && strain[1] == 0 && strain[2] == 0)
-    return;
-  const double gxy = strain[0], gxz = strain[1], gyz = strain[2];
-  auto boxes = batch.boxes;
-  auto positions = batch.positions;
-  const int n_atoms = batch.n_atoms;
-  Kokkos::parallel_for(
-      "md_task::shear_positions", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
-        const Box& b = boxes(g / n_atoms);
-        const double dy = positions(g, 1) - b.lo[1], dz = positions(g, 2) - b.lo[2];
-        // s_y = (y − yz s_z)/ly, s_z = z/lz; Δx = Δxy s_y + Δxz s_z, Δy = Δyz s_z.
-        const double sz = dz / b.lz;
-        const double sy = (dy - b.yz * sz) / b.ly;
-        positions(g, 0) += gxy * b.ly * sy + gxz * b.lz * sz;
-        positions(g, 1) += gyz * b.lz * sz;
-      });
-  Kokkos::parallel_for(
-      "md_task::shear_boxes", Kokkos::RangePolicy<ExecSpace>(0, batch.n_replicas),
-      KOKKOS_LAMBDA(int r) {
-        boxes(r).xy += gxy * boxes(r).ly;
-        boxes(r).xz += gxz * boxes(r).lz;
-        boxes(r).yz += gyz * boxes(r).lz;
-      });
-}
-
 // Maxwell–Boltzmann velocities (md.velocities "create") and the applied shear strain: what a
 // fresh run does before its first step, and a resumed run has in its checkpoint.
 class StartStage : public Stage {
@@ -254,7 +227,7 @@ class StartStage : public Stage {
   StartStage(Batch& batch, const MdInput& md) : batch_(batch), md_(md) {}
   std::string name() const override { return "start"; }
   void run(TaskRun&) override {
-    apply_shear_strain(batch_, md_.shear_strain);
+    apply_shear_strain(batch_, md_.shear);
     if (md_.velocities != "create")
       return;
     const int n = batch_.n_replicas;
@@ -276,7 +249,11 @@ class StartStage : public Stage {
 class DynamicsStage : public Stage {
  public:
   DynamicsStage(TaskSystem& system, const MdInput& md, MdIntegrator& integrator)
-      : system_(system), md_(md), integrator_(integrator) {
+      : system_(system),
+        md_(md),
+        integrator_(integrator),
+        ramp_(md.shear, system.batch.n_replicas),
+        inherent_structures_(md.inherent_structures, system) {
     if (md.analysis_stride > 0)
       correlation_ = std::make_unique<DisplacementCorrelation>(system.batch, md.analysis);
   }
@@ -287,6 +264,7 @@ class DynamicsStage : public Stage {
     save_integrator_state(c, integrator_.state());
     c.set_int64("run/step", step_);
     c.set_int64("run/next_segment", next_segment_);
+    ramp_.save(c);
     if (correlation_) {
       const DisplacementCorrelation::State a = correlation_->state();
       c.set_int64("analysis/samples", a.samples);
@@ -304,6 +282,7 @@ class DynamicsStage : public Stage {
                        ", beyond md.steps = " + std::to_string(md_.steps) +
                        "; give md.steps of at least that to continue it");
     next_segment_ = static_cast<int>(c.get_int64("run/next_segment"));
+    ramp_.resume(c);
     if (correlation_) {
       DisplacementCorrelation::State a;
       a.samples = c.get_int64("analysis/samples");
@@ -323,13 +302,19 @@ class DynamicsStage : public Stage {
   void run(TaskRun& run) override {
     Batch& batch = system_.batch;
     const OutputSettings& out = run.output();
-    SegmentedResults results = SegmentedResults::for_batch(out, batch, run.effective_input());
+    SegmentedResults results = SegmentedResults::for_batch(out, system_, run.effective_input());
+    inherent_structures_.declare(results);
     results.start_segment(next_segment_);
-    MdRecorder recorder(out, md_.settings.timestep, batch.n_replicas);
+    MdRecorder recorder(out, md_.settings.timestep, batch.n_replicas, /*print_thermo=*/true);
     MdSteps steps(run, *this, batch, system_.force_field, integrator_, &results, next_segment_);
     steps.setup();
+    if (!resumed_)
+      ramp_.start(batch);
     auto record = [&](int64_t s) {
+      ramp_.apply(batch, s, md_.settings.timestep);  // LAMMPS fix deform: at the end of the step
       recorder.record(s, batch, integrator_, results);
+      if (inherent_structures_.due(s))
+        inherent_structures_.record(s, s * md_.settings.timestep, run, results);
       if (correlation_ && s % md_.analysis_stride == 0)
         correlation_->sample(batch);
     };
@@ -342,12 +327,14 @@ class DynamicsStage : public Stage {
     steps.run(step_, md_.steps, progress, hooks);
     progress.finish(step_);
     results_path_ = results.merge();
+    trajectory_path_ = results.trajectory_path();
     if (correlation_)
       write_dynamics_results(run, system_, md_, *correlation_);
     // The run is complete: its checkpoint would only point at result parts that no longer exist.
     run.remove_checkpoint(*this);
   }
   const std::string& results_path() const { return results_path_; }
+  const std::string& trajectory_path() const { return trajectory_path_; }
 
  private:
   TaskSystem& system_;
@@ -356,8 +343,10 @@ class DynamicsStage : public Stage {
   int64_t step_ = 0;
   int next_segment_ = 0;
   bool resumed_ = false;
-  std::string results_path_;
+  std::string results_path_, trajectory_path_;
   std::unique_ptr<DisplacementCorrelation> correlation_;
+  ShearRamp ramp_;
+  InherentStructureSeries inherent_structures_;
 };
 
 }  // namespace
@@ -393,8 +382,9 @@ void run_md_task(InputObject& input, const RunOptions& options) {
       std::snprintf(name, sizeof name, "final_%04d.data", k);
       write_replica_data(*system, k, r.path(name), true);
     }
-    r.say("wrote " + dynamics.results_path() + " and " + std::to_string(n_replicas) +
-          " final structures in " + out.directory);
+    r.say("wrote " + dynamics.results_path() +
+          (dynamics.trajectory_path().empty() ? "" : ", " + dynamics.trajectory_path()) + " and " +
+          std::to_string(n_replicas) + " final structures in " + out.directory);
   });
   run.run({&start, &dynamics, &structures});
 }

@@ -81,19 +81,21 @@ void report(const TaskRun& run, const TaskSystem& system, const nlohmann::json& 
                  rec["iterations"].get<int>(), rec["evaluations"].get<int>(),
                  rec["max_force_eV_per_A"].get<double>());
   }
-  if (!run.quiet()) {
-    for (int r = 0; r < n_replicas; ++r) {
-      const auto& rec = replicas[r];
-      std::fprintf(stderr,
-                   "minimize: replica %d: %s, %d iterations, E_IS = %.10g eV (%.8f eV/atom), max "
-                   "force %.3g eV/Å\n",
-                   r, rec["status"].get<std::string>().c_str(), rec["iterations"].get<int>(),
-                   rec["final_energy_eV"].get<double>(), rec["energy_per_atom_eV"].get<double>(),
-                   rec["max_force_eV_per_A"].get<double>());
-    }
-    std::fprintf(stderr, "minimize: wrote %d inherent structures and summary.json in %s (%.1f s)\n",
-                 n_replicas, run.output().directory.c_str(), seconds);
+  // The per-replica results on stdout, --quiet or not (docs/exit-codes.md, "Console output").
+  for (int r = 0; r < n_replicas; ++r) {
+    const auto& rec = replicas[r];
+    std::printf(
+        "minimize: replica %d: %s, %d iterations, E_IS = %.10g eV (%.8f eV/atom), max force "
+        "%.3g eV/Å\n",
+        r, rec["status"].get<std::string>().c_str(), rec["iterations"].get<int>(),
+        rec["final_energy_eV"].get<double>(), rec["energy_per_atom_eV"].get<double>(),
+        rec["max_force_eV_per_A"].get<double>());
   }
+  std::fflush(stdout);
+  char wrote[256];
+  std::snprintf(wrote, sizeof wrote, "wrote %d inherent structures and summary.json in %s (%.1f s)",
+                n_replicas, run.output().directory.c_str(), seconds);
+  run.say(wrote);
   const size_t failed = summary["not_converged"].size();
   if (failed > 0)
     std::fprintf(stderr, "minimize: %zu of %d replicas did NOT converge (see summary.json)\n",

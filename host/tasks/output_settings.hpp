@@ -1,5 +1,5 @@
-// The "output" section every task reads: where results go and how often thermo, trajectory frames
-// and checkpoints are written (docs/inputs.md).
+// The "output" section of the MD tasks (md, prepare, metad): where results go, how often thermo,
+// trajectory frames, dump frames and checkpoints are written, and what is printed (docs/tasks.md).
 #pragma once
 
 #include <cstdint>
@@ -11,13 +11,16 @@ namespace glassland {
 
 struct OutputSettings {
   std::string directory;
-  int64_t thermo_stride = 100;     // steps between thermo records
-  int64_t trajectory_stride = 0;   // steps between trajectory frames; 0: none
-  int64_t checkpoint_stride = 0;   // steps between checkpoints; 0: none
-  bool velocities = false;         // trajectory frames carry velocities
-  bool forces = false;             // trajectory frames carry forces
-  bool quiet = false;              // no progress lines
-  double progress_interval = 5.0;  // s between progress lines
+  std::string author;               // H5MD h5md/author name; empty: $USER
+  int64_t thermo_stride = 100;      // steps between thermo records
+  int64_t thermo_print_stride = 0;  // steps between thermo lines on stdout (md); 0: none
+  int64_t trajectory_stride = 0;    // steps between H5MD trajectory frames; 0: none
+  int64_t dump_stride = 0;          // steps between LAMMPS dump frames; 0: none
+  int64_t checkpoint_stride = 0;    // steps between checkpoints; 0: none
+  bool velocities = false;          // trajectory and dump frames carry velocities
+  bool forces = false;              // trajectory and dump frames carry forces
+  bool quiet = false;               // no progress lines
+  double progress_interval = 5.0;   // s between progress lines
 };
 
 // Reads input["output"].

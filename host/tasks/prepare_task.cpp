@@ -464,7 +464,7 @@ class ProtocolStage : public Stage {
   void open(TaskRun& run) {
     Batch& batch = d_.system.batch;
     d_.results = std::make_unique<SegmentedResults>(
-        SegmentedResults::for_batch(run.output(), batch, run.effective_input()));
+        SegmentedResults::for_batch(run.output(), d_.system, run.effective_input()));
     d_.results->start_segment(d_.next_segment);
     d_.recorder =
         std::make_unique<MdRecorder>(run.output(), d_.p.settings.timestep, batch.n_replicas);

@@ -11,9 +11,10 @@ namespace glassland {
 
 struct RunOptions {
   std::string input_path;
-  bool restart = false;    // continue from the last checkpoint in the output directory
-  bool quiet = false;      // overrides output.quiet
-  bool overwrite = false;  // a fresh run may clear an output directory holding another run
+  bool restart = false;     // continue from the last checkpoint in the output directory
+  bool quiet = false;       // overrides output.quiet
+  bool overwrite = false;   // a fresh run may clear an output directory holding another run
+  bool check_only = false;  // read and validate the input (keys, values, files), run nothing
 };
 
 // One driver per task, in host/tasks/<task>_task.cpp or host/tasks/<task>/<task>_task.cpp.

@@ -65,6 +65,12 @@ Progress TaskRun::progress(const std::string& what, int64_t total, int64_t atoms
 }
 
 void TaskRun::run(const std::vector<Stage*>& stages) {
+  if (options_.check_only) {  // the driver has read and validated the whole input
+    std::printf("%s\n", effective_input_.dump(2).c_str());
+    std::fprintf(stderr, "%s: %s is valid; nothing was run (--check)\n", task_.c_str(),
+                 options_.input_path.c_str());
+    return;
+  }
   ResumePoint resume = find_resume_point(stages);
   prepare_directory(resume.checkpoint != nullptr);
   for (size_t k = resume.stage; k < stages.size(); ++k) {

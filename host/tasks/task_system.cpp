@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
+
+#include <Kokkos_Core.hpp>
 
 #include "host/io/lammps_data.hpp"
 #include "host/tasks/structure_builder.hpp"
@@ -71,6 +74,33 @@ void StructureChecks::apply(const NamedStructure& structure) const {
   if (elements_given)
     check_one_element_per_type(structure.data, structure.name, type_elements, "system.elements");
 }
+
+namespace {
+
+// The neighbour list needs every box at least 2·(cutoff + skin) wide between opposite faces (an
+// atom must not meet two images of one neighbour; kernels/neighbor_list.cpp): an input error
+// before the run, not a failure at the first force evaluation.
+void check_box_widths(const TaskSystem& system) {
+  const auto boxes = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), system.batch.boxes);
+  const double reach = system.potential.cutoff + system.neighbor_skin;
+  for (int r = 0; r < system.batch.n_replicas; ++r) {
+    double widths[3];
+    boxes(r).perpendicular_widths(widths);
+    for (int k = 0; k < 3; ++k) {
+      if (widths[k] >= 2.0 * reach)
+        continue;
+      std::ostringstream message;
+      message << system.replica_sources[r] << ": the box is " << widths[k] << " Å wide along "
+              << "abc"[k] << ", less than 2·(cutoff + skin) = 2·(" << system.potential.cutoff
+              << " + " << system.neighbor_skin << ") = " << 2.0 * reach
+              << " Å; use a larger structure (more system.build.cells) or a smaller "
+                 "system.neighbor_skin";
+      throw InputError(message.str());
+    }
+  }
+}
+
+}  // namespace
 
 std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_replicas) {
   auto system = std::make_unique<TaskSystem>();
@@ -168,6 +198,7 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
   system->batch = make_batch(structures, system->type_elements, system->potential.elements,
                              system->potential.masses);
   system->force_field.add_term(make_eam_term(system->potential, system->neighbor_skin));
+  check_box_widths(*system);
   return system;
 }
 

@@ -121,6 +121,10 @@ def _tracer_figure(h5, base, name, s, dt, cv_label):
                         xytext=(4, 4), textcoords="offset points", fontsize=7,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                               "alpha": 0.8})
+        else:  # say so rather than draw a FES that looks as if it had no event
+            ax.text(0.02, 0.04, f"event ΔG = {barrier:.3f} eV: basins and saddle not located "
+                    "on this FES", transform=ax.transAxes, fontsize=6, color=style.color(1),
+                    gid="event_points_not_located")
     ax.set_xlabel(cv_label)
     ax.set_ylabel("F (eV)")
     ax.legend(fontsize=6, loc="best")

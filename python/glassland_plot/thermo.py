@@ -1,6 +1,8 @@
 """Thermodynamics of `task: prepare` and `task: md` (and the biased run of `task: metad`):
 results.h5 observables/<name>/{step,time,value[record][replica]} (docs/tasks.md), the prepare
-summary.json (stages, stops) and H5MD trajectory frames particles/replica_NNNN/position.
+summary.json (stages, stops) and H5MD trajectory frames particles/replica_NNNN/position (in
+trajectory.h5md next to results.h5, or STEM_trajectory.h5md next to STEM.h5; older runs kept
+them in results.h5).
 
 Density from the volume and the replica's mass, the mass from the Masses and Atoms of the
 replica's final_NNNN.data (1 amu/Å³ = 1.66053906660 g/cm³, CODATA 2018 atomic mass constant).
@@ -9,7 +11,7 @@ import json
 
 import numpy as np
 
-from glassland_plot import readers, style
+from glassland_plot import melt_check, readers, style
 from glassland_plot.readers import PlotInputError
 from glassland_plot.registry import Result, by_content, comparison, figure, recogniser
 
@@ -45,10 +47,20 @@ def replica_count(h5):
         len(h5.array("observables/temperature/step")), -1).shape[1]
 
 
+def trajectory_file(result):
+    """The H5MD trajectory of a results.h5 (docs/tasks.md): its own file next to it, or the
+    results.h5 itself for runs written before trajectories got their own file."""
+    results = result.file("h5")
+    stem = results.stem
+    own = results.with_name("trajectory.h5md" if stem == "results" else f"{stem}_trajectory.h5md")
+    return own if own.is_file() else results
+
+
 def atoms_per_replica(result, h5):
     """Atoms per replica: the H5MD species of replica 0, or the prepare summary."""
-    if h5.has("particles/replica_0000/species"):
-        return len(h5.array("particles/replica_0000/species", dtype=None))
+    with readers.H5(trajectory_file(result)) as trajectory:
+        if trajectory.has("particles/replica_0000/species"):
+            return len(trajectory.array("particles/replica_0000/species", dtype=None))
     if "summary" in result.files:
         return int(readers.key(result.json("summary"), result.files["summary"],
                                "atoms_per_replica"))
@@ -134,6 +146,8 @@ def thermo_time(result, context):
                              fontsize=6, va="bottom", ha="left", color="0.4")
         axes[-1].set_xlabel("time (ps)")
         axes[0].legend(ncol=min(replicas + 1, 4), loc="upper right", fontsize=6)
+        if result.kind == "prepare":
+            melt_check.mark_unmelted(result, axes)
     yield "thermo_time", fig
 
 
@@ -179,14 +193,17 @@ def thermo_temperature(result, context):
         axes = np.atleast_1d(axes)
         axes[-1].set_xlabel("T (K), thermostat target during cooling")
         axes[0].legend(loc="best", fontsize=6)
+        melt_check.mark_unmelted(result, axes)
     yield "thermo_temperature", fig
 
 
-@figure("md", dataset="particles")
+@figure("md", needs="h5")
 def trajectory_snapshot(result, context):
     """The last trajectory frame of each replica (up to four) projected on the x–y plane,
     coloured by species (H5MD particles/replica_NNNN/position, species)."""
-    with result.h5() as h5:
+    with readers.H5(trajectory_file(result)) as h5:
+        if not h5.has("particles"):
+            return
         names = h5.groups("particles")[:4]
         frames = [h5.array(f"particles/{n}/position/value") for n in names]
         if not names or any(f.shape[0] == 0 for f in frames):

@@ -3,7 +3,8 @@
 
 The analyses behind docs/validation.md, "Metadynamics rate vs unbiased MD": the numbers quoted
 there that do not come from tests/slow/test_metad_vs_md_rate.cpp come from this script, run on
-the results.h5 files that `glassland run` wrote. Needs python3-h5py and python3-numpy (Debian).
+the results.h5 and trajectory.h5md files that `glassland run` wrote. Needs python3-h5py and
+python3-numpy (Debian).
 
 Sub-commands (MD runs are given as one or more output directories, comma-separated; all their
 replicas are pooled; a tracer is found in MD by its LAMMPS id through the structure file both
@@ -50,7 +51,7 @@ def md_hop_distances(md_dirs):
     """[(times from 0, s[frame, atom])] for every replica of every MD run."""
     runs = []
     for directory in md_dirs.split(","):
-        with h5py.File(directory + "/results.h5", "r") as f:
+        with h5py.File(directory + "/trajectory.h5md", "r") as f:
             for name in sorted(f["particles"].keys()):
                 g = f["particles"][name]
                 x = g["position/value"][:]

@@ -2,7 +2,9 @@
 program (nothing binary is committed): a 2-replica glass preparation, 200 steps of md with
 trajectory frames, metadynamics of 3 tracers in a 2000 K liquid with transmission shots, an ART
 walk on a 300-atom packing with its event structures, NEB with shear on those events, the JSON of
-every `glassland analyze` sub-command on the example tables of inputs/analyze/.
+every `glassland analyze` sub-command on the example tables of inputs/analyze/, and a 3-replica
+md liquid at 2200/2000/1800 K with `md.analysis` and frames every 0.01 ps ("trajectory"), with
+`analyze dynamics|structure|cage-jumps` of it as JSON and HDF5 in trajectory/analyses/.
 
 Each fixture's results are in $GLASSLAND_PLOT_FIXTURES/<name>/<name>/ (default
 build/tests/plot/fixtures; the inner directory names the figures drawn into one -o directory),
@@ -66,8 +68,29 @@ TASKS = {
                 "tolerance": 0.02, "shear": {"gamma_xy": [-0.01, 0, 0.01]}},
         "output": {"quiet": True},
     },
+    "trajectory": {  # three temperatures: D(T) and cage-jump Arrhenius fits exist
+        "task": "md",
+        "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 1}, "replicas": 3},
+        "md": {"steps": 400, "ensemble": "nvt", "temperature": [2200, 2000, 1800],
+               "analysis": {"stride": 5, "max_lag": 40, "origin_stride": 2}},
+        "output": {"thermo_stride": 20, "trajectory_stride": 5, "quiet": True},
+    },
 }
 DEPENDENCIES = {"neb": ["art"]}
+
+# Trajectory and structure analyses of the "trajectory" md run (docs/analysis.md), into
+# trajectory/analyses/: output name -> arguments after `glassland analyze` (MD: the run's
+# results.h5; DATA: its replica 0 final structure).
+TRAJECTORY_ANALYSES = {
+    "dynamics.json": ["dynamics", "MD"],
+    "dynamics_h5.h5": ["dynamics", "MD"],
+    "structure.json": ["structure", "DATA", "--elements", "Cu", "Zr"],
+    "structure_h5.h5": ["structure", "DATA", "--elements", "Cu", "Zr"],
+    "cage_jumps.json": ["cage-jumps", "MD", "--u2", "0.02", "--sample-ps", "0.01",
+                        "--window-ps", "0.1", "--list-jumps"],
+    "cage_jumps_h5.h5": ["cage-jumps", "MD", "--u2", "0.02", "--sample-ps", "0.01",
+                         "--window-ps", "0.1"],
+}
 
 # `glassland analyze` runs: output name -> arguments (paths absolute, so the fit's "source"
 # is found from anywhere).
@@ -116,6 +139,15 @@ def _make_analyses(directory):
         run(["analyze"] + arguments + ["-o", str(directory / "analyze" / f"{name}.json")])
 
 
+def _make_trajectory_analyses(directory):
+    paths = {"MD": str(directory / "trajectory" / "results.h5"),
+             "DATA": str(directory / "trajectory" / "final_0000.data")}
+    (directory / "analyses").mkdir(exist_ok=True)
+    for name, arguments in TRAJECTORY_ANALYSES.items():
+        run(["analyze"] + [paths.get(a, a) for a in arguments] +
+            ["-o", str(directory / "analyses" / name)])
+
+
 def ensure(name, fresh=False):
     """The output directory of fixture `name`, made first if it is missing or `fresh`."""
     directory = ROOT / name
@@ -131,6 +163,8 @@ def ensure(name, fresh=False):
         _make_analyses(directory)
     else:
         _make_task(name, directory)
+    if name == "trajectory":
+        _make_trajectory_analyses(directory)
     stamp.write_text("made by tests/plot/fixtures.py\n")
     return directory / name
 

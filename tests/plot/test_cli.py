@@ -1,6 +1,7 @@
 """`glassland plot` end to end through the program: what it writes and lists, where, the
 provenance in the files' metadata, comparison figures, and its errors (missing file, unknown
 JSON, missing Debian module, missing interpreter)."""
+import json
 import os
 import re
 import struct
@@ -125,7 +126,8 @@ class PlotCommand(support.PlotTestCase):
                 (copy / name).write_bytes((self.prepare / name).read_bytes())
             run = glassland("plot", "glass", "--formats", "png", "--dpi", "80", cwd=scratch)
             self.assertEqual(run.returncode, 0, run.stderr)
-            self.assertEqual(run.stdout.split(), ["glass/figures/thermo_time.png",
+            self.assertEqual(run.stdout.split(), ["glass/figures/melt_check.png",
+                                                  "glass/figures/thermo_time.png",
                                                   "glass/figures/thermo_temperature.png"])
             self.assertTrue((copy / "figures" / "thermo_time.png").is_file())
             self.assertFalse(list((copy / "figures").glob("*.pdf")))
@@ -147,7 +149,12 @@ class PlotCommand(support.PlotTestCase):
     def test_a_result_without_what_its_figures_need_is_a_note(self):
         only = self.output("summary_only")
         only.mkdir()
-        (only / "summary.json").write_bytes((self.prepare / "summary.json").read_bytes())
+        # A summary without the melt check (as before issue 20) alone: its melt_check figure
+        # is the only one a summary could give.
+        summary = json.loads((self.prepare / "summary.json").read_text())
+        for replica in summary["replicas"]:
+            del replica["melt_check"]
+        (only / "summary.json").write_text(json.dumps(summary))
         run = glassland("plot", only)
         self.assertEqual(run.returncode, 0, run.stderr)
         self.assertEqual(run.stdout, "")

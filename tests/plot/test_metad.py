@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 import support
-from glassland_plot import metad
+from glassland_plot import metad, readers
 
 
 class MetadFigures(support.FixtureTestCase):
@@ -118,3 +118,31 @@ if __name__ == "__main__":
     import unittest
 
     unittest.main()
+
+
+class EventPointsNotLocated(support.FixtureTestCase):
+    """A barrier that no saddle of the stored FES gives (here the stored barrier + 0.01 eV, in a
+    copy of results.h5) is said in the figure instead of leaving it unmarked."""
+    fixture = "metad"
+
+    def test_note_instead_of_points(self):
+        import shutil
+        import tempfile
+        from pathlib import Path
+
+        import h5py
+
+        found = [k for k in self.h5["tracers"] if k.startswith("tracer_")
+                 and self.h5[f"tracers/{k}/event_found"][()][0]]
+        self.assertTrue(found)
+        with tempfile.TemporaryDirectory() as directory:
+            copy = Path(directory) / "results.h5"
+            shutil.copy(self.out / "results.h5", copy)
+            with h5py.File(copy, "r+") as h5:
+                h5[f"tracers/{found[0]}/barrier_eV"][0] += 0.01
+            with readers.H5(copy) as h5:
+                fig = metad._tracer_figure(h5, f"tracers/{found[0]}", found[0],
+                                           h5.array("tracers/grid_s"), 0.002, "s (Å)")
+        self.assertEqual(support.with_gid(fig, "saddle"), [])
+        note = support.one(fig, "event_points_not_located").get_text()
+        self.assertIn("not located", note)

@@ -80,7 +80,8 @@ class MdFigures(support.FixtureTestCase):
 
     def test_thermo_time_lines_are_the_observables(self):
         fig = self.figures["thermo_time"]
-        atoms = len(self.h5["particles/replica_0000/species"])
+        with h5py.File(self.out / "trajectory.h5md", "r") as trajectory:
+            atoms = len(trajectory["particles/replica_0000/species"])
         self.assertEqual(atoms, 432)
         for name, per_atom in (("temperature", False), ("pressure", False),
                                ("potential_energy", True), ("conserved_energy", True)):
@@ -108,9 +109,11 @@ class MdFigures(support.FixtureTestCase):
 
     def test_snapshot_is_the_last_frame_by_species(self):
         fig = self.figures["trajectory_snapshot"]
+        trajectory = h5py.File(self.out / "trajectory.h5md", "r")  # the frames' own file
+        self.addCleanup(trajectory.close)
         for name in ("replica_0000", "replica_0001"):
-            position = self.h5[f"particles/{name}/position/value"][-1]
-            species = self.h5[f"particles/{name}/species"][()]
+            position = trajectory[f"particles/{name}/position/value"][-1]
+            species = trajectory[f"particles/{name}/species"][()]
             for s in np.unique(species):
                 points = support.one(fig, f"{name}:species:{s}").get_offsets()
                 self.assertArrayEqual(points, position[species == s, :2])

@@ -413,7 +413,7 @@ TEST(MetadVsMdRate, RecrossingCorrectedRateOfTheFesBarrierMatchesTheUnbiasedFirs
   HopCount tracer_count, own_fes_count;
   std::vector<HopCount> per_tracer(n_tracers);
   double md_time_ps = 0.0;
-  const hdf5::File file = hdf5::File::open_read_only(dir + "/md/results.h5");
+  const hdf5::File file = hdf5::File::open_read_only(dir + "/md/trajectory.h5md");
   for (int r = 0; r < recipe.md_replicas; ++r) {
     const testing::UnwrappedFrames trajectory = read_replica(file, r);
     md_time_ps = trajectory.times.back();
@@ -554,7 +554,7 @@ TEST(MetadVsMdRate, TstRateOfTheFesMatchesTheUnbiasedCrossingRateOfTheSameSurfac
     const double f_minimum = *std::min_element(f.begin(), f.begin() + above);
     used.push_back({t.atom_id, kNu0 * std::exp(-(f_surface - f_minimum) / k_t)});
   }
-  const hdf5::File md_file = hdf5::File::open_read_only(dir + "/md/results.h5");
+  const hdf5::File md_file = hdf5::File::open_read_only(dir + "/md/trajectory.h5md");
   for (int r = 0; r < recipe.md_replicas; ++r) {
     const testing::UnwrappedFrames trajectory = read_replica(md_file, r);
     const double frame_ps = trajectory.times[1] - trajectory.times[0];

@@ -22,17 +22,36 @@ void collect_key_paths(const nlohmann::json& tree, const std::string& prefix,
   }
 }
 
-}  // namespace
-
-ProgramResult run_glassland(const std::string& arguments, bool capture_stderr) {
-  const std::string command = std::string(GLASSLAND_PROGRAM) + " " + arguments +
-                              (capture_stderr ? " 2>&1" : " 2>/dev/null");
+// Runs `command` through the shell; its stdout and wait status.
+ProgramResult run_shell_command(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
   ProgramResult result;
   char buffer[4096];
   while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
     result.output.append(buffer, n);
   result.status = pclose(pipe);
+  return result;
+}
+
+}  // namespace
+
+ProgramResult run_glassland(const std::string& arguments, bool capture_stderr) {
+  return run_shell_command(std::string(GLASSLAND_PROGRAM) + " " + arguments +
+                           (capture_stderr ? " 2>&1" : " 2>/dev/null"));
+}
+
+ConsoleResult run_glassland_console(const std::string& arguments) {
+  char errors[] = "/tmp/glassland_stderr_XXXXXX";
+  const int descriptor = mkstemp(errors);
+  if (descriptor >= 0)
+    close(descriptor);
+  const ProgramResult run =
+      run_shell_command(std::string(GLASSLAND_PROGRAM) + " " + arguments + " 2>" + errors);
+  ConsoleResult result;
+  result.out = run.output;
+  result.status = run.status;
+  result.err = read_text_file(errors);
+  std::remove(errors);
   return result;
 }
 

@@ -23,6 +23,15 @@ struct ProgramResult {
 // (for output that is parsed, such as `eval --json`).
 ProgramResult run_glassland(const std::string& arguments, bool capture_stderr = true);
 
+// Runs `GLASSLAND_PROGRAM arguments` with stdout and stderr kept apart (the console conventions:
+// results on stdout, progress and warnings on stderr; docs/exit-codes.md).
+struct ConsoleResult {
+  int status = -1;  // wait status, as pclose returns it
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+ConsoleResult run_glassland_console(const std::string& arguments);
+
 // Starts GLASSLAND_PROGRAM with `arguments` (fork + execv, no shell) and returns its pid without
 // waiting, so that a test can kill it; its output goes to the test's own stdout and stderr.
 pid_t start_glassland(const std::vector<std::string>& arguments);

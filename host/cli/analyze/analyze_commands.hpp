@@ -24,5 +24,6 @@ void register_analyze_activation(CLI::App& analyze);
 void register_analyze_tst(CLI::App& analyze);
 void register_analyze_fit(CLI::App& analyze);
 void register_analyze_entropy(CLI::App& analyze);
+void register_analyze_ageing(CLI::App& analyze);  // ageing and mobility (paper 003)
 
 }  // namespace glassland::analyze_cli

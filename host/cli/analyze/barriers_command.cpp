@@ -174,6 +174,16 @@ json distribution_fits(const std::vector<double>& x, double T, const BarriersOpt
       fits.push_back({{"model", model}, {"skipped", why}});
       continue;
     }
+    if (model == "two_mode" && !o.fits_given) {
+      // A default two-mode fit that finds no maximum (a collapsed mode) is skipped with the
+      // reason, like one whose preconditions fail; a named one stays an error.
+      try {
+        fits.push_back(fit_json(ga::fit_two_mode(x), T, x, o.bin_width, o.bin_origin));
+      } catch (const std::invalid_argument& why) {
+        fits.push_back({{"model", model}, {"skipped", why.what()}});
+      }
+      continue;
+    }
     const ga::DistributionFit f = model == "normal"      ? ga::fit_normal(x)
                                   : model == "lognormal" ? ga::fit_lognormal(x)
                                                          : ga::fit_two_mode(x);
@@ -269,9 +279,16 @@ void register_analyze_barriers(CLI::App& analyze) {
       ->check(CLI::PositiveNumber);
   c->add_option("--bin-origin", o->bin_origin,
                 "left edge of the first bin, eV (default: floor(min/width)*width)");
+  // One value per --fit (repeat it, or separate names by commas), so that `--fit two_mode FILE`
+  // leaves FILE to the positional files.
   auto* fit = c->add_option("--fit", o->fits,
-                            "distributions to fit: normal lognormal two_mode, or none "
-                            "(default: all that apply; named fits that cannot be made are errors)")
+                            "distribution to fit: normal, lognormal, two_mode or none; repeat "
+                            "--fit or give a comma-separated list (default: all that apply; "
+                            "named fits that cannot be made are errors)")
+                  ->expected(1)
+                  ->allow_extra_args(false)
+                  ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+                  ->delimiter(',')
                   ->check(CLI::IsMember({"normal", "lognormal", "two_mode", "none"}));
   c->add_option("--bootstrap", o->bootstrap, "bootstrap resamples for errors (0: none)")
       ->capture_default_str();

@@ -31,6 +31,12 @@ ga::ShannonEntropy categorical_entropy(const ga::Table& t, const EntropyOptions&
   if (!o.weight_column.empty())
     weights = t.numbers(o.weight_column);
   for (std::size_t r = 0; r < t.rows(); ++r) {
+    // A JSON record without the key reads as an empty cell; counting it as the category ""
+    // would pass a malformed file off as data.
+    if (labels[r].empty())
+      throw t.error_at(r, o.column,
+                       "no label (a record without the key, or an empty cell); every row "
+                       "needs one");
     if (!weights.empty() && weights[r] < 0.0)
       throw t.error_at(r, o.weight_column, "weights must be non-negative");
     w[labels[r]] += weights.empty() ? 1.0 : weights[r];

@@ -4,6 +4,8 @@
 //   dynamics     MSD, α2, F_s, τ_α, G_s, ⟨u²⟩, D with its standard error (paper 002)
 //   structure    partial RDFs, S(q), coordination, Voronoi indices, layer profiles of slabs
 //   cage-jumps   cage-jump detection, Γ, ⟨l²⟩, D, and Arrhenius fits across temperatures
+//   mobility     the hopping indicator p_hop per atom and D.F.(X %) against local excitations
+//                (paper 003)
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -13,5 +15,6 @@ namespace glassland {
 void register_analyze_dynamics(CLI::App& analyze);
 void register_analyze_structure(CLI::App& analyze);
 void register_analyze_cage_jumps(CLI::App& analyze);
+void register_analyze_mobility(CLI::App& analyze);
 
 }  // namespace glassland

@@ -99,20 +99,29 @@ void apply_parameters_file(TstOptions& o) {
   p.number("tau0_s", "--tau0", o.tau0);
 }
 
-// Barriers of the --table column, and its one temperature when none is given.
+// Barriers of the --table column, and its one temperature: the table's temperature_K column
+// must hold one value, and agree with a temperature given otherwise (--temperature or the
+// parameters file), which would else silently replace the table's.
 void add_table_barriers(TstOptions& o) {
   const LoadedTable lt = load_table(o.table);
   lt.table.require_rows(1, "analyze tst");
   const auto b = lt.table.numbers(o.column);
   o.barriers.insert(o.barriers.end(), b.begin(), b.end());
-  if (std::isnan(o.temperature) && lt.table.has_column("temperature_K")) {
-    const auto T = lt.table.numbers("temperature_K");
-    for (std::size_t r = 1; r < T.size(); ++r)
-      if (T[r] != T[0])
-        throw lt.table.error_at(r, "temperature_K",
-                                "analyze tst takes one temperature; this row differs from row 1");
-    o.temperature = T[0];
-  }
+  if (!lt.table.has_column("temperature_K"))
+    return;
+  const auto T = lt.table.numbers("temperature_K");
+  const bool given = !std::isnan(o.temperature);
+  const double temperature = given ? o.temperature : T[0];
+  for (std::size_t r = 0; r < T.size(); ++r)
+    if (T[r] != temperature)
+      throw lt.table.error_at(
+          r, "temperature_K",
+          given ? number_text(T[r]) + " K differs from the temperature given, " +
+                      number_text(temperature) +
+                      " K (--temperature or the parameters file); analyze tst takes one "
+                      "temperature: leave out --temperature to use the table's"
+                : "analyze tst takes one temperature; this row differs from row 1");
+  o.temperature = temperature;
 }
 
 json critical_barriers(const TstOptions& o, double kT) {

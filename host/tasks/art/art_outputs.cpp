@@ -9,6 +9,7 @@
 
 #include "analysis/sample_statistics.hpp"
 #include "host/io/atomic_file.hpp"
+#include "host/io/h5md_writer.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/lammps_data.hpp"
 #include "host/tasks/art/art_stages.hpp"
@@ -173,7 +174,7 @@ void write_event_table(hdf5::File& file, const ArtSearches& found,
       values.push_back(get(e));
     hdf5::Dataset d = file.write(std::string("events/") + name, values);
     if (unit[0])
-      d.set_attribute("unit", unit);
+      set_unit(d, unit);
   };
   auto int_column = [&](const char* name, auto get) {
     std::vector<int64_t> values;
@@ -206,22 +207,23 @@ void write_event_table(hdf5::File& file, const ArtSearches& found,
   column("e_final_eV", if_success([](const ArtEvent& e) { return e.e_final; }), "eV");
   column("barrier_eV", if_success([](const ArtEvent& e) { return e.barrier; }), "eV");
   column("asymmetry_eV", if_success([](const ArtEvent& e) { return e.asymmetry; }), "eV");
-  column("eigenvalue", if_success([](const ArtEvent& e) { return e.lambda1; }), "eV/Å²");
-  column("second_eigenvalue", if_success([](const ArtEvent& e) { return e.lambda2; }), "eV/Å²");
+  column("eigenvalue", if_success([](const ArtEvent& e) { return e.lambda1; }), "eV Angstrom-2");
+  column("second_eigenvalue", if_success([](const ArtEvent& e) { return e.lambda2; }),
+         "eV Angstrom-2");
   column("saddle_max_force_eV_per_A",
-         if_success([](const ArtEvent& e) { return e.saddle_max_force; }), "eV/Å");
+         if_success([](const ArtEvent& e) { return e.saddle_max_force; }), "eV Angstrom-1");
   column("final_max_force_eV_per_A",
-         if_success([](const ArtEvent& e) { return e.final_max_force; }), "eV/Å");
+         if_success([](const ArtEvent& e) { return e.final_max_force; }), "eV Angstrom-1");
   column("saddle_displacement_norm_A",
-         if_success([](const ArtEvent& e) { return e.saddle_displacement_norm; }), "Å");
+         if_success([](const ArtEvent& e) { return e.saddle_displacement_norm; }), "Angstrom");
   column("saddle_max_displacement_A",
-         if_success([](const ArtEvent& e) { return e.saddle_max_displacement; }), "Å");
+         if_success([](const ArtEvent& e) { return e.saddle_max_displacement; }), "Angstrom");
   column("final_displacement_norm_A",
-         if_success([](const ArtEvent& e) { return e.final_displacement_norm; }), "Å");
+         if_success([](const ArtEvent& e) { return e.final_displacement_norm; }), "Angstrom");
   column("final_max_displacement_A",
-         if_success([](const ArtEvent& e) { return e.final_max_displacement; }), "Å");
+         if_success([](const ArtEvent& e) { return e.final_max_displacement; }), "Angstrom");
   column("backward_max_displacement_A",
-         if_success([](const ArtEvent& e) { return e.backward_max_displacement; }), "Å");
+         if_success([](const ArtEvent& e) { return e.backward_max_displacement; }), "Angstrom");
 }
 
 // The string table of outcomes: events/outcome indexes it.
@@ -252,8 +254,8 @@ void write_unique_saddles(hdf5::File& file, const ArtSearches& found,
   file.write("unique_saddles/search_id", u_search);
   file.write("unique_saddles/minimum", u_minimum);
   file.write("unique_saddles/count", u_count);
-  file.write("unique_saddles/e_saddle_eV", u_saddle).set_attribute("unit", "eV");
-  file.write("unique_saddles/barrier_eV", u_barrier).set_attribute("unit", "eV");
+  set_unit(file.write("unique_saddles/e_saddle_eV", u_saddle), "eV");
+  set_unit(file.write("unique_saddles/barrier_eV", u_barrier), "eV");
 }
 
 void write_minima(hdf5::File& file, const ArtMinima& minima, const ArtSearches& found) {
@@ -303,8 +305,8 @@ void write_displacements(hdf5::File& file, const ArtSearches& found, int n_atoms
   }
   const std::vector<hsize_t> shape = {search.size(), static_cast<hsize_t>(n_atoms), 3};
   file.write("displacements/search_id", search);
-  file.write("displacements/saddle_A", saddle, shape).set_attribute("unit", "Å");
-  file.write("displacements/final_A", final_state, shape).set_attribute("unit", "Å");
+  set_unit(file.write("displacements/saddle_A", saddle, shape), "Angstrom");
+  set_unit(file.write("displacements/final_A", final_state, shape), "Angstrom");
 }
 
 }  // namespace

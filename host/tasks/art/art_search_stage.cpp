@@ -216,18 +216,29 @@ void ArtSearchStage::run(TaskRun& run) {
       replica_to_data(minima_.snapshot, 0, system_.type_elements, system_.potential.elements,
                       system_.potential.masses, false);
   start_ = std::chrono::steady_clock::now();
+  // Progress (percent, rate, time left) of the successes asked for, as searches end, or of the
+  // listed centres handed out, at each chunk's end (without checkpoints: at the start and end).
+  const bool random = random_centers();
+  Progress progress = run.progress(
+      "searches",
+      random ? settings_.target_successes : static_cast<int64_t>(centers_.indices.size()), 0,
+      random ? "success" : "centre");
+  const auto done = [&] {
+    return random ? static_cast<int64_t>(found_.successes) : static_cast<int64_t>(center_cursor_);
+  };
+  progress.update(done());  // where this run starts (rates count from here)
   if (settings_.checkpoint_searches == 0) {
-    run_at_once(slot);
+    run_at_once(slot, [&](int64_t successes) { progress.update(successes); });
+    progress.finish(random ? done() : static_cast<int64_t>(centers_.indices.size()));
   } else {
     while (more_chunks()) {
       run_chunk(slot);
       run.write_checkpoint(*this);
-      char line[128];
-      std::snprintf(line, sizeof line,
-                    "%zu searches ended, %d successful (%.1f s); checkpoint written",
-                    found_.events.size(), found_.successes, elapsed());
-      run.say(line);
+      progress.update(done(), std::to_string(found_.events.size()) + " of at most " +
+                                  std::to_string(settings_.max_attempts) +
+                                  " searches ended; checkpoint written");
     }
+    progress.finish(done());
   }
   found_.seconds = elapsed();
 }
@@ -266,8 +277,11 @@ ArtRunResult ArtSearchStage::run_engine(const ArtRunRequest& request, const Lamm
   return result;
 }
 
-void ArtSearchStage::run_at_once(const LammpsData& slot) {
+void ArtSearchStage::run_at_once(const LammpsData& slot,
+                                 const std::function<void(int64_t)>& progress) {
   ArtRunRequest request = base_request();
+  if (random_centers())
+    request.on_searches_ended = [&](int successes, int64_t) { progress(successes); };
   request.target_successes = settings_.target_successes;
   request.max_attempts = settings_.max_attempts;
   request.centers = centers_.indices;

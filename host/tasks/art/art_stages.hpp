@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -89,7 +90,8 @@ class ArtSearchStage : public Stage {
   bool random_centers() const { return settings_.selection == "random"; }
   ArtRunRequest base_request() const;
   ArtRunResult run_engine(const ArtRunRequest& request, const LammpsData& slot);
-  void run_at_once(const LammpsData& slot);
+  // `progress`: called with the successes so far as searches end (random centres).
+  void run_at_once(const LammpsData& slot, const std::function<void(int64_t)>& progress);
   bool more_chunks() const;
   void run_chunk(const LammpsData& slot);
   void save_walk(Checkpoint& checkpoint) const;

@@ -32,6 +32,9 @@ void run_art_task(InputObject& input, const RunOptions& options) {
   out.directory = output.string("directory", "art_output",
                                 "directory for results (relative to the working directory)");
   out.quiet = output.boolean("quiet", false, "no progress lines");
+  out.progress_interval =
+      output.number("progress_interval", 5.0, "s", "seconds between progress lines of the searches",
+                    NumberRange::positive());
   std::vector<std::string> sources;
   const std::vector<NamedStructure> structures =
       read_minimum_structures(*system, settings, sources);

@@ -113,10 +113,8 @@ void run_metad_task(InputObject& input, const RunOptions& options) {
                            [&](TaskRun&) { minimize_event_structures(state); });
   FunctionStage outputs("outputs", [&](TaskRun& r) { write_tracer_results(r, state); });
   TransmissionStage transmission(state);
-  FunctionStage report("report", [&](TaskRun& r) {
-    if (!r.quiet())
-      print_metad_summary(state, r.output().directory);
-  });
+  FunctionStage report("report",
+                       [&](TaskRun& r) { print_metad_summary(state, r.output().directory); });
   run.run({&velocities, &equilibration, &sampling, &events, &structures, &outputs, &transmission,
            &report});
 }

@@ -56,7 +56,7 @@ void EquilibrationStage::run(TaskRun& run) {
   // equilibration.h5 (steps counted from its start). start_segment(0) drops the parts a killed
   // run left.
   SegmentedResults record =
-      SegmentedResults::for_batch(run.output(), batch, run.effective_input(), "equilibration");
+      SegmentedResults::for_batch(run.output(), s_.system, run.effective_input(), "equilibration");
   record.start_segment(0);
   MdRecorder recorder(run.output(), m.timestep, s_.n);
   recorder.record(0, batch, equilibrate, record);
@@ -225,7 +225,7 @@ void SamplingStage::run(TaskRun& run) {
   Batch& batch = s_.system.batch;
   if (!resumed_)
     build_sampler(define_cvs(), true);
-  SegmentedResults results = SegmentedResults::for_batch(out, batch, run.effective_input());
+  SegmentedResults results = SegmentedResults::for_batch(out, s_.system, run.effective_input());
   results.start_segment(next_segment_);
   results_ = &results;
   thermo_ = std::make_unique<Thermo>(s_.n);
@@ -244,7 +244,7 @@ void SamplingStage::run(TaskRun& run) {
   hooks.after_step = [&](int64_t step) {
     if (step % out.thermo_stride == 0)
       record_sample(step);
-    if (out.trajectory_stride > 0 && step % out.trajectory_stride == 0)
+    if (results.frame_due(step))
       results.record_frame(make_frame(batch, step, step * m.timestep, frame_storage_));
     if (step % m.snapshot_stride == 0)
       keep_configurations(step);

@@ -300,11 +300,11 @@ void print_metad_summary(const MetadState& s, const std::string& directory) {
   };
   const auto& summary = s.summary;
   const auto& tracers = summary["tracers"];
-  std::fprintf(stderr, "metad: %zu tracers at %s K, %lld biased steps\n", tracers.size(),
-               summary["temperature_K"].dump().c_str(), static_cast<long long>(s.biased_steps));
+  std::printf("metad: %zu tracers at %s K, %lld biased steps\n", tracers.size(),
+              summary["temperature_K"].dump().c_str(), static_cast<long long>(s.biased_steps));
   const bool with_kappa = !tracers.empty() && tracers[0].contains("transmission_coefficient");
-  std::fprintf(stderr, "      atom el  event    ΔG (eV)    a (Å)  |Δr| (Å)%s\n",
-               with_kappa ? "  κ (transmission)" : "");
+  std::printf("      atom el  event    ΔG (eV)    a (Å)  |Δr| (Å)%s\n",
+              with_kappa ? "  κ (transmission)" : "");
   for (const auto& t : tracers) {
     std::string kappa;
     if (with_kappa && t["transmission_coefficient"].is_number())
@@ -313,19 +313,20 @@ void print_metad_summary(const MetadState& s, const std::string& directory) {
                   ? "  " + shown(t["transmission_coefficient"], 4) + " ± " +
                         shown(t["transmission_standard_error"], 4)
                   : "  0 (no reactive shot of " + t["transmission_shots"].dump() + ")";
-    std::fprintf(stderr, "  %8lld %-3s %-5s %10s %8s %9s%s\n",
-                 static_cast<long long>(t["atom_id"].get<int64_t>()),
-                 t["species"].get<std::string>().c_str(), t["event_found"] ? "yes" : "no",
-                 shown(t["barrier_eV"], 4).c_str(), shown(t["hop_distance_A"], 2).c_str(),
-                 shown(t["collective_displacement_A"], 2).c_str(), kappa.c_str());
+    std::printf("  %8lld %-3s %-5s %10s %8s %9s%s\n",
+                static_cast<long long>(t["atom_id"].get<int64_t>()),
+                t["species"].get<std::string>().c_str(), t["event_found"] ? "yes" : "no",
+                shown(t["barrier_eV"], 4).c_str(), shown(t["hop_distance_A"], 2).c_str(),
+                shown(t["collective_displacement_A"], 2).c_str(), kappa.c_str());
   }
   if (summary["barrier_parallel_eV"].is_number())
-    std::fprintf(stderr, "  effective barriers: parallel %s eV, sequential %s eV\n",
-                 shown(summary["barrier_parallel_eV"], 4).c_str(),
-                 shown(summary["barrier_sequential_eV"], 4).c_str());
+    std::printf("  effective barriers: parallel %s eV, sequential %s eV\n",
+                shown(summary["barrier_parallel_eV"], 4).c_str(),
+                shown(summary["barrier_sequential_eV"], 4).c_str());
   else
-    std::fprintf(stderr, "  effective barriers: none (no tracer had an event)\n");
-  std::fprintf(stderr, "  results in %s\n", directory.c_str());
+    std::printf("  effective barriers: none (no tracer had an event)\n");
+  std::printf("  results in %s\n", directory.c_str());
+  std::fflush(stdout);
 }
 
 }  // namespace glassland

@@ -16,7 +16,7 @@ void analyse_events(MetadState& state);
 void minimize_event_structures(MetadState& state);
 void write_tracer_results(TaskRun& run, MetadState& state);
 
-// The per-tracer table of summary.json, on stderr.
+// The per-tracer table of summary.json, on stdout (the run's result: printed with --quiet too).
 void print_metad_summary(const MetadState& state, const std::string& directory);
 
 }  // namespace glassland

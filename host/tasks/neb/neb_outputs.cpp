@@ -1,7 +1,7 @@
 // Stages "outputs" and "report" of `task: neb` (host/tasks/neb/neb_stages.hpp): neb.json (one
 // record per band, the fractal dimension over the converged bands, the shear summary),
 // results.h5 (every band's energy profile with its cubic fit, its shear response),
-// saddle_NNNN.data, jump_NNNN_final.data, and the bands on stderr.
+// saddle_NNNN.data, jump_NNNN_final.data, and the bands on stdout (warnings on stderr).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "host/io/atomic_file.hpp"
+#include "host/io/h5md_writer.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/tasks/neb/neb_shear_spectrum.hpp"
 #include "host/tasks/neb/neb_stages.hpp"
@@ -39,11 +40,12 @@ void write_band_group(const hdf5::Group& group, const EndpointPair& pair, const 
   group.set_attribute("evaluations", band.evaluations);
   group.set_attribute("climbing_image", band.climbing_image);
   group.set_attribute("max_force_eV_per_A", band.max_force);
-  group.write("energies_eV", band.energies).set_attribute("unit", "eV");
-  group.write("reaction_coordinate_A", band.reaction_coordinate).set_attribute("unit", "Å");
-  group.write("tangential_force_eV_per_A", band.tangential_force)
-      .set_attribute("unit", "eV/Å (F·τ̂ = −dE/ds)");
-  group.write("segment_lengths_A", band.segment_lengths).set_attribute("unit", "Å");
+  set_unit(group.write("energies_eV", band.energies), "eV");
+  set_unit(group.write("reaction_coordinate_A", band.reaction_coordinate), "Angstrom");
+  const hdf5::Dataset tangential = group.write("tangential_force_eV_per_A", band.tangential_force);
+  set_unit(tangential, "eV Angstrom-1");
+  tangential.set_attribute("description", "F·τ̂ = −dE/ds");
+  set_unit(group.write("segment_lengths_A", band.segment_lengths), "Angstrom");
   group.write("profile_fit/reaction_coordinate_A", fit.coordinate);
   group.write("profile_fit/energy_eV", fit.energy);
   group.write("barrier_forward_eV", std::vector<double>{band.barrier_forward});
@@ -60,17 +62,18 @@ void write_band_group(const hdf5::Group& group, const EndpointPair& pair, const 
     highest.push_back(entry[2]);
   }
   group.write("force_history/iteration", iteration);
-  group.write("force_history/max_force_eV_per_A", force).set_attribute("unit", "eV/Å");
-  group.write("force_history/highest_image_above_initial_eV", highest).set_attribute("unit", "eV");
+  set_unit(group.write("force_history/max_force_eV_per_A", force), "eV Angstrom-1");
+  set_unit(group.write("force_history/highest_image_above_initial_eV", highest), "eV");
 }
 
 // Band b's shear/ subgroup: its barriers, lost flags, humps and shear stresses per strain.
 void write_band_shear(const hdf5::Group& group, const ShearResponse& shear, size_t b) {
   group.write("shear/gamma_xy", shear.strains);
   group.write("shear/reference_barrier_eV", std::vector<double>{shear.reference_barrier[b]});
-  group.write("shear/barrier_forward_eV", shear.barrier_forward[b]).set_attribute("unit", "eV");
-  group.write("shear/barrier_change_eV", shear.barrier_change[b])
-      .set_attribute("unit", "eV (E_A(γ) − E_A(0))");
+  set_unit(group.write("shear/barrier_forward_eV", shear.barrier_forward[b]), "eV");
+  const hdf5::Dataset change = group.write("shear/barrier_change_eV", shear.barrier_change[b]);
+  set_unit(change, "eV");
+  change.set_attribute("description", "E_A(γ) − E_A(0)");
   std::vector<int> lost, converged;
   std::vector<double> stress_initial, stress_saddle;
   for (size_t k = 0; k < shear.strains.size(); ++k) {
@@ -82,8 +85,8 @@ void write_band_shear(const hdf5::Group& group, const ShearResponse& shear, size
   group.write("shear/lost", lost);
   group.write("shear/converged", converged);
   group.write("shear/humps", shear.humps[b]);
-  group.write("shear/shear_stress_initial_GPa", stress_initial).set_attribute("unit", "GPa");
-  group.write("shear/shear_stress_saddle_GPa", stress_saddle).set_attribute("unit", "GPa");
+  set_unit(group.write("shear/shear_stress_initial_GPa", stress_initial), "GPa");
+  set_unit(group.write("shear/shear_stress_saddle_GPa", stress_saddle), "GPa");
 }
 
 // shear/ of results.h5: per strain the lost bands and the spectrum's peak, mean and shift.
@@ -104,11 +107,11 @@ void write_shear_summary(hdf5::File& file, const ShearResponse& shear,
   }
   file.write("shear/gamma_xy", shear.strains);
   file.write("shear/lost_bands", lost);
-  file.write("shear/peak_eV", peak).set_attribute("unit", "eV");
-  file.write("shear/peak_error_eV", peak_error).set_attribute("unit", "eV");
-  file.write("shear/mean_eV", mean).set_attribute("unit", "eV");
-  file.write("shear/peak_shift_eV", shift).set_attribute("unit", "eV");
-  file.write("shear/peak_shift_error_eV", shift_error).set_attribute("unit", "eV");
+  set_unit(file.write("shear/peak_eV", peak), "eV");
+  set_unit(file.write("shear/peak_error_eV", peak_error), "eV");
+  set_unit(file.write("shear/mean_eV", mean), "eV");
+  set_unit(file.write("shear/peak_shift_eV", shift), "eV");
+  set_unit(file.write("shear/peak_shift_error_eV", shift_error), "eV");
 }
 
 void write_results_h5(const std::string& path, const std::vector<EndpointPair>& pairs,
@@ -277,23 +280,32 @@ void report_bands(const TaskRun& run, const NebTaskSettings& settings, const Neb
                  b, settings.pairs[b].initial.c_str(), settings.pairs[b].final_state.c_str(),
                  to_string(results[b].status).c_str(), results[b].iterations, results[b].max_force,
                  results[b].barrier_forward);
-  if (run.quiet())
-    return;
-  for (int b = 0; b < bands.n_bands; ++b)
-    if (results[b].converged())
-      std::fprintf(stderr,
-                   "neb: band %d: %s, %d iterations, barrier forward %.6f / backward %.6f eV, "
-                   "C %.4f Å, L %.4f Å\n",
-                   b, to_string(results[b].status).c_str(), results[b].iterations,
-                   results[b].barrier_forward, results[b].barrier_backward,
-                   results[b].contour_length, results[b].end_to_end);
+  // The per-band results on stdout, --quiet or not (docs/exit-codes.md, "Console output"). A band
+  // that did not converge has no barrier (null in neb.json, its highest image in the warning).
+  for (int b = 0; b < bands.n_bands; ++b) {
+    const BandResult& band = results[b];
+    char barriers[96];
+    if (band.converged())
+      std::snprintf(barriers, sizeof barriers, "barrier forward %.6f / backward %.6f eV",
+                    band.barrier_forward, band.barrier_backward);
+    else
+      std::snprintf(barriers, sizeof barriers,
+                    "barrier forward null / backward null eV (max force %.3g eV/Å)",
+                    band.max_force);
+    std::printf("neb: band %d: %s, %d iterations, %s, C %.4f Å, L %.4f Å\n", b,
+                to_string(band.status).c_str(), band.iterations, barriers, band.contour_length,
+                band.end_to_end);
+  }
   if (bands.shear)
     for (const auto& strain : bands.shear_summary.at("strains"))
-      std::fprintf(stderr, "neb: γ_xy %g: %d band(s) lost, peak shift %s eV\n",
-                   strain["gamma_xy"].get<double>(), strain["lost_bands"].get<int>(),
-                   strain["peak_shift_eV"].dump().c_str());
-  std::fprintf(stderr, "neb: wrote neb.json and results.h5 in %s (%.1f s)\n",
-               run.output().directory.c_str(), bands.seconds);
+      std::printf("neb: γ_xy %g: %d band(s) lost, peak shift %s eV\n",
+                  strain["gamma_xy"].get<double>(), strain["lost_bands"].get<int>(),
+                  strain["peak_shift_eV"].dump().c_str());
+  std::fflush(stdout);
+  char wrote[256];
+  std::snprintf(wrote, sizeof wrote, "wrote neb.json and results.h5 in %s (%.1f s)",
+                run.output().directory.c_str(), bands.seconds);
+  run.say(wrote);
 }
 
 }  // namespace glassland

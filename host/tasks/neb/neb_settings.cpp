@@ -9,6 +9,7 @@
 
 #include "host/io/batch_io.hpp"
 #include "host/io/input_error.hpp"
+#include "host/io/physical_ranges.hpp"
 #include "saddle/jump_neb.hpp"
 
 namespace glassland {
@@ -238,7 +239,7 @@ ShearTaskSettings read_shear_settings(InputObject& shear) {
   s.strains = shear.numbers(
       "gamma_xy", required, "",
       "affine shear strains γ_xy applied to every converged band (each from the unstrained band)",
-      LengthRange::at_least(1), NumberRange::closed(-0.5, 0.5));
+      LengthRange::at_least(1), strain_range());
   s.minimize_endpoints = shear.boolean("minimize_endpoints", true,
                                        "re-minimise the strained endpoints before re-converging");
   s.reinterpolate = shear.boolean(

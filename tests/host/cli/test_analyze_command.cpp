@@ -421,5 +421,58 @@ TEST(AnalyzeCommand, JsonTableShapesAndErrorColumn) {
   EXPECT_EQ(e["bin_width"].get<double>(), 0.1);
 }
 
+// `--fit` takes one value each time it is given (or a comma-separated list), so that the file
+// after it is a file: `--fit two_mode FILE` used to read FILE as a second fit name.
+TEST(AnalyzeCommand, FitOptionTakesOneValueSoTheFileAfterItIsAFile) {
+  const std::string events = std::string(GLASSLAND_SOURCE_DIR) + "/inputs/analyze/art_events.json";
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {"--fit two_mode " + events + " -T 300", {"two_mode"}},
+      {"--bin-width 0.1 --fit lognormal " + events + " -T 300", {"lognormal"}},
+      {"--fit normal --fit two_mode " + events + " -T 300", {"normal", "two_mode"}},
+      {"--fit normal,lognormal " + events + " -T 300", {"normal", "lognormal"}},
+  };
+  for (const auto& [arguments, models] : cases) {
+    const nlohmann::json doc = run_json("analyze barriers " + arguments);
+    ASSERT_EQ(doc["results"].size(), 1u) << arguments;
+    std::vector<std::string> fitted;
+    for (const auto& fit : doc["results"][0]["fits"])
+      fitted.push_back(fit["model"].get<std::string>());
+    EXPECT_EQ(fitted, models) << arguments;
+  }
+}
+
+// A JSON record without the label key is an error naming the record, not a category "".
+TEST(AnalyzeCommand, CategoricalEntropyRefusesARecordWithoutTheLabel) {
+  const std::string dir = testing::make_scratch_dir("analyze_entropy_label");
+  const std::string records = write(
+      dir, "records.json", R"([{"index": "<0,0,12,0>"}, {"count": 2}, {"index": "<0,2,8,2>"}])");
+  const ProgramResult r = run_program("analyze entropy --column index --categorical " + records);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output, "glassland: error: " + records +
+                          ": row 2 ([1]), column 'index': no label (a record without the key, or "
+                          "an empty cell); every row needs one\n");
+  // With every label present, two categories of one row each: ln 2.
+  const std::string good =
+      write(dir, "good.json", R"([{"index": "<0,0,12,0>"}, {"index": "<0,2,8,2>"}])");
+  const nlohmann::json e = run_json("analyze entropy --column index --categorical " + good);
+  EXPECT_NEAR(e["entropy"].get<double>(), std::log(2.0), 1e-12);
+}
+
+// A temperature_K column that contradicts --temperature is an error naming the row (it was
+// silently replaced by -T); one that agrees is accepted.
+TEST(AnalyzeCommand, TstRefusesATableTemperatureThatContradictsTheGivenOne) {
+  const std::string dir = testing::make_scratch_dir("analyze_tst_temperature");
+  const std::string table = write(dir, "b.csv", "barrier_eV,temperature_K\n0.5,300\n0.6,300\n");
+  const ProgramResult r = run_program("analyze tst --table " + table + " -T 400");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output, "glassland: error: " + table +
+                          ":2: row 1, column 'temperature_K': 300 K differs from the temperature "
+                          "given, 400 K (--temperature or the parameters file); analyze tst "
+                          "takes one temperature: leave out --temperature to use the table's\n");
+  EXPECT_EQ(run_json("analyze tst --table " + table + " -T 300")["temperature_K"].get<double>(),
+            300.0);
+  EXPECT_EQ(run_json("analyze tst --table " + table)["temperature_K"].get<double>(), 300.0);
+}
+
 }  // namespace
 }  // namespace glassland

@@ -45,13 +45,15 @@ constexpr std::size_t kAtoms = 4;
 // Frame f of the test trajectory: every value encodes (frame, replica, atom, component), so a
 // value in the wrong place is noticed.
 struct TestFrame {
-  std::vector<double> edges, positions, velocities;
+  std::vector<double> edges, origins, positions, velocities, forces;
   std::vector<std::int32_t> images;
   TrajectoryFrame view(std::int64_t step, double time) const {
     TrajectoryFrame frame;
     frame.step = step;
     frame.time = time;
     frame.edge_vectors = &edges;
+    frame.origins = &origins;
+    frame.forces = &forces;
     frame.positions = &positions;
     frame.velocities = &velocities;
     frame.images = &images;
@@ -70,10 +72,14 @@ TestFrame make_frame(int f) {
     const double lx = 20.0 + f + r, xy = 0.5 * f;
     const std::vector<double> cell = {lx, 0, 0, xy, lx, 0, 0.1, 0.2, lx};
     frame.edges.insert(frame.edges.end(), cell.begin(), cell.end());
+    for (std::size_t k = 0; k < 3; ++k) {
+      frame.origins.push_back(-0.5 * f - static_cast<double>(r + k));
+    }
     for (std::size_t i = 0; i < kAtoms; ++i) {
       for (std::size_t k = 0; k < 3; ++k) {
         frame.positions.push_back(encoded(f, r, i, k));
         frame.velocities.push_back(-encoded(f, r, i, k));
+        frame.forces.push_back(0.5 * encoded(f, r, i, k));
         frame.images.push_back(static_cast<std::int32_t>(f - static_cast<int>(k)));
       }
     }
@@ -85,13 +91,23 @@ std::vector<std::int32_t> test_species() {
   return {1, 2, 2, 1, 2, 1, 1, 1};
 }
 
-H5mdTrajectory write_frames(const File& file, int n_frames) {
+H5mdAtoms test_atoms() {
+  H5mdAtoms atoms;
+  atoms.species_names = {"Cu", "Zr"};
+  atoms.species_masses = {63.546, 91.224};
+  atoms.species = test_species();
+  atoms.ids = {1, 2, 3, 4, 7, 5, 6, 8};
+  return atoms;
+}
+
+H5mdTrajectory write_frames(const File& file, int n_frames, bool forces = false) {
   H5mdOptions options;
   options.author = "Test Author";
   options.velocities = true;
+  options.forces = forces;
   options.images = true;
   H5mdTrajectory trajectory =
-      H5mdTrajectory::create(file, kReplicas, kAtoms, test_species(), options);
+      H5mdTrajectory::create(file, kReplicas, kAtoms, test_atoms(), options);
   for (int f = 0; f < n_frames; ++f) {
     const TestFrame frame = make_frame(f);
     trajectory.append_frame(frame.view(100 * f, 0.1 * f));
@@ -155,6 +171,83 @@ TEST_F(H5mdWriterTest, LayoutFollowsH5md) {
   }
 }
 
+// The H5MD 1.1 details MDAnalysis, VMD's plugin and strict readers rely on, each of which the
+// writer of glassland 0.x got wrong: the units module's system, fixed-length metadata strings,
+// ASCII unit strings, species with element names, atom IDs, masses, the box origin, and step /
+// time shared through hard links by the elements sampled together.
+TEST_F(H5mdWriterTest, MetadataUnitsSpeciesIdsMassesAndOriginFollowH5md11) {
+  {
+    File file = File::create(path("traj.h5"));
+    write_frames(file, 2, /*forces=*/true);
+    file.close();
+  }
+  File file = File::open_read_only(path("traj.h5"));
+  Group units = file.group("h5md/modules/units");
+  EXPECT_EQ(units.int64s_attribute("version"), (std::vector<std::int64_t>{1, 0}));
+  EXPECT_EQ(units.string_attribute("system"), "SI");
+  EXPECT_EQ(units.string_kind("system"), hdf5::StringKind::variable_ascii);
+  EXPECT_EQ(file.group("h5md/author").string_kind("name"), hdf5::StringKind::fixed_ascii);
+  EXPECT_TRUE(file.group("h5md/author").attribute_is_scalar("name"));
+  EXPECT_EQ(file.group("h5md/creator").string_kind("name"), hdf5::StringKind::fixed_ascii);
+  EXPECT_EQ(file.group("h5md/creator").string_kind("version"), hdf5::StringKind::fixed_ascii);
+  for (std::size_t r = 0; r < kReplicas; ++r) {
+    Group particles = file.group("particles/" + replica_group_name(r));
+    EXPECT_EQ(particles.group("box").string_kind("boundary"), hdf5::StringKind::fixed_ascii);
+    for (const char* element : {"position", "velocity", "force", "box/edges", "box/offset"}) {
+      const hdf5::Dataset value = particles.dataset(std::string(element) + "/value");
+      EXPECT_EQ(value.string_kind("unit"), hdf5::StringKind::variable_ascii) << element;
+      EXPECT_TRUE(is_h5md_unit(value.string_attribute("unit"))) << element;
+      EXPECT_EQ(particles.dataset(std::string(element) + "/time").string_kind("unit"),
+                hdf5::StringKind::variable_ascii);
+    }
+    EXPECT_EQ(particles.dataset("force/value").string_attribute("unit"), "kJ mol-1 Angstrom-1");
+    EXPECT_EQ(particles.dataset("velocity/value").string_attribute("unit"), "Angstrom ps-1");
+    // Forces given in eV/Å are stored in kJ mol⁻¹ Å⁻¹ (1 eV = 96.485332123… kJ/mol).
+    const std::vector<double> force = particles.dataset("force/value").read_rows<double>(1, 1);
+    EXPECT_NEAR(force[4] / (0.5 * encoded(1, r, 1, 1)), 96.48533212331, 1e-10);
+
+    EXPECT_EQ(particles.dataset("species").enum_members(),
+              (std::vector<hdf5::EnumMember>{{"Cu", 1}, {"Zr", 2}}));
+    const std::vector<std::int32_t> ids = test_atoms().ids;
+    EXPECT_EQ(particles.dataset("id").read<std::int32_t>(),
+              std::vector<std::int32_t>(ids.begin() + r * kAtoms, ids.begin() + (r + 1) * kAtoms));
+    const std::vector<double> masses = particles.dataset("mass").read<double>();
+    const std::vector<std::int32_t> species = particles.dataset("species").read<std::int32_t>();
+    ASSERT_EQ(masses.size(), kAtoms);
+    for (std::size_t i = 0; i < kAtoms; ++i) {
+      EXPECT_EQ(masses[i], species[i] == 1 ? 63.546 : 91.224);
+    }
+    EXPECT_EQ(particles.dataset("mass").string_attribute("unit"), "u");
+    EXPECT_EQ(particles.dataset("box/offset/value").read_rows<double>(1, 1),
+              (std::vector<double>{-0.5 - r, -1.5 - r, -2.5 - r}));
+
+    // One step and one time dataset per particle group: every element links position's.
+    H5O_info_t info;
+    ASSERT_GE(H5Oget_info_by_name(particles.id(), "position/step", &info, H5P_DEFAULT), 0);
+    EXPECT_EQ(info.rc, 6u);  // position, box/edges, box/offset, image, velocity, force
+    ASSERT_GE(H5Oget_info_by_name(particles.id(), "box/edges/time", &info, H5P_DEFAULT), 0);
+    EXPECT_EQ(info.rc, 6u);
+  }
+}
+
+TEST_F(H5mdWriterTest, UnitStringsFollowTheUnitsModuleGrammar) {
+  for (const char* unit : {"Angstrom", "Angstrom+3", "Angstrom ps-1", "kJ mol-1 Angstrom-1", "K",
+                           "bar", "eV", "u", "nm+3", "um+2 s-1", "60 s", "10+3 m"}) {
+    EXPECT_TRUE(is_h5md_unit(unit)) << unit;
+  }
+  for (const char* unit : {"Angstrom^3", "eV/Å", "Å", "", " eV", "eV  ps", "eV eV", "eV Angstrom-0",
+                           "s 60", "eV (E_A(γ) − E_A(0))", "Angstrom3.5"}) {
+    EXPECT_FALSE(is_h5md_unit(unit)) << unit;
+  }
+  File file = File::create(path("units.h5"));
+  const hdf5::Dataset dataset = file.write("x", std::vector<double>{1.0});
+  EXPECT_THROW(set_unit(dataset, "Angstrom^3"), std::logic_error);
+  EXPECT_THROW(dataset.set_attribute("unit", std::string("Å"), hdf5::StringKind::variable_ascii),
+               std::invalid_argument);
+  set_unit(dataset, "Angstrom+3");
+  EXPECT_EQ(dataset.string_attribute("unit"), "Angstrom+3");
+}
+
 TEST_F(H5mdWriterTest, FramesWithMissingOrMisSizedArraysAreRefused) {
   File file = File::create(path("bad.h5"));
   H5mdTrajectory trajectory = write_frames(file, 1);
@@ -165,7 +258,9 @@ TEST_F(H5mdWriterTest, FramesWithMissingOrMisSizedArraysAreRefused) {
   frame.positions.pop_back();
   EXPECT_THROW(trajectory.append_frame(frame.view(1, 0.1)), std::invalid_argument);
   EXPECT_EQ(trajectory.frames(), 1u);
-  EXPECT_THROW(H5mdTrajectory::create(file, 1, 4, {1, 2, 3}, {}), std::invalid_argument);
+  H5mdAtoms short_species = test_atoms();
+  short_species.species = {1, 2, 3};
+  EXPECT_THROW(H5mdTrajectory::create(file, 1, 4, short_species, {}), std::invalid_argument);
 }
 
 TEST_F(H5mdWriterTest, TruncateAndReopenContinueWithoutGapOrDuplicate) {
@@ -209,7 +304,7 @@ TEST_F(H5mdWriterTest, TruncateAndReopenContinueWithoutGapOrDuplicate) {
 
 TEST_F(H5mdWriterTest, ObservablesHoldOneColumnPerReplica) {
   const std::vector<H5mdObservableSet::Column> thermo = {
-      {"temperature", "K"},       {"pressure", "bar"},      {"volume", "Angstrom^3"},
+      {"temperature", "K"},       {"pressure", "bar"},      {"volume", "Angstrom+3"},
       {"potential_energy", "eV"}, {"kinetic_energy", "eV"}, {"enthalpy", "eV"}};
   {
     File file = File::create(path("thermo.h5"));
@@ -239,6 +334,51 @@ TEST_F(H5mdWriterTest, ObservablesHoldOneColumnPerReplica) {
   EXPECT_EQ(pressure.dataset("value").read_rows<double>(2, 1),
             (std::vector<double>{12.0, 12.25, 12.5}));
   EXPECT_EQ(pressure.dataset("step").read<std::int64_t>(), (std::vector<std::int64_t>{0, 10, 20}));
+  // The set shares the first observable's step and time.
+  H5O_info_t info;
+  ASSERT_GE(H5Oget_info_by_name(file.id(), "observables/volume/step", &info, H5P_DEFAULT), 0);
+  EXPECT_EQ(info.rc, thermo.size());
+}
+
+// Parts of a segmented run appended to one merged trajectory and observable set: every row in
+// order, step and time once per record.
+TEST_F(H5mdWriterTest, FramesAndRecordsOfPartsAppendToAMergedFile) {
+  const std::vector<H5mdObservableSet::Column> columns = {{"temperature", "K"},
+                                                          {"volume", "Angstrom+3"}};
+  for (int part = 0; part < 2; ++part) {
+    File file = File::create(path("part" + std::to_string(part) + ".h5"));
+    H5mdOptions options;
+    options.images = true;
+    H5mdTrajectory trajectory =
+        H5mdTrajectory::create(file, kReplicas, kAtoms, test_atoms(), options);
+    H5mdObservableSet thermo = H5mdObservableSet::create(file, kReplicas, columns);
+    for (int f = 2 * part; f < 2 * part + 2; ++f) {
+      trajectory.append_frame(make_frame(f).view(10 * f, 0.01 * f));
+      thermo.append(10 * f, 0.01 * f, {{1.0 * f, 2.0 * f}, {-1.0 * f, -2.0 * f}});
+    }
+    file.close();
+  }
+  File merged = File::create(path("merged.h5"));
+  H5mdOptions options;
+  options.images = true;
+  H5mdTrajectory trajectory =
+      H5mdTrajectory::create(merged, kReplicas, kAtoms, test_atoms(), options);
+  H5mdObservableSet thermo = H5mdObservableSet::create(merged, kReplicas, columns);
+  for (int part = 0; part < 2; ++part) {
+    File file = File::open_read_only(path("part" + std::to_string(part) + ".h5"));
+    trajectory.append_frames_of(H5mdTrajectory::open(file));
+    thermo.append_records_of(H5mdObservableSet::open(file, {"temperature", "volume"}));
+  }
+  EXPECT_EQ(trajectory.frames(), 4u);
+  EXPECT_EQ(thermo.records(), 4u);
+  Group particles = merged.group("particles/replica_0001");
+  EXPECT_EQ(particles.dataset("image/step").read<std::int64_t>(),
+            (std::vector<std::int64_t>{0, 10, 20, 30}));
+  EXPECT_EQ(particles.dataset("position/value").read_rows<double>(3, 1)[5], encoded(3, 1, 1, 2));
+  EXPECT_EQ(merged.dataset("observables/volume/value").read<double>(),
+            (std::vector<double>{0, 0, -1, -2, -2, -4, -3, -6}));
+  EXPECT_EQ(merged.dataset("observables/volume/time").read<double>(),
+            (std::vector<double>{0.0, 0.01, 0.02, 0.03}));
 }
 
 TEST_F(H5mdWriterTest, EffectiveConfigurationIsStoredAndReplaced) {
@@ -277,9 +417,13 @@ TEST_F(H5mdWriterTest, H5pyReadsTheFileWhileTheWriterHasItOpen) {
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
 assert list(f["h5md"].attrs["version"]) == [1, 1], f["h5md"].attrs["version"]
-assert f["h5md/creator"].attrs["name"] == "glassland"
+# H5MD 1.1's fixed-length strings, which h5py returns as bytes.
+assert f["h5md/creator"].attrs["name"] == b"glassland", f["h5md/creator"].attrs["name"]
 p = f["particles/replica_0001"]
-assert list(p["box"].attrs["boundary"]) == ["periodic"] * 3, p["box"].attrs["boundary"]
+assert list(p["box"].attrs["boundary"]) == [b"periodic"] * 3, p["box"].attrs["boundary"]
+assert f["h5md/modules/units"].attrs["system"] == "SI"
+assert h5py.check_enum_dtype(p["species"].dtype) == {"Cu": 1, "Zr": 2}
+assert list(p["id"][:]) == [7, 5, 6, 8], p["id"][:]
 assert p["box"].attrs["dimension"] == 3
 assert p["box/edges/value"].shape == (2, 3, 3), p["box/edges/value"].shape
 assert p["position/value"].shape == (2, 4, 3), p["position/value"].shape

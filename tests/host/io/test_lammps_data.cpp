@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "host/io/atomic_file.hpp"
 #include "host/io/input_error.hpp"
 #include "host/io/lammps_data.hpp"
 #include "tests/support/program_runner.hpp"
@@ -320,9 +321,23 @@ TEST(LammpsData, WritingIntoAMissingDirectoryIsAnInputError) {
     write_lammps_data(path, data);
     ADD_FAILURE() << "no InputError";
   } catch (const InputError& error) {
-    EXPECT_NE(std::string(error.what()).find(path + ".tmp: cannot write"), std::string::npos)
+    EXPECT_NE(std::string(error.what()).find(path + ": cannot write the data file"),
+              std::string::npos)
         << error.what();
   }
+}
+
+// The writer goes through host/io/atomic_file.hpp (a temporary of its own process, fsync,
+// rename): a "<path>.tmp" left by another writer, even one that cannot be opened as a file,
+// neither blocks the write nor is taken for it (the writer used that fixed name, unsynced).
+TEST(LammpsData, WriterUsesItsOwnTemporaryAndLeavesNoneBehind) {
+  const LammpsData data = random_data(4, true, true, true, true, 7);
+  const std::string path = test_dir() + "/atomic.data";
+  std::filesystem::create_directories(path + ".tmp");
+  write_lammps_data(path, data);
+  expect_same(read_lammps_data(path), data);
+  EXPECT_TRUE(std::filesystem::is_directory(path + ".tmp"));  // the other writer's is left alone
+  EXPECT_FALSE(std::filesystem::exists(temporary_path_for(path)));
 }
 
 // --- LAMMPS as the oracle ---------------------------------------------------------------------

@@ -24,6 +24,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -36,6 +37,7 @@
 #include "host/io/checkpoint.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/lammps_data.hpp"
+#include "tests/support/h5md_units.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
 
@@ -136,6 +138,7 @@ void check_events_and_results(const ProgramResult& run_, const std::string& out_
   EXPECT_EQ(minima_seen, (std::set<int>{0, 1}));
 
   const hdf5::File h5 = hdf5::File::open_read_only(out_ + "/results.h5");
+  EXPECT_GE(testing::expect_units_follow_h5md(h5), 15);  // "eV Angstrom-2", not "eV/Å²"
   const auto ids = h5.dataset("events/search_id").read<int64_t>();
   const auto outcome = h5.dataset("events/outcome").read<int64_t>();
   const auto success = h5.dataset("events/success").read<int64_t>();
@@ -316,6 +319,39 @@ std::string restart_input(const std::string& directory) {
           "checkpoint_searches": 2},
   "output": {"directory": ")" +
          directory + R"("}})";
+}
+
+// ---- console ----
+
+// Console conventions (docs/exit-codes.md): search progress with percent and time left on stderr
+// (it had counts only, and only at checkpoints), gone with --quiet; the barrier statistics on
+// stdout either way.
+TEST(ArtTaskConsole, ProgressHasPercentAndTimeLeftAndQuietRemovesOnlyIt) {
+  const std::string directory = testing::make_scratch_dir("art_console");
+  for (const std::string name : {"loud", "quiet"}) {
+    json input = json::parse(restart_input(directory + "/" + name));
+    input["output"]["progress_interval"] = 1e-9;  // a line whenever searches end
+    if (name == "loud")
+      input["art"]["checkpoint_searches"] = 0;  // one engine call: lines as searches end
+    std::ofstream(directory + "/" + name + ".json") << input.dump();
+  }
+  const testing::ConsoleResult loud =
+      testing::run_glassland_console("run " + directory + "/loud.json");
+  ASSERT_EQ(loud.status, 0) << loud.err;
+  const std::regex progress_line(
+      R"(art searches: +\d+\.\d% +success \d+/2 .* \d\d:\d\d:\d\d left)");
+  EXPECT_TRUE(std::regex_search(loud.err, progress_line)) << loud.err;
+  // a line after searches ended, not only at the start (0/2) and in the closing "done" line
+  EXPECT_TRUE(std::regex_search(loud.err, std::regex(R"(art searches: +[0-9.]+% +success [12]/2)")))
+      << loud.err;
+  EXPECT_NE(loud.out.find("art: barrier mean "), std::string::npos) << loud.out;
+  EXPECT_FALSE(std::regex_search(loud.out, progress_line)) << loud.out;
+
+  const testing::ConsoleResult quiet =
+      testing::run_glassland_console("run " + directory + "/quiet.json --quiet");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_FALSE(std::regex_search(quiet.err, progress_line)) << quiet.err;
+  EXPECT_NE(quiet.out.find("art: barrier mean "), std::string::npos) << quiet.out;
 }
 
 // Polls `checkpoint` (renamed into place whole, so every read sees a complete file) until

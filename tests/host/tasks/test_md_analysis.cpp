@@ -43,10 +43,10 @@ TEST(MdAnalysis, DeviceSumsEqualThePostHocAnalysisOfTheWrittenTrajectory) {
       dir + "/run", R"({"stride": 10, "max_lag": 12, "origin_stride": 3, "q": [2.7, 1.5]})");
   const testing::ProgramResult run = testing::run_glassland("run " + dir + "/input.json");
   ASSERT_EQ(run.status, 0) << run.output;
-  const testing::ProgramResult post =
-      testing::run_glassland("analyze dynamics " + dir +
-                             "/run/results.h5 --origin-stride 3 --max-lag-ps 0.24 --q 2.7 1.5 -o " +
-                             dir + "/posthoc.json");
+  const testing::ProgramResult post = testing::run_glassland(
+      "analyze dynamics " + dir +
+      "/run/trajectory.h5md --origin-stride 3 --max-lag-ps 0.24 --q 2.7 1.5 -o " + dir +
+      "/posthoc.json");
   ASSERT_EQ(post.status, 0) << post.output;
   const nlohmann::json device = testing::read_json_file(dir + "/run/dynamics.json");
   const nlohmann::json posthoc = testing::read_json_file(dir + "/posthoc.json");
@@ -109,7 +109,7 @@ TEST(MdAnalysis, SlabHasTwoFreeSurfacesThatTheAnalysesFind) {
   const nlohmann::json config = testing::read_json_file(dir + "/run/effective_input.json");
   EXPECT_EQ(config["system"]["slab"]["vacuum"], 10.0);
   const testing::ProgramResult structure = testing::run_glassland(
-      "analyze structure " + dir + "/run/results.h5 --layers 2.5 --voronoi none -o " + dir +
+      "analyze structure " + dir + "/run/trajectory.h5md --layers 2.5 --voronoi none -o " + dir +
       "/layers.json");
   ASSERT_EQ(structure.status, 0) << structure.output;
   const nlohmann::json layers = testing::read_json_file(dir + "/layers.json")["layers"];
@@ -126,8 +126,8 @@ TEST(MdAnalysis, SlabHasTwoFreeSurfacesThatTheAnalysesFind) {
   }
   EXPECT_DOUBLE_EQ(atoms, 432.0);
   const testing::ProgramResult dynamics = testing::run_glassland(
-      "analyze dynamics " + dir + "/run/results.h5 --replica 0 --lateral --surface-depth 2.5 -o " +
-      dir + "/surface.json");
+      "analyze dynamics " + dir +
+      "/run/trajectory.h5md --replica 0 --lateral --surface-depth 2.5 -o " + dir + "/surface.json");
   ASSERT_EQ(dynamics.status, 0) << dynamics.output;
   const nlohmann::json surface = testing::read_json_file(dir + "/surface.json")["surface"];
   EXPECT_GT(surface["mean_top_A"].get<double>(), 17.93);

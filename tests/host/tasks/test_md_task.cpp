@@ -1,5 +1,6 @@
-// `glassland run` with task md: exact restart after SIGKILL (issue 3 item 6), errors naming the
-// JSON path, and the results layout.
+// `glassland run` with task md: exact restart after SIGKILL (issue 3 item 6; with a strain rate
+// and inherent structures on the fly, issue 21), errors naming the JSON path, and the results
+// layout.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -28,10 +29,13 @@ std::string md_input(const std::string& directory) {
   "task": "md",
   "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 3}, "replicas": 2},
   "md": {"steps": 300, "ensemble": "nvt", "temperature": [1500, 1200], "thermostat": {"tau": 0.05},
-         "analysis": {"stride": 10, "max_lag": 8, "origin_stride": 2}},
+         "analysis": {"stride": 10, "max_lag": 8, "origin_stride": 2},
+         "shear": {"strain_xy": [0.02, 0.0], "rate_yz": [0.0, 0.002]},
+         "inherent_structures": {"stride": 100, "ftol": 1e-2}},
   "output": {"directory": ")" +
          directory + R"(", "thermo_stride": 10, "trajectory_stride": 50,
-             "checkpoint_stride": 40, "quiet": true}
+             "dump_stride": 30, "velocities": true, "checkpoint_stride": 40, "quiet": true,
+             "thermo_print_stride": 0}
 })";
 }
 
@@ -72,14 +76,35 @@ TEST(MdTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
   for (size_t k = 0; k < steps.size(); ++k)
     EXPECT_EQ(steps[k], static_cast<int64_t>(10 * k));
   for (const char* observable :
-       {"temperature", "potential_energy", "pressure", "conserved_energy"}) {
+       {"temperature", "potential_energy", "pressure", "conserved_energy", "pxy", "pyz",
+        "inherent_structure/energy", "inherent_structure/pxy", "inherent_structure/iterations"}) {
     const std::string path = std::string("observables/") + observable + "/value";
     EXPECT_EQ(straight.dataset(path).read<double>(), killed.dataset(path).read<double>())
         << observable;
   }
-  EXPECT_EQ(straight.dataset("particles/replica_0001/position/value").read<double>(),
-            killed.dataset("particles/replica_0001/position/value").read<double>());
+  EXPECT_EQ(killed.dataset("observables/inherent_structure/energy/step").read<int64_t>(),
+            (std::vector<int64_t>{0, 100, 200, 300}));
+  // Frames: trajectory.h5md, a file of its own (results.h5 holds no particle group).
+  EXPECT_FALSE(straight.exists("particles"));
+  EXPECT_EQ(hdf5::File::open_read_only(dir + "/straight/trajectory.h5md")
+                .dataset("particles/replica_0001/position/value")
+                .read<double>(),
+            hdf5::File::open_read_only(dir + "/killed/trajectory.h5md")
+                .dataset("particles/replica_0001/position/value")
+                .read<double>());
   EXPECT_FALSE(fs::exists(dir + "/killed/results.parts"));
+
+  // LAMMPS dumps: cut back to the checkpoint's frames at each restart, so no frame is lost or
+  // repeated: 11 frames (steps 0, 30, …, 300), bitwise those of the uninterrupted run.
+  for (const char* dump : {"/dump/replica_0000.lammpstrj", "/dump/replica_0001.lammpstrj"}) {
+    const std::string text = read_text_file(dir + "/killed" + dump);
+    EXPECT_EQ(text, read_text_file(dir + "/straight" + dump)) << dump;
+    size_t frames = 0;
+    for (size_t at = text.find("ITEM: TIMESTEP"); at != std::string::npos;
+         at = text.find("ITEM: TIMESTEP", at + 1))
+      ++frames;
+    EXPECT_EQ(frames, 11u) << dump;
+  }
 
   // --restart with no checkpoint (a run killed before its first one, or a finished run) starts
   // from the beginning and writes the complete series, step 0 included.
@@ -132,9 +157,9 @@ TEST(MdTask, InputErrorsNameTheJsonPath) {
             std::string::npos)
       << crushed;
   const std::string torn =
-      run_with("{" + base + R"(, "md": {"steps": 10, "shear_strain": [5, 0, 0]}})");
-  EXPECT_NE(torn.find("md.shear_strain"), std::string::npos) << torn;
-  EXPECT_NE(torn.find("a strain in [-1, 1]"), std::string::npos) << torn;
+      run_with("{" + base + R"(, "md": {"steps": 10, "shear": {"strain_xy": 5}}})");
+  EXPECT_NE(torn.find("md.shear.strain_xy"), std::string::npos) << torn;
+  EXPECT_NE(torn.find("a strain in [-0.5, 0.5]"), std::string::npos) << torn;
   const std::string ramp =
       run_with("{" + base + R"(, "md": {"steps": 10, "ramp": {"end_temperature": 2e5}}})");
   EXPECT_NE(ramp.find("md.ramp.end_temperature: expected a temperature"), std::string::npos)

@@ -271,6 +271,7 @@ BatchSnapshot one_replica(const BatchSnapshot& like, int r, const std::vector<do
 void check_inherent_structures_before_and_after_the_event(const std::string& out) {
   const auto summary = nlohmann::json::parse(read_text_file(out + "/summary.json"));
   hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
+  hdf5::File frames = hdf5::File::open_read_only(out + "/trajectory.h5md");
   InputObject input(
       parse_json_text(
           R"({"system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [3, 3, 3]}}})",
@@ -307,9 +308,9 @@ void check_inherent_structures_before_and_after_the_event(const std::string& out
 
     std::snprintf(name, sizeof name, "particles/replica_%04d/", r);
     const std::string p = name;
-    const auto frame_steps = file.dataset(p + "position/step").read<int64_t>();
-    const auto frames = file.dataset(p + "position/value").read<double>();
-    const auto frame_images = file.dataset(p + "image/value").read<int>();
+    const auto frame_steps = frames.dataset(p + "position/step").read<int64_t>();
+    const auto frame_positions = frames.dataset(p + "position/value").read<double>();
+    const auto frame_images = frames.dataset(p + "image/value").read<int>();
     std::vector<double> box_before;
     std::vector<double> is[2];
     for (int side = 0; side < 2; ++side) {
@@ -321,8 +322,8 @@ void check_inherent_structures_before_and_after_the_event(const std::string& out
       const auto frame = std::find(frame_steps.begin(), frame_steps.end(), at);
       ASSERT_NE(frame, frame_steps.end()) << "no trajectory frame at step " << at;
       const size_t first = static_cast<size_t>(frame - frame_steps.begin()) * 3 * n_atoms;
-      EXPECT_EQ(positions,
-                std::vector<double>(frames.begin() + first, frames.begin() + first + 3 * n_atoms))
+      EXPECT_EQ(positions, std::vector<double>(frame_positions.begin() + first,
+                                               frame_positions.begin() + first + 3 * n_atoms))
           << prefix << " is not the configuration at step " << at;
       EXPECT_EQ(images, std::vector<int>(frame_images.begin() + first,
                                          frame_images.begin() + first + 3 * n_atoms));
@@ -434,7 +435,10 @@ TEST(MetadTask, KilledAndRestartedRunEndsBitwiseWhereTheUninterruptedRunEnds) {
         EXPECT_EQ(a.dataset(g + structure).read<double>(), b.dataset(g + structure).read<double>())
             << g << structure;
     std::snprintf(name, sizeof name, "particles/replica_%04d/position/value", r);
-    EXPECT_EQ(a.dataset(name).read<double>(), b.dataset(name).read<double>()) << name;
+    EXPECT_EQ(
+        hdf5::File::open_read_only(straight + "/trajectory.h5md").dataset(name).read<double>(),
+        hdf5::File::open_read_only(killed + "/trajectory.h5md").dataset(name).read<double>())
+        << name;
   }
 }
 
@@ -569,7 +573,7 @@ void check_every_replicas_centre_of_mass_stays_in_place(const std::string& out) 
   // LAMMPS types are 1-based in the potential's element order.
   const std::vector<double> masses =
       read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair).masses;
-  hdf5::File file = hdf5::File::open_read_only(out + "/results.h5");
+  hdf5::File file = hdf5::File::open_read_only(out + "/trajectory.h5md");  // the frames' file
   for (int r = 0; r < 3; ++r) {
     const testing::UnwrappedFrames frames = testing::read_unwrapped_frames(file, r);
     ASSERT_GE(frames.positions.size(), 10u);
@@ -682,7 +686,10 @@ TEST(MetadTask, NptEquilibrationIsRecordedAndSamplingStartsFromItsLastState) {
   const hdf5::File sampling = hdf5::File::open_read_only(dir + "/out/results.h5");
   EXPECT_EQ(equilibration.dataset("observables/volume/step").read<int64_t>(),
             (std::vector<int64_t>{0, 10, 20, 30, 40, 50}));
-  EXPECT_EQ(equilibration.dataset("particles/replica_0000/position/step").read<int64_t>(),
+  const hdf5::File equilibration_frames =
+      hdf5::File::open_read_only(dir + "/out/equilibration_trajectory.h5md");
+  const hdf5::File sampling_frames = hdf5::File::open_read_only(dir + "/out/trajectory.h5md");
+  EXPECT_EQ(equilibration_frames.dataset("particles/replica_0000/position/step").read<int64_t>(),
             (std::vector<int64_t>{0, 10, 20, 30, 40, 50}));
   const auto volume = equilibration.dataset("observables/volume/value").read<double>();
   const auto sampled_volume = sampling.dataset("observables/volume/value").read<double>();
@@ -695,9 +702,10 @@ TEST(MetadTask, NptEquilibrationIsRecordedAndSamplingStartsFromItsLastState) {
   ASSERT_FALSE(sampled_energy.empty());
   // Step 0 of sampling: the same configuration, no hill yet (the bias adds nothing).
   EXPECT_NEAR(sampled_energy.front(), energy.back(), 1e-9 * std::abs(energy.back()));
-  const auto box = equilibration.dataset("particles/replica_0000/box/edges/value").read<double>();
+  const auto box =
+      equilibration_frames.dataset("particles/replica_0000/box/edges/value").read<double>();
   const auto sampled_box =
-      sampling.dataset("particles/replica_0000/box/edges/value").read<double>();
+      sampling_frames.dataset("particles/replica_0000/box/edges/value").read<double>();
   ASSERT_EQ(box.size(), 6u * 9u);
   ASSERT_GE(sampled_box.size(), 9u);
   EXPECT_EQ(std::vector<double>(box.end() - 9, box.end()),

@@ -39,6 +39,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -51,6 +52,7 @@
 #include "host/io/lammps_data.hpp"
 #include "saddle/jump_neb.hpp"
 #include "saddle/neb_shear.hpp"
+#include "tests/support/h5md_units.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
 
@@ -143,6 +145,9 @@ TEST_F(NebTask, RecordsMatchTheStoredProfilesAndLammps) {
   EXPECT_TRUE(summary.at("all_converged").get<bool>());
 
   hdf5::File results = hdf5::File::open_read_only(out + "/results.h5");
+  // Units in H5MD's grammar, ASCII (they were "Å" and "eV/Å (F·τ̂ = −dE/ds)").
+  // 6 per band: the profile's 4 and the force history's 2.
+  EXPECT_EQ(testing::expect_units_follow_h5md(results), 18);
   for (int b = 0; b < 3; ++b) {
     SCOPED_TRACE("band " + std::to_string(b));
     const nlohmann::json& band = summary["bands"][b];
@@ -272,14 +277,22 @@ TEST_F(NebTask, DirectoryOfPairsWithIdppAndEnergyWeightedSprings) {
 
 // A band stopped by its iteration cap is reported (record, summary, stderr), not silent; the run
 // still succeeds and writes the record.
-TEST_F(NebTask, IterationCapIsReported) {
-  std::ofstream(directory_ + "/capped.json") << R"({
+// DIR/NAME.json: one band of the x hop, 5 images, capped at 5 iterations, results in
+// DIR/NAME_out; `output` holds the output section's other keys.
+void write_capped_hop_input(const std::string& dir, const std::string& name,
+                            const std::string& output) {
+  std::ofstream(dir + "/" + name + ".json") << R"({
   "task": "neb",
   "system": {"potential": ")" << kPotential << R"(", "elements": ["Cu", "Zr"]},
   "neb": {"pairs": [{"initial": "hop_x/initial.data", "final": "hop_x/final.data"}],
           "images": 5, "max_iterations": 5},
-  "output": {"directory": ")" << directory_ << R"(/capped_out", "quiet": true}
+  "output": {"directory": ")" << dir << "/" << name
+                                            << R"(_out", )" << output << R"(}
 })";
+}
+
+TEST_F(NebTask, IterationCapIsReported) {
+  write_capped_hop_input(directory_, "capped", R"("quiet": true)");
   const ProgramResult run = run_glassland("run " + directory_ + "/capped.json");
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("NOT converged"), std::string::npos) << run.output;
@@ -291,6 +304,31 @@ TEST_F(NebTask, IterationCapIsReported) {
   EXPECT_EQ(band.at("status"), "max_iterations");
   EXPECT_EQ(band.at("iterations").get<int>(), 5);
   EXPECT_GT(band.at("max_force_eV_per_A").get<double>(), 0.01);
+}
+
+// Console conventions (docs/exit-codes.md): the per-band results are printed on stdout with
+// --quiet too (they went to stderr and vanished with --quiet), progress lines with percent and
+// time left on stderr only without --quiet, the iteration-cap warning on stderr always.
+TEST_F(NebTask, BandsOnStdoutProgressWithPercentAndTimeLeftOnStderr) {
+  write_capped_hop_input(directory_, "console", R"("progress_interval": 1e-9)");
+  const testing::ConsoleResult quiet =
+      testing::run_glassland_console("run " + directory_ + "/console.json --quiet");
+  ASSERT_EQ(quiet.status, 0) << quiet.err;
+  EXPECT_NE(quiet.out.find("neb: band 0: max_iterations, 5 iterations, barrier forward "),
+            std::string::npos)
+      << quiet.out;
+  EXPECT_NE(quiet.err.find("NOT converged"), std::string::npos) << quiet.err;
+  const std::regex progress_line(R"(neb: +\d+\.\d% +iteration \d+/5 .* \d\d:\d\d:\d\d left)");
+  EXPECT_FALSE(std::regex_search(quiet.err, progress_line)) << quiet.err;
+  EXPECT_EQ(quiet.err.find("neb: wrote"), std::string::npos) << quiet.err;
+
+  const testing::ConsoleResult loud =
+      testing::run_glassland_console("run " + directory_ + "/console.json");
+  ASSERT_EQ(loud.status, 0) << loud.err;
+  EXPECT_EQ(loud.out, quiet.out);
+  EXPECT_TRUE(std::regex_search(loud.err, progress_line)) << loud.err;
+  EXPECT_NE(loud.err.find("neb: wrote neb.json and results.h5"), std::string::npos) << loud.err;
+  EXPECT_EQ(loud.out.find("%"), std::string::npos) << loud.out;  // no progress on stdout
 }
 
 // Minimum-image displacement b − a in the fixture's cubic box (written out here, independent of
@@ -546,6 +584,7 @@ TEST_F(NebTask, ShearResponseFollowsTheVirialPrediction) {
   // results.h5 holds the same numbers.
   const hdf5::File results = hdf5::File::open_read_only(dir + "/out/results.h5");
   EXPECT_EQ(results.dataset("bands/0000/shear/barrier_change_eV").read<double>(), change);
+  EXPECT_GE(testing::expect_units_follow_h5md(results), 12);
   EXPECT_EQ(results.dataset("shear/lost_bands").read<int>(), (std::vector<int>{0, 0, 0}));
 }
 
