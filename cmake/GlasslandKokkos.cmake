@@ -54,6 +54,23 @@ if(DEFINED Kokkos_COMPILE_LANGUAGE AND Kokkos_COMPILE_LANGUAGE STREQUAL "CUDA")
     message(WARNING "CMAKE_CUDA_ARCHITECTURES (${CMAKE_CUDA_ARCHITECTURES}) differs from the "
                     "architecture Kokkos was built for (${Kokkos_CUDA_ARCHITECTURES}).")
   endif()
+  # Kokkos before CUDA 13 support (4.6, develop before August 2025) calls two CUDA runtime
+  # functions with their pre-13 signatures in its installed headers; cmake/cuda13_compat.hpp
+  # supplies those as overloads (docs/building-cuda.md section 3). It must be force-included into
+  # our CUDA sources as it was into Kokkos's (scripts/build_kokkos_cuda.sh does the latter).
+  if(CMAKE_CUDA_COMPILER_VERSION VERSION_GREATER_EQUAL 13 AND Kokkos_VERSION VERSION_LESS 4.7)
+    set(_compat_default ON)
+  else()
+    set(_compat_default OFF)
+  endif()
+  option(GLASSLAND_CUDA13_COMPAT
+         "Force-include cmake/cuda13_compat.hpp (CUDA >= 13 with a Kokkos older than 4.7)"
+         ${_compat_default})
+  if(GLASSLAND_CUDA13_COMPAT)
+    target_compile_options(glassland_kokkos INTERFACE
+      "$<$<COMPILE_LANGUAGE:CUDA>:SHELL:-include ${CMAKE_CURRENT_LIST_DIR}/cuda13_compat.hpp>")
+    set(GLASSLAND_KOKKOS_FLAVOUR "${GLASSLAND_KOKKOS_FLAVOUR}, with cmake/cuda13_compat.hpp")
+  endif()
 endif()
 message(STATUS "glassland: Kokkos ${GLASSLAND_KOKKOS_FLAVOUR}, sources compiled as ${GLASSLAND_KOKKOS_LANGUAGE}")
 

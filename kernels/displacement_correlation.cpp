@@ -21,6 +21,20 @@ KOKKOS_INLINE_FUNCTION double sinc(double x) {
   return kmath::sin(x) / x;
 }
 
+// Each atom's group: its element, then its index modulo `subsets`. A free function, not the
+// constructor's body: nvcc does not allow a device lambda in a constructor (its address cannot be
+// taken).
+AtomInts atom_groups(const Batch& batch, int subsets) {
+  AtomInts group("displacement::group", batch.total_atoms());
+  const auto elements = batch.elements;
+  const int n = batch.n_atoms;
+  Kokkos::parallel_for(
+      "displacement::groups", all_atoms(batch.n_replicas, n), KOKKOS_LAMBDA(int64_t g) {
+        group(g) = elements(g) * subsets + static_cast<int>(g % n) % subsets;
+      });
+  return group;
+}
+
 }  // namespace
 
 DisplacementCorrelation::DisplacementCorrelation(const Batch& batch,
@@ -39,16 +53,7 @@ DisplacementCorrelation::DisplacementCorrelation(const Batch& batch,
   slots_ = settings.max_lag / settings.origin_stride + 1;
   blocks_ = (n_atoms_ + kBlock - 1) / kBlock;
   slot_origin_.assign(slots_, -1);
-  group_ = AtomInts("displacement::group", batch.total_atoms());
-  {
-    const auto elements = batch.elements;
-    const auto group = group_;
-    const int n = n_atoms_, subsets = settings.subsets;
-    Kokkos::parallel_for(
-        "displacement::groups", all_atoms(n_replicas_, n_atoms_), KOKKOS_LAMBDA(int64_t g) {
-          group(g) = elements(g) * subsets + static_cast<int>(g % n) % subsets;
-        });
-  }
+  group_ = atom_groups(batch, settings.subsets);
   q_ = make_replica_view<Kokkos::View<double*, MemSpace>>(settings.q, "displacement::q");
   origins_ =
       Kokkos::View<double***, MemSpace>("displacement::origins", slots_, batch.total_atoms(), 3);

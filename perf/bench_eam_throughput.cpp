@@ -15,11 +15,12 @@
 #include <vector>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/potential_files.hpp"
 
 namespace {
 
 std::string g_structure;
-std::string g_potential = GLASSLAND_DEFAULT_POTENTIAL;
+std::string g_potential = glassland::default_potential_path();
 std::vector<std::string> g_elements = {"Cu", "Zr"};
 
 // state.range(1): 0 = forces only (what LAMMPS computes on steps without thermo output),

@@ -16,12 +16,13 @@
 #include <vector>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/potential_files.hpp"
 #include "saddle/neb_band.hpp"
 
 namespace {
 
 std::string g_initial, g_final;
-std::string g_potential = GLASSLAND_DEFAULT_POTENTIAL;
+std::string g_potential = glassland::default_potential_path();
 std::vector<std::string> g_elements = {"Cu", "Zr"};
 int g_images = 7;
 double g_spring = 1.0;

@@ -8,7 +8,7 @@ build=${1:-build}
 structure=${2:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-potential=/usr/share/lammps/potentials/CuZr_mm.eam.fs
+potential=${GLASSLAND_POTENTIAL_DIR:-/usr/share/lammps/potentials}/CuZr_mm.eam.fs
 if [[ -z "$structure" ]]; then
   structure=$work/cuzr4000.data
   "$build/glassland" build --lattice random --atoms 4000 --density 0.0585 --min-separation 2.1 \

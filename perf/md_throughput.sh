@@ -7,7 +7,7 @@ build=${1:-build}
 steps=${2:-500}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-potential=/usr/share/lammps/potentials/CuZr_mm.eam.fs
+potential=${GLASSLAND_POTENTIAL_DIR:-/usr/share/lammps/potentials}/CuZr_mm.eam.fs
 "$build/glassland" build --lattice b2 --lattice-constant 3.26 --cells 16 16 8 --seed 1 \
   -o "$work/cuzr.data" >/dev/null
 cat >"$work/in.lmp" <<LMP

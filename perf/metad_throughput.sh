@@ -32,7 +32,7 @@ steps=${2:-20}
 runs=${3:-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-potential=/usr/share/lammps/potentials/CuZr_mm.eam.fs
+potential=${GLASSLAND_POTENTIAL_DIR:-/usr/share/lammps/potentials}/CuZr_mm.eam.fs
 "$build/glassland" build --lattice random --atoms 4000 --density 0.0585 --min-separation 2.1 \
   --seed 1 -o "$work/random.data" >/dev/null
 cat >"$work/quench.json" <<JSON

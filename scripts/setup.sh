@@ -14,6 +14,7 @@ packages=(
   libeigen3-dev
   libgsl-dev libboost-math-dev
   voro++-dev zlib1g-dev libsleef-dev
+  libopenmpi-dev openmpi-bin
   lammps lammps-data
   python3 python3-h5py python3-numpy python3-matplotlib python3-mdanalysis
 )

@@ -19,6 +19,9 @@ void register_analyze_command(CLI::App& app) {
   analyze_cli::register_analyze_tst(*analyze);
   analyze_cli::register_analyze_fit(*analyze);
   analyze_cli::register_analyze_entropy(*analyze);
+  analyze_cli::register_analyze_glass_transition(*analyze);
+  analyze_cli::register_analyze_entropy_temperature(*analyze);
+  analyze_cli::register_analyze_disconnectivity(*analyze);
   register_analyze_dynamics(*analyze);
   register_analyze_structure(*analyze);
   register_analyze_cage_jumps(*analyze);

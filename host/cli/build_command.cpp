@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "host/io/input_error.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/io/setfl_potential.hpp"
 #include "host/tasks/structure_builder.hpp"
 #include "host/tasks/task_system.hpp"
@@ -16,7 +17,7 @@ namespace {
 struct BuildOptions {
   StructureSpec spec;
   std::string composition = "Cu:0.5,Zr:0.5";
-  std::string potential = GLASSLAND_DEFAULT_POTENTIAL;
+  std::string potential = default_potential_path();
   std::string output;
   bool slab = false;
   double vacuum = 10.0;  // Å each side, with --slab

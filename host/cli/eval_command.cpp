@@ -5,6 +5,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "host/io/potential_files.hpp"
 #include "host/io/structure_checks.hpp"
 #include "host/tasks/structure_evaluation.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 struct EvalOptions {
   std::vector<std::string> structures;
-  std::string potential = GLASSLAND_DEFAULT_POTENTIAL;
+  std::string potential = default_potential_path();
   std::string format;  // "fs", "alloy" or empty (from the file name)
   std::vector<std::string> elements;
   double skin = 1.0;

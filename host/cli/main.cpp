@@ -14,6 +14,7 @@
 #include "host/cli/exit_codes.hpp"
 #include "host/cli/plot_command.hpp"
 #include "host/cli/run_command.hpp"
+#include "host/cli/sweep_command.hpp"
 #include "host/io/input_error.hpp"
 
 namespace {
@@ -37,6 +38,8 @@ int main(int argc, char** argv) {
   std::vector<char*> program_args{argv[0]};
   for (int k = 1; k < argc; ++k)
     (std::strncmp(argv[k], "--kokkos-", 9) == 0 ? kokkos_args : program_args).push_back(argv[k]);
+  // `sweep` under mpirun starts MPI here, before Kokkos, which is given this rank's device.
+  const glassland::SweepRanks sweep_ranks(program_args, kokkos_args);
   int kokkos_argc = static_cast<int>(kokkos_args.size());
   Kokkos::ScopeGuard kokkos(kokkos_argc, kokkos_args.data());
 
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   glassland::register_eval_command(app);
   glassland::register_plot_command(app);
   glassland::register_run_command(app);
+  glassland::register_sweep_command(app, sweep_ranks);
   try {
     app.parse(static_cast<int>(program_args.size()), program_args.data());
   } catch (const CLI::ParseError& e) {

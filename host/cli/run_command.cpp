@@ -1,34 +1,74 @@
 #include "host/cli/run_command.hpp"
 
+#include <Kokkos_Core.hpp>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
-#include "host/tasks/task_drivers.hpp"
+#include "host/cli/kernel_profile.hpp"
 
 namespace glassland {
 
 namespace {
 
+// RunOptions::check_only stops every driver at its TaskRun, before any stage (each reads and
+// validates its whole input before it builds its TaskRun).
+struct TaskEntry {
+  std::function<void(InputObject&, const RunOptions&)> driver;
+  bool checks_without_running = true;  // false for a driver that cannot stop at its TaskRun
+};
+
 // The tasks `run` knows, by the value of the input's "task" key: one line per task.
-const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>>& task_table() {
-  static const std::map<std::string, std::function<void(InputObject&, const RunOptions&)>> tasks = {
-      {"art", run_art_task},           {"md", run_md_task},   {"metad", run_metad_task},
-      {"minimize", run_minimize_task}, {"neb", run_neb_task}, {"prepare", run_prepare_task},
+const std::map<std::string, TaskEntry>& task_table() {
+  static const std::map<std::string, TaskEntry> tasks = {
+      {"art", {run_art_task}},           {"md", {run_md_task}},   {"metad", {run_metad_task}},
+      {"minimize", {run_minimize_task}}, {"neb", {run_neb_task}}, {"prepare", {run_prepare_task}},
   };
   return tasks;
 }
 
-void run_task(const RunOptions& options) {
+// The task's drivers push a region per stage ("glassland::<task>::<stage>", TaskRun); the whole
+// task is the region "glassland::<task>" around them.
+void run_task(const RunOptions& options, bool profile) {
+  std::optional<KernelProfile> kernel_profile;
+  if (profile)
+    kernel_profile.emplace();
   InputObject input = InputObject::from_file(options.input_path);
-  std::vector<std::string> names;
-  for (const auto& [name, driver] : task_table())
-    names.push_back(name);
-  const std::string task = input.choice("task", required, names, "what to run");
-  task_table().at(task)(input, options);
+  run_task_input(input, options);
+  if (kernel_profile) {
+    Kokkos::fence();
+    kernel_profile->print(stdout);
+  }
 }
 
 }  // namespace
+
+void run_task_input(InputObject& input, const RunOptions& options) {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : task_table())
+    names.push_back(name);
+  const std::string task = input.choice("task", required, names, "what to run");
+  const TaskEntry& entry = task_table().at(task);
+  if (options.check_only && !entry.checks_without_running)
+    throw InputError(input.file_name() + ": task " + task +
+                     " cannot be checked without running it yet (its driver does not stop at "
+                     "TaskRun before its stages); run it to see its input errors");
+  Kokkos::Profiling::pushRegion("glassland::" + task);
+  try {
+    entry.driver(input, options);
+  } catch (...) {
+    Kokkos::Profiling::popRegion();
+    throw;
+  }
+  Kokkos::Profiling::popRegion();
+}
+
+bool task_checks_without_running(const std::string& task) {
+  const auto it = task_table().find(task);
+  return it != task_table().end() && it->second.checks_without_running;
+}
 
 void register_run_command(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
@@ -45,7 +85,11 @@ void register_run_command(CLI::App& app) {
   run->add_flag("--check", options->check_only,
                 "read and validate the input (keys, values, structure and potential files), print "
                 "its effective configuration on stdout, write and run nothing");
-  run->callback([options]() { run_task(*options); });
+  auto profile = std::make_shared<bool>(false);
+  run->add_flag("--profile", *profile,
+                "time every Kokkos kernel (fenced) and region; print a table at the end "
+                "(docs/profiling.md)");
+  run->callback([options, profile]() { run_task(*options, *profile); });
 }
 
 }  // namespace glassland

@@ -1,8 +1,26 @@
-// `glassland run INPUT.json [--restart] [--quiet]`: runs the task an input file describes.
+// `glassland run INPUT.json [--restart] [--quiet] [--check] [--profile]`: runs the task an input
+// file describes; with --profile, prints the time per Kokkos kernel and region at the end
+// (host/cli/kernel_profile.hpp, docs/profiling.md).
 #pragma once
+
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "host/io/json_input.hpp"
+#include "host/tasks/task_drivers.hpp"
+
 namespace glassland {
+
 void register_run_command(CLI::App& app);
-}
+
+// Runs (or with options.check_only, reads and validates) the task named by the input's "task"
+// key. Also what `glassland sweep` runs for each point. A task whose driver cannot yet check
+// without running is an InputError under check_only (see task_table in run_command.cpp).
+void run_task_input(InputObject& input, const RunOptions& options);
+
+// Whether `task` is checked by check_only without running (false for unknown tasks).
+bool task_checks_without_running(const std::string& task);
+
+}  // namespace glassland

@@ -11,10 +11,16 @@ namespace glassland {
 
 struct RunOptions {
   std::string input_path;
-  bool restart = false;     // continue from the last checkpoint in the output directory
-  bool quiet = false;       // overrides output.quiet
-  bool overwrite = false;   // a fresh run may clear an output directory holding another run
-  bool check_only = false;  // read and validate the input (keys, values, files), run nothing
+  bool restart = false;    // continue from the last checkpoint in the output directory
+  bool quiet = false;      // overrides output.quiet
+  bool overwrite = false;  // a fresh run may clear an output directory holding another run
+  // Read and validate the input (the system included), then stop before the first stage: TaskRun
+  // creates no directory, writes nothing and runs no stage (`glassland run --check`, and the
+  // sweep's check of every point before any runs).
+  bool check_only = false;
+  // With check_only: print the effective configuration on stdout (`run --check`); the sweep,
+  // which checks every point, does not.
+  bool print_checked_input = true;
 };
 
 // One driver per task, in host/tasks/<task>_task.cpp or host/tasks/<task>/<task>_task.cpp.

@@ -40,7 +40,7 @@ TaskRun::TaskRun(std::string task, OutputSettings output, RunOptions options,
       output_(std::move(output)),
       options_(std::move(options)),
       effective_input_(effective_input) {
-  if (options_.quiet)
+  if (options_.quiet || options_.check_only)
     output_.quiet = true;
 }
 
@@ -66,6 +66,8 @@ Progress TaskRun::progress(const std::string& what, int64_t total, int64_t atoms
 
 void TaskRun::run(const std::vector<Stage*>& stages) {
   if (options_.check_only) {  // the driver has read and validated the whole input
+    if (!options_.print_checked_input)
+      return;
     std::printf("%s\n", effective_input_.dump(2).c_str());
     std::fprintf(stderr, "%s: %s is valid; nothing was run (--check)\n", task_.c_str(),
                  options_.input_path.c_str());

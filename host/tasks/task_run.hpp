@@ -15,6 +15,8 @@
 //    file and the keys.
 //  * Messages on stderr prefixed with the task's name, and progress lines, both silenced by
 //    --quiet / output.quiet. Results and warnings are the stages' own.
+//  * With RunOptions::check_only the input has been read and validated by the time the driver
+//    constructs its TaskRun: nothing is created or written, and run() returns before any stage.
 #pragma once
 
 #include <cstdint>
@@ -33,14 +35,15 @@ namespace glassland {
 
 class TaskRun {
  public:
-  // The output directory is prepared when the stages run (run()).
+  // The output directory is prepared when the stages run (run(); not with check_only).
   TaskRun(std::string task, OutputSettings output, RunOptions options,
           const nlohmann::json& effective_input);
 
   // The shape of the batch the checkpoints hold; a checkpoint of another shape is refused.
   void set_system_shape(int n_replicas, int n_atoms);
 
-  // Runs the stages in order, or from the resumed one on (see the file comment).
+  // Runs the stages in order, or from the resumed one on (see the file comment); with check_only,
+  // none.
   void run(const std::vector<Stage*>& stages);
 
   const std::string& task() const { return task_; }

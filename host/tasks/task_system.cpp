@@ -8,6 +8,7 @@
 #include <Kokkos_Core.hpp>
 
 #include "host/io/lammps_data.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/tasks/structure_builder.hpp"
 
 namespace glassland {
@@ -43,7 +44,7 @@ std::vector<std::pair<std::string, double>> parse_composition(const std::vector<
 
 SystemPotential read_system_potential(InputObject& section) {
   SystemPotential p;
-  const std::string potential_path = section.path("potential", GLASSLAND_DEFAULT_POTENTIAL,
+  const std::string potential_path = section.path("potential", default_potential_path(),
                                                   "setfl EAM potential file (eam/fs or eam/alloy)");
   const std::string format =
       section.choice("potential_format", "auto", {"auto", "fs", "alloy"},

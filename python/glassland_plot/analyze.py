@@ -1,8 +1,10 @@
-"""Figures of the JSON written by `glassland analyze barriers|activation|tst|fit|entropy -o`
-(docs/analyze.md): barrier spectra with the fitted densities, effective barriers and Shannon
-entropy; ΔG(T) → ΔS and ΔG(P) → V with their fit lines and confidence bands; TST rates with the
-critical barriers; Arrhenius, VFT, kink (T_g) and linear fits over their data; histograms and
-label distributions of `entropy`.
+"""Figures of the JSON written by `glassland analyze barriers|activation|tst|fit|entropy|
+glass-transition|entropy-temperature|disconnectivity -o` (docs/analyze.md): barrier spectra with
+the fitted densities, effective barriers and Shannon entropy; ΔG(T) → ΔS and ΔG(P) → V with
+their fit lines and confidence bands; TST rates with the critical barriers; Arrhenius, VFT, kink
+(T_g) and linear fits over their data; histograms and label distributions of `entropy`; T_g fits
+of prepare's cooling record per replica; dynamic and structural entropy against temperature and
+their correlation; the disconnectivity graph's segments.
 
 Fitted densities (docs/analyze.md, paper 004 Eq. 1): normal N(μ, σ); log-normal with m, s the
 mean and standard deviation of ln(ΔG / 1 eV); two-mode P = W e^{−x/ε}/ε + W′ x e^{−(x−μ)²/2σ²}
@@ -17,6 +19,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+from matplotlib.collections import LineCollection
 
 from glassland_plot import readers, style
 from glassland_plot.readers import PlotInputError
@@ -143,14 +146,22 @@ def activation(result, context):
     """Effective barriers (± bootstrap SE) versus T or P, with the fitted lines and bands."""
     path = result.files["analysis"]
     document = result.json("analysis")
-    variable = document.get("variable", "temperature")
-    column = readers.key(document, path, "condition_column")
-    conditions = readers.key(document, path, "conditions", list)
-    fits = readers.key(document, path, "fits", dict)
+    fig, ax = style.new_figure(height_in=2.6)
+    draw_activation(ax, path, document.get("variable", "temperature"),
+                    readers.key(document, path, "condition_column"),
+                    readers.key(document, path, "conditions", list),
+                    readers.key(document, path, "fits", dict))
+    yield "activation", fig
+
+
+def draw_activation(ax, path, variable, column, conditions, fits):
+    """The effective barriers of each kind in `fits` at `conditions` (entries of `analyze
+    activation`'s JSON, or of a sweep's chain, which holds the same) with the fitted lines and
+    their bands; returns the x grid of the lines. Artists: <kind>:data, <kind>:fit,
+    <kind>:band."""
     x = np.array([readers.key(c, path, column) for c in conditions], dtype=float)
     span = np.ptp(x) or 1.0
     grid = np.linspace(x.min() - 0.05 * span, x.max() + 0.05 * span, 100)
-    fig, ax = style.new_figure(height_in=2.6)
     for k, kind in enumerate(kind for kind in KINDS if kind in fits):
         values = np.array([c[f"{kind}_eV"]["value"] for c in conditions], dtype=float)
         errors = np.array([readers.number_or_nan(c[f"{kind}_eV"].get("standard_error"))
@@ -175,7 +186,7 @@ def activation(result, context):
     ax.set_xlabel("T (K)" if variable == "temperature" else "P (GPa)")
     ax.set_ylabel("ΔG (eV)")
     ax.legend(fontsize=6)
-    yield "activation", fig
+    return grid
 
 
 # ---- TST ----
@@ -391,3 +402,117 @@ def entropy_distribution(result, context):
         ax.set_ylabel("fraction p_i")
     ax.set_title(f"S = {document['entropy']:.3f}, e^S = {document['diversity']:.2f}")
     yield f"entropy_{mode}", fig
+
+
+# ---- glass transition, entropy against temperature, disconnectivity (issue 21) ----
+
+@figure("analyze_glass-transition")
+def glass_transition(result, context):
+    """Per observable: every replica's fitted points and its continuous two-branch line
+    y = y(T_g) + b_glass·(T − T_g) below T_g and b_liquid·(T − T_g) above, T_g marked."""
+    path = result.files["analysis"]
+    document = result.json("analysis")
+    replicas = readers.key(document, path, "results", list)
+    for name in readers.key(document, path, "observables", list):
+        fig, ax = style.new_figure(height_in=2.6)
+        for k, entry in enumerate(replicas):
+            fit = entry["observables"][name]
+            r = entry["replica"]
+            rate = entry.get("cooling_rate_K_per_s")
+            label = f"replica {r}" + (f", {rate:.3g} K/s" if rate else "")
+            if "data" in fit:
+                ax.plot(fit["data"]["temperature_K"], fit["data"]["value"], linestyle="none",
+                        marker=style.marker(k), markersize=2.5, color=style.color(k),
+                        gid=f"data:{k}")
+            tg, at_tg = fit["tg_K"], fit["value_at_tg"]["value"]
+            low, high = entry["temperature_range_K"]
+            t = np.array([low, tg, high])
+            slopes = np.array([fit["slope_glass_per_K"]["value"], 0.0,
+                               fit["slope_liquid_per_K"]["value"]])
+            ax.plot(t, at_tg + slopes * (t - tg), color=style.color(k), linewidth=1.0,
+                    gid=f"fit:{k}", label=f"{label}: T_g = {tg:.0f}" +
+                    (f" ± {fit['tg_stderr_K']:.0f} K" if fit["tg_stderr_K"] is not None
+                     else " K"))
+            ax.axvline(tg, color=style.color(k), linestyle="--", linewidth=0.6, gid=f"tg:{k}")
+        unit = replicas[0]["observables"][name].get("unit", "")
+        ax.set_xlabel("temperature (K)")
+        ax.set_ylabel(name.replace("_", " ") + (f" ({unit})" if unit else ""))
+        ax.legend(fontsize=6)
+        yield f"glass_transition_{name}", fig
+
+
+def _series(temperatures, part, quantity):
+    """(T, value, standard error) of temperatures[i][part][quantity] where part is present."""
+    rows = [(t["temperature_K"], t[part][quantity]["value"],
+             t[part][quantity]["standard_error"]) for t in temperatures
+            if isinstance(t.get(part), dict)]
+    if not rows:
+        return None
+    return tuple(np.array([r[i] for r in rows], dtype=float) for i in range(3))
+
+
+@figure("analyze_entropy-temperature")
+def entropy_temperature(result, context):
+    """Dynamic (barrier) and structural (Voronoi) Shannon entropy against the source temperature
+    with their bootstrap standard errors (paper 004 Figs. 5, 6), and the one against the other
+    with the correlation line (Fig. 8) when there is one."""
+    path = result.files["analysis"]
+    document = result.json("analysis")
+    temperatures = readers.key(document, path, "temperatures", list)
+    fig, axes = style.new_figure(rows=2, height_in=3.6, sharex=True)
+    for ax, part, k in ((axes[0], "dynamic", 0), (axes[1], "structural", 1)):
+        series = _series(temperatures, part, "entropy")
+        if series is None:
+            ax.text(0.5, 0.5, f"no {part} entropy", transform=ax.transAxes, ha="center")
+        else:
+            ax.plot(series[0], series[1], marker=style.marker(k), color=style.color(k),
+                    linewidth=0.9, gid=part)
+            ax.errorbar(series[0], series[1], yerr=series[2], linestyle="none",
+                        color=style.color(k), capsize=2, gid=f"{part}_error")
+        ax.set_ylabel(f"{part} S (nats)")
+    axes[1].set_xlabel("source temperature (K)")
+    yield "entropy_temperature", fig
+    correlation = document.get("correlation", {})
+    dynamic, structural = (_series(temperatures, "dynamic", "entropy"),
+                           _series(temperatures, "structural", "entropy"))
+    if "slope" not in correlation or structural is None:
+        return
+    keep = np.isin(dynamic[0], structural[0])
+    fig, ax = style.new_figure(height_in=2.5)
+    ax.errorbar(structural[1], dynamic[1][keep], xerr=structural[2], yerr=dynamic[2][keep],
+                linestyle="none", marker="o", color=style.color(0), capsize=2, gid="points")
+    x = np.linspace(structural[1].min(), structural[1].max(), 50)
+    r = correlation["pearson_r"]
+    ax.plot(x, correlation["intercept"]["value"] + correlation["slope"]["value"] * x,
+            color=style.color(1), gid="line", label=f"r = {r['value']:.2f} ± "
+            f"{r['standard_error']:.2f}" if r["standard_error"] is not None else "")
+    ax.set_xlabel("structural S (nats)")
+    ax.set_ylabel("dynamic S (nats)")
+    ax.legend(fontsize=6)
+    yield "entropy_correlation", fig
+
+
+@figure("analyze_disconnectivity")
+def disconnectivity_levels(result, context):
+    """The disconnectivity graph as `analyze disconnectivity` lays it out: its segments (a
+    superbasin to its parent one level up, a basin with none below down to its lowest minimum)
+    and the minima at their energies, relative to the global minimum."""
+    path = result.files["analysis"]
+    document = result.json("analysis")
+    segments = readers.key(document, path, "segments", dict)
+    reference = float(readers.key(document, path, "reference_energy_eV", (int, float)))
+    lines = [((x0, y0 - reference), (x1, y1 - reference)) for x0, y0, x1, y1 in
+             zip(segments["x0"], segments["energy0_eV"], segments["x1"], segments["energy1_eV"])]
+    fig, ax = style.new_figure(height_in=2.8)
+    ax.add_collection(LineCollection(lines, colors=style.color(0), linewidths=0.9,
+                                     gid="segments"))
+    energies = np.asarray(document["minima_energy_eV"], dtype=float) - reference
+    ax.plot(document["minima_x"], energies, linestyle="none", marker="o", markersize=2.5,
+            color=style.color(1), gid="minima",
+            label=f"{document['minima']} minima, {len(document['levels'])} levels")
+    ax.autoscale()
+    ax.set_xticks([])
+    ax.set_xlabel("minima")
+    ax.set_ylabel("E − E_global minimum (eV)")
+    ax.legend(fontsize=6)
+    yield "disconnectivity_levels", fig

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/io/setfl_potential.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"
 
@@ -116,7 +117,7 @@ struct PeriodicEamRun {
 template <class Minimizer, class Settings>
 PeriodicEamRun expect_periodic_eam_batch_invariance(const Settings& settings) {
   const SetflPotential potential =
-      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair);
+      read_setfl(potential_file("CuZr_mm.eam.fs"), SetflFormat::FinnisSinclair);
   const std::vector<NamedStructure> structures = {{"a", disordered_cuzr(11)},
                                                   {"b", disordered_cuzr(23)}};
   Batch batch =

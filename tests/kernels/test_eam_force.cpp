@@ -6,14 +6,16 @@
 #include <cmath>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/tasks/structure_builder.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
 
 const SetflPotential& cuzr() {
   static const SetflPotential potential =
-      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair);
+      read_setfl(potential_file("CuZr_mm.eam.fs"), SetflFormat::FinnisSinclair);
   return potential;
 }
 
@@ -134,7 +136,10 @@ TEST(EamForce, InvariantUnderTranslationAndPeriodicImages) {
   }
 }
 
-class EamBatchInvariance : public ::testing::TestWithParam<NeighborListKind> {};
+class EamBatchInvariance : public ::testing::TestWithParam<NeighborListKind> {
+ protected:
+  void SetUp() override { GLASSLAND_REQUIRE_LIST_KIND(GetParam()); }
+};
 
 TEST_P(EamBatchInvariance, ReplicaInABatchOf64EqualsTheReplicaAloneBitwise) {
   std::vector<NamedStructure> structures;
@@ -203,6 +208,7 @@ INSTANTIATE_TEST_SUITE_P(Kinds, EamBatchInvariance,
                          });
 
 TEST(EamForce, FullAndHalfListsAgree) {
+  GLASSLAND_REQUIRE_LIST_KIND(NeighborListKind::Half);
   const LammpsData data = disordered_cuzr(21, true);
   const Evaluation full = evaluate(data, NeighborListKind::Full);
   const Evaluation half = evaluate(data, NeighborListKind::Half);

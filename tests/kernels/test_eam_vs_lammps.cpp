@@ -4,17 +4,20 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/potential_files.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
 
-const std::string kCuZr = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
-const std::string kCuNi = "/usr/share/lammps/potentials/CuNi.eam.alloy";
+const std::string kCuZr = potential_file("CuZr_mm.eam.fs");
+const std::string kCuNi = potential_file("CuNi.eam.alloy");
 
 struct Configuration {
   std::string name;
@@ -53,6 +56,7 @@ std::string make_structure(const std::string& dir, const Configuration& c) {
 class EamVersusLammps : public ::testing::TestWithParam<Configuration> {};
 
 TEST_P(EamVersusLammps, EnergyForcesVirialMatch) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const Configuration& c = GetParam();
   const std::string dir = testing::make_scratch_dir("eam_vs_lammps_" + c.name);
   const std::string data_file = make_structure(dir, c);
@@ -65,6 +69,11 @@ TEST_P(EamVersusLammps, EnergyForcesVirialMatch) {
   const LammpsData data = read_lammps_data(data_file);
   for (NeighborListKind kind : {NeighborListKind::Full, NeighborListKind::Half}) {
     SCOPED_TRACE(kind == NeighborListKind::Full ? "full list" : "half list");
+    const std::string missing = testing::list_kind_missing_reason(kind);
+    if (!missing.empty()) {  // the full list is still compared
+      std::printf("half-list comparison skipped: %s\n", missing.c_str());
+      continue;
+    }
     Batch batch = make_batch({{data_file, data}}, c.elements, potential.elements, potential.masses);
     ForceField force_field;
     force_field.add_term(make_eam_term(potential, 1.0, kind));

@@ -9,6 +9,7 @@
 #include "host/io/batch_io.hpp"
 #include "host/tasks/structure_builder.hpp"
 #include "kernels/neighbor_list.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -65,7 +66,10 @@ PairSet listed_pairs(const NeighborList& list, int replica, int n_atoms) {
   return pairs;
 }
 
-class NeighborListAgainstBruteForce : public ::testing::TestWithParam<NeighborListKind> {};
+class NeighborListAgainstBruteForce : public ::testing::TestWithParam<NeighborListKind> {
+ protected:
+  void SetUp() override { GLASSLAND_REQUIRE_LIST_KIND(GetParam()); }
+};
 
 TEST_P(NeighborListAgainstBruteForce, OrthogonalAndTriclinicReplicasInOneBatch) {
   const bool half = GetParam() == NeighborListKind::Half;

@@ -2,9 +2,10 @@
 program (nothing binary is committed): a 2-replica glass preparation, 200 steps of md with
 trajectory frames, metadynamics of 3 tracers in a 2000 K liquid with transmission shots, an ART
 walk on a 300-atom packing with its event structures, NEB with shear on those events, the JSON of
-every `glassland analyze` sub-command on the example tables of inputs/analyze/, and a 3-replica
+every `glassland analyze` sub-command on the example tables of inputs/analyze/, a 3-replica
 md liquid at 2200/2000/1800 K with `md.analysis` and frames every 0.01 ps ("trajectory"), with
-`analyze dynamics|structure|cage-jumps` of it as JSON and HDF5 in trajectory/analyses/.
+`analyze dynamics|structure|cage-jumps` of it as JSON and HDF5 in trajectory/analyses/, and a
+metad sweep over 2 temperatures × 2 pressures with its analysis chain (ΔS and V).
 
 Each fixture's results are in $GLASSLAND_PLOT_FIXTURES/<name>/<name>/ (default
 build/tests/plot/fixtures; the inner directory names the figures drawn into one -o directory),
@@ -76,7 +77,25 @@ TASKS = {
         "output": {"thermo_stride": 20, "trajectory_stride": 5, "quiet": True},
     },
 }
-DEPENDENCIES = {"neb": ["art"]}
+DEPENDENCIES = {"neb": ["art"], "analyze": ["prepare", "art"]}
+
+# `glassland sweep`: 6 tracers of a 250-atom liquid at 2 temperatures × 2 pressures (50 NPT steps
+# each), fast deposition, the first event of each tracer: bootstrap-weighted ΔS and V fits.
+SWEEP = {
+    "base": {
+        "task": "metad",
+        "system": {"build": {"lattice": "b2", "cells": [5, 5, 5], "seed": 3},
+                   "neighbor_skin": 0.3},
+        "metad": {"temperature": 2000, "steps": 1000, "equilibration_steps": 50, "pressure": 0,
+                  "thermostat": {"tau": 0.05},
+                  "tracers": {"atom_ids": [10, 50, 90, 130, 170, 210]}, "pace": 10,
+                  "sigma": 0.3, "height": 0.1, "bias_temperature": 6000, "event_dwell": 0.2,
+                  "event_prominence": 0.1, "stop_after_first_event": True, "nu0": 2e12},
+        "output": {"thermo_stride": 10, "quiet": True},
+    },
+    "axes": {"metad.temperature": [2000, 2200], "metad.pressure": [0, 20000]},
+    "chain": {"weighting": "bootstrap", "bootstrap": 200},
+}
 
 # Trajectory and structure analyses of the "trajectory" md run (docs/analysis.md), into
 # trajectory/analyses/: output name -> arguments after `glassland analyze` (MD: the run's
@@ -134,8 +153,40 @@ def _make_task(name, directory):
     run(["run", str(directory / "input.json")])
 
 
+# ART events with planted barriers at three source temperatures (0.1 eV bins: counts per bin),
+# the minimum of 500 K from the B2 structure written next to them.
+PLANTED_COUNTS = {500: [0, 4, 4], 600: [0, 2, 3, 5], 700: [1, 1, 1, 1, 1, 1]}
+
+
+def _events_by_temperature(directory):
+    run(["build", "--lattice", "b2", "--cells", "3", "3", "3", "-o", str(directory / "b2.data")])
+    events, minima = [], []
+    for m, (temperature, counts) in enumerate(PLANTED_COUNTS.items()):
+        minima.append({"minimum": m, "source_temperature_K": temperature})
+        if temperature == 500:
+            minima[-1]["path"] = str(directory / "b2.data")
+        for b, count in enumerate(counts):
+            events += [{"success": True, "minimum": m, "barrier_eV": 0.1 * b + 0.05,
+                        "source_temperature_K": temperature}] * count
+    path = directory / "events_by_temperature.json"
+    path.write_text(json.dumps({"events": events, "minima": minima}))
+    return path
+def _make_sweep(directory):
+    document = json.loads(json.dumps(SWEEP))
+    document["output"] = {"directory": str(directory / "sweep"), "quiet": True}
+    (directory / "sweep.json").write_text(json.dumps(document, indent=1))
+    run(["sweep", "--quiet", str(directory / "sweep.json")])
+
+
 def _make_analyses(directory):
-    for name, arguments in ANALYSES.items():
+    analyses = dict(ANALYSES)
+    analyses["glass_transition"] = ["glass-transition",
+                                    str(ensure("prepare") / "results.h5")]
+    analyses["disconnectivity"] = ["disconnectivity", str(ensure("art")), "--levels", "8"]
+    analyses["entropy_temperature"] = ["entropy-temperature", "--bin-width", "0.1",
+                                       "--bootstrap", "50",
+                                       str(_events_by_temperature(directory))]
+    for name, arguments in analyses.items():
         run(["analyze"] + arguments + ["-o", str(directory / "analyze" / f"{name}.json")])
 
 
@@ -161,6 +212,8 @@ def ensure(name, fresh=False):
     (directory / name).mkdir(parents=True)
     if name == "analyze":
         _make_analyses(directory)
+    elif name == "sweep":
+        _make_sweep(directory)
     else:
         _make_task(name, directory)
     if name == "trajectory":
@@ -172,7 +225,7 @@ def ensure(name, fresh=False):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="remake even if present")
-    parser.add_argument("names", nargs="+", choices=list(TASKS) + ["analyze"])
+    parser.add_argument("names", nargs="+", choices=list(TASKS) + ["analyze", "sweep"])
     arguments = parser.parse_args()
     for name in arguments.names:
         print(ensure(name, arguments.fresh))

@@ -68,6 +68,29 @@ class PlotTestCase(unittest.TestCase):
             distance = np.abs(y - centre(x))
         np.testing.assert_allclose(distance, half_width(x), rtol=rtol, atol=1e-15)
 
+    def assertActivationLines(self, fig, conditions, fits, column, intercept_key):
+        """The figure of `analyze activation` (or of a sweep's chain series): for every kind of
+        effective barrier its points and error bars (2 × SE) at the conditions, its fitted line
+        and the band of the line ± its standard error (delta method on slope and intercept)."""
+        x = [c[column] for c in conditions]
+        for kind in ("parallel", "sequential", "mixed", "mean"):
+            data_x, data_y = line_data(fig, f"{kind}:data")
+            self.assertArrayEqual(data_x, x)
+            self.assertArrayEqual(data_y, [c[f"{kind}_eV"]["value"] for c in conditions])
+            bars = one(fig, f"{kind}:data:error").get_segments()
+            self.assertArrayEqual([b[1][1] - b[0][1] for b in bars],
+                                  [2 * c[f"{kind}_eV"]["standard_error"] for c in conditions],
+                                  rtol=1e-9)
+            fit = fits[kind]
+            gx, gy = line_data(fig, f"{kind}:fit")
+            self.assertArrayEqual(gy, fit[intercept_key]["value"] + fit["slope"]["value"] * gx,
+                                  rtol=1e-14, atol=1e-15)
+            self.assertBand(fig, f"{kind}:band",
+                            lambda t: fit[intercept_key]["value"] + fit["slope"]["value"] * t,
+                            lambda t: np.sqrt(fit[intercept_key]["error"] ** 2 +
+                                              t ** 2 * fit["slope"]["error"] ** 2 +
+                                              2 * t * fit["covariance_slope_intercept"]))
+
     def tearDown(self):
         import matplotlib.pyplot as plt
 

@@ -80,26 +80,8 @@ class Activation(support.PlotTestCase):
         _, document = load(name)
         _, figures = figure_of(name)
         fig = figures["activation"]
-        x = [c[variable_key] for c in document["conditions"]]
-        for kind in ("parallel", "sequential", "mixed", "mean"):
-            data_x, data_y = support.line_data(fig, f"{kind}:data")
-            self.assertArrayEqual(data_x, x)
-            self.assertArrayEqual(data_y,
-                                  [c[f"{kind}_eV"]["value"] for c in document["conditions"]])
-            bars = support.one(fig, f"{kind}:data:error").get_segments()
-            self.assertArrayEqual([b[1][1] - b[0][1] for b in bars],
-                                  [2 * c[f"{kind}_eV"]["standard_error"]
-                                   for c in document["conditions"]], rtol=1e-9)
-            fit = document["fits"][kind]
-            gx, gy = support.line_data(fig, f"{kind}:fit")
-            self.assertArrayEqual(gy, fit[intercept_key]["value"] + fit["slope"]["value"] * gx,
-                                  rtol=1e-14, atol=1e-15)
-            # the band is the line ± its standard error (delta method on slope and intercept)
-            self.assertBand(fig, f"{kind}:band",
-                            lambda t: fit[intercept_key]["value"] + fit["slope"]["value"] * t,
-                            lambda t: np.sqrt(fit[intercept_key]["error"] ** 2 +
-                                              t ** 2 * fit["slope"]["error"] ** 2 +
-                                              2 * t * fit["covariance_slope_intercept"]))
+        self.assertActivationLines(fig, document["conditions"], document["fits"], variable_key,
+                                   intercept_key)
         return fig
 
     def test_temperature_gives_entropy_lines(self):

@@ -15,6 +15,7 @@
 
 #include "host/io/batch_io.hpp"
 #include "host/io/lammps_data.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/tasks/art/art_minimum.hpp"
 #include "host/tasks/structure_builder.hpp"
 #include "kernels/fire_minimizer.hpp"
@@ -23,7 +24,7 @@
 namespace glassland {
 namespace art_testing {
 
-inline const std::string kPotentialPath = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+inline const std::string kPotentialPath = potential_file("CuZr_mm.eam.fs");
 
 struct CuZrStructure {
   SetflPotential potential;

@@ -36,6 +36,7 @@
 #include "tests/saddle/full_hessian.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -217,6 +218,7 @@ std::string prepare_glass(const std::string& dir) {
 }
 
 TEST(ArtVersusLammpsNeb, BarriersAgreeWithClimbingImageNeb) {
+  GLASSLAND_REQUIRE_LAMMPS();
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // a long test: show its lines as they come
   const std::string base = testing::make_scratch_dir("art_vs_lammps_neb");
   const art_testing::CuZrStructure s = art_testing::cuzr_structure_from_file(prepare_glass(base));

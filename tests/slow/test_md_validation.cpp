@@ -18,14 +18,16 @@
 #include <vector>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/potential_files.hpp"
 #include "kernels/kinetic.hpp"
 #include "kernels/md_integrator.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
 
-const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+const std::string kPotential = potential_file("CuZr_mm.eam.fs");
 constexpr double kAmuPerA3ToGramPerCm3 = 1.66053906660;  // 1 amu/Å³ in g/cm³
 
 // The start structure, written by LAMMPS so that both codes read the same file.
@@ -143,6 +145,7 @@ std::vector<double> lammps_npt_volume_blocks(const std::string& dir, const std::
 }
 
 TEST(MdValidation, NptDensityMatchesLammpsAt2000KAndZeroPressure) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string dir = testing::make_scratch_dir("md_validation_npt");
   const std::string data = write_start_structure(dir);
 
@@ -203,6 +206,7 @@ TEST(MdValidation, NptDensityMatchesLammpsAt2000KAndZeroPressure) {
 // NVE at 1 fs over 20 ps on the liquid: melt and equilibrate 10 ps in NVT (Langevin, 2 fs),
 // then 20000 NVE steps, total energy sampled every 100 steps.
 TEST(MdValidation, NveEnergyDriftOver20ps) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string dir = testing::make_scratch_dir("md_validation_nve");
   const std::string data = write_start_structure(dir);
   EamBatch system = make_eam_batch(data, {kTemperature}, {3});
@@ -303,14 +307,17 @@ void check_canonical_eam(Ensemble ensemble, const char* name) {
 }
 
 TEST(MdValidation, NoseHooverCanonicalOnEamLiquid) {
+  GLASSLAND_REQUIRE_LAMMPS();
   check_canonical_eam(Ensemble::nvt_nose_hoover, "nvt_nose_hoover");
 }
 
 TEST(MdValidation, LangevinCanonicalOnEamLiquid) {
+  GLASSLAND_REQUIRE_LAMMPS();
   check_canonical_eam(Ensemble::nvt_langevin, "nvt_langevin");
 }
 
 TEST(MdValidation, BussiCanonicalOnEamLiquid) {
+  GLASSLAND_REQUIRE_LAMMPS();
   check_canonical_eam(Ensemble::nvt_bussi, "nvt_bussi");
 }
 

@@ -25,14 +25,16 @@
 #include <vector>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/potential_files.hpp"
 #include "kernels/cg_minimizer.hpp"
 #include "kernels/fire_minimizer.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
 
-const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+const std::string kPotential = potential_file("CuZr_mm.eam.fs");
 constexpr int kSnapshots = 3;
 constexpr double kForceTolerance = 1e-6;  // eV/Å, max atomic force, both codes
 
@@ -122,7 +124,10 @@ double largest_unwrapped_displacement(const BatchSnapshot& before, const BatchSn
 
 class MinimizerVersusLammps : public ::testing::Test {
  protected:
+  // The whole suite starts from structures LAMMPS makes: without LAMMPS each test skips (SetUp).
   static void SetUpTestSuite() {
+    if (!testing::lammps_missing_reason().empty())
+      return;
     directory_ = testing::make_scratch_dir("minimizer_vs_lammps");
     snapshots_ = make_snapshots(directory_);
   }
@@ -189,6 +194,7 @@ class MinimizerVersusLammps : public ::testing::Test {
     }
   }
 
+  void SetUp() override { GLASSLAND_REQUIRE_LAMMPS(); }
   static std::string directory_;
   static Snapshots snapshots_;
 };

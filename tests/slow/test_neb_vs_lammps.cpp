@@ -26,19 +26,21 @@
 #include <vector>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/potential_files.hpp"
 #include "saddle/jump_neb.hpp"
 #include "saddle/neb_band.hpp"
 #include "saddle/neb_shear.hpp"
 #include "saddle/path_geometry.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
 
 using testing::read_text_file;
 
-const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+const std::string kPotential = potential_file("CuZr_mm.eam.fs");
 constexpr int kImages = 7;
 constexpr double kSpring = 1.0;      // eV/Å², LAMMPS fix neb Kspring
 constexpr double kTolerance = 1e-3;  // eV/Å
@@ -133,6 +135,7 @@ LammpsNeb run_lammps_neb(const std::string& dir, const LammpsData& final_state,
 class NebVersusLammps : public ::testing::TestWithParam<Hop> {};
 
 TEST_P(NebVersusLammps, BarriersMatch) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const Hop& hop = GetParam();
   const std::string dir = testing::make_scratch_dir("neb_vs_lammps_" + hop.name);
   prepare_endpoints(dir, hop);
@@ -216,6 +219,7 @@ TEST_P(NebVersusLammps, BarriersMatch) {
 // outcome is printed; whatever path it finds, a band that is not single-hump must be counted as
 // lost.
 TEST(NebShearVersusLammps, ShearedBarrierMatches) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const Hop hop{"shear_hop_x", {-3.26, 0.0, 0.0}, {13.04, 9.78, 9.78}};
   const double gamma = 0.03;
   const std::string dir = testing::make_scratch_dir("neb_shear_vs_lammps");
@@ -297,6 +301,7 @@ TEST(NebShearVersusLammps, ShearedBarrierMatches) {
 // into the same minimum as the full final state (energy within 1e-4 eV) and the band's barrier
 // must equal the full band's (within 0.01 eV, the tolerance for barriers).
 TEST(JumpNebOnEam, PartialFinalStateReproducesTheHop) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const Hop hop{"jump_hop_x", {-3.26, 0.0, 0.0}, {13.04, 9.78, 9.78}};
   const std::string dir = testing::make_scratch_dir("jump_neb_hop_x");
   prepare_endpoints(dir, hop);

@@ -1,5 +1,7 @@
 #include "tests/support/lammps_oracle.hpp"
 
+#include "tests/support/test_requirements.hpp"
+
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -42,11 +44,13 @@ std::string make_scratch_dir(const std::string& name) {
 }
 
 std::string run_lammps(const std::string& dir, const std::string& script) {
-  const std::string lmp = GLASSLAND_LAMMPS_EXECUTABLE;
-  if (lmp.empty() || lmp.find("NOTFOUND") != std::string::npos) {
-    ADD_FAILURE() << "LAMMPS (lmp) was not found at configure time; install the lammps package";
+  // A test that reaches here without GLASSLAND_REQUIRE_LAMMPS() fails rather than passes.
+  const std::string missing = lammps_missing_reason();
+  if (!missing.empty()) {
+    ADD_FAILURE() << "LAMMPS cannot run: " << missing;
     return "";
   }
+  const std::string lmp = lammps_executable();
   std::ofstream(dir + "/in.lmp") << script;
   const std::string command =
       "cd '" + dir + "' && '" + lmp + "' -nocite -log log.lammps -in in.lmp 2>&1";

@@ -15,7 +15,8 @@ std::string make_scratch_dir(const std::string& name);
 
 // Runs LAMMPS on `script` (written to dir/in.lmp) with dir as the working directory; returns its
 // screen output. Fails the calling test (ADD_FAILURE) and returns "" when lmp is missing or
-// exits non-zero.
+// exits non-zero: tests that use LAMMPS start with GLASSLAND_REQUIRE_LAMMPS()
+// (test_requirements.hpp), which skips them with the reason where LAMMPS is not installed.
 std::string run_lammps(const std::string& dir, const std::string& script);
 
 // Value printed by a script line `print "KEY value"` (the last such line), or NaN.

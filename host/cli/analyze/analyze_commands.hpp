@@ -25,5 +25,8 @@ void register_analyze_tst(CLI::App& analyze);
 void register_analyze_fit(CLI::App& analyze);
 void register_analyze_entropy(CLI::App& analyze);
 void register_analyze_ageing(CLI::App& analyze);  // ageing and mobility (paper 003)
+void register_analyze_glass_transition(CLI::App& analyze);
+void register_analyze_entropy_temperature(CLI::App& analyze);
+void register_analyze_disconnectivity(CLI::App& analyze);
 
 }  // namespace glassland::analyze_cli

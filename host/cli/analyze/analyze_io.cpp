@@ -2,18 +2,23 @@
 // (analyze_io.hpp says which input shapes there are).
 #include "host/cli/analyze/analyze_io.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <utility>
 #include <vector>
 
+#include "host/cli/analyze/results_files.hpp"
 #include "host/io/atomic_file.hpp"
 
 namespace glassland::analyze_cli {
 
 namespace {
+
+namespace fs = std::filesystem;
 
 std::string read_text_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -44,16 +49,35 @@ std::string cell_text(const json& v) {
   return v.dump();  // true, false, null, objects: reported as "not a finite number" if used
 }
 
-// The columns of an array of records: every primitive key of a record, in order of first
-// appearance, then the scalar keys of the enclosing object `top` that no record has, as
-// constants (name, cell text) for every row.
+// A record's cells: its primitive values, and those of its objects one level down as
+// "object.key" (an NEB band's "art_event.barrier_eV", "metad_tracer.temperature_K").
+std::vector<std::pair<std::string, const json*>> record_cells(const json& record) {
+  std::vector<std::pair<std::string, const json*>> cells;
+  for (const auto& [k, v] : record.items()) {
+    if (v.is_primitive())
+      cells.push_back({k, &v});
+    else if (v.is_object())
+      for (const auto& [sub, w] : v.items())
+        if (w.is_primitive())
+          cells.push_back({k + "." + sub, &w});
+  }
+  return cells;
+}
+
+// The columns of an array of records: every cell of a record (record_cells), in order of first
+// appearance; then the top-level arrays named in `per_record` (one value per record, e.g. a
+// metadynamics batch's temperature_K with one temperature per tracer), and the scalar keys of the
+// enclosing object `top` that no record has, as constants (name, cell text) for every row. A
+// record's own key wins over both.
 struct RecordColumns {
   std::vector<std::string> names;
   std::vector<std::pair<std::string, std::string>> constants;
+  std::vector<std::pair<std::string, const json*>> per_record;  // name, array
 };
 
 RecordColumns record_columns(const std::string& source, const json& records,
-                             const std::string& array_path, const json* top) {
+                             const std::string& array_path, const json* top,
+                             const std::vector<std::string>& per_record) {
   RecordColumns out;
   std::set<std::string> known;
   auto add_column = [&](const std::string& k) {
@@ -66,16 +90,27 @@ RecordColumns record_columns(const std::string& source, const json& records,
     if (!r.is_object())
       throw InputError(source + ": " + where + ": expected an object with named values, got " +
                        std::string(r.type_name()));
-    for (const auto& [k, v] : r.items())
-      if (v.is_primitive())
-        add_column(k);
+    for (const auto& [k, v] : record_cells(r))
+      add_column(k);
   }
-  if (top)
-    for (const auto& [k, v] : top->items())
-      if ((v.is_number() || v.is_string()) && !known.count(k)) {
-        out.constants.push_back({k, cell_text(v)});
-        add_column(k);
-      }
+  if (!top)
+    return out;
+  for (const std::string& k : per_record) {
+    const auto it = top->find(k);
+    if (it == top->end() || !it->is_array() || known.count(k))
+      continue;
+    if (it->size() != records.size())
+      throw InputError(source + ": " + k + " has " + std::to_string(it->size()) +
+                       " values, but there are " + std::to_string(records.size()) + " " +
+                       array_path + " (one value per record, or one number for all)");
+    out.per_record.push_back({k, &*it});
+    add_column(k);
+  }
+  for (const auto& [k, v] : top->items())
+    if ((v.is_number() || v.is_string()) && !known.count(k)) {
+      out.constants.push_back({k, cell_text(v)});
+      add_column(k);
+    }
   return out;
 }
 
@@ -90,13 +125,15 @@ bool flagged_off(const std::string& source, const json& record, const std::strin
   return !record[flag_key].get<bool>();
 }
 
-// Records (an array of objects) plus the scalar keys of the enclosing object as constant columns.
-// flag_key: records whose flag is false are skipped (event_found for tracers, success for events).
+// Records (an array of objects) plus the per-record arrays and scalar keys of the enclosing
+// object (record_columns). flag_key: records whose flag is false are skipped (event_found for
+// tracers, success for events, converged for NEB bands).
 LoadedTable table_from_records(const std::string& source, const json& records,
                                const std::string& array_path, const json* top,
-                               const std::string& flag_key, const std::string& shape) {
+                               const std::string& flag_key, const std::string& shape,
+                               const std::vector<std::string>& per_record = {}) {
   LoadedTable out{ga::Table(source), 0, shape};
-  const RecordColumns columns = record_columns(source, records, array_path, top);
+  const RecordColumns columns = record_columns(source, records, array_path, top, per_record);
   out.table.set_columns(columns.names);
   for (std::size_t i = 0; i < records.size(); ++i) {
     const json& r = records[i];
@@ -105,19 +142,16 @@ LoadedTable table_from_records(const std::string& source, const json& records,
       ++out.skipped;
       continue;
     }
+    std::map<std::string, std::string> cells_by_name;
+    for (const auto& [k, v] : columns.constants)
+      cells_by_name[k] = v;
+    for (const auto& [k, array] : columns.per_record)
+      cells_by_name[k] = cell_text((*array)[i]);
+    for (const auto& [k, v] : record_cells(r))
+      cells_by_name[k] = cell_text(*v);
     std::vector<std::string> cells;
-    for (const auto& c : columns.names) {
-      auto it = r.find(c);
-      if (it != r.end()) {
-        cells.push_back(cell_text(*it));
-      } else {
-        std::string value;
-        for (const auto& [k, v] : columns.constants)
-          if (k == c)
-            value = v;
-        cells.push_back(value);
-      }
-    }
+    for (const auto& c : columns.names)
+      cells.push_back(cells_by_name[c]);
     out.table.add_row(cells, 0, where);
   }
   return out;
@@ -179,13 +213,25 @@ LoadedTable table_from_column_arrays(const std::string& path, const json& doc) {
   return out;
 }
 
+// The per-tracer quantities a metadynamics batch may give as one array at the top of
+// summary.json (one value per tracer) instead of one number for all tracers.
+const std::vector<std::string> kPerTracerArrays = {"temperature_K", "pressure_GPa",
+                                                   "pressure_bar"};
+
 LoadedTable load_json_table(const std::string& path, const std::string& text) {
   const json doc = parse_json(path, text);
-  if (doc.is_object() && doc.contains("tracers") && doc["tracers"].is_array())
+  auto records = [&](const char* key) {
+    return doc.is_object() && doc.contains(key) && doc[key].is_array();
+  };
+  if (records("tracers"))
     return table_from_records(path, doc["tracers"], "tracers", &doc, "event_found",
-                              "metadynamics summary");
-  if (doc.is_object() && doc.contains("events") && doc["events"].is_array())
+                              "metadynamics summary", kPerTracerArrays);
+  if (records("events"))
     return table_from_records(path, doc["events"], "events", &doc, "success", "ART events");
+  if (records("bands"))
+    return table_from_records(path, doc["bands"], "bands", &doc, "converged", "NEB results");
+  if (records("replicas") && doc.value("task", "") == "prepare")
+    return table_from_records(path, doc["replicas"], "replicas", &doc, "", "prepare summary");
   if (doc.is_array())
     return table_from_records(path, doc, "", nullptr, "", "json records");
   if (doc.is_object() && doc.contains("columns") && doc.contains("rows"))
@@ -197,7 +243,10 @@ LoadedTable load_json_table(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-LoadedTable load_table(const std::string& path) {
+LoadedTable load_table(const std::string& given) {
+  const std::string path = fs::is_directory(given) ? results_document(given) : given;
+  if (is_hdf5_file(path))
+    return load_hdf5_table(path);
   const std::string text = read_text_file(path);
   const auto first = text.find_first_not_of(" \t\r\n");
   const bool json_like = first != std::string::npos && (text[first] == '{' || text[first] == '[');
@@ -209,16 +258,6 @@ LoadedTable load_table(const std::string& path) {
 
 json read_json_file(const std::string& path) {
   return parse_json(path, read_text_file(path));
-}
-
-std::string number_text(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-json value_error(double value, double error) {
-  return {{"value", value}, {"error", error}};
 }
 
 void add_output_option(CLI::App& command, std::string& output) {

@@ -1,12 +1,15 @@
 // What the `glassland analyze` sub-commands share: reading their inputs into an analysis::Table
 // and writing their one JSON document (docs/analyze.md, "Inputs" and "Errors").
 //
-// Inputs are CSV files with a header row, JSON tables, the metadynamics summary.json
-// ({"temperature_K": T, "tracers": [{"barrier_eV": ..., "event_found": true, ...}]}) and the ART
-// events.json ({"events": [{"barrier_eV": ..., "success": true, ...}]}). All of them become an
-// analysis::Table, so every bad cell is reported the same way: file, line or JSON path, data
-// row, column. Output is one JSON document on stdout or in --output FILE (written atomically).
-// Non-finite numbers (a divergent sequential integral, an undefined error) are written as null.
+// Inputs are CSV files with a header row, JSON tables, and glassland's results: the metadynamics
+// summary.json ({"temperature_K": T or [T per tracer], "tracers": [{"barrier_eV": ...,
+// "event_found": true, ...}]}), the ART events.json ({"events": [{"barrier_eV": ..., "success":
+// true, ...}]}), the NEB neb.json ({"bands": [...]}), prepare's summary.json ({"replicas": [...]}),
+// the results.h5 of art, metad, neb, md and prepare (results_files.hpp), or a results directory
+// (its events.json, neb.json or summary.json). All of them become an analysis::Table, so every
+// bad cell is reported the same way: file, line or JSON path, data row, column. Output is one
+// JSON document on stdout or in --output FILE (written atomically). Non-finite numbers (a
+// divergent sequential integral, an undefined error) are written as null.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -18,8 +21,13 @@
 
 #include "analysis/table_reader.hpp"
 #include "host/io/input_error.hpp"
+#include "host/io/reported_numbers.hpp"  // number_text, value_error
 
 namespace glassland::analyze_cli {
+
+// Shared with the sweep's chain (host/io/reported_numbers.hpp); the sub-commands name them here.
+using glassland::number_text;
+using glassland::value_error;
 
 namespace ga = analysis;
 using json = nlohmann::json;
@@ -34,7 +42,8 @@ struct LoadedTable {
   std::string shape;        // "csv", "metadynamics summary", "ART events", "json table", ...
 };
 
-// A CSV or JSON table (chosen by content, or by a .json name), in any of the shapes above.
+// A CSV or JSON table (chosen by content, or by a .json name), an HDF5 result file, or a
+// results directory, in any of the shapes above.
 LoadedTable load_table(const std::string& path);
 
 // A JSON document from a file; an unreadable file or invalid JSON is an InputError naming it.
@@ -42,12 +51,6 @@ json read_json_file(const std::string& path);
 
 // ---------------------------------------------------------------------------------------------
 // Writing
-
-// A number as a person writes it in a message: 300, 0.5, 1e-14.
-std::string number_text(double v);
-
-// {"value": v, "error": e}.
-json value_error(double value, double error);
 
 // Adds --output/-o, the JSON file to write (default and "-": stdout).
 void add_output_option(CLI::App& command, std::string& output);

@@ -266,7 +266,7 @@ void register_analyze_barriers(CLI::App& analyze) {
       "of a barrier sample at a temperature");
   c->add_option("files", o->files, "CSV/JSON tables, metadynamics summary.json, ART events.json")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingPath);
   c->add_option("--column", o->column, "column (or JSON key) of the barriers, eV")
       ->capture_default_str();
   c->add_option("--temperature,-T", o->temperature,

@@ -87,7 +87,7 @@ void register_analyze_entropy(CLI::App& analyze) {
   auto o = std::make_shared<EntropyOptions>();
   CLI::App* c = analyze.add_subcommand(
       "entropy", "Shannon entropy and diversity of a numeric column (histogram) or of labels");
-  c->add_option("file", o->file, "CSV/JSON table")->required()->check(CLI::ExistingFile);
+  c->add_option("file", o->file, "CSV/JSON table")->required()->check(CLI::ExistingPath);
   c->add_option("--column", o->column, "column to analyse")->required();
   c->add_flag("--categorical", o->categorical,
               "treat the column as labels (e.g. Voronoi indices), one per row");

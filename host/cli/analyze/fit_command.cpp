@@ -105,7 +105,7 @@ void register_analyze_fit(CLI::App& analyze) {
   auto o = std::make_shared<FitOptions>();
   CLI::App* c = analyze.add_subcommand(
       "fit", "Linear, Arrhenius, VFT or kink (piecewise-linear, e.g. T_g) fit of two columns");
-  c->add_option("file", o->file, "CSV/JSON table")->required()->check(CLI::ExistingFile);
+  c->add_option("file", o->file, "CSV/JSON table")->required()->check(CLI::ExistingPath);
   c->add_option("--model", o->model, "linear, arrhenius, vft or kink")
       ->capture_default_str()
       ->check(CLI::IsMember({"linear", "arrhenius", "vft", "kink"}));

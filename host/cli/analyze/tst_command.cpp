@@ -202,7 +202,7 @@ void register_analyze_tst(CLI::App& analyze) {
   c->add_option("--parameters", o->parameters, "JSON file of parameters (options override it)")
       ->check(CLI::ExistingFile);
   c->add_option("--table", o->table, "table with a barrier column (and temperature_K)")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingPath);
   c->add_option("--column", o->column, "barrier column of --table")->capture_default_str();
   // Options that override the parameters file, with the name it is recorded under when given.
   std::vector<std::pair<CLI::Option*, std::string>> opts;

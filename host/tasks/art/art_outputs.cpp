@@ -25,6 +25,7 @@ ArtEventCatalogue catalogue_events(const ArtTaskSettings& settings, const ArtMin
   // template are that minimum's.
   catalogue.root = walk_roots(minima.count(), found.minima.size(), found.connections);
   catalogue.atom_ids = &minima.atom_ids;
+  catalogue.temperatures = &minima.temperatures;
   for (const ArtEvent& e : events) {  // chunks run on fresh engines: energies from the events
     ArtMinimum& m = found.minima.at(e.minimum_id);
     if (!m.energy_known) {
@@ -113,7 +114,44 @@ std::vector<std::array<std::string, 3>> write_event_structures(TaskRun& run,
   return written;
 }
 
-void write_events_json(TaskRun& run, const ArtSearches& found, const ArtEventCatalogue& catalogue,
+nlohmann::ordered_json temperature_value(const SourceTemperature& t) {
+  return std::isnan(t.kelvin) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.kelvin);
+}
+
+// events.json with the source of every event (the file of the input minimum its walk descends
+// from, and that structure's temperature) and the list of input minima with theirs, one event
+// per line as events_json writes them.
+std::string with_sources(const std::string& text, const ArtMinima& minima,
+                         const ArtEventCatalogue& catalogue) {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text);
+  for (auto& event : doc["events"]) {
+    const int root = catalogue.root.at(event["minimum"].get<int>());
+    event["source"] = minima.sources.at(root);
+    event["source_temperature_K"] = temperature_value(minima.temperatures.at(root));
+  }
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (int m = 0; m < minima.count(); ++m) {
+    list.push_back({{"minimum", m},
+                    {"source", minima.sources[m]},
+                    {"source_temperature_K", temperature_value(minima.temperatures[m])},
+                    {"temperature_from", minima.temperatures[m].from}});
+    // The file wherever analyze runs from (sources are relative to where art ran).
+    if (std::filesystem::is_regular_file(minima.sources[m]))
+      list.back()["path"] = std::filesystem::absolute(minima.sources[m]).lexically_normal().string();
+  }
+  doc["minima"] = list;
+  std::string out = "{\"events\":[";
+  for (size_t k = 0; k < doc["events"].size(); ++k)
+    out += (k ? ",\n" : "\n") + doc["events"][k].dump();
+  out += "\n]";
+  for (const auto& [key, value] : doc.items())
+    if (key != "events")
+      out += ",\"" + key + "\":" + value.dump();
+  return out + "}\n";
+}
+
+void write_events_json(TaskRun& run, const ArtMinima& minima, const ArtSearches& found,
+                       const ArtEventCatalogue& catalogue,
                        std::vector<std::array<std::string, 3>> files) {
   EventsJsonOptions options;
   options.atom_label = [&](const ArtEvent& e, int index) { return catalogue.atom_id(e, index); };
@@ -125,7 +163,8 @@ void write_events_json(TaskRun& run, const ArtSearches& found, const ArtEventCat
                           ",\"atom_labels\":\"atom IDs of the data files\"";
   ArtRunResult all;
   all.events = found.events;
-  write_file_atomically(run.path("events.json"), events_json(all, options));
+  write_file_atomically(run.path("events.json"),
+                        with_sources(events_json(all, options), minima, catalogue));
 }
 
 // results.h5's root attributes: the run's parameters and counts.
@@ -200,6 +239,12 @@ void write_event_table(hdf5::File& file, const ArtSearches& found,
       .set_attribute("meaning", "row of unique_saddles/, -1 for failed searches");
   column(
       "e_initial_eV", [](const ArtEvent& e) { return e.e_initial; }, "eV");
+  column(
+      "source_temperature_K",
+      [&](const ArtEvent& e) {
+        return (*catalogue.temperatures)[catalogue.root.at(e.minimum_id)].kelvin;
+      },
+      "K");
   auto if_success = [nan](auto get) {
     return [get, nan](const ArtEvent& e) { return e.success ? get(e) : nan; };
   };
@@ -266,6 +311,15 @@ void write_minima(hdf5::File& file, const ArtMinima& minima, const ArtSearches& 
       .set_attribute("meaning", "NaN: no search started from it");
   file.write("minima/source",
              std::vector<std::string>(minima.sources.begin(), minima.sources.end()));
+  std::vector<double> kelvin;
+  std::vector<std::string> from;
+  for (const SourceTemperature& t : minima.temperatures) {
+    kelvin.push_back(t.kelvin);
+    from.push_back(t.from);
+  }
+  file.write("minima/source_temperature_K", kelvin)
+      .set_attribute("meaning", "per input minimum; NaN: unknown");
+  file.write("minima/temperature_from", from);
 }
 
 // connectivity/: the walk's graph of minima, one edge per pair of minima it connected.
@@ -317,7 +371,7 @@ void write_art_outputs(TaskRun& run, const TaskSystem& system, const ArtTaskSett
   std::vector<std::array<std::string, 3>> files;
   if (settings.write_structures)
     files = write_event_structures(run, system, minima, found, catalogue);
-  write_events_json(run, found, catalogue, std::move(files));
+  write_events_json(run, minima, found, catalogue, std::move(files));
   write_file_atomically(run.path("results.h5"), [&](const std::string& temporary) {
     hdf5::File file = hdf5::File::create(temporary);
     write_run_attributes(file, run, settings, found);

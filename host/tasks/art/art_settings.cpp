@@ -111,6 +111,12 @@ ArtTaskSettings read_art_settings(InputObject& section) {
            "minima", {},
            "extra LAMMPS data files to search from, after the system section's replicas"))
     s.extra_minima.push_back(f.empty() || f[0] == '/' ? f : section.base_directory() + "/" + f);
+  s.minimum_temperatures = section.numbers(
+      "minimum_temperatures", {}, "K",
+      "temperature of the structure each minimum was quenched from (system replicas, then "
+      "art.minima), written with every event; default: from prepare's summary.json beside each "
+      "data file (its stops), else unknown",
+      LengthRange::any(), NumberRange::non_negative());
   s.minimize_first = section.boolean(
       "minimize_first", true, "minimise every minimum (art.minimize settings) before searching");
   s.concurrent_searches = static_cast<int>(

@@ -13,6 +13,7 @@ namespace glassland {
 
 struct ArtTaskSettings {
   std::vector<std::string> extra_minima;  // resolved paths
+  std::vector<double> minimum_temperatures;  // K, one per minimum; empty: from prepare's summary
   bool minimize_first = true;
   int concurrent_searches = 8;
   int target_successes = 20;

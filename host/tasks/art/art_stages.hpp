@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,11 +23,20 @@
 
 namespace glassland {
 
+// The temperature of the structure a minimum was quenched from (paper 004 groups ART spectra by
+// it): art.minimum_temperatures, or the stop of prepare's summary.json that wrote the file, or
+// unknown (NaN); `from` says which.
+struct SourceTemperature {
+  double kelvin = std::numeric_limits<double>::quiet_NaN();
+  std::string from = "unknown";
+};
+
 // The minima the searches start from: the system section's replicas, then art.minima's files,
 // one replica each of `snapshot` (minimised by the first stage when art.minimize_first).
 struct ArtMinima {
   BatchSnapshot snapshot;
   std::vector<std::string> sources;        // where each came from (file or "build seed N")
+  std::vector<SourceTemperature> temperatures;  // per input minimum
   std::vector<std::vector<int>> atom_ids;  // data-file atom IDs by atom index, per minimum
   nlohmann::json minimization_records = nlohmann::json::array();
   int count() const { return static_cast<int>(sources.size()); }
@@ -40,6 +50,14 @@ std::vector<NamedStructure> read_minimum_structures(const TaskSystem& system,
                                                     std::vector<std::string>& sources);
 ArtMinima make_art_minima(const TaskSystem& system, const std::vector<NamedStructure>& structures,
                           std::vector<std::string> sources);
+
+// The source temperature of every minimum (host/tasks/art/art_source_temperatures.cpp):
+// settings.minimum_temperatures when given (its length must match; an error naming the key and
+// the input file otherwise), else for each data file the stop or final structure of a prepare
+// summary.json in the file's directory that names it.
+std::vector<SourceTemperature> source_temperatures(const std::string& input_file,
+                                                   const ArtTaskSettings& settings,
+                                                   const std::vector<std::string>& sources);
 
 // Where the searches start: atom indices (centers.select "atoms" or "every_atom") or a species
 // index for random centres (-1: any). Errors name the input file and the key.
@@ -125,6 +143,7 @@ struct ArtEventCatalogue {
   std::vector<int> duplicate_count;   // per event: how many events found its saddle (0: failed)
   std::vector<int64_t> duplicate_of;  // per event: search id of its saddle's first event
   const std::vector<std::vector<int>>* atom_ids = nullptr;
+  const std::vector<SourceTemperature>* temperatures = nullptr;  // per input minimum
   // The data-file atom ID of atom `index` of the minimum `event` started from.
   int atom_id(const ArtEvent& event, int index) const {
     return (*atom_ids)[root.at(event.minimum_id)][index];

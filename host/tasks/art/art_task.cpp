@@ -3,7 +3,9 @@
 // optional extra data files) are minimised first, then searched from in one ArtEngine batch of
 // `concurrent_searches` replicas (saddle/art.hpp: the method, its references and paper 004's
 // defaults). Writes events.json (one record per search that ended, failures with their reason),
-// results.h5 (event table, unique saddles, walk connectivity), optionally the initial, saddle
+// results.h5 (event table, unique saddles, walk connectivity), each event with the file and the
+// temperature of the structure its minimum came from (art_source_temperatures.cpp), optionally
+// the initial, saddle
 // and final configuration of every successful event as LAMMPS data files (structures/, named as
 // `task: neb` expects its endpoint pairs) and the per-event displacement fields, and
 // effective_input.json.
@@ -40,8 +42,11 @@ void run_art_task(InputObject& input, const RunOptions& options) {
       read_minimum_structures(*system, settings, sources);
   const MinimizeSettings minimize_settings =
       read_minimize_settings(minimize_section, static_cast<int>(structures.size()));
+  std::vector<SourceTemperature> temperatures =
+      source_temperatures(input.file_name(), settings, sources);
   input.finish();
   ArtMinima minima = make_art_minima(*system, structures, std::move(sources));
+  minima.temperatures = std::move(temperatures);
   const ArtCenters centers = select_centers(input.file_name(), settings, *system, minima);
 
   TaskRun run("art", out, options, input.effective_configuration());

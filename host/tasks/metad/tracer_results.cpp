@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "host/io/atomic_file.hpp"
 #include "host/io/batch_checkpoint.hpp"
 #include "host/io/hdf5_file.hpp"
+#include "host/io/lammps_data.hpp"
 #include "kernels/units.hpp"
 
 namespace glassland {
@@ -108,6 +110,25 @@ void write_event_structures(const hdf5::Group& g, const MetadState& s, int r) {
   }
 }
 
+// The inherent structures before and after tracer r's event as LAMMPS data files,
+// structures/tracer_NNNN_{initial,final}.data (NNNN: the tracer's index in summary.json), the
+// endpoint pair `task: neb` makes a band of (neb.metad).
+void write_event_structure_files(TaskRun& run, const MetadState& s, int r) {
+  if (!s.analyses[r].event.found || s.before_slot[r] < 0)
+    return;
+  std::filesystem::create_directories(run.path("structures"));
+  for (int side = 0; side < 2; ++side) {
+    const std::string name = tracer_name(
+        side == 0 ? "structures/tracer_%04d_initial.data" : "structures/tracer_%04d_final.data", r);
+    LammpsData data =
+        replica_to_data(s.structures.minimized, s.before_slot[r] + side, s.system.type_elements,
+                        s.system.potential.elements, s.system.potential.masses, false);
+    data.title = "glassland metad: tracer " + std::to_string(r) + " inherent structure " +
+                 (side == 0 ? "before" : "after") + " its event";
+    write_lammps_data(run.path(name), data);
+  }
+}
+
 // FES with its history (about 20 snapshots), the CV and bias series and the hills.
 void write_bias_history(const hdf5::Group& g, const MetadState& s, int r) {
   const TracerRecord& t = s.tracers[r];
@@ -182,6 +203,14 @@ void write_tracer_group(hdf5::File& file, const MetadState& s, int r, const Trac
   write_bias_history(g, s, r);
 }
 
+// The pressure tracer r's volume was set at: metad.pressure of the NPT equilibration; null without
+// one (sampling is NVT at the structure's own volume).
+nlohmann::ordered_json tracer_pressure(const MetadState& s, int r) {
+  if (s.m.equilibration_steps <= 0)
+    return nullptr;
+  return s.m.pressure[r];
+}
+
 nlohmann::ordered_json summary_entry(const MetadState& s, int r, const TracerOutcome& o) {
   const TracerRecord& t = s.tracers[r];
   const TracerAnalysis& a = s.analyses[r];
@@ -197,9 +226,18 @@ nlohmann::ordered_json summary_entry(const MetadState& s, int r, const TracerOut
        found ? nlohmann::ordered_json(o.moved_ids.size()) : nlohmann::ordered_json(nullptr)},
       {"rate_per_s", null_or(found, o.rate)},
       {"left_grid", t.left_grid},
+      // The conditions of the tracer's sampling, so that barriers pooled from several runs (a
+      // sweep over T and P) carry them: its temperature, the pressure of its NPT equilibration
+      // (null without one: then no pressure was imposed) and its replica's volume per atom
+      // during the NVT sampling (the box the equilibration ended with).
+      {"temperature_K", s.m.temperature[r]},
+      {"pressure_bar", tracer_pressure(s, r)},
+      {"atomic_volume_A3", s.end.boxes[r].volume() / s.n_atoms},
   };
 }
 
+// A per-replica value as the summary's top level gives it: one number when every replica has it,
+// else the array.
 // summary.json: the tracers and the effective barriers (SPEC.md §6) over the tracers with an
 // event, at one temperature (the key order of issue 4's summary.json).
 nlohmann::ordered_json make_summary(const MetadState& s, nlohmann::ordered_json tracers,
@@ -210,6 +248,12 @@ nlohmann::ordered_json make_summary(const MetadState& s, nlohmann::ordered_json 
   nlohmann::ordered_json summary;
   summary["temperature_K"] = one_temperature ? nlohmann::ordered_json(temperature[0])
                                              : nlohmann::ordered_json(temperature);
+  nlohmann::ordered_json pressures = nlohmann::ordered_json::array();
+  for (int r = 0; r < s.n; ++r)
+    pressures.push_back(tracer_pressure(s, r));
+  const bool one_pressure = std::all_of(pressures.begin(), pressures.end(),
+                                        [&](const auto& p) { return p == pressures[0]; });
+  summary["pressure_bar"] = one_pressure ? pressures[0] : pressures;
   summary["tracers"] = std::move(tracers);
   summary["barrier_parallel_eV"] = nullptr;
   summary["barrier_sequential_eV"] = nullptr;
@@ -279,6 +323,7 @@ void write_tracer_results(TaskRun& run, MetadState& s) {
       s.rates[r] = o.rate;
     }
     write_tracer_group(file, s, r, o);
+    write_event_structure_files(run, s, r);
     std::ostringstream hills_text;
     write_plumed_hills(hills_text, s.bias->hills()[r], s.m.cv == "hop_distance" ? "hop" : "rmsd");
     write_file_atomically(run.path(tracer_name("HILLS_%04d", r)), hills_text.str());

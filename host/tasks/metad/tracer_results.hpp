@@ -4,7 +4,8 @@
 //                         where only the final FES shows the event, the end of sampling);
 //   minimize_event_structures  their inherent structures, all in one batch of copies (FIRE);
 //   write_tracer_results  results.h5 per-tracer groups, HILLS_NNNN (PLUMED format), summary.json
-//                         with the parallel and sequential effective barriers.
+//                         with the parallel and sequential effective barriers, and each event's
+//                         inherent structures as structures/tracer_NNNN_{initial,final}.data.
 #pragma once
 
 #include "host/tasks/metad/metad_state.hpp"

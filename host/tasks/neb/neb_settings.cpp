@@ -175,6 +175,86 @@ std::vector<EndpointPair> pairs_from_art_events(InputObject& section, const std:
   return pairs;
 }
 
+// The temperature (or pressure) of tracer i of a metadynamics summary: its own key, else the
+// summary's number for all tracers or its array's element i; null when absent.
+nlohmann::json tracer_condition(const nlohmann::json& summary, const nlohmann::json& tracer,
+                                size_t i, const char* key) {
+  if (tracer.contains(key))
+    return tracer[key];
+  const auto top = summary.find(key);
+  if (top == summary.end())
+    return nullptr;
+  if (top->is_array())
+    return i < top->size() ? (*top)[i] : nlohmann::json(nullptr);
+  return *top;
+}
+
+// One band per tracer of a `task: metad` results directory whose event has its inherent
+// structures written (structures/tracer_NNNN_{initial,final}.data, NNNN the tracer's index in
+// summary.json). Tracers without an event are counted, not banded; an event without structure
+// files (a metad run from before they were written) is reported; no band at all is an error.
+std::vector<EndpointPair> pairs_from_metad(InputObject& section, const std::string& directory) {
+  const fs::path summary_path = fs::path(directory) / "summary.json";
+  std::ifstream in(summary_path);
+  if (!in)
+    throw section.error("metad", "\"" + directory +
+                                     "\" has no summary.json: give the output directory of a "
+                                     "metad run");
+  nlohmann::json summary;
+  try {
+    summary = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw section.error("metad",
+                        "\"" + summary_path.string() + "\" is not valid JSON: " + e.what());
+  }
+  if (!summary.is_object() || !summary.contains("tracers") || !summary["tracers"].is_array())
+    throw section.error("metad", "\"" + summary_path.string() +
+                                     "\" holds no \"tracers\" list: not a metad summary");
+  std::vector<EndpointPair> pairs;
+  int without_event = 0, without_files = 0;
+  const nlohmann::json& tracers = summary["tracers"];
+  for (size_t i = 0; i < tracers.size(); ++i) {
+    const nlohmann::json& t = tracers[i];
+    if (!t.is_object() || !t.value("event_found", false)) {
+      ++without_event;
+      continue;
+    }
+    char stem[64];
+    std::snprintf(stem, sizeof stem, "structures/tracer_%04zu", i);
+    const fs::path initial = fs::path(directory) / (std::string(stem) + "_initial.data");
+    const fs::path final_state = fs::path(directory) / (std::string(stem) + "_final.data");
+    if (!fs::is_regular_file(initial) || !fs::is_regular_file(final_state)) {
+      ++without_files;
+      continue;
+    }
+    EndpointPair pair;
+    pair.initial = initial.string();
+    pair.final_state = final_state.string();
+    nlohmann::json origin = {{"tracer", i}};
+    for (const char* key : {"atom_id", "species", "barrier_eV", "hop_distance_A", "rate_per_s"})
+      if (t.contains(key))
+        origin[key] = t[key];
+    for (const char* key : {"temperature_K", "pressure_GPa", "pressure_bar"}) {
+      const nlohmann::json value = tracer_condition(summary, t, i, key);
+      if (!value.is_null())
+        origin[key] = value;
+    }
+    pair.record["metad_tracer"] = origin;
+    pairs.push_back(std::move(pair));
+  }
+  if (without_files > 0)
+    std::fprintf(stderr,
+                 "neb: %d tracer event(s) in %s have no inherent-structure files (a metad run "
+                 "from before they were written); no band for them\n",
+                 without_files, summary_path.string().c_str());
+  if (pairs.empty())
+    throw section.error("metad", "\"" + summary_path.string() + "\" has no tracer event with "
+                                 "inherent structures (" + std::to_string(without_event) +
+                                 " tracers without an event, " + std::to_string(without_files) +
+                                 " events without files): nothing to band");
+  return pairs;
+}
+
 // Jump NEB (paper 002, saddle/jump_neb.hpp): one band per atom displaced by more than
 // jump_distance between two inherent structures, from the initial IS to a final state where
 // only the atoms within neighbourhood_radius of the jumper's final position have moved.
@@ -272,14 +352,18 @@ NebTaskSettings read_neb_settings(InputObject& section) {
       "art_events", "", "events.json of task art: one band per successful event with files");
   std::optional<InputObject> jumps = section.optional_object(
       "jumps", "jump NEB between two inherent structures: one band per jumping atom");
+  const std::string metad = section.path(
+      "metad", "",
+      "output directory of task metad: one band per tracer event, between the inherent "
+      "structures before and after it");
   const int sources = (listed.empty() ? 0 : 1) + (directory.empty() ? 0 : 1) +
-                      (art_events.empty() ? 0 : 1) + (jumps ? 1 : 0);
+                      (art_events.empty() ? 0 : 1) + (jumps ? 1 : 0) + (metad.empty() ? 0 : 1);
   if (sources != 1)
     throw section.error("pairs",
                         "give exactly one of \"pairs\" (a list of {\"initial\", \"final\"} data "
                         "files), \"directory\" (NAME_initial.data / NAME_final.data files), "
-                        "\"art_events\" (an ART events.json) or \"jumps\" (two inherent "
-                        "structures)");
+                        "\"art_events\" (an ART events.json), \"jumps\" (two inherent "
+                        "structures) or \"metad\" (a metad output directory)");
   for (InputObject& pair : listed)
     s.pairs.push_back({pair.path("initial", required, "initial-state LAMMPS data file"),
                        pair.path("final", required, "final-state LAMMPS data file"),
@@ -293,6 +377,8 @@ NebTaskSettings read_neb_settings(InputObject& section) {
     s.pairs = pairs_from_art_events(section, art_events, art_duplicates);
   if (jumps)
     s.pairs = pairs_from_jumps(*jumps);
+  if (!metad.empty())
+    s.pairs = pairs_from_metad(section, metad);
 
   s.n_images = static_cast<int>(section.integer(
       "images", 7, "", "images per band M, the two fixed endpoints included (M − 2 move)",

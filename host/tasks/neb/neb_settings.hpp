@@ -1,7 +1,7 @@
 // The settings of `task: neb` (docs/neb.md "task: neb", docs/tasks.md): the endpoint pairs (a
-// list, a directory, an ART events.json or the jumps between two inherent structures), the band
-// and shear settings, and the output section. (The system section's force-field keys are read by
-// read_system_potential, host/tasks/task_system.hpp.)
+// list, a directory, an ART events.json, the jumps between two inherent structures or the tracer
+// events of a metad output directory), the band and shear settings, and the output section. (The
+// system section's force-field keys are read by read_system_potential, host/tasks/task_system.hpp.)
 #pragma once
 
 #include <cstdint>

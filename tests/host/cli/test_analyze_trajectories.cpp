@@ -13,8 +13,10 @@
 #include <sstream>
 
 #include "host/io/lammps_dump.hpp"
+#include "host/io/potential_files.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -32,7 +34,7 @@ mass 1 63.546
 mass 2 91.224
 group cu type 1
 pair_style eam/fs
-pair_coeff * * /usr/share/lammps/potentials/CuZr_mm.eam.fs Cu Zr
+pair_coeff * * @POTENTIAL@ Cu Zr
 velocity all create 3000 4928459 mom yes dist gaussian
 fix 1 all nvt temp 2500 2500 0.1
 timestep 0.002
@@ -68,7 +70,7 @@ set type 1 type/fraction 2 0.5 777
 mass 1 63.546
 mass 2 91.224
 pair_style eam/fs
-pair_coeff * * /usr/share/lammps/potentials/CuZr_mm.eam.fs Cu Zr
+pair_coeff * * @POTENTIAL@ Cu Zr
 velocity all create 3000 1234 mom yes dist gaussian
 fix 1 all nvt temp 2200 2200 0.1
 timestep 0.002
@@ -81,6 +83,13 @@ dump f all custom 1 frame.dump id type x y z ix iy iz c_v[1] c_v[2]
 dump_modify f format float %.17g
 run 0
 )";
+
+// `script` with @POTENTIAL@ replaced by the Cu–Zr potential of the potential directory.
+std::string with_potential(std::string script) {
+  const std::string placeholder = "@POTENTIAL@";
+  script.replace(script.find(placeholder), placeholder.size(), potential_file("CuZr_mm.eam.fs"));
+  return script;
+}
 
 // Data rows of a fix ave/time file (lines not starting with '#'), split into numbers.
 std::vector<std::vector<double>> table(const std::string& path) {
@@ -107,8 +116,9 @@ nlohmann::json analyze(const std::string& arguments, const std::string& output) 
 }
 
 TEST(AnalyzeTrajectories, MsdOfOneOriginEqualsLammpsComputeMsd) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string dir = testing::make_scratch_dir("analyze_msd_vs_lammps");
-  testing::run_lammps(dir, kLiquidScript);
+  testing::run_lammps(dir, with_potential(kLiquidScript));
   const auto msd = table(dir + "/msd.txt");
   ASSERT_GE(msd.size(), 19u);
   const nlohmann::json keep = analyze("dynamics " + dir +
@@ -135,8 +145,9 @@ TEST(AnalyzeTrajectories, MsdOfOneOriginEqualsLammpsComputeMsd) {
 }
 
 TEST(AnalyzeTrajectories, TriclinicDumpsOfEveryPositionKindReadTheSame) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string dir = testing::make_scratch_dir("analyze_dump_kinds");
-  testing::run_lammps(dir, kLiquidScript);
+  testing::run_lammps(dir, with_potential(kLiquidScript));
   ASSERT_EQ(std::system(("gzip -kf " + dir + "/wrapped.dump").c_str()), 0);
   std::vector<std::unique_ptr<LammpsDumpReader>> readers;
   for (const char* name : {"unwrapped.dump", "wrapped.dump", "scaled.dump", "scaled_unwrapped.dump",
@@ -164,8 +175,9 @@ TEST(AnalyzeTrajectories, TriclinicDumpsOfEveryPositionKindReadTheSame) {
 }
 
 TEST(AnalyzeTrajectories, RdfAndVoronoiEqualLammpsOnAFrameLammpsWrote) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string dir = testing::make_scratch_dir("analyze_structure_vs_lammps");
-  testing::run_lammps(dir, kFrameScript);
+  testing::run_lammps(dir, with_potential(kFrameScript));
   const nlohmann::json s = analyze("structure " + dir +
                                        "/frame.dump --elements Cu Zr --rdf-bins "
                                        "100 --rdf-cutoff 7.0",

@@ -7,7 +7,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "host/io/potential_files.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -45,6 +47,7 @@ std::string make_cuzr(const std::string& dir, const std::string& name, int cells
 }
 
 TEST(EvalCommand, JsonMatchesLammpsForEveryStructureOfTheCall) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string dir = testing::make_scratch_dir("eval_command_json");
   const std::string a = make_cuzr(dir, "a.data", 6, 0.0);
   const std::string b = make_cuzr(dir, "b.data", 6, 1.5);   // same atom count: same batch as a
@@ -53,7 +56,7 @@ TEST(EvalCommand, JsonMatchesLammpsForEveryStructureOfTheCall) {
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto document = nlohmann::json::parse(run.output);
   ASSERT_EQ(document["structures"].size(), 3u);
-  const std::string potential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+  const std::string potential = potential_file("CuZr_mm.eam.fs");
   int index = 0;
   for (const std::string& file : {a, b, c}) {
     const auto& mine = document["structures"][index++];

@@ -18,6 +18,7 @@
 #include "host/io/input_error.hpp"
 #include "host/io/lammps_data.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -344,11 +345,12 @@ TEST(LammpsData, WriterUsesItsOwnTemporaryAndLeavesNoneBehind) {
 
 // Runs `lmp` on `script` in `dir`; returns its exit status and leaves its output in lmp.out.
 int run_lammps(const std::string& dir, const std::string& script) {
-  const std::string lmp = GLASSLAND_LAMMPS_EXECUTABLE;
-  if (lmp.empty() || lmp.find("NOTFOUND") != std::string::npos) {
-    ADD_FAILURE() << "LAMMPS (lmp) was not found at configure time; install Debian's lammps";
+  const std::string missing = testing::lammps_missing_reason();
+  if (!missing.empty()) {
+    ADD_FAILURE() << "LAMMPS cannot run: " << missing;
     return -1;
   }
+  const std::string lmp = testing::lammps_executable();
   std::ofstream(dir + "/in.lmp") << script;
   const std::string command =
       "cd '" + dir + "' && '" + lmp + "' -in in.lmp -log none -screen none > lmp.out 2>&1";
@@ -424,16 +426,19 @@ void expect_lammps_round_trip(const LammpsData& ours, bool image_flags) {
 }
 
 TEST(LammpsData, LammpsReadsOurTriclinicFileAndWritesTheSameSystem) {
+  GLASSLAND_REQUIRE_LAMMPS();
   LammpsData data = random_data(40, true, true, true, true, 7);
   expect_lammps_round_trip(data, true);
 }
 
 TEST(LammpsData, LammpsReadsOurOrthogonalFileWithoutImageFlags) {
+  GLASSLAND_REQUIRE_LAMMPS();
   LammpsData data = random_data(40, false, false, false, true, 8);
   expect_lammps_round_trip(data, false);
 }
 
 TEST(LammpsData, ParsesLammpsOwnWriteData) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string dir = test_dir();
   ASSERT_EQ(run_lammps(dir,
                        "units metal\n"

@@ -15,12 +15,13 @@
 #include <vector>
 
 #include "host/io/input_error.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/io/setfl_potential.hpp"
 
 namespace glassland {
 namespace {
 
-const std::string kPotentials = "/usr/share/lammps/potentials/";
+const std::string kPotentials = potential_directory() + "/";
 const std::string kCuZr = kPotentials + "CuZr_mm.eam.fs";
 
 std::string output_dir() {

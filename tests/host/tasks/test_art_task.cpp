@@ -37,9 +37,11 @@
 #include "host/io/checkpoint.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/lammps_data.hpp"
+#include "host/io/potential_files.hpp"
 #include "tests/support/h5md_units.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -53,7 +55,7 @@ using testing::run_glassland;
 using testing::start_glassland;
 using testing::wait_for_exit;
 
-const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+const std::string kPotential = potential_file("CuZr_mm.eam.fs");
 
 // The system section: a 300-atom Cu50Zr50 random packing (17.3 Å box; with a 0.5 Å skin the
 // neighbour list needs > 2·(cutoff + skin) ≈ 16.2 Å).
@@ -290,6 +292,7 @@ void check_documented(const std::string& out_) {
 
 // One run (the checks share it: each run costs ~10 s of CPU): two minima in one batch.
 TEST(ArtTask, TwoMinimaEventsResultsStructuresAndNeb) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string directory = testing::make_scratch_dir("art_task");
   // The second minimum: another packing, as a data file (art.minima).
   const ProgramResult built = run_glassland(

@@ -33,6 +33,7 @@
 #include "host/io/hdf5_file.hpp"
 #include "host/io/json_input.hpp"
 #include "host/io/lammps_data.hpp"
+#include "host/io/potential_files.hpp"
 #include "host/io/setfl_potential.hpp"
 #include "host/tasks/inherent_structures.hpp"
 #include "host/tasks/task_drivers.hpp"
@@ -96,15 +97,21 @@ const std::string& batch_run_directory() {
 void check_summary_has_the_issue_shape_and_consistent_numbers(const std::string& out) {
   ASSERT_TRUE(fs::exists(out + "/summary.json"));
   const auto summary = nlohmann::json::parse(read_text_file(out + "/summary.json"));
-  EXPECT_EQ(summary.size(), 4u);
+  EXPECT_EQ(summary.size(), 5u);  // issue 4's four keys and pressure_bar
   EXPECT_DOUBLE_EQ(summary.at("temperature_K").get<double>(), 2000.0);
+  EXPECT_TRUE(summary.at("pressure_bar").is_null());  // no NPT equilibration: none imposed
   const auto& tracers = summary.at("tracers");
   ASSERT_EQ(tracers.size(), 3u);
   const std::vector<int> ids{20, 96, 200};
   std::vector<double> barriers;
   for (size_t k = 0; k < tracers.size(); ++k) {
     const auto& t = tracers[k];
-    EXPECT_EQ(t.size(), 9u) << t.dump();  // issue 4's eight keys and left_grid
+    // issue 4's eight keys, left_grid, and the conditions: temperature_K, pressure_bar and
+    // atomic_volume_A3 (the B2 lattice as built, 3.26³/2 Å³ per atom: NVT from the start).
+    EXPECT_EQ(t.size(), 12u) << t.dump();
+    EXPECT_EQ(t.at("temperature_K").get<double>(), 2000.0);
+    EXPECT_TRUE(t.at("pressure_bar").is_null());
+    EXPECT_NEAR(t.at("atomic_volume_A3").get<double>(), 3.26 * 3.26 * 3.26 / 2, 1e-9);
     EXPECT_EQ(t.at("atom_id").get<int>(), ids[k]);
     EXPECT_FALSE(t.at("left_grid").get<bool>());  // the default 10 Å grid
     const std::string species = t.at("species").get<std::string>();
@@ -501,7 +508,7 @@ TEST(MetadTask, TransmissionStageReportsKappaAndResumesBitwiseAfterAKill) {
   int with_kappa = 0;
   for (int r = 0; r < 3; ++r) {
     const auto& t = summary["tracers"][r];
-    EXPECT_EQ(t.size(), 13u) << t.dump();  // the issue's keys, left_grid and four of κ
+    EXPECT_EQ(t.size(), 16u) << t.dump();  // the issue's keys, left_grid, 3 conditions, 4 of κ
     char name[64];
     std::snprintf(name, sizeof name, "tracers/tracer_%04d/", r);
     const std::string g = name;
@@ -572,7 +579,7 @@ TEST(MetadTask, TransmissionStageRunsWithTheClusterRmsd) {
 void check_every_replicas_centre_of_mass_stays_in_place(const std::string& out) {
   // LAMMPS types are 1-based in the potential's element order.
   const std::vector<double> masses =
-      read_setfl("/usr/share/lammps/potentials/CuZr_mm.eam.fs", SetflFormat::FinnisSinclair).masses;
+      read_setfl(potential_file("CuZr_mm.eam.fs"), SetflFormat::FinnisSinclair).masses;
   hdf5::File file = hdf5::File::open_read_only(out + "/trajectory.h5md");  // the frames' file
   for (int r = 0; r < 3; ++r) {
     const testing::UnwrappedFrames frames = testing::read_unwrapped_frames(file, r);
@@ -710,6 +717,13 @@ TEST(MetadTask, NptEquilibrationIsRecordedAndSamplingStartsFromItsLastState) {
   ASSERT_GE(sampled_box.size(), 9u);
   EXPECT_EQ(std::vector<double>(box.end() - 9, box.end()),
             std::vector<double>(sampled_box.begin(), sampled_box.begin() + 9));
+  // summary.json records the imposed pressure and the sampled volume per atom.
+  const auto summary = nlohmann::json::parse(read_text_file(dir + "/out/summary.json"));
+  EXPECT_EQ(summary.at("pressure_bar").get<double>(), 10000.0);
+  const auto& tracer = summary.at("tracers").at(0);
+  EXPECT_EQ(tracer.at("pressure_bar").get<double>(), 10000.0);
+  EXPECT_EQ(tracer.at("temperature_K").get<double>(), 2000.0);
+  EXPECT_NEAR(tracer.at("atomic_volume_A3").get<double>(), volume.back() / 432, 1e-9);
 }
 
 // The cluster-RMSD CV end to end (paper 001): a disordered 432-atom Cu50Zr50 (100 MD steps at

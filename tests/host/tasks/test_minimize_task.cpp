@@ -20,8 +20,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "host/io/potential_files.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -31,7 +33,7 @@ using testing::ProgramResult;
 using testing::read_json_file;
 using testing::run_glassland;
 
-const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+const std::string kPotential = potential_file("CuZr_mm.eam.fs");
 constexpr int kAtoms = 432;
 
 // Two disordered Cu50Zr50 snapshots (432 atoms): B2 lattice with random species, 2 ps at
@@ -83,10 +85,14 @@ void expect_documented(const std::string& effective_input) {
 
 class MinimizeTask : public ::testing::Test {
  protected:
+  // The whole suite starts from structures LAMMPS makes: without LAMMPS each test skips (SetUp).
   static void SetUpTestSuite() {
+    if (!testing::lammps_missing_reason().empty())
+      return;
     directory_ = testing::make_scratch_dir("minimize_task");
     snapshots_ = make_snapshots(directory_);
   }
+  void SetUp() override { GLASSLAND_REQUIRE_LAMMPS(); }
   static std::string directory_;
   static std::vector<std::string> snapshots_;
 };

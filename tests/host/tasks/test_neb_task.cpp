@@ -50,11 +50,13 @@
 #include "host/io/batch_io.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/lammps_data.hpp"
+#include "host/io/potential_files.hpp"
 #include "saddle/jump_neb.hpp"
 #include "saddle/neb_shear.hpp"
 #include "tests/support/h5md_units.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -66,7 +68,7 @@ using testing::run_glassland;
 using testing::start_glassland;
 using testing::wait_for_exit;
 
-const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+const std::string kPotential = potential_file("CuZr_mm.eam.fs");
 constexpr int kImages = 5;
 constexpr double kTolerance = 1e-3;            // eV/Å
 constexpr double kLammpsBarrierX = 3.149509;   // eV, LAMMPS neb forward barrier of the x hop
@@ -99,7 +101,10 @@ void prepare_endpoints(const std::string& dir, const double from[3], const doubl
 
 class NebTask : public ::testing::Test {
  protected:
+  // The whole suite starts from structures LAMMPS makes: without LAMMPS each test skips (SetUp).
   static void SetUpTestSuite() {
+    if (!testing::lammps_missing_reason().empty())
+      return;
     directory_ = testing::make_scratch_dir("neb_task");
     const double from_x[3] = {13.04, 9.78, 9.78}, move_x[3] = {-3.26, 0.0, 0.0};
     const double from_y[3] = {9.78, 13.04, 9.78}, move_y[3] = {0.0, -3.26, 0.0};
@@ -127,6 +132,7 @@ class NebTask : public ::testing::Test {
 })";
     run_ = run_glassland("run " + directory_ + "/neb.json");
   }
+  void SetUp() override { GLASSLAND_REQUIRE_LAMMPS(); }
   static std::string directory_;
   static ProgramResult run_;
 };

@@ -17,8 +17,10 @@
 #include <nlohmann/json.hpp>
 
 #include "host/io/hdf5_file.hpp"
+#include "host/io/potential_files.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -29,7 +31,7 @@ using testing::read_text_file;
 using testing::start_glassland;
 using testing::wait_for_exit;
 
-const std::string kPotential = "/usr/share/lammps/potentials/CuZr_mm.eam.fs";
+const std::string kPotential = potential_file("CuZr_mm.eam.fs");
 
 // Two 432-atom Cu50Zr50 replicas (different seeds): 100 steps at 2000 K, then cooling to 1000 K
 // at 1e15 and 2e15 K/s with dt = 2 fs, i.e. 1000 K / (rate · dt) = 500 and 250 steps, then 50
@@ -58,6 +60,7 @@ void expect_documented(const std::string& effective_input) {
 }
 
 TEST(PrepareTask, PerReplicaRampsStopsAndInherentStructures) {
+  GLASSLAND_REQUIRE_LAMMPS();
   const std::string dir = testing::make_scratch_dir("prepare_task_ramps");
   std::ofstream(dir + "/stops.json") << prepare_input(dir + "/stops", "[1500]", 0);
   std::ofstream(dir + "/plain.json") << prepare_input(dir + "/plain", "[]", 0);

@@ -19,6 +19,7 @@
 #include "host/io/lammps_data.hpp"
 #include "host/tasks/structure_builder.hpp"
 #include "tests/support/program_runner.hpp"
+#include "tests/support/test_requirements.hpp"
 
 namespace glassland {
 namespace {
@@ -209,9 +210,8 @@ TEST(StructureBuilder, LatticeGeometry) {
 // LAMMPS as the oracle for the sites and their order: `lattice fcc/bcc a` + `create_atoms` in the
 // same box.
 TEST(StructureBuilder, SitesEqualLammpsCreateAtoms) {
-  const std::string lmp = GLASSLAND_LAMMPS_EXECUTABLE;
-  ASSERT_FALSE(lmp.empty() || lmp.find("NOTFOUND") != std::string::npos)
-      << "LAMMPS (lmp) was not found at configure time";
+  GLASSLAND_REQUIRE_LAMMPS();
+  const std::string lmp = testing::lammps_executable();
   const std::string dir = std::string(GLASSLAND_BINARY_DIR) + "/test_output/structure_builder";
   std::filesystem::create_directories(dir);
   for (const std::string lattice : {"fcc", "bcc", "sc"}) {

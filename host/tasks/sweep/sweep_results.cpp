@@ -1,0 +1,283 @@
+#include "host/tasks/sweep/sweep_results.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+
+#include "host/io/atomic_file.hpp"
+#include "host/io/hdf5_file.hpp"
+
+namespace glassland {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+const char* const kKinds[] = {"parallel", "sequential", "mixed", "mean"};
+
+json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in)
+    return json();
+  const json doc = json::parse(in, nullptr, false);
+  return doc.is_discarded() ? json() : doc;
+}
+
+double number_or_nan(const json& v) {
+  return v.is_number() ? v.get<double>() : kNaN;
+}
+
+// /points: one entry per point, axis values as numbers where every value is one, else JSON text.
+void write_points(hdf5::File& file, const SweepPlan& plan, const json& points) {
+  std::vector<int64_t> index, rank, attempt;
+  std::vector<std::string> status, directory, error;
+  std::vector<double> wall;
+  std::map<std::string, std::vector<double>> headline;
+  for (size_t k = 0; k < points.size(); ++k) {
+    const json& p = points[k];
+    index.push_back(p["point"].get<int64_t>());
+    status.push_back(p["status"].get<std::string>());
+    directory.push_back(p["directory"].get<std::string>());
+    error.push_back(p.value("error", ""));
+    rank.push_back(p.value("rank", int64_t{-1}));
+    attempt.push_back(p.value("attempt", int64_t{0}));
+    wall.push_back(number_or_nan(p.value("wall_seconds", json())));
+    for (const auto& [key, v] : p["headline"].items())
+      if (v.is_number()) {
+        auto& column = headline[key];
+        column.resize(points.size(), kNaN);
+        column[k] = v.get<double>();
+      }
+  }
+  hdf5::Group g = file.create_group("points");
+  g.write("index", index);
+  g.write("status", status);
+  g.write("directory", directory);
+  g.write("error", error);
+  g.write("rank", rank);
+  g.write("attempt", attempt);
+  g.write("wall_seconds", wall);
+  hdf5::Group axes = g.create_group("axes");
+  for (size_t a = 0; a < plan.axes.size(); ++a) {
+    bool numeric = true;
+    std::vector<double> numbers;
+    std::vector<std::string> texts;
+    for (const SweepPoint& point : plan.points) {
+      numeric = numeric && point.values[a].is_number();
+      numbers.push_back(number_or_nan(point.values[a]));
+      texts.push_back(point.values[a].dump());
+    }
+    hdf5::Dataset d =
+        numeric ? axes.write(plan.axes[a].path, numbers) : axes.write(plan.axes[a].path, texts);
+    d.set_attribute("axis", static_cast<int64_t>(a));
+  }
+  hdf5::Group h = g.create_group("headline");
+  for (auto& [key, column] : headline) {
+    column.resize(points.size(), kNaN);
+    h.write(key, column);
+  }
+}
+
+void write_tracers(hdf5::File& file, const std::vector<TracerRow>& rows) {
+  std::vector<int64_t> point, atom_id, event_found;
+  std::vector<std::string> species;
+  std::vector<double> temperature, pressure, barrier, volume;
+  for (const TracerRow& r : rows) {
+    point.push_back(r.point);
+    atom_id.push_back(r.atom_id);
+    species.push_back(r.species);
+    temperature.push_back(r.temperature_K);
+    pressure.push_back(r.pressure_bar);
+    event_found.push_back(r.event_found ? 1 : 0);
+    barrier.push_back(r.barrier_eV);
+    volume.push_back(r.atomic_volume_A3);
+  }
+  hdf5::Group g = file.create_group("metad/tracers");
+  g.write("point", point);
+  g.write("atom_id", atom_id);
+  g.write("species", species);
+  g.write("temperature_K", temperature);
+  g.write("pressure_bar", pressure);
+  g.write("event_found", event_found);
+  g.write("barrier_eV", barrier);
+  g.write("atomic_volume_A3", volume);
+}
+
+// /chain/<group>/NN: the conditions (x, n, each kind's effective barrier and its standard error)
+// and, as attributes, each kind's fitted line and result.
+void write_fits(hdf5::File& file, const std::string& group, const json& entries, bool entropy) {
+  for (size_t k = 0; k < entries.size(); ++k) {
+    const json& e = entries[k];
+    char name[64];
+    std::snprintf(name, sizeof name, "chain/%s/%02zu", group.c_str(), k);
+    hdf5::Group g = file.create_group(name);
+    g.set_attribute("table", e["table"].get<std::string>());
+    g.set_attribute("command", e["command"].get<std::string>());
+    if (entropy)
+      g.set_attribute("pressure_bar", number_or_nan(e["pressure_bar"]));
+    else {
+      g.set_attribute("temperature_K", number_or_nan(e["temperature_K"]));
+      g.set_attribute("atomic_volume_A3", number_or_nan(e["atomic_volume_A3"]));
+    }
+    if (e.contains("note")) {
+      g.set_attribute("note", e["note"].get<std::string>());
+      continue;
+    }
+    const std::string x = entropy ? "temperature_K" : "pressure_GPa";
+    std::vector<double> xs, n;
+    std::map<std::string, std::vector<double>> values, errors;
+    for (const json& c : e["conditions"]) {
+      xs.push_back(c[x].get<double>());
+      n.push_back(c["n"].get<double>());
+      for (const char* kind : kKinds) {
+        values[kind].push_back(number_or_nan(c[std::string(kind) + "_eV"]["value"]));
+        errors[kind].push_back(number_or_nan(c[std::string(kind) + "_eV"]["standard_error"]));
+      }
+    }
+    g.write(x, xs);
+    g.write("n", n);
+    for (const char* kind : kKinds) {
+      const std::string k_name(kind);
+      g.write(k_name + "_eV", values[kind]);
+      g.write(k_name + "_standard_error_eV", errors[kind]);
+      const json& f = e["fits"][kind];
+      // The line ΔG = intercept + slope·x: slope −ΔS (eV/K) or V (eV/GPa).
+      g.set_attribute(k_name + "_slope", number_or_nan(f["slope"]["value"]));
+      g.set_attribute(k_name + "_slope_error", number_or_nan(f["slope"]["error"]));
+      const char* intercept = entropy ? "intercept_0K_eV" : "intercept_0GPa_eV";
+      g.set_attribute(k_name + "_intercept_eV", number_or_nan(f[intercept]["value"]));
+      g.set_attribute(k_name + "_intercept_error_eV", number_or_nan(f[intercept]["error"]));
+      for (const char* result : {"entropy_kB", "volume_A3", "volume_atomic"})
+        if (f.contains(result)) {
+          g.set_attribute(k_name + "_" + result, number_or_nan(f[result]["value"]));
+          g.set_attribute(k_name + "_" + result + "_error", number_or_nan(f[result]["error"]));
+        }
+    }
+  }
+}
+
+// md's results.h5: means over the second half of the thermo record, all replicas.
+void add_thermo_means(const fs::path& results, json& headline) {
+  const hdf5::File file = hdf5::File::open_read_only(results.string());
+  const std::pair<const char*, const char*> observables[] = {
+      {"temperature", "mean_temperature_K"},
+      {"pressure", "mean_pressure_bar"},
+      {"potential_energy", "mean_potential_energy_eV"},
+      {"volume", "mean_volume_A3"}};
+  for (const auto& [name, key] : observables) {
+    const std::string path = std::string("observables/") + name + "/value";
+    if (!file.exists(path))
+      continue;
+    const hdf5::Dataset d = file.dataset(path);
+    const hsize_t rows = d.rows();
+    if (rows == 0)
+      continue;
+    const std::vector<double> values = d.read_rows<double>(rows / 2, rows - rows / 2);
+    double sum = 0.0;
+    for (double v : values)
+      sum += v;
+    headline[key] = sum / static_cast<double>(values.size());
+  }
+}
+
+}  // namespace
+
+json point_headline(const std::string& directory) {
+  json headline = json::object();
+  const fs::path results = fs::path(directory) / "results.h5";
+  if (!fs::exists(fs::path(directory) / "summary.json") && fs::exists(results))
+    add_thermo_means(results, headline);
+  for (const char* name : {"summary.json", "neb.json", "events.json"}) {
+    const json doc = read_json(fs::path(directory) / name);
+    if (!doc.is_object())
+      continue;
+    for (const auto& [key, v] : doc.items())
+      if (v.is_number() || v.is_boolean())
+        headline[key] = v;
+      else if (v.is_array() && (key == "tracers" || key == "replicas" || key == "events"))
+        headline[key] = v.size();
+    if (doc.contains("tracers") && doc["tracers"].is_array()) {
+      int events = 0;
+      double sum = 0.0;
+      for (const json& t : doc["tracers"])
+        if (t.value("event_found", false) && t["barrier_eV"].is_number()) {
+          ++events;
+          sum += t["barrier_eV"].get<double>();
+        }
+      headline["events_found"] = events;
+      headline["barrier_mean_eV"] = events ? json(sum / events) : json();
+    }
+    break;
+  }
+  return headline;
+}
+
+json sweep_summary(const SweepPlan& plan, const std::vector<PointStatus>& statuses,
+                   const json& chain) {
+  json points = json::array();
+  std::map<std::string, int> counts{{"finished", 0}, {"failed", 0}, {"not_run", 0}};
+  for (const SweepPoint& point : plan.points) {
+    const PointStatus& s = statuses[point.index];
+    json axes = json::object();
+    for (size_t a = 0; a < plan.axes.size(); ++a)
+      axes[plan.axes[a].path] = point.values[a];
+    const std::string status =
+        s.status == "finished" || s.status == "failed" ? s.status : "not_run";
+    ++counts[status];
+    json p = {
+        {"point", point.index},
+        {"axes", axes},
+        {"status", status},
+        {"directory", point.directory},
+        {"rank", s.rank},
+        {"host", s.host},
+        {"device", s.device},
+        {"attempt", s.attempt},
+        {"wall_seconds", s.wall_seconds},
+        {"headline", status == "finished" ? point_headline(point.directory) : json::object()}};
+    if (!s.error.empty())
+      p["error"] = s.error;
+    points.push_back(p);
+  }
+  json axes = json::array();
+  for (const auto& a : plan.axes)
+    axes.push_back({{"path", a.path}, {"values", a.values}});
+  return {{"sweep_file", plan.file},
+          {"base", plan.base_source},
+          {"task", plan.task},
+          {"combine", plan.combine},
+          {"directory", plan.directory},
+          {"axes", axes},
+          {"counts", counts},
+          {"points", points},
+          {"chain", chain}};
+}
+
+void write_sweep_results(const SweepPlan& plan, const json& summary,
+                         const std::vector<TracerRow>& rows) {
+  write_file_atomically((fs::path(plan.directory) / "sweep_summary.json").string(),
+                        summary.dump(2) + "\n");
+  write_file_atomically((fs::path(plan.directory) / "sweep.h5").string(),
+                        [&](const std::string& temporary) {
+                          hdf5::File file = hdf5::File::create(temporary);
+                          file.set_attribute("task", plan.task);
+                          file.set_attribute("sweep_file", plan.file);
+                          file.set_attribute("combine", plan.combine);
+                          write_points(file, plan, summary["points"]);
+                          if (!rows.empty())
+                            write_tracers(file, rows);
+                          const json& chain = summary["chain"];
+                          if (chain.contains("entropy"))
+                            write_fits(file, "entropy", chain["entropy"], true);
+                          if (chain.contains("volume"))
+                            write_fits(file, "volume", chain["volume"], false);
+                          file.close();
+                        });
+}
+
+}  // namespace glassland
