@@ -121,7 +121,6 @@ def check_input(where, document, relative_path):
     stand_in_missing_files(document, path.parent)
     result = run(["run", "--check", str(path)], cwd=tree)
     out = re.escape(str(tree / "out"))
-    # a results file, or a results directory (neb.metad) of another run under out/
     needs = (re.search(r'cannot read "(' + out + r'/[^"]+)"', result.stderr) or
              re.search(r'"(' + out + r'/[^"]+)" has no summary\.json', result.stderr))
     if result.returncode != 0 and needs:  # the results of another run, not a data file
