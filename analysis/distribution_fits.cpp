@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -62,7 +63,8 @@ DistributionFit gaussian_fit(const std::vector<double>& values, const char* loc,
   const double n = static_cast<double>(values.size());
   DistributionFit fit;
   // Inverse Fisher information of N(μ, σ²) at the maximum-likelihood point.
-  fit.parameters = {{loc, mean, sigma / std::sqrt(n)}, {scale, sigma, sigma / std::sqrt(2.0 * n)}};
+  fit.parameters = {{loc, mean, sigma / std::sqrt(n), ""},
+                    {scale, sigma, sigma / std::sqrt(2.0 * n), ""}};
   fit.covariance = {{sigma * sigma / n, 0.0}, {0.0, sigma * sigma / (2.0 * n)}};
   return fit;
 }
@@ -256,6 +258,18 @@ DistributionFit fit_two_mode(const std::vector<double>& x) {
   if (high)
     theta[0] = 1.0;
   const bool on_boundary = low || high;
+  // A shifted-Rayleigh mode far narrower than the sample sits on one barrier: a mixture's
+  // likelihood grows without bound as its σ → 0 there (the degenerate solutions of McLachlan and
+  // Peel, Finite Mixture Models, 2000), so the optimiser's end point is no
+  // maximum-likelihood fit and its AIC would win every comparison.
+  if (!high && theta[3] < kCollapsedModeFraction * sd) {
+    char message[200];
+    std::snprintf(message, sizeof message,
+                  "two-mode fit: mode II collapsed onto one barrier (sigma = %.3g eV against a "
+                  "sample spread of %.3g eV): the likelihood is unbounded, no fit exists",
+                  theta[3], sd);
+    throw std::invalid_argument(message);
+  }
 
   DistributionFit fit;
   fit.model = "two_mode";
@@ -290,12 +304,22 @@ DistributionFit fit_two_mode(const std::vector<double>& x) {
       for (std::size_t b = 0; b < free.size(); ++b)
         fit.covariance[free[a]][free[b]] = cov_free[a][b];
   for (std::size_t i = 0; i < 4; ++i)
-    fit.parameters.push_back({names[i], theta[i], std::sqrt(fit.covariance[i][i])});
+    fit.parameters.push_back({names[i], theta[i], std::sqrt(fit.covariance[i][i]), ""});
+  // On a boundary the parameters of the absent mode do not enter the distribution: no value.
+  const std::vector<std::size_t> absent = low    ? std::vector<std::size_t>{1}
+                                          : high ? std::vector<std::size_t>{2, 3}
+                                                 : std::vector<std::size_t>{};
+  for (std::size_t i : absent) {
+    fit.parameters[i].value = kNaN;
+    fit.parameters[i].undefined =
+        low ? "W = 0: mode I (the exponential) is absent, so its scale epsilon is undefined"
+            : "W = 1: mode II (the shifted Rayleigh) is absent, so its mu and sigma are undefined";
+  }
   if (on_boundary)
-    fit.note = low ? "W = 0 on its boundary (mode I absent): W and epsilon held fixed, their "
-                     "errors undefined"
-                   : "W = 1 on its boundary (mode II absent): W, mu and sigma held fixed, their "
-                     "errors undefined";
+    fit.note = low ? "W = 0 on its boundary (mode I absent): epsilon undefined (null), W's "
+                     "error undefined"
+                   : "W = 1 on its boundary (mode II absent): mu and sigma undefined (null), W's "
+                     "error undefined";
   if (!ok)
     fit.note += std::string(fit.note.empty() ? "" : "; ") +
                 "Hessian of the negative log-likelihood is not positive definite: errors undefined";

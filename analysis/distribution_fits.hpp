@@ -12,8 +12,10 @@
 //   nonlinear least squares; we fit the raw sample by maximum likelihood, which needs no bin width
 //   and gives errors directly. When the maximum lies on the boundary of W (W < 1e-4: mode I absent,
 //   the deep-glass case; W > 1 − 1e-4: mode II absent) W is set to exactly 0 or 1, the parameters
-//   the likelihood then no longer depends on (ε, or μ and σ) are held fixed, and their errors and
-//   W's are NaN: the asymptotic normal theory does not hold on a boundary.
+//   the likelihood then no longer depends on (ε, or μ and σ) are undefined: their values are NaN
+//   with the reason in FittedParameter::undefined (whatever the optimiser left there, e.g. an ε of
+//   1594 eV on a unimodal sample, means nothing), and their errors and W's are NaN: the
+//   asymptotic normal theory does not hold on a boundary.
 // Goodness of fit: log-likelihood, AIC = 2k − 2 ln L, BIC = k ln n − 2 ln L, the
 // Kolmogorov–Smirnov statistic D = sup|F_n − F| and its asymptotic p-value (optimistic, since the
 // parameters were fitted to the same sample; use it to compare, not as a strict test).
@@ -29,9 +31,10 @@
 namespace glassland::analysis {
 
 struct FittedParameter {
-  std::string name;  // e.g. "mu_eV"
-  double value = 0.0;
-  double error = 0.0;  // one standard error; NaN where not defined
+  std::string name;       // e.g. "mu_eV"
+  double value = 0.0;     // NaN where the parameter is undefined (then `undefined` says why)
+  double error = 0.0;     // one standard error; NaN where not defined
+  std::string undefined;  // why the parameter has no value (e.g. ε when W = 0); "" if it has one
 };
 
 struct DistributionFit {
@@ -80,5 +83,8 @@ double gamma_q(double a, double x);
 // Minimum sample sizes (for callers that want to report a clear error before fitting).
 inline constexpr std::size_t kMinNormalFit = 2;
 inline constexpr std::size_t kMinTwoModeFit = 5;
+// fit_two_mode refuses a fit whose mode II σ is below this fraction of the sample's spread (a mode
+// on one barrier; the mixture likelihood is unbounded there).
+inline constexpr double kCollapsedModeFraction = 1e-6;
 
 }  // namespace glassland::analysis

@@ -25,14 +25,18 @@ struct EffectiveBarriers {
 // sample, non-finite barriers or T ≤ 0.
 EffectiveBarriers effective_barriers(const std::vector<double>& barriers_eV, double temperature_K);
 
-// From a normalised density, by numerical integration of e^{ln P(x) ∓ x/kT} (adaptive
+// From a normalised density over the physical domain ΔG ≥ 0: a density with probability below 0
+// (the normal) is restricted to ΔG ≥ 0 and renormalised, P(x)/∫_0^∞P (throws
+// std::invalid_argument when it has none there). By numerical integration of
+// e^{ln P(x) ∓ x/kT} (adaptive
 // Gauss–Kronrod, GSL's QAG, over the region where the log-integrand is within 60 of its maximum).
 // The sequential barrier is +inf when the density's upper tail decays no faster than e^{−x/kT}
 // (log-normal always; two-mode when W > 0 and ε ≥ k_BT): the integral diverges, which is a property
 // of the fitted form, not a numerical failure.
 EffectiveBarriers effective_barriers(const BarrierDistribution& density, double temperature_K);
 
-// log ∫ P(x) e^{s·x/kT} dx for s = ±1 (the building block of the above), +inf when divergent.
+// log ∫_0^∞ P(x) e^{s·x/kT} dx / ∫_0^∞ P(x) dx for s = ±1 (the building block of the above),
+// +inf when divergent.
 double log_tilted_integral(const BarrierDistribution& density, double temperature_K, int sign);
 
 }  // namespace glassland::analysis

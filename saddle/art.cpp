@@ -638,13 +638,15 @@ struct ArtStepKernel {
         relax_or_finish(team, first, st, v.eigenvector, p.relax_steps_convergence);
         break;
       case kMinForward:
-      case kMinBackward:
+      case kMinBackward: {
         if (segment_start) {
           st.minimize_steps = 0;
           reset_fire(st);
           zero_velocity(team, first);
         }
-        if (max_force < p.minimize_force_tolerance) {
+        const double tolerance =
+            st.stage == kMinForward ? p.final_force_tolerance : p.minimize_force_tolerance;
+        if (max_force < tolerance) {
           const double moved = max_displacement_from_initial(team, first, box);
           if (st.stage == kMinForward) {
             for_atoms(team, [&](int i) {
@@ -652,6 +654,7 @@ struct ArtStepKernel {
                 v.x_final(first + i, k) = positions(first + i, k);
             });
             st.e_final = st.e_current;
+            st.final_max_force = max_force;
             if (moved < p.connect_tolerance) {
               fail(st, ArtOutcome::fell_back);
             } else {
@@ -673,6 +676,7 @@ struct ArtStepKernel {
         ++st.minimize_steps;
         st.micro = kMinimize;
         break;
+      }
       case kLanczosOnly:
         start_lanczos(team, first, st, 1, false);
         break;
@@ -1174,6 +1178,7 @@ class ArtRunBookkeeping {
     event.lambda1 = st.lambda1;
     event.lambda2 = st.lambda2;
     event.saddle_max_force = st.saddle_max_force;
+    event.final_max_force = st.final_max_force;
     event.backward_max_displacement = st.backward_displacement;
     event.pushes = st.pushes;
     event.convergence_steps = st.convergence_steps;

@@ -206,17 +206,17 @@ void NebRunner::start(Batch& batch, ForceField& force_field, int n_images,
 namespace {
 
 // The band's FIRE rules (NebSettings): FIRE 2.0's Δt/α rule without the uphill cap (a band stops
-// on its force criterion or its iteration cap only), no half step back, the velocity updated
-// with the full Δt and then the band's displacement scaled to dmax, P, v·v and F·F summed
-// component by component.
+// on its force criterion or its iteration cap only); P, v·v and F·F summed component by
+// component; how dmax limits a step and the half step back from NebSettings::lammps_step_rule.
 FireRules band_rules(const NebSettings& s) {
   FireRules rules;
   rules.adapt = FireParameters{s.dt_max,       s.dt_min,      s.dt_grow, s.dt_shrink, s.alpha_start,
                                s.alpha_shrink, s.delay_steps, 0,         true};
   rules.dt_initial = s.dt_initial;
   rules.max_displacement = s.max_displacement;
-  rules.half_step_back = false;
-  rules.step_limit = FireStepLimit::scale_displacement;
+  rules.half_step_back = s.lammps_step_rule;
+  rules.step_limit =
+      s.lammps_step_rule ? FireStepLimit::shorten_timestep : FireStepLimit::scale_displacement;
   rules.dot_order = FireDotOrder::per_component;
   return rules;
 }
@@ -621,6 +621,22 @@ void NebRunner::check_bands(const Batch& batch) {
         moving(r) =
             running(r / images_per_band) != 0 && image > 0 && image < images_per_band - 1 ? 1 : 0;
       });
+}
+
+std::vector<BandProgress> NebRunner::progress(const Batch& batch) const {
+  auto h_running = Kokkos::create_mirror_view_and_copy(HostSpace(), running_);
+  auto h_iterations = Kokkos::create_mirror_view_and_copy(HostSpace(), iterations_);
+  auto h_force = Kokkos::create_mirror_view_and_copy(HostSpace(), band_max_force_squared_);
+  auto h_highest = Kokkos::create_mirror_view_and_copy(HostSpace(), band_max_energy_);
+  auto h_energy = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.potential_energy);
+  std::vector<BandProgress> out(n_bands_);
+  for (int b = 0; b < n_bands_; ++b) {
+    out[b].running = h_running(b) != 0;
+    out[b].iterations = h_iterations(b);
+    out[b].max_force = h_force(b) < 1e299 ? std::sqrt(h_force(b)) : std::nan("");
+    out[b].highest_above_initial = h_highest(b) - h_energy(b * n_images_);
+  }
+  return out;
 }
 
 std::vector<BandResult> NebRunner::results(const Batch& batch) const {

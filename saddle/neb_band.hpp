@@ -35,9 +35,12 @@ struct NebSettings {
   bool climbing = true;
   // Climbing switches on per band after this many plain-NEB iterations (LAMMPS N1) or as soon as
   // the band's largest NEB atomic force falls below climb_force_threshold (eOn's ci_after),
-  // whichever comes first. A band is never converged before its climbing image is on.
+  // whichever comes first. A band is never converged before its climbing image is on. The
+  // threshold is low on purpose: climbing on a band that has not relaxed (0.5 eV/Å before issue
+  // 16) ran away on shared/cases/neb_climbing_divergence; LAMMPS climbs only once its plain
+  // band has converged to ftol.
   int climb_after_iterations = 1000;
-  double climb_force_threshold = 0.5;  // eV/Å
+  double climb_force_threshold = 0.005;  // eV/Å
   // Converged when the largest perpendicular atomic force (true force minus its part along the
   // tangent) on every intermediate image, and the full climbing force on the climbing image,
   // is below this.
@@ -54,6 +57,14 @@ struct NebSettings {
   double alpha_start = 0.25;
   double alpha_shrink = 0.99;
   double max_displacement = 0.1;  // Å per Cartesian component per step, over the whole band
+  // How dmax limits a step. true: LAMMPS min_fire's rule, Δt shortened for velocity and
+  // positions together, with the half step back when P ≤ 0 (what `task: neb` uses: with the
+  // other rule the climbing band of shared/cases/neb_climbing_divergence ran away). false: the
+  // band's displacement scaled to dmax while the velocity grows with the full Δt, no half step
+  // back (the rule before issue 16; the Müller–Brown tests' stiff landscape, curvatures up to
+  // 1000 eV/Å², needs it: with LAMMPS's rule, which measures the speed before the velocity
+  // update, a step there can exceed dmax many times over and the band left the landscape).
+  bool lammps_step_rule = false;
 };
 
 enum class NebStatus : int {
@@ -103,6 +114,15 @@ std::vector<ReplicaMinimization> minimize_band_endpoints(Batch& batch, ForceFiel
                                                          int n_images,
                                                          const FireSettings& settings);
 
+// A band where the host meets the device (progress lines, the maximum-force history): a few
+// numbers per band, copied at the existing "any band running" check.
+struct BandProgress {
+  bool running = false;
+  int iterations = 0;
+  double max_force = 0.0;              // eV/Å, the convergence measure (NaN before the first)
+  double highest_above_initial = 0.0;  // eV, highest image energy minus image 0's
+};
+
 // Everything a NebRunner holds between iterations (FIRE velocities, Δt, α and counters per
 // band, climbing switches and images, statuses, NEB forces, per-image sums), copied to the host
 // by name: what a checkpoint stores so that a restarted run continues bitwise. The batch's
@@ -131,6 +151,7 @@ class NebRunner {
              const std::vector<int>& participate = {});
   int advance(Batch& batch, ForceField& force_field, int n_iterations);
   std::vector<BandResult> results(const Batch& batch) const;
+  std::vector<BandProgress> progress(const Batch& batch) const;
 
   // Checkpoint and restart: state() copies every array of the runner to the host; restore()
   // replaces start() when continuing, given the batch as it was saved (positions, images,

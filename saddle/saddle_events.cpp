@@ -135,6 +135,7 @@ std::string events_json(const ArtRunResult& result, const EventsJsonOptions& opt
           << ",\"eigenvalue\":" << number(e.lambda1)
           << ",\"second_eigenvalue\":" << number(e.lambda2)
           << ",\"saddle_max_force_eV_per_A\":" << number(e.saddle_max_force)
+          << ",\"final_max_force_eV_per_A\":" << number(e.final_max_force)
           << ",\"backward_max_displacement_A\":" << number(e.backward_max_displacement)
           << ",\"saddle_displacement_norm_A\":" << number(e.saddle_displacement_norm)
           << ",\"saddle_max_displacement_A\":" << number(e.saddle_max_displacement)

@@ -8,6 +8,7 @@
 #include "host/io/potential_files.hpp"
 #include "host/io/setfl_potential.hpp"
 #include "host/tasks/structure_builder.hpp"
+#include "host/tasks/task_system.hpp"
 
 namespace glassland {
 
@@ -22,28 +23,19 @@ struct BuildOptions {
   double vacuum = 10.0;  // Å each side, with --slab
 };
 
-// "Cu:0.64,Zr:0.36" → {{"Cu", 0.64}, {"Zr", 0.36}}.
-std::vector<std::pair<std::string, double>> parse_composition(const std::string& text) {
-  std::vector<std::pair<std::string, double>> parts;
+// "Cu:0.64,Zr:0.36" → {{"Cu", 0.64}, {"Zr", 0.36}} (parse_composition checks each item and the
+// sum).
+std::vector<std::pair<std::string, double>> composition_option(const std::string& text) {
+  std::vector<std::string> items;
   std::istringstream stream(text);
   std::string item;
-  while (std::getline(stream, item, ',')) {
-    const auto colon = item.find(':');
-    char* end = nullptr;
-    const double fraction =
-        colon == std::string::npos ? 0.0 : std::strtod(item.c_str() + colon + 1, &end);
-    if (colon == std::string::npos || colon == 0 || end == item.c_str() + colon + 1 ||
-        *end != '\0' || !(fraction >= 0.0))
-      throw InputError(
-          "--composition: expected Element:fraction pairs such as Cu:0.5,Zr:0.5, got \"" + text +
-          "\"");
-    parts.emplace_back(item.substr(0, colon), fraction);
-  }
-  return parts;
+  while (std::getline(stream, item, ','))
+    items.push_back(item);
+  return parse_composition(items, "--composition \"" + text + "\"");
 }
 
 void run_build(BuildOptions& options) {
-  options.spec.composition = parse_composition(options.composition);
+  options.spec.composition = composition_option(options.composition);
   // Types follow the potential's element order, masses from the potential (as LAMMPS's eam/fs).
   const SetflPotential potential =
       read_setfl(options.potential, setfl_format_from_filename(options.potential));

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/io/potential_files.hpp"
+#include "host/io/structure_checks.hpp"
 #include "host/tasks/structure_evaluation.hpp"
 
 namespace glassland {
@@ -18,6 +19,7 @@ struct EvalOptions {
   std::string format;  // "fs", "alloy" or empty (from the file name)
   std::vector<std::string> elements;
   double skin = 1.0;
+  double min_atom_distance = kDefaultMinAtomDistance;
   bool json = false;
 };
 
@@ -28,8 +30,8 @@ void run_eval(const EvalOptions& options) {
                                  : setfl_format_from_filename(options.potential);
   const SetflPotential potential = read_setfl(options.potential, format);
   EvaluationTiming timing;
-  const auto results =
-      evaluate_structures(options.structures, potential, options.elements, options.skin, &timing);
+  const auto results = evaluate_structures(options.structures, potential, options.elements,
+                                           options.skin, options.min_atom_distance, &timing);
   if (options.json) {
     nlohmann::json document;
     document["potential"] = options.potential;
@@ -84,6 +86,11 @@ void register_eval_command(CLI::App& app) {
           "element of each atom type, in type order (as LAMMPS pair_coeff * * FILE El1 El2 ...)")
       ->required();
   eval->add_option("--skin", options->skin, "neighbour-list skin, Å")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  eval->add_option(
+          "--min-atom-distance", options->min_atom_distance,
+          "a file with two atoms closer than this (Å) is an error naming them; 0: no check")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   eval->add_flag("--json", options->json, "print one JSON document with forces in atom-ID order");

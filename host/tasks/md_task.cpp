@@ -14,6 +14,7 @@
 #include "host/io/dynamics_report.hpp"
 #include "host/io/input_error.hpp"
 #include "host/io/json_hdf5.hpp"
+#include "host/io/physical_ranges.hpp"
 #include "host/tasks/inherent_structure_series.hpp"
 #include "host/tasks/md_recorder.hpp"
 #include "host/tasks/md_steps.hpp"
@@ -98,12 +99,13 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
                                                   : Ensemble::npt;
   md.temperature = o.per_replica_numbers("temperature", 300.0, n_replicas, "K",
                                          "target temperature per replica (start of a ramp)",
-                                         NumberRange::non_negative());
+                                         temperature_range());
   md.velocities = o.choice("velocities", "create", {"create", "from_structure"},
                            "create Maxwell–Boltzmann velocities, or keep those of the data files");
   md.initial_temperature = o.per_replica_numbers(
       "initial_temperature", -1.0, n_replicas, "K",
-      "temperature of the created velocities (default: the target temperature)");
+      "temperature of the created velocities (default: the target temperature)",
+      temperature_range());
   for (int r = 0; r < n_replicas; ++r)
     if (md.initial_temperature[r] < 0)
       md.initial_temperature[r] = md.temperature[r];
@@ -119,7 +121,8 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
   md.settings.thermostat_chain_length = static_cast<int>(thermostat.integer(
       "chain_length", 3, "", "Nosé–Hoover chain length", IntegerRange::closed(1, kMaxChainLength)));
   InputObject barostat = o.object("barostat", "barostat coupling (ensemble npt)");
-  md.pressure = barostat.per_replica_numbers("pressure", 0.0, n_replicas, "bar", "target pressure");
+  md.pressure = barostat.per_replica_numbers("pressure", 0.0, n_replicas, "bar", "target pressure",
+                                             pressure_range());
   md.barostat_tau = barostat.per_replica_numbers("tau", 1.0, n_replicas, "ps",
                                                  "barostat damping time", NumberRange::positive());
   const std::string coupling =
@@ -138,7 +141,7 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
   if (ramp) {
     InputObject ro = *ramp;
     const auto end = ro.per_replica_numbers("end_temperature", required, n_replicas, "K",
-                                            "final temperature", NumberRange::non_negative());
+                                            "final temperature", temperature_range());
     const auto rate = ro.per_replica_numbers("rate", 0.0, n_replicas, "K/s",
                                              "ramp rate (magnitude); 0: spread over all steps",
                                              NumberRange::non_negative());
@@ -151,7 +154,7 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
   if (stairs) {
     InputObject so = *stairs;
     const auto end = so.per_replica_numbers("end_temperature", required, n_replicas, "K",
-                                            "final temperature", NumberRange::non_negative());
+                                            "final temperature", temperature_range());
     const auto size =
         so.per_replica_numbers("stair", required, n_replicas, "K", "temperature change per stair",
                                NumberRange::positive());

@@ -39,6 +39,7 @@
 #include "host/io/hdf5_file.hpp"
 #include "host/io/input_error.hpp"
 #include "host/io/lammps_data.hpp"
+#include "host/io/physical_ranges.hpp"
 #include "host/tasks/inherent_structures.hpp"
 #include "host/tasks/md_recorder.hpp"
 #include "host/tasks/md_steps.hpp"
@@ -97,7 +98,8 @@ PrepareInput read_prepare_input(InputObject& input, int n) {
   p.settings.thermostat_chain_length = static_cast<int>(thermostat.integer(
       "chain_length", 3, "", "chain length", IntegerRange::closed(1, kMaxChainLength)));
   InputObject barostat = o.object("barostat", "MTK barostat (ensemble npt)");
-  p.pressure = barostat.per_replica_numbers("pressure", 0.0, n, "bar", "target pressure");
+  p.pressure =
+      barostat.per_replica_numbers("pressure", 0.0, n, "bar", "target pressure", pressure_range());
   p.barostat_tau = barostat.per_replica_numbers("tau", 1.0, n, "ps", "damping time (Pdamp)",
                                                 NumberRange::positive());
   const std::string coupling =
@@ -108,7 +110,7 @@ PrepareInput read_prepare_input(InputObject& input, int n) {
 
   InputObject melt = o.object("melt", "melt and equilibrate the liquid");
   p.melt_temperature = melt.per_replica_numbers("temperature", 2000.0, n, "K", "melt temperature",
-                                                NumberRange::positive());
+                                                temperature_range(false));
   p.melt_steps = melt.integer("steps", 5000, "steps", "steps at the melt temperature",
                               IntegerRange::non_negative());
   p.melt_min_msd = melt.number("min_msd", 5.0, "Å²",
@@ -118,9 +120,8 @@ PrepareInput read_prepare_input(InputObject& input, int n) {
                                NumberRange::non_negative());
 
   InputObject cool = o.object("cool", required, "linear cooling ramp");
-  p.end_temperature =
-      cool.per_replica_numbers("end_temperature", 300.0, n, "K",
-                               "temperature at the end of the ramp", NumberRange::non_negative());
+  p.end_temperature = cool.per_replica_numbers(
+      "end_temperature", 300.0, n, "K", "temperature at the end of the ramp", temperature_range());
   p.rate = cool.per_replica_numbers("rate", required, n, "K/s",
                                     "cooling rate (magnitude); also the rate of the ramps into "
                                     "the anneal and equilibrate temperatures",
@@ -146,7 +147,8 @@ PrepareInput read_prepare_input(InputObject& input, int n) {
     InputObject a = *anneal;
     p.anneal = true;
     p.anneal_temperature = a.per_replica_numbers(
-        "temperature", -1.0, n, "K", "anneal temperature (default: cool.end_temperature)");
+        "temperature", -1.0, n, "K", "anneal temperature (default: cool.end_temperature)",
+        temperature_range());
     for (int r = 0; r < n; ++r)
       if (p.anneal_temperature[r] < 0)
         p.anneal_temperature[r] = p.end_temperature[r];
@@ -155,7 +157,8 @@ PrepareInput read_prepare_input(InputObject& input, int n) {
   }
   InputObject equilibrate = o.object("equilibrate", "final equilibration");
   p.equilibrate_temperature = equilibrate.per_replica_numbers(
-      "temperature", -1.0, n, "K", "final temperature (default: cool.end_temperature)");
+      "temperature", -1.0, n, "K", "final temperature (default: cool.end_temperature)",
+      temperature_range());
   for (int r = 0; r < n; ++r)
     if (p.equilibrate_temperature[r] < 0)
       p.equilibrate_temperature[r] = p.end_temperature[r];

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "host/io/input_error.hpp"
+#include "host/io/physical_ranges.hpp"
 
 namespace glassland {
 
@@ -77,7 +78,7 @@ MdShearSettings read_shear_settings(InputObject& md, int n_replicas, bool npt) {
                                   " applied affinely at the start and held under nvt, "
                                   "langevin, bussi and nve (tilt " +
                                   c + " += γ·" + (k == 0 ? "ly" : "lz") + ")",
-                              NumberRange::closed(-0.5, 0.5));
+                              strain_range());
     const auto rate = o.per_replica_numbers(
         "rate_" + c, 0.0, n_replicas, "1/ps",
         "engineering shear strain rate of " + c +

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/structure_checks.hpp"
 #include "kernels/units.hpp"
 
 namespace glassland {
@@ -17,12 +18,16 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 std::vector<StructureEvaluation> evaluate_structures(const std::vector<std::string>& files,
                                                      const SetflPotential& potential,
                                                      const std::vector<std::string>& type_elements,
-                                                     double skin, EvaluationTiming* timing) {
+                                                     double skin, double min_atom_distance,
+                                                     EvaluationTiming* timing) {
   const auto start_reading = std::chrono::steady_clock::now();
   // Group the files by atom count, keeping the order of first appearance for the output.
   std::vector<NamedStructure> structures;
-  for (const auto& file : files)
+  for (const auto& file : files) {
     structures.push_back({file, read_lammps_data(file)});
+    check_atom_overlaps(structures.back().data, file, min_atom_distance, "--min-atom-distance");
+    check_one_element_per_type(structures.back().data, file, type_elements, "--elements");
+  }
   std::map<int, std::vector<size_t>> groups;
   for (size_t k = 0; k < structures.size(); ++k)
     groups[structures[k].data.n_atoms()].push_back(k);
@@ -61,7 +66,8 @@ std::vector<StructureEvaluation> evaluate_structures(const std::vector<std::stri
         double v2 = 0.0;
         for (int k = 0; k < 3; ++k)
           v2 += s.velocities[g * 3 + k] * s.velocities[g * 3 + k];
-        kinetic_twice += masses_host(s.elements[g]) * v2 * units::kAmuA2Ps2ToEv;
+        // LAMMPS's mvv2e, so that the pressure agrees with LAMMPS's `press` to round-off.
+        kinetic_twice += masses_host(s.elements[g]) * v2 * units::kLammpsMvv2e;
       }
       for (int k = 0; k < 6; ++k)
         out.virial[k] = s.virial[r * 6 + k];

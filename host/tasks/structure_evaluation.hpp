@@ -27,10 +27,12 @@ struct EvaluationTiming {
   double seconds_first_evaluation = 0.0;  // includes neighbour-list build
 };
 
+// Each file is checked first (host/io/structure_checks.hpp): no two atoms closer than
+// min_atom_distance (Å, 0: no check), no more element names than atom types.
 std::vector<StructureEvaluation> evaluate_structures(const std::vector<std::string>& files,
                                                      const SetflPotential& potential,
                                                      const std::vector<std::string>& type_elements,
-                                                     double skin,
+                                                     double skin, double min_atom_distance,
                                                      EvaluationTiming* timing = nullptr);
 
 }  // namespace glassland

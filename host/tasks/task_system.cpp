@@ -1,11 +1,12 @@
 #include "host/tasks/task_system.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
 #include <Kokkos_Core.hpp>
 
-#include "host/io/batch_io.hpp"
 #include "host/io/lammps_data.hpp"
 #include "host/io/potential_files.hpp"
 #include "host/tasks/structure_builder.hpp"
@@ -25,6 +26,18 @@ std::vector<std::pair<std::string, double>> parse_composition(const std::vector<
       throw InputError(what + ": expected \"Element:fraction\" such as \"Cu:0.5\", got \"" + item +
                        "\"");
     parts.emplace_back(item.substr(0, colon), fraction);
+  }
+  double total = 0.0;
+  for (const auto& part : parts)
+    total += part.second;
+  // Fractions that do not add up to 1 are a typo (Cu:0.5,Zr:0.6), not something to normalise
+  // away; rounded fractions (three thirds written as 0.33) are within the tolerance.
+  if (!parts.empty() && !(std::abs(total - 1.0) <= kCompositionSumTolerance)) {
+    char message[160];
+    std::snprintf(message, sizeof message,
+                  ": the fractions add up to %.6g, not 1 (within %g); give fractions that sum to 1",
+                  total, kCompositionSumTolerance);
+    throw InputError(what + message);
   }
   return parts;
 }
@@ -46,7 +59,21 @@ SystemPotential read_system_potential(InputObject& section) {
       "(default: the potential's elements in file order)");
   p.neighbor_skin =
       section.number("neighbor_skin", 1.0, "Å", "neighbour-list skin", NumberRange::non_negative());
+  p.checks.min_atom_distance = section.number(
+      "min_atom_distance", kDefaultMinAtomDistance, "Å",
+      "a structure with two atoms closer than this is an error naming them (overlapping atoms "
+      "make the forces blow up); 0 turns the check off",
+      NumberRange::non_negative());
+  p.checks.elements_given = section.has("elements");
+  p.checks.type_elements = p.type_elements;
   return p;
+}
+
+void StructureChecks::apply(const NamedStructure& structure) const {
+  check_atom_overlaps(structure.data, structure.name, min_atom_distance,
+                      "system.min_atom_distance");
+  if (elements_given)
+    check_one_element_per_type(structure.data, structure.name, type_elements, "system.elements");
 }
 
 namespace {
@@ -83,6 +110,7 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
   system->potential = std::move(force_field_keys.potential);
   system->type_elements = std::move(force_field_keys.type_elements);
   system->neighbor_skin = force_field_keys.neighbor_skin;
+  system->checks = force_field_keys.checks;
 
   std::vector<NamedStructure> structures;
   const std::vector<std::string> files =
@@ -162,8 +190,12 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
     for (auto& s : structures)
       add_vacuum_along_z(s.data, vacuum);
   }
-  for (const auto& s : structures)
-    system->replica_sources.push_back(s.name);
+  for (size_t k = 0; k < structures.size(); ++k) {
+    // One file copied into many replicas is checked once.
+    if (k == 0 || structures[k].name != structures[k - 1].name)
+      system->checks.apply(structures[k]);
+    system->replica_sources.push_back(structures[k].name);
+  }
   system->batch = make_batch(structures, system->type_elements, system->potential.elements,
                              system->potential.masses);
   system->force_field.add_term(make_eam_term(system->potential, system->neighbor_skin));

@@ -56,16 +56,22 @@ def lognormal_density(x, m, s):
 
 
 def two_mode_density(x, w, epsilon, mu, sigma):
+    """The two-mode density; the parameters of an absent mode (epsilon when w = 0, mu and sigma
+    when w = 1) are undefined (null in the fit) and not used."""
     x = np.asarray(x, dtype=float)
-    z = sigma ** 2 * math.exp(-mu ** 2 / (2 * sigma ** 2)) + mu * sigma * math.sqrt(
-        math.pi / 2) * math.erfc(-mu / (sigma * math.sqrt(2)))
     mode_one = w / epsilon * np.exp(-x / epsilon) if w > 0 else 0.0 * x
-    density = mode_one + (1 - w) / z * x * np.exp(-(x - mu) ** 2 / (2 * sigma ** 2))
+    density = mode_one
+    if w < 1:
+        z = sigma ** 2 * math.exp(-mu ** 2 / (2 * sigma ** 2)) + mu * sigma * math.sqrt(
+            math.pi / 2) * math.erfc(-mu / (sigma * math.sqrt(2)))
+        density = mode_one + (1 - w) / z * x * np.exp(-(x - mu) ** 2 / (2 * sigma ** 2))
     return np.where(x >= 0, density, 0.0)
 
 
 def _value(parameters, name):
-    return float(parameters[name]["value"])
+    """A fitted value; an undefined parameter (null, with its reason) reads as nan."""
+    value = parameters[name]["value"]
+    return math.nan if value is None else float(value)
 
 
 DENSITIES = {

@@ -57,7 +57,10 @@ def trajectory_file(result):
 
 
 def atoms_per_replica(result, h5):
-    """Atoms per replica: the H5MD species of replica 0, or the prepare summary."""
+    """Atoms per replica: results.h5's parameters/atoms_per_replica, the H5MD species of replica 0
+    (older results), or the prepare summary."""
+    if h5.has("parameters/atoms_per_replica"):
+        return int(h5.array("parameters/atoms_per_replica", dtype=None)[0])
     with readers.H5(trajectory_file(result)) as trajectory:
         if trajectory.has("particles/replica_0000/species"):
             return len(trajectory.array("particles/replica_0000/species", dtype=None))

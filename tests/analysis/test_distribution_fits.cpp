@@ -148,6 +148,31 @@ TEST(DistributionFits, TwoModeWithoutModeOneReportsBoundary) {
   EXPECT_NEAR(f.parameter("sigma_eV"), 0.5, 4.0 * f.error("sigma_eV"));
 }
 
+TEST(DistributionFits, TwoModeRefusesAModeCollapsedOntoOneBarrier) {
+  // Six ART barriers with one far outlier (the plot tests' ART walk): the optimiser put mode II on
+  // the outlier with σ = 7e-310 eV and reported it converged, with an AIC of -149 that beat every
+  // real fit. The likelihood has no maximum there: with mode II centred on the outlier it grows
+  // without bound as σ shrinks (checked here through the density), so the fit is refused.
+  const std::vector<double> x{0.04586978007637299, 0.14824454264839915, 0.04720529031919796,
+                              0.3334875422103778,  1.4928554188538783,  0.5616709586340676};
+  auto log_likelihood = [&](double sigma) {
+    const ga::TwoModeDistribution d(0.7, 0.2, 1.4928554188538783, sigma);
+    double sum = 0.0;
+    for (double v : x)
+      sum += d.log_pdf(v);
+    return sum;
+  };
+  EXPECT_GT(log_likelihood(1e-4), log_likelihood(1e-2));
+  EXPECT_GT(log_likelihood(1e-8), log_likelihood(1e-4));
+  try {
+    ga::fit_two_mode(x);
+    ADD_FAILURE() << "a collapsed mode was reported as a fit";
+  } catch (const std::invalid_argument& why) {
+    EXPECT_NE(std::string(why.what()).find("collapsed onto one barrier"), std::string::npos)
+        << why.what();
+  }
+}
+
 TEST(DistributionFits, TwoModeSnapsWOntoZeroForAUnimodalSample) {
   // The 20 barriers of inputs/analyze/cu_barriers_300K.csv: one hump far from 0, no exponential
   // mode. The maximum is at W = 0; W is snapped there, ε is then undetermined (NaN error), μ and
@@ -159,6 +184,11 @@ TEST(DistributionFits, TwoModeSnapsWOntoZeroForAUnimodalSample) {
   EXPECT_EQ(f.parameter("W"), 0.0);
   EXPECT_TRUE(std::isnan(f.error("W")));
   EXPECT_TRUE(std::isnan(f.error("epsilon_eV")));
+  // ε has no value with W = 0 (issue 16: whatever the optimiser left, 1594 or 28645.96 eV, was
+  // reported): NaN, with the reason.
+  EXPECT_TRUE(std::isnan(f.parameter("epsilon_eV")));
+  for (const auto& p : f.parameters)
+    EXPECT_EQ(p.undefined.empty(), p.name != "epsilon_eV") << p.name << ": " << p.undefined;
   EXPECT_TRUE(std::isfinite(f.error("mu_eV")));
   EXPECT_TRUE(std::isfinite(f.error("sigma_eV")));
   EXPECT_NE(f.note.find("W = 0"), std::string::npos) << f.note;

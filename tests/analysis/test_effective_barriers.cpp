@@ -1,6 +1,8 @@
 // Effective barriers (analysis/effective_barriers.hpp) against closed forms: one barrier, two
-// barriers, a normal distribution (para/seq = μ ∓ σ²/2k_BT) by the sample route and by the
-// fitted-distribution integral, and numerical stability for barriers of many eV at low T.
+// barriers, a normal distribution (para/seq = μ ∓ σ²/2k_BT, and its closed form restricted to
+// ΔG ≥ 0) by the sample route and by the fitted-distribution integral, and numerical stability for
+// barriers of many eV at low T.
+#include <gsl/gsl_sf_erf.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -65,21 +67,39 @@ TEST(EffectiveBarriers, StableForManyElectronvoltsAtLowTemperature) {
   EXPECT_NEAR(cold.sequential_eV, 6.0, 1e-5);
 }
 
-TEST(EffectiveBarriers, NormalDensityIntegralMatchesClosedForm) {
-  // ⟨e^{∓x/kT}⟩ of N(μ, σ²) is e^{∓μ/kT + σ²/2k²T²}: para/seq = μ ∓ σ²/2kT exactly. Paper-like
-  // spread (0.84 ± 0.25 eV at 300 K) shifts by 1.21 eV; σ = 0.5 eV at 100 K shifts by 14.5 eV,
-  // which the integration range must follow.
+// ln Φ(z) of the standard normal, accurate far into the lower tail (GSL's log erfc).
+double log_normal_cdf(double z) {
+  return gsl_sf_log_erfc(-z / std::sqrt(2.0)) - std::log(2.0);
+}
+
+TEST(EffectiveBarriers, NormalDensityIntegralMatchesClosedFormOverNonNegativeBarriers) {
+  // Barriers are ΔG ≥ 0, so the normal is restricted to x ≥ 0 and renormalised there. For that
+  // truncated normal ⟨e^{∓x/kT}⟩ has a closed form: e^{∓μ/kT + σ²/2k²T²} Φ((μ ∓ σ²/kT)/σ)/Φ(μ/σ),
+  // so para/seq = μ ∓ σ²/2kT ∓ kT ln[Φ((μ ∓ σ²/kT)/σ)/Φ(μ/σ)]. The untruncated answer μ − σ²/2kT
+  // is −13.1 eV for σ = 0.5 eV at 100 K (the −13.7 eV of issue 16): a negative "barrier" ruled
+  // by the density's unphysical part below 0.
   for (auto [mu, sigma, T] : {std::tuple{0.84, 0.25, 300.0}, std::tuple{1.36, 0.5, 100.0},
                               std::tuple{0.5, 0.05, 600.0}}) {
     const double kT = kBoltzmann_eV_per_K * T;
     const ga::NormalDistribution d(mu, sigma);
     const ga::EffectiveBarriers e = ga::effective_barriers(d, T);
     const double shift = sigma * sigma / (2.0 * kT);
-    EXPECT_NEAR(e.parallel_eV, mu - shift, 1e-9 * (1.0 + shift)) << mu << " " << sigma << " " << T;
-    EXPECT_NEAR(e.sequential_eV, mu + shift, 1e-9 * (1.0 + shift))
-        << mu << " " << sigma << " " << T;
-    EXPECT_NEAR(e.mixed_eV, mu, 1e-9 * (1.0 + shift));
+    const double mass = log_normal_cdf(mu / sigma);
+    const double para =
+        mu - shift - kT * (log_normal_cdf((mu - sigma * sigma / kT) / sigma) - mass);
+    const double seq = mu + shift + kT * (log_normal_cdf((mu + sigma * sigma / kT) / sigma) - mass);
+    EXPECT_NEAR(e.parallel_eV, para, 1e-9 * (1.0 + shift)) << mu << " " << sigma << " " << T;
+    EXPECT_NEAR(e.sequential_eV, seq, 1e-9 * (1.0 + shift)) << mu << " " << sigma << " " << T;
+    EXPECT_NEAR(e.mixed_eV, 0.5 * (para + seq), 1e-9 * (1.0 + shift));
+    EXPECT_GE(e.parallel_eV, 0.0) << mu << " " << sigma << " " << T;
+    EXPECT_LE(e.parallel_eV, mu);
   }
+  // Far from 0 the truncation does not matter: the plain closed form μ ∓ σ²/2kT.
+  const double kT = kBoltzmann_eV_per_K * 600.0;
+  const ga::EffectiveBarriers far =
+      ga::effective_barriers(ga::NormalDistribution(0.5, 0.05), 600.0);
+  EXPECT_NEAR(far.parallel_eV, 0.5 - 0.05 * 0.05 / (2.0 * kT), 1e-9);
+  EXPECT_NEAR(far.sequential_eV, 0.5 + 0.05 * 0.05 / (2.0 * kT), 1e-9);
 }
 
 TEST(EffectiveBarriers, NormalSampleRouteAndFittedRouteAgreeWithClosedForm) {

@@ -99,7 +99,7 @@ SWEEP = {
 
 # Trajectory and structure analyses of the "trajectory" md run (docs/analysis.md), into
 # trajectory/analyses/: output name -> arguments after `glassland analyze` (MD: the run's
-# results.h5; DATA: its replica 0 final structure).
+# trajectory.h5md; DATA: its replica 0 final structure).
 TRAJECTORY_ANALYSES = {
     "dynamics.json": ["dynamics", "MD"],
     "dynamics_h5.h5": ["dynamics", "MD"],
@@ -191,7 +191,7 @@ def _make_analyses(directory):
 
 
 def _make_trajectory_analyses(directory):
-    paths = {"MD": str(directory / "trajectory" / "results.h5"),
+    paths = {"MD": str(directory / "trajectory" / "trajectory.h5md"),
              "DATA": str(directory / "trajectory" / "final_0000.data")}
     (directory / "analyses").mkdir(exist_ok=True)
     for name, arguments in TRAJECTORY_ANALYSES.items():

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -70,8 +71,11 @@ std::vector<Group> group_by(const ga::Table& t, const std::string& column) {
 json fit_json(const ga::DistributionFit& f, double T, const std::vector<double>& x,
               double bin_width, double bin_origin) {
   json params = json::object();
-  for (const auto& p : f.parameters)
-    params[p.name] = value_error(p.value, p.error);
+  for (const auto& p : f.parameters) {
+    params[p.name] = value_error(p.value, p.error);  // NaN → null
+    if (!p.undefined.empty())
+      params[p.name]["undefined"] = p.undefined;
+  }
   json cov = json::array();
   for (const auto& row : f.covariance)
     cov.push_back(row);
@@ -95,8 +99,21 @@ json fit_json(const ga::DistributionFit& f, double T, const std::vector<double>&
                          {"bins", c.bins},
                          {"p_value", c.p_value},
                          {"bin_width_eV", bin_width}};
-  const ga::EffectiveBarriers e = ga::effective_barriers(*f.distribution, T);
+  ga::EffectiveBarriers e;
+  try {
+    e = ga::effective_barriers(*f.distribution, T);
+  } catch (const std::invalid_argument& why) {
+    j["effective_barriers"] = {{"parallel_eV", nullptr},
+                               {"sequential_eV", nullptr},
+                               {"mixed_eV", nullptr},
+                               {"note", why.what()}};
+    return j;
+  }
   j["effective_barriers"] = effective_json(e);
+  j["effective_barriers"]["domain"] =
+      f.distribution->support_lower() < 0.0
+          ? "barriers >= 0: the fitted density restricted to them and renormalised"
+          : "barriers >= 0 (the fitted density's support)";
   if (std::isinf(e.sequential_eV))
     j["effective_barriers"]["note"] =
         "sequential integral diverges for this fitted form at this temperature (upper tail "
@@ -155,6 +172,16 @@ json distribution_fits(const std::vector<double>& x, double T, const BarriersOpt
         throw std::invalid_argument("the " + model + " fit " + why + ", the sample has " +
                                     std::to_string(x.size()));
       fits.push_back({{"model", model}, {"skipped", why}});
+      continue;
+    }
+    if (model == "two_mode" && !o.fits_given) {
+      // A default two-mode fit that finds no maximum (a collapsed mode) is skipped with the
+      // reason, like one whose preconditions fail; a named one stays an error.
+      try {
+        fits.push_back(fit_json(ga::fit_two_mode(x), T, x, o.bin_width, o.bin_origin));
+      } catch (const std::invalid_argument& why) {
+        fits.push_back({{"model", model}, {"skipped", why.what()}});
+      }
       continue;
     }
     const ga::DistributionFit f = model == "normal"      ? ga::fit_normal(x)

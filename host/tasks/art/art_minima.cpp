@@ -22,6 +22,7 @@ std::vector<NamedStructure> read_minimum_structures(const TaskSystem& system,
                                      system.potential.masses, false)});
   for (const std::string& file : settings.extra_minima) {
     structures.push_back({file, read_lammps_data(file)});
+    system.checks.apply(structures.back());
     sources.push_back(file);
   }
   return structures;

@@ -185,6 +185,7 @@ void write_run_attributes(hdf5::File& file, const TaskRun& run, const ArtTaskSet
       {"eigenvalue_threshold_eV_per_A2", a.eigenvalue_threshold},
       {"saddle_force_tolerance_eV_per_A", a.saddle_force_tolerance},
       {"push_over_distance_A", a.push_over_distance},
+      {"final_force_tolerance_eV_per_A", a.final_force_tolerance},
       {"minimize_force_tolerance_eV_per_A", a.minimize_force_tolerance},
       {"connect_tolerance_A", a.connect_tolerance},
       {"second_eigenvalue_tolerance_eV_per_A2", a.second_eigenvalue_tolerance},
@@ -256,6 +257,8 @@ void write_event_table(hdf5::File& file, const ArtSearches& found,
          "eV Angstrom-2");
   column("saddle_max_force_eV_per_A",
          if_success([](const ArtEvent& e) { return e.saddle_max_force; }), "eV Angstrom-1");
+  column("final_max_force_eV_per_A",
+         if_success([](const ArtEvent& e) { return e.final_max_force; }), "eV Angstrom-1");
   column("saddle_displacement_norm_A",
          if_success([](const ArtEvent& e) { return e.saddle_displacement_norm; }), "Angstrom");
   column("saddle_max_displacement_A",
@@ -403,15 +406,24 @@ void print_art_report(const TaskRun& run, const ArtSearches& found,
       "saddles\n",
       found.events.size(), static_cast<long long>(found.abandoned()), n_success,
       catalogue.unique.size());
-  std::printf("art: barrier mean %.6f eV, median %.6f eV, std %.6f eV\n",
-              analysis::sample_mean(barriers), analysis::sample_median(barriers),
-              analysis::sample_standard_deviation(barriers));
-  std::printf(
-      "art: force evaluations per successful search: mean %.1f, median %.1f; all "
-      "searches' evaluations per success %.1f\n",
-      analysis::sample_mean(evaluations_per_success),
-      analysis::sample_median(evaluations_per_success),
-      n_success ? static_cast<double>(all_evaluations) / n_success : std::nan(""));
+  // No statistic of an empty sample, no spread of one value: a summary never prints nan.
+  if (n_success == 0) {
+    std::printf("art: no successful search: no barrier statistics (%lld force evaluations)\n",
+                static_cast<long long>(all_evaluations));
+  } else {
+    if (n_success == 1)
+      std::printf("art: barrier %.6f eV (one successful search: no spread)\n", barriers[0]);
+    else
+      std::printf("art: barrier mean %.6f eV, median %.6f eV, std %.6f eV\n",
+                  analysis::sample_mean(barriers), analysis::sample_median(barriers),
+                  analysis::sample_standard_deviation(barriers));
+    std::printf(
+        "art: force evaluations per successful search: mean %.1f, median %.1f; all "
+        "searches' evaluations per success %.1f\n",
+        analysis::sample_mean(evaluations_per_success),
+        analysis::sample_median(evaluations_per_success),
+        static_cast<double>(all_evaluations) / n_success);
+  }
   std::printf(
       "art: wall time %.2f s, %.1f saddles per hour; wrote events.json and results.h5 in "
       "%s\n",

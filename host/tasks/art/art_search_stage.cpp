@@ -24,11 +24,13 @@ std::vector<int> walk_roots(int n_input, size_t n_minima, const std::vector<ArtC
 
 namespace {
 
-// The events as checkpoint arrays: 10 integers and 13 reals per event, the participating atoms,
-// and the saddle and final positions of the events that kept them.
+constexpr size_t kEventReals = 14;
+
+// The events as checkpoint arrays: 10 integers and kEventReals reals per event, the participating
+// atoms, and the saddle and final positions of the events that kept them.
 void save_events(Checkpoint& c, const std::vector<ArtEvent>& events) {
   std::vector<int64_t> ints;  // 10 per event
-  std::vector<double> reals;  // 13 per event
+  std::vector<double> reals;  // kEventReals per event
   std::vector<int64_t> participating_count, participating, has_positions;
   std::vector<double> saddle, final_state;
   for (const ArtEvent& e : events) {
@@ -37,10 +39,10 @@ void save_events(Checkpoint& c, const std::vector<ArtEvent>& events) {
                       int64_t(e.convergence_steps), int64_t(e.force_evaluations),
                       int64_t(e.lanczos_evaluations), int64_t(e.final_minimum_id)})
       ints.push_back(v);
-    for (double v :
-         {e.e_initial, e.e_saddle, e.e_final, e.barrier, e.asymmetry, e.lambda1, e.lambda2,
-          e.saddle_max_force, e.backward_max_displacement, e.saddle_displacement_norm,
-          e.saddle_max_displacement, e.final_displacement_norm, e.final_max_displacement})
+    for (double v : {e.e_initial, e.e_saddle, e.e_final, e.barrier, e.asymmetry, e.lambda1,
+                     e.lambda2, e.saddle_max_force, e.backward_max_displacement,
+                     e.saddle_displacement_norm, e.saddle_max_displacement,
+                     e.final_displacement_norm, e.final_max_displacement, e.final_max_force})
       reals.push_back(v);
     participating_count.push_back(static_cast<int64_t>(e.participating_atoms.size()));
     for (int a : e.participating_atoms)
@@ -82,7 +84,7 @@ std::vector<ArtEvent> load_events(const Checkpoint& c, int n_atoms) {
     e.force_evaluations = static_cast<int>(i[7]);
     e.lanczos_evaluations = static_cast<int>(i[8]);
     e.final_minimum_id = static_cast<int>(i[9]);
-    const double* r = &reals.at(13 * k);
+    const double* r = &reals.at(kEventReals * k);
     e.e_initial = r[0];
     e.e_saddle = r[1];
     e.e_final = r[2];
@@ -96,6 +98,7 @@ std::vector<ArtEvent> load_events(const Checkpoint& c, int n_atoms) {
     e.saddle_max_displacement = r[10];
     e.final_displacement_norm = r[11];
     e.final_max_displacement = r[12];
+    e.final_max_force = r[13];
     for (int64_t a = 0; a < participating_count[k]; ++a)
       e.participating_atoms.push_back(static_cast<int>(participating.at(p++)));
     if (has_positions[k]) {

@@ -72,9 +72,15 @@ ArtSettings read_search_settings(InputObject& o) {
   s.push_over_distance = o.number("push_over_distance", s.push_over_distance, "Å",
                                   "push over the saddle along the eigenvector before minimising",
                                   NumberRange::positive());
-  s.minimize_force_tolerance = o.number(
-      "minimize_force_tolerance", s.minimize_force_tolerance, "eV/Å",
-      "largest atomic force of the minimisations from the saddle", NumberRange::positive());
+  s.final_force_tolerance = o.number(
+      "final_force_tolerance", s.final_force_tolerance, "eV/Å",
+      "largest atomic force of the forward minimisation to the final minimum (its energy is "
+      "e_final)",
+      NumberRange::positive());
+  s.minimize_force_tolerance =
+      o.number("minimize_force_tolerance", s.minimize_force_tolerance, "eV/Å",
+               "largest atomic force of the backward minimisation from the saddle (connectivity)",
+               NumberRange::positive());
   s.minimize_max_steps = static_cast<int>(o.integer(
       "minimize_max_steps", s.minimize_max_steps, "",
       "FIRE step cap of each minimisation from the saddle", IntegerRange::closed(1, INT32_MAX)));

@@ -1,5 +1,7 @@
 #include "host/tasks/metad/metad_settings.hpp"
 
+#include "host/io/physical_ranges.hpp"
+
 namespace glassland {
 
 TracerChoice read_tracer_choice(InputObject& tracers) {
@@ -19,13 +21,14 @@ TracerChoice read_tracer_choice(InputObject& tracers) {
 
 void read_metad_settings(InputObject& o, int n, MetadInput& m) {
   m.timestep = o.number("timestep", 0.002, "ps", "time step", NumberRange::positive());
-  m.temperature =
-      o.per_replica_numbers("temperature", required, n, "K",
-                            "sampling temperature T per replica (tracer)", NumberRange::positive());
+  m.temperature = o.per_replica_numbers("temperature", required, n, "K",
+                                        "sampling temperature T per replica (tracer)",
+                                        temperature_range(false));
   m.equilibration_steps = o.integer("equilibration_steps", 0, "steps",
                                     "unbiased NPT equilibration before sampling (0: none)",
                                     IntegerRange::non_negative());
-  m.pressure = o.per_replica_numbers("pressure", 0.0, n, "bar", "NPT equilibration pressure");
+  m.pressure = o.per_replica_numbers("pressure", 0.0, n, "bar", "NPT equilibration pressure",
+                                     pressure_range());
   m.steps = o.integer("steps", required, "steps", "biased NVT steps", IntegerRange::positive());
   InputObject thermostat = o.object("thermostat", "Nosé–Hoover thermostat");
   m.thermostat_tau = thermostat.per_replica_numbers("tau", 0.1, n, "ps", "thermostat damping time",

@@ -23,8 +23,12 @@ NebBands::NebBands(const SystemPotential& system, const NebTaskSettings& setting
         {pair.initial, pair.initial_data ? *pair.initial_data : read_lammps_data(pair.initial)});
     endpoints.push_back({pair.final_state,
                          pair.final_data ? *pair.final_data : read_lammps_data(pair.final_state)});
+    system.checks.apply(endpoints[endpoints.size() - 2]);
+    system.checks.apply(endpoints.back());
     check_endpoint_pair(pair.initial, pair.final_state, endpoints[endpoints.size() - 2].data,
                         endpoints.back().data);
+    check_endpoints_differ(pair.initial, pair.final_state, endpoints[endpoints.size() - 2].data,
+                           endpoints.back().data);
   }
   batch = make_bands_from_endpoints(make_batch(endpoints, system.type_elements,
                                                system.potential.elements, system.potential.masses),
@@ -61,8 +65,39 @@ void interpolate_bands(const NebTaskSettings& settings, NebBands& bands) {
   }
 }
 
+namespace {
+
+// Appends every band that moved since its last entry to its force history; returns the progress
+// line's note: how many bands run, and the largest force and highest image of the worst one.
+std::string record_band_progress(const std::vector<BandProgress>& progress, NebBands& bands) {
+  int running = 0, worst = -1;
+  for (size_t b = 0; b < progress.size(); ++b) {
+    const BandProgress& p = progress[b];
+    auto& history = bands.force_history[b];
+    if (history.empty() || history.back()[0] < p.iterations)
+      history.push_back({static_cast<double>(p.iterations), p.max_force, p.highest_above_initial});
+    if (!p.running)
+      continue;
+    ++running;
+    if (worst < 0 || p.max_force > progress[worst].max_force)
+      worst = static_cast<int>(b);
+  }
+  char note[160];
+  if (worst < 0)
+    std::snprintf(note, sizeof note, "0 of %d band(s) running", bands.n_bands);
+  else
+    std::snprintf(note, sizeof note,
+                  "%d of %d band(s) running; band %d: max force %.3g eV/Å, highest image "
+                  "%.4f eV above its initial state",
+                  running, bands.n_bands, worst, progress[worst].max_force,
+                  progress[worst].highest_above_initial);
+  return note;
+}
+
+}  // namespace
+
 // The batch (positions, images, boxes, true forces, energies), the runner's state and the sweep
-// counter, plus the records of the stages before.
+// counter, the force histories, plus the records of the stages before.
 void NebRelaxStage::save(Checkpoint& c) const {
   c.set_metadata({{"images", bands_.n_images},
                   {"endpoint_minimization", bands_.endpoint_records},
@@ -82,6 +117,11 @@ void NebRelaxStage::save(Checkpoint& c) const {
   c.set("runner/double_names", double_names);
   c.set("runner/integer_names", integer_names);
   c.set_int64("run/sweeps", bands_.sweeps);
+  std::vector<double> history;  // band, iteration, force, energy per entry
+  for (size_t b = 0; b < bands_.force_history.size(); ++b)
+    for (const auto& entry : bands_.force_history[b])
+      history.insert(history.end(), {static_cast<double>(b), entry[0], entry[1], entry[2]});
+  c.set("run/force_history", history);
 }
 
 void NebRelaxStage::resume(const Checkpoint& c) {
@@ -104,6 +144,11 @@ void NebRelaxStage::resume(const Checkpoint& c) {
     throw InputError(c.source() + ": " + e.what());
   }
   bands_.sweeps = c.get_int64("run/sweeps");
+  const std::vector<double> history = c.doubles("run/force_history");
+  bands_.force_history.assign(bands_.n_bands, {});
+  for (size_t k = 0; k + 3 < history.size(); k += 4)
+    bands_.force_history.at(static_cast<size_t>(history[k]))
+        .push_back({history[k + 1], history[k + 2], history[k + 3]});
   bands_.endpoint_records = c.metadata().at("endpoint_minimization");
   bands_.idpp_records = c.metadata().at("idpp");
   resumed_ = true;
@@ -152,6 +197,8 @@ void NebRelaxStage::run(TaskRun& run) {
       run.progress("", settings_.neb.max_iterations,
                    static_cast<int64_t>(batch.n_replicas) * batch.n_atoms, "iteration");
   progress.update(bands_.sweeps);  // where this run starts (rates count from here)
+  if (bands_.force_history.empty())
+    bands_.force_history.assign(bands_.n_bands, {});
   int running = runner_.advance(batch, force_field, 0);
   while (running > 0) {
     int64_t chunk = interval;
@@ -163,8 +210,7 @@ void NebRelaxStage::run(TaskRun& run) {
       run.write_checkpoint(*this);
       force_field.reset();  // start afresh exactly as a restart does, so both runs agree bitwise
     }
-    progress.update(bands_.sweeps, std::to_string(running) + " of " +
-                                       std::to_string(bands_.n_bands) + " band(s) running");
+    progress.update(bands_.sweeps, record_band_progress(runner_.progress(batch), bands_));
   }
   progress.finish(bands_.sweeps);
   bands_.results = runner_.results(batch);

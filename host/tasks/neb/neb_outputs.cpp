@@ -3,6 +3,7 @@
 // results.h5 (every band's energy profile with its cubic fit, its shear response),
 // saddle_NNNN.data, jump_NNNN_final.data, and the bands on stdout (warnings on stderr).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -29,7 +30,8 @@ int saddle_image(const BandResult& band, int n_images) {
 
 // Band b's group of results.h5: its energy profile, the cubic fit, its path geometry.
 void write_band_group(const hdf5::Group& group, const EndpointPair& pair, const BandResult& band,
-                      const EnergyProfileFit& fit) {
+                      const EnergyProfileFit& fit,
+                      const std::vector<std::array<double, 3>>& history) {
   group.set_attribute("initial", pair.initial);
   group.set_attribute("final", pair.final_state);
   group.set_attribute("status", to_string(band.status));
@@ -53,6 +55,15 @@ void write_band_group(const hdf5::Group& group, const EndpointPair& pair, const 
   group.write("contour_length_A", std::vector<double>{band.contour_length});
   group.write("end_to_end_A", std::vector<double>{band.end_to_end});
   group.write("tortuosity", std::vector<double>{tortuosity(band.contour_length, band.end_to_end)});
+  std::vector<double> iteration, force, highest;
+  for (const auto& entry : history) {
+    iteration.push_back(entry[0]);
+    force.push_back(entry[1]);
+    highest.push_back(entry[2]);
+  }
+  group.write("force_history/iteration", iteration);
+  set_unit(group.write("force_history/max_force_eV_per_A", force), "eV Angstrom-1");
+  set_unit(group.write("force_history/highest_image_above_initial_eV", highest), "eV");
 }
 
 // Band b's shear/ subgroup: its barriers, lost flags, humps and shear stresses per strain.
@@ -113,7 +124,7 @@ void write_results_h5(const std::string& path, const std::vector<EndpointPair>& 
       char name[32];
       std::snprintf(name, sizeof name, "bands/%04zu", b);
       const hdf5::Group group = file.create_group(name);
-      write_band_group(group, pairs[b], bands.results[b], fits[b]);
+      write_band_group(group, pairs[b], bands.results[b], fits[b], bands.force_history.at(b));
       if (bands.shear)
         write_band_shear(group, *bands.shear, b);
     }
@@ -171,6 +182,30 @@ nlohmann::json band_record(TaskRun& run, const SystemPotential& system,
       {"max_force_eV_per_A", band.max_force},
   };
   record.update(pair.record);
+  if (!band.converged()) {
+    // A band that did not converge has no barrier: its highest image is wherever the band
+    // stopped (issue 16: a diverging climbing band read as a 360 eV barrier). What it reached and
+    // how its largest force evolved are kept under their own names.
+    for (const char* key : {"barrier_forward_eV", "barrier_backward_eV",
+                            "fitted_barrier_forward_eV", "fitted_barrier_backward_eV"})
+      record[key] = nullptr;
+    nlohmann::json history = {{"iteration", nlohmann::json::array()},
+                              {"max_force_eV_per_A", nlohmann::json::array()},
+                              {"highest_image_above_initial_eV", nlohmann::json::array()}};
+    for (const auto& entry : bands.force_history.at(b)) {
+      history["iteration"].push_back(static_cast<int64_t>(entry[0]));
+      history["max_force_eV_per_A"].push_back(entry[1]);
+      history["highest_image_above_initial_eV"].push_back(entry[2]);
+    }
+    record["not_converged"] = {
+        {"reason", to_string(band.status)},
+        {"highest_image_above_initial_eV", band.barrier_forward},
+        {"highest_image_above_final_eV", band.barrier_backward},
+        {"note",
+         "not a barrier: the band did not converge; see max_force_history (results.h5 "
+         "bands/NNNN/force_history)"},
+        {"max_force_history", history}};
+  }
   if (settings.minimize_endpoints)
     record["endpoint_minimization"] = bands.endpoint_records.at(b);
   // The IDPP path is only a starting guess (the NEB relaxes it), so a capped IDPP relaxation
@@ -241,23 +276,32 @@ void report_bands(const TaskRun& run, const NebTaskSettings& settings, const Neb
     if (!run.has_failed(b, "band"))  // a failed band is named with its cause by TaskRun
       std::fprintf(stderr,
                    "neb: WARNING band %d (%s → %s) NOT converged: %s after %d iterations, max "
-                   "force %.3g eV/Å\n",
+                   "force %.3g eV/Å (its highest image, %.4g eV above the initial state, is not a "
+                   "barrier; max force history in neb.json)\n",
                    b, settings.pairs[b].initial.c_str(), settings.pairs[b].final_state.c_str(),
                    to_string(results[b].status).c_str(), results[b].iterations,
-                   results[b].max_force);
-  // The per-band results on stdout, --quiet or not (docs/exit-codes.md, "Console output"); a
+                   results[b].max_force, results[b].barrier_forward);
+  // The per-band results on stdout, --quiet or not (docs/exit-codes.md, "Console output"). A band
+  // that did not converge has no barrier (null in neb.json, its highest image in the warning); a
   // failed band's row says so instead of its non-finite numbers.
   for (int b = 0; b < bands.n_bands; ++b) {
+    const BandResult& band = results[b];
     if (run.has_failed(b, "band")) {
       std::printf("neb: band %d: FAILED (%s, see faults.json)\n", b,
-                  to_string(results[b].status).c_str());
+                  to_string(band.status).c_str());
       continue;
     }
-    std::printf(
-        "neb: band %d: %s, %d iterations, barrier forward %.6f / backward %.6f eV, C %.4f Å, L "
-        "%.4f Å\n",
-        b, to_string(results[b].status).c_str(), results[b].iterations, results[b].barrier_forward,
-        results[b].barrier_backward, results[b].contour_length, results[b].end_to_end);
+    char barriers[96];
+    if (band.converged())
+      std::snprintf(barriers, sizeof barriers, "barrier forward %.6f / backward %.6f eV",
+                    band.barrier_forward, band.barrier_backward);
+    else
+      std::snprintf(barriers, sizeof barriers,
+                    "barrier forward null / backward null eV (max force %.3g eV/Å)",
+                    band.max_force);
+    std::printf("neb: band %d: %s, %d iterations, %s, C %.4f Å, L %.4f Å\n", b,
+                to_string(band.status).c_str(), band.iterations, barriers, band.contour_length,
+                band.end_to_end);
   }
   if (bands.shear)
     for (const auto& strain : bands.shear_summary.at("strains"))

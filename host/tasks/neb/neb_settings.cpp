@@ -9,6 +9,7 @@
 
 #include "host/io/batch_io.hpp"
 #include "host/io/input_error.hpp"
+#include "host/io/physical_ranges.hpp"
 #include "saddle/jump_neb.hpp"
 
 namespace glassland {
@@ -30,6 +31,27 @@ void check_endpoint_pair(const std::string& initial_path, const std::string& fin
                std::abs(initial.hi[k] - final_state.hi[k]) <= 1e-9;
   if (!same_box)
     throw InputError("neb: endpoints " + which + " have different boxes");
+}
+
+void check_endpoints_differ(const std::string& initial_path, const std::string& final_path,
+                            const LammpsData& initial, const LammpsData& final_state) {
+  const std::string which = "\"" + initial_path + "\" and \"" + final_path + "\"";
+  // Identical endpoints make a band of one state: it "converges" at once with barrier 0.
+  const Box box = box_from_data(initial);
+  double largest = 0.0;
+  for (int i = 0; i < initial.n_atoms(); ++i) {
+    double d[3];
+    for (int k = 0; k < 3; ++k)
+      d[k] = final_state.positions[i][k] - initial.positions[i][k];
+    box.minimum_image(d);
+    largest = std::max(largest, std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]));
+  }
+  if (!(largest >= kMinEndpointSeparation)) {
+    char moved[64];
+    std::snprintf(moved, sizeof moved, "%.3g", largest);
+    throw InputError("neb: endpoints " + which + " are the same state (no atom moves more than " +
+                     moved + " Å between them): a band needs two different states");
+  }
 }
 
 namespace {
@@ -297,7 +319,7 @@ ShearTaskSettings read_shear_settings(InputObject& shear) {
   s.strains = shear.numbers(
       "gamma_xy", required, "",
       "affine shear strains γ_xy applied to every converged band (each from the unstrained band)",
-      LengthRange::at_least(1), NumberRange::closed(-0.5, 0.5));
+      LengthRange::at_least(1), strain_range());
   s.minimize_endpoints = shear.boolean("minimize_endpoints", true,
                                        "re-minimise the strained endpoints before re-converging");
   s.reinterpolate = shear.boolean(
@@ -376,8 +398,9 @@ NebTaskSettings read_neb_settings(InputObject& section) {
       "climb_after", 1000, "", "plain-NEB iterations after which the climbing image switches on",
       IntegerRange::non_negative()));
   s.neb.climb_force_threshold = section.number(
-      "climb_below", 0.5, "eV/Å",
-      "climbing switches on earlier, as soon as the band's largest NEB atomic force is below this",
+      "climb_below", 0.005, "eV/Å",
+      "climbing switches on earlier, as soon as the band's largest NEB atomic force is below "
+      "this (the plain band relaxed first, as LAMMPS's two-stage neb)",
       NumberRange::non_negative());
   s.neb.force_tolerance = section.number(
       "tolerance", 0.01, "eV/Å",
@@ -387,6 +410,11 @@ NebTaskSettings read_neb_settings(InputObject& section) {
   s.neb.max_iterations = static_cast<int>(section.integer(
       "max_iterations", 10000, "", "iteration cap per band; reaching it is reported",
       IntegerRange::closed(1, INT32_MAX)));
+  s.neb.lammps_step_rule =
+      section.choice("step_rule", "lammps", {"lammps", "scaled"},
+                     "how max_displacement limits a FIRE step of a band: lammps (min_fire: the "
+                     "time step shortened, half step back) or scaled (the displacement scaled, "
+                     "the rule before issue 16)") == "lammps";
   s.neb.max_displacement =
       section.number("max_displacement", 0.1, "Å",
                      "largest coordinate change of one FIRE step over a whole band (LAMMPS dmax)",

@@ -61,5 +61,11 @@ OutputSettings read_neb_output(InputObject& input);
 // a different problem).
 void check_endpoint_pair(const std::string& initial_path, const std::string& final_path,
                          const LammpsData& initial, const LammpsData& final_state);
+// Endpoints (of the same atoms, check_endpoint_pair) in which no atom moves by
+// kMinEndpointSeparation or more (minimum image) are one state, not a pair: a band between them
+// "converges" at once with barrier 0. Throws InputError naming both files.
+inline constexpr double kMinEndpointSeparation = 1e-3;  // Å
+void check_endpoints_differ(const std::string& initial_path, const std::string& final_path,
+                            const LammpsData& initial, const LammpsData& final_state);
 
 }  // namespace glassland

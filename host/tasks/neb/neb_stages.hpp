@@ -4,6 +4,7 @@
 // gives them their checkpoint, resume, progress line and messages.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -32,8 +33,11 @@ struct NebBands {
   int n_bands = 0, n_images = 0;
   nlohmann::json endpoint_records = nlohmann::json::array();  // neb.minimize_endpoints
   nlohmann::json idpp_records = nlohmann::json::array();      // interpolation "idpp"
-  int64_t sweeps = 0;                  // lock-step iterations of the whole batch
-  std::vector<BandResult> results;     // relax bands
+  int64_t sweeps = 0;               // lock-step iterations of the whole batch
+  std::vector<BandResult> results;  // relax bands
+  // Per band, at every host check while it ran: (iteration, largest force eV/Å, highest image
+  // above the initial state eV). How a band got where it is, above all one that did not converge.
+  std::vector<std::vector<std::array<double, 3>>> force_history;
   BatchSnapshot final_bands;           // the relaxed bands (neb.write_saddles)
   std::optional<ShearResponse> shear;  // shear response
   nlohmann::json shear_summary;

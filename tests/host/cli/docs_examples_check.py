@@ -9,7 +9,8 @@ Checks, each failure naming the page and line:
    inputs/*.json file ("Example (inputs/md/liquid_nvt.json):") it equals that file. Every
    inputs/**/*.json input is valid too. Data files they name that a run of the main job would
    write (../../out/...) are stood in for by a small B2 crystal made with `glassland build`;
-   an input that needs another run's JSON results (neb.art_events) is listed as not checked.
+   an input that needs another run's JSON results (neb.art_events, neb.metad) is listed as not
+   checked.
 3. Every command line of a code block (`glassland ...` or `build/glassland ...`): its
    sub-command exists and each option it uses is one its --help lists; an `analyze` command whose
    files are all in the repository is run (into SCRATCH_DIR) and must succeed.
@@ -119,7 +120,9 @@ def check_input(where, document, relative_path):
     path.write_text(json.dumps(document, indent=2))
     stand_in_missing_files(document, path.parent)
     result = run(["run", "--check", str(path)], cwd=tree)
-    needs = re.search(r'cannot read "(' + re.escape(str(tree / "out")) + r'/[^"]+)"', result.stderr)
+    out = re.escape(str(tree / "out"))
+    needs = (re.search(r'cannot read "(' + out + r'/[^"]+)"', result.stderr) or
+             re.search(r'"(' + out + r'/[^"]+)" has no summary\.json', result.stderr))
     if result.returncode != 0 and needs:  # the results of another run, not a data file
         skipped.append(f"{where}: needs {Path(needs.group(1)).relative_to(tree)}, the output of "
                        "another run (its keys before that one were checked)")

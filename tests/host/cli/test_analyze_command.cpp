@@ -256,6 +256,33 @@ TEST(AnalyzeCommand, BarriersFromSummaryAndArtEvents) {
               4.0 * p["sigma_eV"]["error"].get<double>());
 }
 
+TEST(AnalyzeCommand, UndefinedFitParametersAreNullAndBarriersNonNegative) {
+  // The 20 barriers of cu_barriers_300K.csv: one hump far from 0, so the two-mode fit has W = 0
+  // and its ε is undefined (issue 16: printed as thousands of eV). A normal fitted to them at
+  // 100 K: μ − σ²/2kT = 0.84 − 2.8 eV < 0; restricted to ΔG ≥ 0 the parallel barrier lies in
+  // [0, μ].
+  const std::string csv =
+      std::string(GLASSLAND_SOURCE_DIR) + "/inputs/analyze/cu_barriers_300K.csv";
+  const nlohmann::json doc =
+      run_json("analyze barriers -T 100 --fit two_mode --fit normal --bootstrap 0 " + csv);
+  const auto& fits = doc["results"][0]["fits"];
+  ASSERT_EQ(fits.size(), 2u);
+  for (const auto& f : fits) {
+    if (f["model"] == "two_mode") {
+      const auto& p = f["parameters"];
+      EXPECT_EQ(p["W"]["value"].get<double>(), 0.0);
+      EXPECT_TRUE(p["epsilon_eV"]["value"].is_null()) << p.dump();
+      EXPECT_NE(p["epsilon_eV"]["undefined"].get<std::string>().find("W = 0"), std::string::npos);
+      EXPECT_FALSE(p["mu_eV"]["value"].is_null());
+    } else {
+      const double mu = f["parameters"]["mu_eV"]["value"].get<double>();
+      const double para = f["effective_barriers"]["parallel_eV"].get<double>();
+      EXPECT_GE(para, 0.0) << f.dump();
+      EXPECT_LE(para, mu);
+    }
+  }
+}
+
 TEST(AnalyzeCommand, Paper000Table1ThroughTheProgram) {
   const std::string params =
       std::string(GLASSLAND_SOURCE_DIR) + "/inputs/analyze/paper000_table1.json";

@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 
 #include "host/io/lammps_data.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 
 namespace glassland {
 namespace {
@@ -30,6 +32,15 @@ TEST(BuildCommand, WritesTheRequestedLatticeAndComposition) {
   const std::string bad = std::string(GLASSLAND_PROGRAM) + " build --composition Cu=0.5 -o " + dir +
                           "/bad.data > /dev/null 2>&1";
   EXPECT_NE(std::system(bad.c_str()), 0);
+  // Fractions that do not add up to 1 are a typo, not something to normalise silently
+  // (issue 16): an error that names the option and the sum, and no file.
+  const testing::ProgramResult sum =
+      testing::run_glassland("build --composition Cu:0.5,Zr:0.6 -o " + dir + "/sum.data");
+  const std::string& output = sum.output;
+  EXPECT_NE(sum.status, 0);
+  EXPECT_NE(output.find("--composition"), std::string::npos) << output;
+  EXPECT_NE(output.find("add up to 1.1, not 1"), std::string::npos) << output;
+  EXPECT_FALSE(std::ifstream(dir + "/sum.data").good());
 }
 
 TEST(BuildCommand, SlabAddsVacuumAlongZAndKeepsTheAtoms) {

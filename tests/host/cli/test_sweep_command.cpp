@@ -234,8 +234,8 @@ void expect_same_datasets(const hdf5::Group& a, const hdf5::Group& b, const std:
   }
 }
 
-// Each point's results: the task's own files (data, JSON) byte for byte, results.h5 dataset by
-// dataset (HDF5 stamps object times, so its bytes differ run to run).
+// Each point's results: the task's own files (data, JSON) byte for byte, results.h5 and
+// trajectory.h5md dataset by dataset (HDF5 stamps object times, so their bytes differ run to run).
 void expect_same_point_results(const std::string& a, const std::string& b, int points) {
   for (int k = 0; k < points; ++k) {
     char name[32];
@@ -246,7 +246,7 @@ void expect_same_point_results(const std::string& a, const std::string& b, int p
       if (file == "status.json" || file == "run.log")
         continue;  // the point's record: rank, host, times
       ++compared;
-      if (file == "results.h5")
+      if (file == "results.h5" || file == "trajectory.h5md")
         expect_same_datasets(hdf5::File::open_read_only(a + name + "/" + file),
                              hdf5::File::open_read_only(b + name + "/" + file), name);
       else

@@ -145,6 +145,25 @@ TEST(MdTask, InputErrorsNameTheJsonPath) {
             std::string::npos);
   EXPECT_NE(run_with("{" + base + R"(, "md": {"steps": 10.5}})").find("md.steps"),
             std::string::npos);
+  // Physically absurd targets (issue 16): errors naming the key and the range, not a run.
+  const std::string too_hot =
+      run_with("{" + base + R"(, "md": {"steps": 10, "temperature": 1e9}})");
+  EXPECT_NE(too_hot.find("md.temperature: expected a temperature in [0, 100000] K"),
+            std::string::npos)
+      << too_hot;
+  const std::string crushed = run_with(
+      "{" + base + R"(, "md": {"steps": 10, "ensemble": "npt", "barostat": {"pressure": 1e10}}})");
+  EXPECT_NE(crushed.find("md.barostat.pressure: expected a pressure in [-1e6, 1e6] bar"),
+            std::string::npos)
+      << crushed;
+  const std::string torn =
+      run_with("{" + base + R"(, "md": {"steps": 10, "shear": {"strain_xy": 5}}})");
+  EXPECT_NE(torn.find("md.shear.strain_xy"), std::string::npos) << torn;
+  EXPECT_NE(torn.find("a strain in [-0.5, 0.5]"), std::string::npos) << torn;
+  const std::string ramp =
+      run_with("{" + base + R"(, "md": {"steps": 10, "ramp": {"end_temperature": 2e5}}})");
+  EXPECT_NE(ramp.find("md.ramp.end_temperature: expected a temperature"), std::string::npos)
+      << ramp;
 }
 
 }  // namespace

@@ -152,7 +152,8 @@ TEST_F(NebTask, RecordsMatchTheStoredProfilesAndLammps) {
 
   hdf5::File results = hdf5::File::open_read_only(out + "/results.h5");
   // Units in H5MD's grammar, ASCII (they were "Å" and "eV/Å (F·τ̂ = −dE/ds)").
-  EXPECT_EQ(testing::expect_units_follow_h5md(results), 12);  // 4 per band
+  // 6 per band: the profile's 4 and the force history's 2.
+  EXPECT_EQ(testing::expect_units_follow_h5md(results), 18);
   for (int b = 0; b < 3; ++b) {
     SCOPED_TRACE("band " + std::to_string(b));
     const nlohmann::json& band = summary["bands"][b];
@@ -670,6 +671,48 @@ ProgramResult run_input(const std::string& name, const std::string& neb_section,
   return run_glassland("run " + path + extra_arguments);
 }
 
+TEST(NebTaskOutputs, BandThatDidNotConvergeHasNoBarrierButItsForceHistory) {
+  // A 3-atom Cu–Zr–Cu chain whose middle atom moves 1 Å, stopped after 20 iterations: the band
+  // cannot have converged to 1e-6 eV/Å. Issue 16: such a band's highest image was reported as
+  // its barrier (360 eV for a band that ran away). Now: null barriers, the status, where the
+  // band stopped under not_converged, and the largest force at every host check.
+  const std::string dir = testing::make_scratch_dir("neb_task_unconverged");
+  auto write_data = [&](const std::string& name, double middle_x) {
+    std::ofstream(dir + "/" + name)
+        << "chain\n\n3 atoms\n2 atom types\n\n0 20 xlo xhi\n0 20 ylo yhi\n0 20 zlo zhi\n\n"
+           "Atoms # atomic\n\n1 1 5 10 10\n2 2 "
+        << middle_x << " 10.5 10\n3 1 12 10 10\n";
+  };
+  write_data("a.data", 8.0);
+  write_data("b.data", 9.0);
+  std::ofstream(dir + "/neb.json") << R"({"task": "neb", "system": {"potential": ")" << kPotential
+                                   << R"(", "elements": ["Cu", "Zr"]}, "neb": {"pairs": [
+      {"initial": "a.data", "final": "b.data"}], "images": 5, "tolerance": 1e-6,
+      "max_iterations": 20}, "output": {"directory": ")"
+                                   << dir << R"(/out"}})";
+  const ProgramResult r = run_glassland("run " + dir + "/neb.json");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("NOT converged"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("is not a barrier"), std::string::npos) << r.output;
+  const nlohmann::json summary = read_json_file(dir + "/out/neb.json");
+  const nlohmann::json& band = summary.at("bands").at(0);
+  EXPECT_FALSE(band.at("converged").get<bool>());
+  EXPECT_EQ(band.at("status"), "max_iterations");
+  EXPECT_TRUE(band.at("barrier_forward_eV").is_null());
+  EXPECT_TRUE(band.at("fitted_barrier_forward_eV").is_null());
+  const nlohmann::json& stopped = band.at("not_converged");
+  EXPECT_EQ(stopped.at("reason"), "max_iterations");
+  const auto iterations = stopped.at("max_force_history").at("iteration").get<std::vector<int>>();
+  const auto forces =
+      stopped.at("max_force_history").at("max_force_eV_per_A").get<std::vector<double>>();
+  EXPECT_EQ(iterations, (std::vector<int>{10, 20}));  // every host check (10 iterations)
+  ASSERT_EQ(forces.size(), 2u);
+  EXPECT_DOUBLE_EQ(forces.back(), band.at("max_force_eV_per_A").get<double>());
+  EXPECT_DOUBLE_EQ(
+      stopped.at("max_force_history").at("highest_image_above_initial_eV").back().get<double>(),
+      stopped.at("highest_image_above_initial_eV").get<double>());
+}
+
 TEST(NebTaskInput, ErrorsNameTheJsonPath) {
   {
     const ProgramResult r =
@@ -734,6 +777,20 @@ TEST(NebTaskInput, ErrorsNameTheJsonPath) {
                                        dir + R"(/other_ids.data"}]})");
     EXPECT_NE(ids.status, 0);
     EXPECT_NE(ids.output.find("same atom IDs"), std::string::npos) << ids.output;
+    // Identical endpoints (issue 16: "converged" with barrier 0) are one state, not a pair; a
+    // copy moved by a whole box vector is the same state too (minimum image).
+    write_data("copy.data", 10.0, 2);
+    std::ofstream(dir + "/shifted.data")
+        << "tiny\n\n2 atoms\n2 atom types\n\n0 10 xlo xhi\n0 10 ylo yhi\n0 10 zlo zhi\n\n"
+           "Atoms # atomic\n\n1 1 10 0 0\n2 2 2.5 0 10\n";
+    for (const std::string other : {"copy.data", "shifted.data"}) {
+      const ProgramResult same =
+          run_input("same_state", R"({"pairs": [{"initial": ")" + dir + R"(/a.data", "final": ")" +
+                                      dir + "/" + other + R"("}]})");
+      EXPECT_NE(same.status, 0) << other;
+      EXPECT_NE(same.output.find("are the same state"), std::string::npos) << same.output;
+      EXPECT_NE(same.output.find(other), std::string::npos) << same.output;
+    }
   }
   {
     // Two sources of bands at once.

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The default test suite under AddressSanitizer + UndefinedBehaviorSanitizer (issue 16 item 8):
+# configures build-asan/ (GCC, -fsanitize=address,undefined, -O1, frame pointers), builds
+# everything and runs ctest -LE "slow|plot" there (plot: Python, nothing to sanitize).
+#
+#   scripts/sanitize.sh [CTEST ARGS...]   e.g. scripts/sanitize.sh -R EvalCommand
+#
+# Any sanitizer report fails the test that triggered it (halt_on_error, and UBSan does not
+# recover). Leak checking is on. Results and the command: docs/fuzzing.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JOBS=${JOBS:-2}
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+  -DCMAKE_CXX_FLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
+nice cmake --build build-asan --parallel "$JOBS"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+ctest --test-dir build-asan -LE "slow|plot" -j"$JOBS" --timeout 3600 --output-on-failure "$@"
