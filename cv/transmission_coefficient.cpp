@@ -8,6 +8,7 @@
 
 #include "cv/metadynamics_bias.hpp"
 #include "kernels/counter_rng.hpp"
+#include "kernels/replica_faults.hpp"
 #include "kernels/units.hpp"
 
 namespace glassland {
@@ -150,24 +151,36 @@ double cv_velocity(const HostState& h, const Batch& batch, const CvDefinition& c
 std::vector<int> run_until_committed(Batch& batch, ForceField& field, MdIntegrator& shooter,
                                      CvSet& cvs, const std::vector<DividingSurface>& surfaces,
                                      std::vector<int> running, const ReactiveFluxSettings& settings,
-                                     int64_t max_steps, int stop_at_side) {
+                                     int64_t max_steps, int stop_at_side,
+                                     const ReplicaFaults& faults) {
   const int n = batch.n_replicas;
   const double dt = shooter.settings().timestep;
+  const FaultLimits limits;
   std::vector<int> result(n, 0), side(n, 0);
   std::vector<double> run_start(n, 0.0);
   ReplicaInts active = make_replica_ints(running, "transmission::running");
   field.reset();
   shooter.reset_state();
   shooter.setup(batch, field, active);
+  check_dynamics_faults(batch, shooter, active, true, limits, faults);
   int n_running = static_cast<int>(std::count(running.begin(), running.end(), 1));
   for (int64_t step = 1; step <= max_steps && n_running > 0; ++step) {
     shooter.step(batch, field, active);
+    check_dynamics_faults(batch, shooter, active, false, limits, faults);
     if (step % settings.sample_stride != 0)
       continue;
     cvs.evaluate(batch, active);
     const std::vector<double> s = cvs.values_on_host();
     const double time = step * dt;
     bool changed = false;
+    // A replica stopped on a fault is decided neither way (estimate_transmission_coefficients
+    // takes it out of the shots).
+    for (const FaultRecord& fault : read_faults(faults))
+      if (running[fault.replica]) {
+        running[fault.replica] = 0;
+        --n_running;
+        changed = true;
+      }
     for (int r = 0; r < n; ++r) {
       if (!running[r])
         continue;
@@ -312,12 +325,13 @@ std::vector<int> shoot(Batch& batch, ForceField& unbiased, MdIntegrator& shooter
                        const std::vector<DividingSurface>& surfaces,
                        const std::vector<int>& shooting, const ReactiveFluxSettings& settings,
                        const ShotLengths& lengths, const ShotSeeds& seeds, int shot,
-                       const BatchConfiguration& start) {
+                       const BatchConfiguration& start, const ReplicaFaults& faults) {
   const int n = batch.n_replicas;
   start.load(batch);
   seeds.configure(shooter, 4, 2 * static_cast<uint64_t>(shot));
-  const std::vector<int> forward = run_until_committed(
-      batch, unbiased, shooter, cvs, surfaces, shooting, settings, lengths.commit_steps, -1);
+  const std::vector<int> forward =
+      run_until_committed(batch, unbiased, shooter, cvs, surfaces, shooting, settings,
+                          lengths.commit_steps, -1, faults);
 
   std::vector<int> backward_running(n, 0);
   for (int r = 0; r < n; ++r)
@@ -337,7 +351,7 @@ std::vector<int> shoot(Batch& batch, ForceField& unbiased, MdIntegrator& shooter
         });
     seeds.configure(shooter, 4, 2 * static_cast<uint64_t>(shot) + 1);
     backward = run_until_committed(batch, unbiased, shooter, cvs, surfaces, backward_running,
-                                   settings, lengths.max_steps, 0);
+                                   settings, lengths.max_steps, 0, faults);
   }
   std::vector<int> outcomes(n, static_cast<int>(ShotOutcome::forward_recrossed));
   for (int r = 0; r < n; ++r)
@@ -346,6 +360,28 @@ std::vector<int> shoot(Batch& batch, ForceField& unbiased, MdIntegrator& shooter
                                      : backward[r] > 0 ? ShotOutcome::backward_from_product
                                                        : ShotOutcome::reactive_backward_undecided);
   return outcomes;
+}
+
+// The restrained chains' steps, each followed by the fault check (MdIntegrator::run's steps:
+// energies in the last one).
+void run_chains(Batch& batch, ForceField& restrained, MdIntegrator& chain, int64_t n_steps,
+                const ReplicaInts& active, const ReplicaFaults& faults) {
+  const FaultLimits limits;
+  for (int64_t s = 0; s < n_steps; ++s) {
+    chain.step(batch, restrained, active, s + 1 == n_steps);
+    check_dynamics_faults(batch, chain, active, s + 1 == n_steps, limits, faults);
+  }
+}
+
+// Replicas stopped on a fault since the last call shoot no more; their estimates keep the fault.
+void take_out_failed(const ReplicaFaults& faults, std::vector<int>& shooting,
+                     std::vector<TransmissionEstimate>& estimates) {
+  for (const FaultRecord& fault : read_faults(faults)) {
+    if (!shooting[fault.replica])
+      continue;
+    shooting[fault.replica] = 0;
+    estimates[fault.replica].fault = fault;
+  }
 }
 
 }  // namespace
@@ -425,6 +461,7 @@ std::vector<TransmissionEstimate> estimate_transmission_coefficients(
   unbiased.add_term(make_physical_term());
 
   const ShotSeeds seeds{dynamics};
+  const ReplicaFaults faults(n);
   MdIntegrator chain(n, batch.n_atoms, dynamics.integrator);
   MdIntegrator shooter(n, batch.n_atoms, dynamics.integrator);
   seeds.configure(chain, 1, 0);
@@ -448,6 +485,7 @@ std::vector<TransmissionEstimate> estimate_transmission_coefficients(
     Kokkos::deep_copy(batch.velocities, h.velocities);
   }
   chain.setup(batch, restrained, chain_active);
+  check_dynamics_faults(batch, chain, chain_active, true, FaultLimits{}, faults);
 
   const BatchConfiguration chain_now(batch, "transmission::chain");
   const BatchConfiguration shot_start(batch, "transmission::shot");
@@ -455,14 +493,17 @@ std::vector<TransmissionEstimate> estimate_transmission_coefficients(
     const int64_t chain_steps = shot == 0
                                     ? settings.equilibration_steps + settings.decorrelation_steps
                                     : settings.decorrelation_steps;
-    chain.run(batch, restrained, chain_steps, chain_active);
+    run_chains(batch, restrained, chain, chain_steps, chain_active, faults);
+    take_out_failed(faults, shooting, estimates);
     restraint.check_grid(chain_active);
     chain_now.save(batch);
 
     const std::vector<double> weight =
         place_shots(batch, cvs, surfaces, dynamics, seeds, shooting, shot, shot_start);
-    const std::vector<int> outcomes = shoot(batch, unbiased, shooter, restraint.cvs(), surfaces,
-                                            shooting, settings, lengths, seeds, shot, shot_start);
+    const std::vector<int> outcomes =
+        shoot(batch, unbiased, shooter, restraint.cvs(), surfaces, shooting, settings, lengths,
+              seeds, shot, shot_start, faults);
+    take_out_failed(faults, shooting, estimates);
     for (int r = 0; r < n; ++r) {
       if (!shooting[r])
         continue;

@@ -39,7 +39,9 @@
 // unbiased dynamics (the caller's integrator settings: the ensemble of the sampling).
 //
 // All replicas shoot at once, one batch launch per step; a replica whose shot is decided stops
-// (masked) until the slowest one of the round is decided.
+// (masked) until the slowest one of the round is decided. Every step of the chains and the shots
+// is followed by the fault check (kernels/replica_faults.hpp): a replica that blows up stops
+// shooting, its estimate keeps the fault, and the others go on as without it.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +53,7 @@
 #include "kernels/batch.hpp"
 #include "kernels/force_field.hpp"
 #include "kernels/md_integrator.hpp"
+#include "kernels/replica_faults.hpp"
 
 namespace glassland {
 
@@ -106,6 +109,9 @@ struct TransmissionEstimate {
   double standard_error = 0.0;       // of the ratio estimator (delta method)
   std::vector<double> flux_weights;  // |ṡ| per shot, CV units/ps
   std::vector<int> outcomes;         // ShotOutcome per shot
+  // A replica whose chain or shot blew up (kernels/replica_faults.hpp) stops shooting: its
+  // fault (cause none otherwise); `computed` stays false.
+  FaultRecord fault;
 };
 
 // Where a run of shots stands between rounds, with the batch holding the restrained chains'

@@ -67,6 +67,9 @@ void CgMinimizer::start(Batch& batch, ForceField& force_field, const ReplicaInts
         if (!kmath::isfinite(energy(r))) {
           status(r) = static_cast<int>(MinimizerStatus::non_finite_energy);
           running(r) = 0;
+        } else if (!force_norm_is_usable(force_norm_squared(r))) {
+          status(r) = static_cast<int>(MinimizerStatus::non_finite_forces);
+          running(r) = 0;
         } else if (tol.ftol > 0.0 && force_norm_squared(r) < tol.ftol * tol.ftol) {
           // A replica that starts at a minimum is done before it moves.
           status(r) = static_cast<int>(MinimizerStatus::converged_force);
@@ -310,9 +313,11 @@ void CgMinimizer::begin_line_searches(Batch& batch) {
           h_max = s.g_max;
         }
         MinimizerStatus outcome = MinimizerStatus::running;
-        if (!kmath::isfinite(energy(r)) || !kmath::isfinite(fh)) {
+        if (!kmath::isfinite(energy(r))) {
           // NaN would pass every comparison below and spread into the positions.
           outcome = MinimizerStatus::non_finite_energy;
+        } else if (!kmath::isfinite(fh)) {
+          outcome = MinimizerStatus::non_finite_forces;
         } else if (iterations(r) >= tol.max_iterations) {
           outcome = MinimizerStatus::max_iterations;
         } else if (fh <= 0.0) {

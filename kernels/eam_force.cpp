@@ -313,7 +313,7 @@ void reduce_energy_virial(const AtomScalars& atom_energy,
 void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
   if (batch.n_elements != tables_.n_elements)
     throw std::invalid_argument("EAM: the batch's element count differs from the potential's");
-  neighbors_.update(batch);
+  neighbors_.update(batch, request.active);
   const int64_t total = batch.total_atoms();
   if (static_cast<int64_t>(rho_.extent(0)) != total) {
     rho_ = AtomScalars("eam::rho", total);

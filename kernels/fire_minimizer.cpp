@@ -66,6 +66,9 @@ void FireMinimizer::start(Batch& batch, ForceField& force_field, const ReplicaIn
         if (!kmath::isfinite(energy(r))) {
           status(r) = static_cast<int>(MinimizerStatus::non_finite_energy);
           running(r) = 0;
+        } else if (!force_norm_is_usable(force_norm_squared(r))) {
+          status(r) = static_cast<int>(MinimizerStatus::non_finite_forces);
+          running(r) = 0;
         } else if (tol.ftol > 0.0 && force_norm_squared(r) < tol.ftol * tol.ftol) {
           status(r) = static_cast<int>(MinimizerStatus::converged_force);
           running(r) = 0;
@@ -136,6 +139,8 @@ void FireMinimizer::check_convergence(const Batch& batch) {
         MinimizerStatus outcome = MinimizerStatus::running;
         if (!kmath::isfinite(energy(r))) {
           outcome = MinimizerStatus::non_finite_energy;
+        } else if (!force_norm_is_usable(force_norm_squared(r))) {
+          outcome = MinimizerStatus::non_finite_forces;
         } else if (tol.etol > 0.0 && step - last_negative(r) > delay_steps &&
                    energy_change_converged(energy(r), previous_energy(r), tol.etol)) {
           // LAMMPS checks energy only once the dynamics has run delay steps since a restart.

@@ -1,5 +1,7 @@
 #include "kernels/minimizer_common.hpp"
 
+#include <cfloat>
+
 namespace glassland {
 
 std::string to_string(MinimizerStatus status) {
@@ -28,6 +30,8 @@ std::string to_string(MinimizerStatus status) {
       return "max_uphill_steps";
     case MinimizerStatus::non_finite_energy:
       return "non_finite_energy";
+    case MinimizerStatus::non_finite_forces:
+      return "non_finite_forces";
   }
   return "unknown";
 }
@@ -77,7 +81,9 @@ void compute_force_norms(const Batch& batch, ForceNorm norm, const ReplicaInts& 
               Kokkos::TeamThreadRange(team, n_atoms),
               [&](int i, double& partial) {
                 const int64_t g = first + i;
-                const double term = force_norm_term(norm, forces(g, 0), forces(g, 1), forces(g, 2));
+                double term = force_norm_term(norm, forces(g, 0), forces(g, 1), forces(g, 2));
+                if (!kmath::isfinite(term))
+                  term = DBL_MAX;
                 if (term > partial)
                   partial = term;
               },

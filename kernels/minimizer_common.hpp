@@ -32,7 +32,15 @@ enum class MinimizerStatus : int {
   // FIRE: more than max_uphill_steps steps with P = F·v ≤ 0 (LAMMPS's MAXVDOTF, vdfmax).
   max_uphill_steps = 10,
   non_finite_energy = 11,  // NaN/Inf energy: the replica stopped where it was
+  non_finite_forces = 12,  // NaN/Inf force on an atom (energy finite): stopped where it was
 };
+
+// True for the outcomes that mean the replica's numbers broke down (a fault, issue 16), not a
+// minimisation that merely stopped early.
+inline bool is_non_finite(MinimizerStatus status) {
+  return status == MinimizerStatus::non_finite_energy ||
+         status == MinimizerStatus::non_finite_forces;
+}
 
 // True for the outcomes in which the replica sits at a minimum within the tolerances.
 inline bool is_converged(MinimizerStatus status) {
@@ -90,6 +98,10 @@ KOKKOS_INLINE_FUNCTION double force_norm_term(ForceNorm norm, double fx, double 
 KOKKOS_INLINE_FUNCTION bool force_norm_is_sum(ForceNorm norm) {
   return norm == ForceNorm::two;
 }
+// False when compute_force_norms met a non-finite force.
+KOKKOS_INLINE_FUNCTION bool force_norm_is_usable(double force_norm_squared) {
+  return force_norm_squared < 1.7976931348623157e308;  // DBL_MAX; NaN fails too
+}
 
 // Per-replica device state common to both minimisers.
 struct MinimizerReplicaState {
@@ -118,6 +130,8 @@ namespace minimizer_detail {
 void reset_state(const MinimizerReplicaState& state, const ReplicaInts& participate);
 
 // force_norm_squared(r) for replicas with mask(r) != 0 from batch.forces (one team per replica).
+// A non-finite force makes it non-finite or DBL_MAX (a maximum cannot carry NaN through a
+// reduction): force_norm_is_usable() tells.
 void compute_force_norms(const Batch& batch, ForceNorm norm, const ReplicaInts& mask,
                          const ReplicaScalars& force_norm_squared);
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernels/force_field.hpp"
 #include "kernels/replica_reductions.hpp"
 
 namespace glassland {
@@ -51,6 +52,7 @@ void NeighborList::allocate(const Batch& batch) {
   positions_at_build_ = AtomVectors("neighbor_list::positions_at_build", total);
   boxes_at_build_ = ReplicaBoxes("neighbor_list::boxes_at_build", n_replicas_);
   needs_build_ = ReplicaInts("neighbor_list::needs_build", n_replicas_);
+  built_ = ReplicaInts("neighbor_list::built", n_replicas_);
   max_displacement_sq_ = ReplicaScalars("neighbor_list::max_displacement_sq", n_replicas_);
   max_count_ = ReplicaScalars("neighbor_list::max_count", n_replicas_);
   grid_ = Kokkos::View<int* [4], MemSpace>("neighbor_list::grid", n_replicas_);
@@ -62,14 +64,11 @@ void NeighborList::allocate(const Batch& batch) {
   stats_.capacity = 0;
 }
 
-int NeighborList::update(Batch& batch) {
+int NeighborList::update(Batch& batch, const ReplicaInts& active) {
   ++stats_.update_calls;
   if (!initialised_ || batch.n_replicas != n_replicas_ || batch.n_atoms != n_atoms_) {
     allocate(batch);
-    Kokkos::deep_copy(needs_build_, 1);
     initialised_ = true;
-    build(batch, batch.n_replicas);
-    return batch.n_replicas;
   }
 
   const int n_atoms = n_atoms_;
@@ -89,14 +88,19 @@ int NeighborList::update(Batch& batch) {
   auto boxes_then = boxes_at_build_;
   auto max_d2 = max_displacement_sq_;
   auto needs_build = needs_build_;
+  auto built = built_;
   const double skin = skin_;
   int n_flagged = 0;
   Kokkos::parallel_reduce(
       "neighbor_list::check", Kokkos::RangePolicy<ExecSpace>(0, n_replicas_),
       KOKKOS_LAMBDA(int r, int& flagged) {
+        if (!replica_is_active(active, r)) {
+          needs_build(r) = 0;
+          return;
+        }
         const double moved =
             2.0 * kmath::sqrt(max_d2(r)) + image_shift_bound(boxes(r), boxes_then(r));
-        needs_build(r) = moved > skin ? 1 : 0;
+        needs_build(r) = built(r) == 0 || moved > skin ? 1 : 0;
         flagged += needs_build(r);
       },
       n_flagged);
@@ -114,17 +118,32 @@ void NeighborList::build(Batch& batch, int n_flagged) {
     stats_.max_neighbors = largest;
     if (largest <= stats_.capacity)
       break;
-    // Grow and rebuild every flagged replica: nothing is truncated.
+    // Grow and search again: nothing is truncated, and the replicas not flagged keep their
+    // lists as they were (they are not rebuilt, so no replica's list depends on the others').
     stats_.capacity = static_cast<int>(1.2 * largest) + 8;
+    const auto old = entries;
     allocate_entries();
-    if (n_flagged < n_replicas_) {
-      // Lists of replicas that were not flagged lived in the old allocation: rebuild them too.
-      Kokkos::deep_copy(needs_build_, 1);
-      build(batch, n_replicas_);
-      return;
-    }
+    if (n_flagged < n_replicas_)
+      keep_unflagged_lists(old);
   }
   stats_.builds += n_flagged;
+}
+
+void NeighborList::keep_unflagged_lists(const Kokkos::View<uint32_t**, MemSpace>& old) {
+  const int n_atoms = n_atoms_;
+  const int old_capacity = static_cast<int>(old.extent(1));
+  auto needs_build = needs_build_;
+  auto list = entries;
+  auto list_counts = counts;
+  Kokkos::parallel_for(
+      "neighbor_list::keep_unflagged_lists", all_atoms(n_replicas_, n_atoms),
+      KOKKOS_LAMBDA(int64_t g) {
+        if (needs_build(static_cast<int>(g / n_atoms)))
+          return;
+        const int count = kmath::min(list_counts(g), old_capacity);
+        for (int k = 0; k < count; ++k)
+          list(g, k) = old(g, k);
+      });
 }
 
 int NeighborList::plan_cell_grids(const Batch& batch) {
@@ -199,6 +218,7 @@ void NeighborList::bin_atoms(Batch& batch, int total_cells) {
   auto cell_atoms = cell_atoms_;
   auto reference = positions_at_build_;
   auto boxes_then = boxes_at_build_;
+  auto built = built_;
   const auto policy = all_atoms(n_replicas_, n_atoms);
   Kokkos::deep_copy(cell_count, 0);
   Kokkos::parallel_for(
@@ -236,8 +256,10 @@ void NeighborList::bin_atoms(Batch& batch, int total_cells) {
         atom_slot(g) = Kokkos::atomic_fetch_add(&cell_count(cell), 1);
         for (int k = 0; k < 3; ++k)
           reference(g, k) = positions(g, k);
-        if (g % n_atoms == 0)
+        if (g % n_atoms == 0) {
           boxes_then(r) = box;
+          built(r) = 1;
+        }
       });
 
   Kokkos::parallel_scan(

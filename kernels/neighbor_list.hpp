@@ -126,7 +126,10 @@ class NeighborList {
   // Rebuilds the replicas that need it (all of them on the first call or after reset());
   // wraps their positions into the box and updates batch.images. Returns how many replicas
   // were rebuilt. Throws std::runtime_error naming the replica when a box is too small.
-  int update(Batch& batch);
+  // Replicas with active(r) == 0 (an empty mask: none) are neither checked nor rebuilt: a
+  // stopped replica (a converged minimisation, a faulted dynamics: kernels/replica_faults.hpp)
+  // never costs, grows or breaks the lists of the others; it is checked again once active.
+  int update(Batch& batch, const ReplicaInts& active = {});
 
   // Forces a rebuild of every replica at the next update() (e.g. after positions were
   // replaced wholesale by the host).
@@ -142,8 +145,9 @@ class NeighborList {
   Kokkos::View<int*, MemSpace> counts;
 
   // Rebuilds the flagged replicas: cell grids, binning, neighbour search, and a repeat with more
-  // room when a list did not fit. Called by update(); build and the launches below are public
-  // only because CUDA's extended lambdas may not live in private member functions.
+  // room when a list did not fit (the lists of the others are carried into the new room). Called by
+  // update(); build and the launches below are public only because CUDA's extended lambdas may not
+  // live in private member functions.
   void build(Batch& batch, int n_flagged);
   // Wraps the flagged replicas' atoms into their boxes, bins them into cells (sorted by index).
   void bin_atoms(Batch& batch, int total_cells);
@@ -151,6 +155,8 @@ class NeighborList {
   void find_neighbors(const Batch& batch);
   // The largest neighbour count of the flagged replicas (one small device-to-host copy).
   int largest_neighbor_count();
+  // Copies the lists of the replicas not flagged from `old` into `entries` (after growing it).
+  void keep_unflagged_lists(const Kokkos::View<uint32_t**, MemSpace>& old);
 
  private:
   void allocate(const Batch& batch);
@@ -170,6 +176,7 @@ class NeighborList {
   AtomVectors positions_at_build_;
   ReplicaBoxes boxes_at_build_;
   ReplicaInts needs_build_;
+  ReplicaInts built_;  // 1 once the replica has a list (inactive replicas may have none)
   ReplicaScalars max_displacement_sq_;
   Kokkos::View<int* [4], MemSpace> grid_;  // per replica: nx, ny, nz, first cell
   Kokkos::View<int*, MemSpace> atom_cell_;

@@ -3,6 +3,8 @@
 // (tangent, springs, climbing image).
 #include "saddle/neb_band.hpp"
 
+#include <cfloat>
+
 #include <cmath>
 #include <stdexcept>
 #include <type_traits>
@@ -557,6 +559,10 @@ void NebRunner::project_forces(const Batch& batch) {
                 // Climbing image: its full force; the others: the perpendicular true force.
                 measure += climbing ? neb * neb : perpendicular * perpendicular;
               }
+              // A non-finite force must survive the maximum (NaN fails every comparison):
+              // band_converge stops the band on it (issue 16).
+              if (!kmath::isfinite(measure))
+                measure = DBL_MAX;
               if (measure > partial)
                 partial = measure;
             },
@@ -593,7 +599,8 @@ void NebRunner::check_bands(const Batch& batch) {
         bool finite = true;
         for (int image = 0; image < images_per_band; ++image) {
           largest = kmath::max(largest, image_max_force_squared(first + image));
-          finite = finite && kmath::isfinite(energy(first + image));
+          finite = finite && kmath::isfinite(energy(first + image)) &&
+                   image_max_force_squared(first + image) < DBL_MAX;
         }
         band_max_force_squared(b) = largest;
         NebStatus outcome = NebStatus::running;

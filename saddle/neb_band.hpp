@@ -71,7 +71,7 @@ enum class NebStatus : int {
   running = 0,
   converged = 1,
   max_iterations = 2,
-  non_finite_energy = 3,
+  non_finite_energy = 3,  // an image's energy or force is NaN/Inf: the band stopped there
   not_participating = 4,  // masked out by the caller
 };
 std::string to_string(NebStatus status);

@@ -15,7 +15,7 @@ enum class ExitCode : int {
   success = 0,          // the command did what was asked
   internal_error = 1,   // an unexpected failure: a bug, or the system (memory, disk) failing
   input_error = 2,      // a bad command line, input file, JSON key or value: nothing was run
-  replicas_failed = 3,  // reserved: the run completed, results written, but some replicas failed
+  replicas_failed = 3,  // some replicas failed (faults.json), the others' results are written
 };
 
 struct ExitCodeRow {
@@ -32,7 +32,8 @@ inline constexpr std::array<ExitCodeRow, 4> kExitCodes = {{
     {ExitCode::input_error, "input error",
      "a bad command line, input file, JSON key or value; the message names it and the remedy"},
     {ExitCode::replicas_failed, "replicas failed",
-     "reserved: the run completed and wrote its results, but some replicas failed"},
+     "some replicas failed (faults.json; the others' results are written), or all of them did "
+     "and the run stopped early"},
 }};
 
 constexpr int exit_status(ExitCode code) {

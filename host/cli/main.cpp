@@ -16,6 +16,7 @@
 #include "host/cli/run_command.hpp"
 #include "host/cli/sweep_command.hpp"
 #include "host/io/input_error.hpp"
+#include "host/tasks/replica_failures.hpp"
 
 namespace {
 
@@ -60,6 +61,11 @@ int main(int argc, char** argv) {
     // command-line mistake, whatever CLI11's own number for it (105–114).
     const int cli_status = app.exit(e);
     return cli_status == 0 ? exit_status(ExitCode::success) : exit_status(ExitCode::input_error);
+  } catch (const glassland::ReplicasFailed& e) {
+    // Some replicas failed (faults.json; the others' results are written), or all of them did and
+    // the run stopped early: an error then (host/tasks/replica_failures.hpp).
+    std::cerr << "glassland: " << (e.every_one() ? "error: " : "") << e.what() << "\n";
+    return exit_status(ExitCode::replicas_failed);
   } catch (const glassland::InputError& e) {
     std::cerr << "glassland: error: " << e.what() << "\n";
     return exit_status(ExitCode::input_error);

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "host/io/file_write_error.hpp"
+
 namespace glassland {
 
 namespace {
@@ -18,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 [[noreturn]] void throw_system_error(const std::string& path, const std::string& what) {
-  throw std::runtime_error(path + ": " + what + " (" + std::strerror(errno) + ")");
+  throw FileWriteError(path, what + ": " + std::strerror(errno));
 }
 
 void sync_file(const std::string& path) {
@@ -87,7 +89,14 @@ void write_file_atomically(const std::string& path,
                            const std::function<void(const std::string& temporary_path)>& write) {
   const std::string temporary = temporary_path_for(path);
   try {
-    write(temporary);
+    try {
+      write(temporary);
+    } catch (const FileWriteError& e) {
+      // Name the file the user knows; its temporary copy is removed below.
+      throw FileWriteError(path, e.file() == temporary ? e.reason() : e.what());
+    } catch (const fs::filesystem_error& e) {
+      throw FileWriteError(path, e.code().message());
+    }
     sync_file(temporary);
     if (std::rename(temporary.c_str(), path.c_str()) != 0) {
       throw_system_error(path, "cannot rename " + temporary + " over it");

@@ -1,11 +1,15 @@
 #include "host/io/hdf5_file.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <functional>
 #include <numeric>
 #include <stdexcept>
+
+#include "host/io/file_write_error.hpp"
 
 namespace glassland {
 namespace hdf5 {
@@ -76,9 +80,31 @@ std::string innermost_hdf5_message() {
   return message;
 }
 
+// The operating system's refusal to write in an HDF5 file-driver message ("... errno = 28, error
+// message = 'No space left on device', ..."): the reason for a full disk, a file-size or disk
+// quota limit, a read-only file system or an I/O error; "" for any other failure (HDF5's own, or
+// a file that is missing or not HDF5).
+std::string write_refusal(const std::string& detail) {
+  const std::string errno_key = "errno = ";
+  const std::size_t at = detail.find(errno_key);
+  if (at == std::string::npos) {
+    return "";
+  }
+  const int code = std::atoi(detail.c_str() + at + errno_key.size());
+  if (code != ENOSPC && code != EFBIG && code != EDQUOT && code != EROFS && code != EIO) {
+    return "";
+  }
+  return std::strerror(code);
+}
+
 [[noreturn]] void throw_error(const std::string& file, const std::string& object,
                               const std::string& what) {
   const std::string detail = innermost_hdf5_message();
+  // The system refused a write (disk full, file-size limit): one plain sentence naming the file.
+  const std::string reason = write_refusal(detail);
+  if (!reason.empty()) {
+    throw FileWriteError(file, reason);
+  }
   throw Hdf5Error(file + ": " + object + ": " + what +
                   (detail.empty() ? std::string() : " (HDF5: " + detail + ")"));
 }
@@ -196,6 +222,11 @@ const char* element_type_name(ElementType type) {
 
 void silence_hdf5_error_printing() {
   static const bool silenced = [] {
+    // No library clean-up at exit: after a failed write (disk full) HDF5 keeps the dataset it
+    // could not flush in its tables, and closing it again when the process exits crashes inside
+    // H5D_close (HDF5 1.10; h5py issues 914 and 2160 report the same). glassland closes every
+    // file it writes before it exits (RAII, File::close), so nothing is left for that clean-up.
+    H5dont_atexit();
     H5open();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
     return true;

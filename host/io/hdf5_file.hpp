@@ -8,7 +8,9 @@
 // Handles are cheap to copy: copies share one HDF5 identifier through HDF5's own reference
 // count, and the identifier closes when the last copy goes. HDF5's automatic printing of its
 // error stack is switched off; failures become glassland::Hdf5Error with the innermost HDF5
-// message appended.
+// message appended, except a write the operating system refused (disk full, file-size limit),
+// which is a FileWriteError naming the file and the reason (host/io/file_write_error.hpp).
+// HDF5's clean-up at exit is switched off (silence_hdf5_error_printing says why).
 //
 // Files are written in HDF5's default (earliest) format on purpose: the newer format marks a
 // file "open for writing" in its superblock, and a file left by a killed writer would then need

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "host/io/atomic_file.hpp"
+#include "host/io/file_write_error.hpp"
 #include "host/io/input_error.hpp"
 #include "host/io/whole_file.hpp"
 
@@ -670,14 +671,18 @@ void write_lammps_data(const std::string& path, const LammpsData& data,
   }
 
   // Whole or not at all, synced to disk (host/io/atomic_file.hpp): a data file is often the
-  // result a later task starts from.
-  try {
-    write_file_atomically(path, out);
-  } catch (const InputError&) {
-    throw;
-  } catch (const std::runtime_error& e) {
-    throw InputError(path + ": cannot write the data file (" + e.what() + ")");
-  }
+  // result a later task starts from. A path that cannot be created (a missing directory, no
+  // permission) is the input's fault; a write or close that fails (disk full, file-size limit) is
+  // a FileWriteError, which write_file_atomically names after `path`, not its temporary.
+  write_file_atomically(path, [&](const std::string& temporary) {
+    std::FILE* file = std::fopen(temporary.c_str(), "wb");
+    if (file == nullptr)
+      throw InputError(path + ": cannot write the data file (" + std::strerror(errno) + ")");
+    const bool written = std::fwrite(out.data(), 1, out.size(), file) == out.size();
+    const bool closed = std::fclose(file) == 0;
+    if (!written || !closed)
+      throw FileWriteError(temporary, std::strerror(errno));
+  });
 }
 
 }  // namespace glassland

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "host/io/file_write_error.hpp"
 #include "host/io/input_error.hpp"
 
 namespace glassland {
@@ -21,6 +22,12 @@ namespace {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw InputError(path + ": cannot " + what + " (" + std::strerror(errno) + ")");
+}
+
+// A write the system refused (disk full, file-size limit): not the input's fault; TaskRun says
+// what is intact (the dump is cut back to the checkpoint on --restart).
+[[noreturn]] void fail_to_write(const std::string& path, const std::string& what) {
+  throw FileWriteError(path, what + std::strerror(errno));
 }
 
 // The box of replica r as LAMMPS's dump header writes it.
@@ -120,7 +127,7 @@ void LammpsDumpWriter::append_frame(const TrajectoryFrame& frame) const {
     }
     const bool written = std::ferror(out) == 0;
     if (std::fclose(out) != 0 || !written) {
-      fail(file, "write the dump");
+      fail_to_write(file, "");
     }
   }
 }
@@ -167,7 +174,7 @@ void LammpsDumpWriter::sync() const {
     const int synced = ::fsync(descriptor);
     ::close(descriptor);
     if (synced != 0) {
-      fail(file, "sync the dump");
+      fail_to_write(file, "fsync: ");
     }
   }
 }

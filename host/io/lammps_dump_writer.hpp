@@ -52,7 +52,8 @@ class LammpsDumpWriter {
                    LammpsDumpAtoms atoms, bool velocities, bool forces);
 
   // Appends one frame of every replica (TrajectoryFrame's arrays in eV/Å for forces) and flushes
-  // each file. Throws InputError naming the file when it cannot be written.
+  // each file. Throws InputError naming the file when it cannot be opened, FileWriteError
+  // (host/io/file_write_error.hpp) when a write is refused (disk full, file-size limit).
   void append_frame(const TrajectoryFrame& frame) const;
 
   // The size in bytes of each replica's file (0 for a file not yet written).

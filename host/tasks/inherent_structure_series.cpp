@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include "host/io/lammps_data.hpp"
 #include "host/tasks/task_run.hpp"
@@ -68,19 +69,28 @@ void InherentStructureSeries::record(int64_t step, double time, TaskRun& run,
                                      SegmentedResults& results) {
   const Batch& batch = system_.batch;
   const int n = batch.n_replicas;
-  std::vector<int> all(n);
+  // A failed replica (host/tasks/replica_failures.hpp) is not quenched: its configuration says
+  // nothing any more, and its columns are NaN in the results (SegmentedResults::stop_replica).
+  std::vector<int> quenched_replicas;
   for (int r = 0; r < n; ++r)
-    all[r] = r;
+    if (!run.has_failed(r))
+      quenched_replicas.push_back(r);
+  std::vector<std::vector<double>> values(
+      inherent_structure_columns().size(),
+      std::vector<double>(n, std::numeric_limits<double>::quiet_NaN()));
+  if (quenched_replicas.empty()) {
+    results.record_observables(set_, step, time, values);
+    return;
+  }
   const MinimizedCopies quenched =
-      minimize_copies(system_, snapshot(batch), all, settings_.minimize);
-  std::vector<std::vector<double>> values(inherent_structure_columns().size(),
-                                          std::vector<double>(n));
-  for (int r = 0; r < n; ++r) {
-    const Box& box = quenched.minimized.boxes[r];
-    values[0][r] = quenched.minimized.potential_energy[r];
+      minimize_copies(system_, snapshot(batch), quenched_replicas, settings_.minimize);
+  for (size_t c = 0; c < quenched_replicas.size(); ++c) {
+    const int r = quenched_replicas[c];
+    const Box& box = quenched.minimized.boxes[c];
+    values[0][r] = quenched.minimized.potential_energy[c];
     for (int k = 0; k < 6; ++k)  // P = W/V at 0 K (LAMMPS compute pressure, no kinetic part)
-      values[1 + k][r] = quenched.minimized.virial[r * 6 + k] / box.volume() * units::kEvPerA3ToBar;
-    const nlohmann::json& record = quenched.records[r];
+      values[1 + k][r] = quenched.minimized.virial[c * 6 + k] / box.volume() * units::kEvPerA3ToBar;
+    const nlohmann::json& record = quenched.records[c];
     const bool converged = record["converged"].get<bool>();
     values[7][r] = converged ? 1.0 : 0.0;
     values[8][r] = record["iterations"].get<double>();
@@ -97,13 +107,14 @@ void InherentStructureSeries::record(int64_t step, double time, TaskRun& run,
   if (!settings_.write_structures)
     return;
   std::filesystem::create_directories(run.path("inherent_structures"));
-  for (int r = 0; r < n; ++r) {
+  for (size_t c = 0; c < quenched_replicas.size(); ++c) {
     char name[64];
-    std::snprintf(name, sizeof name, "inherent_structures/is_%04d_%010lld.data", r,
-                  static_cast<long long>(step));
-    write_lammps_data(run.path(name),
-                      replica_to_data(quenched.minimized, r, system_.type_elements,
-                                      system_.potential.elements, system_.potential.masses, false));
+    std::snprintf(name, sizeof name, "inherent_structures/is_%04d_%010lld.data",
+                  quenched_replicas[c], static_cast<long long>(step));
+    write_lammps_data(
+        run.path(name),
+        replica_to_data(quenched.minimized, static_cast<int>(c), system_.type_elements,
+                        system_.potential.elements, system_.potential.masses, false));
   }
 }
 

@@ -34,18 +34,24 @@ std::vector<std::vector<double>> thermo_values(const Batch& batch, const Thermo&
   return values;
 }
 
-void ThermoPrinter::print(int64_t step, double time,
-                          const std::vector<std::vector<double>>& values) {
+void ThermoPrinter::print(int64_t step, double time, const std::vector<std::vector<double>>& values,
+                          const std::vector<bool>& failed) {
   if (!header_printed_) {
     std::fprintf(out_, "%10s %11s %7s %9s %11s %12s %15s %13s %15s\n", "step", "time_ps", "replica",
                  "T_K", "P_bar", "V_A3", "PE_eV", "KE_eV", "E_conserved_eV");
     header_printed_ = true;
   }
   // Columns of thermo_values: T, P, V, PE, KE, H, target T, conserved energy.
-  for (size_t r = 0; r < values[0].size(); ++r)
+  for (size_t r = 0; r < values[0].size(); ++r) {
+    if (r < failed.size() && failed[r]) {
+      std::fprintf(out_, "%10lld %11.4f %7zu  FAILED (see faults.json)\n",
+                   static_cast<long long>(step), time, r);
+      continue;
+    }
     std::fprintf(out_, "%10lld %11.4f %7zu %9.2f %11.2f %12.4f %15.6f %13.6f %15.6f\n",
                  static_cast<long long>(step), time, r, values[0][r], values[1][r], values[2][r],
                  values[3][r], values[4][r], values[7][r]);
+  }
   std::fflush(out_);
 }
 
@@ -57,7 +63,7 @@ void MdRecorder::record(int64_t step, const Batch& batch, const MdIntegrator& in
     const std::vector<std::vector<double>> values = thermo_values(batch, thermo_);
     results.record_thermo(step, time, values);
     if (print_thermo_ && out_.thermo_print_stride > 0 && step % out_.thermo_print_stride == 0)
-      printer_.print(step, time, values);
+      printer_.print(step, time, values, results.stopped_replicas());
   }
   if (results.frame_due(step))
     results.record_frame(make_frame(batch, step, time, frame_storage_));

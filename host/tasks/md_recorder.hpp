@@ -25,10 +25,12 @@ TrajectoryFrame make_frame(const Batch& batch, int64_t step, double time, FrameS
 
 // Thermo lines on stdout, like LAMMPS's `thermo N`: a header once, then at every printed record
 // one line per replica: step, time (ps), replica, T (K), P (bar), V (Å³), PE, KE, E_conserved (eV).
+// A failed replica's line says FAILED instead of its numbers (host/tasks/replica_failures.hpp).
 class ThermoPrinter {
  public:
   explicit ThermoPrinter(std::FILE* out = stdout) : out_(out) {}
-  void print(int64_t step, double time, const std::vector<std::vector<double>>& values);
+  void print(int64_t step, double time, const std::vector<std::vector<double>>& values,
+             const std::vector<bool>& failed = {});
 
  private:
   std::FILE* out_;

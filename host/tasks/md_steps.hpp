@@ -7,6 +7,13 @@
 // as a restarted run will (new neighbour lists, forces recomputed), and open the next part. So a
 // run killed at any moment and restarted with --restart repeats the uninterrupted run bitwise
 // (host/tasks/segmented_results.hpp explains the parts).
+//
+// Faults (issue 16; kernels/replica_faults.hpp): every step is followed by the device's fault
+// check, which stops a replica that blew up in that very step; the flags are read where the host
+// meets the device anyway (thermo records, frames, the stage's own meeting points, checkpoints,
+// setup and the end of the loop). A failed replica is recorded with TaskRun::record_failure, its
+// records from then on are NaN (SegmentedResults::stop_replica), and it stays stopped in every
+// later stage of the run, a restarted one included; the others go on bitwise as without it.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +26,7 @@
 #include "kernels/batch.hpp"
 #include "kernels/force_field.hpp"
 #include "kernels/md_integrator.hpp"
+#include "kernels/replica_faults.hpp"
 
 namespace glassland {
 
@@ -35,6 +43,9 @@ class MdSteps {
     std::function<bool(int64_t step)> checkpoint_due;
     // Whether the loop ends before its last step (e.g. every tracer stopped).
     std::function<bool()> finished_early;
+    // Whether the host meets the device after the step, so that the fault flags are read there
+    // (default: energies were computed or a frame, H5MD or dump, is due).
+    std::function<bool(int64_t step)> meeting_point;
   };
 
   // `results`: the parts the checkpoints close and open (nullptr: the stage records none);
@@ -43,16 +54,26 @@ class MdSteps {
   MdSteps(TaskRun& run, const Stage& stage, Batch& batch, ForceField& force_field,
           MdIntegrator& integrator, SegmentedResults* results, int& next_segment);
 
-  // Replicas integrated (empty: all). Set it again whenever the mask changes.
-  ReplicaInts active;
+  // The stage's mask (1: integrate this replica), set again whenever it changes. Replicas that
+  // failed stay stopped whatever it says.
+  void set_active(const std::vector<int>& mask);
+  // The mask the integrator is given: the stage's, less the failed replicas.
+  const ReplicaInts& active() const { return active_; }
+  // Called with a replica's index when it has failed (before TaskRun records it).
+  std::function<void(int replica)> replica_failed;
 
   // Advances `step` (the stage's own counter, which its checkpoints save) to `last_step` or until
   // Hooks::finished_early, updating `progress`.
   void run(int64_t& step, int64_t last_step, Progress& progress, const Hooks& hooks);
   // Forces, energies and virial of the current configuration: the integrator's setup.
   void setup();
+  // The fault check of the replicas as they stand, for a loop that starts without setup() (its
+  // forces already computed): non-finite numbers and the next step's length, not the energies.
+  void check();
   // A checkpoint now (see the file comment).
   void checkpoint();
+  // Reads the fault flags and records the replicas that failed since the last reading.
+  void read_faults();
 
  private:
   TaskRun& run_;
@@ -62,6 +83,10 @@ class MdSteps {
   MdIntegrator& integrator_;
   SegmentedResults* results_;
   int& next_segment_;
+  FaultLimits limits_;
+  ReplicaFaults faults_;
+  ReplicaInts active_;
+  std::vector<int> reported_;  // 1: failed replicas already recorded
 };
 
 }  // namespace glassland

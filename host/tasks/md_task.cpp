@@ -324,6 +324,10 @@ class DynamicsStage : public Stage {
         run.progress("", md_.steps, static_cast<int64_t>(batch.n_replicas) * batch.n_atoms);
     MdSteps::Hooks hooks;
     hooks.after_step = record;
+    // Faults are read before a quench too: a replica that failed is not quenched.
+    hooks.meeting_point = [&](int64_t s) {
+      return s % out.thermo_stride == 0 || results.frame_due(s) || inherent_structures_.due(s);
+    };
     steps.run(step_, md_.steps, progress, hooks);
     progress.finish(step_);
     results_path_ = results.merge();
@@ -377,14 +381,19 @@ void run_md_task(InputObject& input, const RunOptions& options) {
   StartStage start(batch, md);
   DynamicsStage dynamics(*system, md, integrator);
   FunctionStage structures("final structures", [&](TaskRun& r) {
+    // A failed replica has no final structure: what it holds is where its dynamics broke down.
+    int written = 0;
     for (int k = 0; k < n_replicas; ++k) {
       char name[64];
       std::snprintf(name, sizeof name, "final_%04d.data", k);
+      if (r.has_failed(k))
+        continue;
       write_replica_data(*system, k, r.path(name), true);
+      ++written;
     }
     r.say("wrote " + dynamics.results_path() +
           (dynamics.trajectory_path().empty() ? "" : ", " + dynamics.trajectory_path()) + " and " +
-          std::to_string(n_replicas) + " final structures in " + out.directory);
+          std::to_string(written) + " final structures in " + out.directory);
   });
   run.run({&start, &dynamics, &structures});
 }

@@ -33,6 +33,20 @@ Minimized minimize_all(TaskRun& run, TaskSystem& system, const MinimizeSettings&
   Minimized out;
   out.copies = minimize_in_place(batch, system.force_field, settings, identity);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // A replica whose energy or forces broke down (issue 16) failed: recorded with its diagnosis
+  // (the batch holds it where it stopped), no inherent structure written for it.
+  for (int r = 0; r < batch.n_replicas; ++r) {
+    const ReplicaMinimization& result = out.copies.results[r];
+    if (!is_non_finite(result.status))
+      continue;
+    ReplicaFailure failure;
+    failure.replica = r;
+    failure.stage = "minimize";
+    failure.step = result.iterations;
+    failure.cause = to_string(result.status);
+    diagnose_non_finite(failure, r, batch);
+    run.record_failure(failure, batch.n_replicas);
+  }
   return out;
 }
 
@@ -45,13 +59,14 @@ nlohmann::json write_inherent_structures(TaskRun& run, const TaskSystem& system,
   for (int r = 0; r < n_replicas; ++r) {
     char name[32];
     std::snprintf(name, sizeof name, "is_%04d.data", r);
-    write_lammps_data(run.path(name),
-                      replica_to_data(m.copies.minimized, r, system.type_elements,
-                                      system.potential.elements, system.potential.masses, false));
     nlohmann::json record = m.copies.records[r];
     record["replica"] = r;
     record["source"] = system.replica_sources[r];
-    record["structure"] = name;
+    record["structure"] = run.has_failed(r) ? nlohmann::json(nullptr) : nlohmann::json(name);
+    if (!run.has_failed(r))
+      write_lammps_data(run.path(name),
+                        replica_to_data(m.copies.minimized, r, system.type_elements,
+                                        system.potential.elements, system.potential.masses, false));
     replicas.push_back(record);
     if (!record["converged"].get<bool>())
       not_converged.push_back(r);
@@ -73,6 +88,8 @@ void report(const TaskRun& run, const TaskSystem& system, const nlohmann::json& 
   const int n_replicas = static_cast<int>(replicas.size());
   // Non-convergence is loud even in quiet mode: a silent cap would corrupt every E_IS after it.
   for (int r : summary["not_converged"]) {
+    if (run.has_failed(r))
+      continue;  // named with its cause by TaskRun's closing summary
     const auto& rec = replicas[r];
     std::fprintf(stderr,
                  "minimize: WARNING replica %d (%s) NOT converged: %s after %d iterations, %d "
@@ -81,9 +98,15 @@ void report(const TaskRun& run, const TaskSystem& system, const nlohmann::json& 
                  rec["iterations"].get<int>(), rec["evaluations"].get<int>(),
                  rec["max_force_eV_per_A"].get<double>());
   }
-  // The per-replica results on stdout, --quiet or not (docs/exit-codes.md, "Console output").
+  // The per-replica results on stdout, --quiet or not (docs/exit-codes.md, "Console output"); a
+  // failed replica's row says so instead of its non-finite numbers.
   for (int r = 0; r < n_replicas; ++r) {
     const auto& rec = replicas[r];
+    if (run.has_failed(r)) {
+      std::printf("minimize: replica %d: FAILED (%s, see faults.json)\n", r,
+                  rec["status"].get<std::string>().c_str());
+      continue;
+    }
     std::printf(
         "minimize: replica %d: %s, %d iterations, E_IS = %.10g eV (%.8f eV/atom), max force "
         "%.3g eV/Å\n",
@@ -94,7 +117,8 @@ void report(const TaskRun& run, const TaskSystem& system, const nlohmann::json& 
   std::fflush(stdout);
   char wrote[256];
   std::snprintf(wrote, sizeof wrote, "wrote %d inherent structures and summary.json in %s (%.1f s)",
-                n_replicas, run.output().directory.c_str(), seconds);
+                n_replicas - static_cast<int>(run.failures().size()),
+                run.output().directory.c_str(), seconds);
   run.say(wrote);
   const size_t failed = summary["not_converged"].size();
   if (failed > 0)

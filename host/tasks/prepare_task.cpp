@@ -434,6 +434,7 @@ class ProtocolStage : public Stage {
     const OutputSettings& out = run.output();
     MdSteps steps(run, *this, d_.system.batch, d_.system.force_field, d_.integrator,
                   d_.results.get(), d_.next_segment);
+    steps.check();  // a start that cannot be integrated stops before its first step
     MdSteps::Hooks hooks;
     hooks.after_step = [&](int64_t s) {
       d_.recorder->record(s, d_.system.batch, d_.integrator, *d_.results);
@@ -482,12 +483,19 @@ class ProtocolStage : public Stage {
       return;
     const PrepareInput& p = d_.p;
     const BatchSnapshot now = snapshot(d_.system.batch);
+    // A replica whose dynamics blew up (issue 16) writes no more snapshots.
+    std::vector<std::pair<int, int>> crossings;
     std::vector<int> replicas;
     for (const auto& [r, k] : crossing->second)
-      replicas.push_back(r);
+      if (!run.has_failed(r)) {
+        crossings.push_back({r, k});
+        replicas.push_back(r);
+      }
+    if (replicas.empty())
+      return;
     const MinimizedCopies minimized = minimize_copies(d_.system, now, replicas, p.minimize);
     for (size_t c = 0; c < replicas.size(); ++c) {
-      const auto [r, k] = crossing->second[c];
+      const auto [r, k] = crossings[c];
       char suffix[64];
       std::snprintf(suffix, sizeof suffix, "%s_%04d.data", temperature_label(p.stops[k]).c_str(),
                     r);
@@ -605,9 +613,14 @@ nlohmann::json melt_check_record(const ProtocolDynamics& d, int r, const BatchSn
 nlohmann::json write_final_structures(TaskRun& run, const ProtocolDynamics& d) {
   const int n = d.system.batch.n_replicas;
   const BatchSnapshot final_state = snapshot(d.system.batch);
+  // A replica whose dynamics blew up (issue 16) is not minimised (its box may be NaN): a healthy
+  // replica stands in for it, so that copy c is still replica c, and its records are dropped.
+  int stand_in = 0;
+  while (stand_in < n - 1 && run.has_failed(stand_in))
+    ++stand_in;
   std::vector<int> all(n);
   for (int r = 0; r < n; ++r)
-    all[r] = r;
+    all[r] = run.has_failed(r) ? stand_in : r;
   const MinimizedCopies inherent = minimize_copies(d.system, final_state, all, d.p.minimize);
   const FinalThermo averages =
       final_thermo(d.results_path, n, d.total_steps() - d.p.equilibrate_steps);
@@ -616,6 +629,13 @@ nlohmann::json write_final_structures(TaskRun& run, const ProtocolDynamics& d) {
   bool all_melted = true;
   for (int r = 0; r < n; ++r) {
     replicas.push_back(replica_record(d, r, final_state, averages, inherent));
+    replicas.back()["failed"] = run.has_failed(r);
+    if (run.has_failed(r)) {  // no structures, no minimisation: faults.json says why
+      for (const char* key : {"final_structure", "inherent_structure",
+                              "inherent_structure_minimization", "melt_check"})
+        replicas.back()[key] = nullptr;
+      continue;
+    }
     replicas.back()["melt_check"] = melt_check_record(d, r, inherent.minimized);
     all_melted = all_melted && replicas.back()["melt_check"]["melted"] != false;
     write_replica(d.system, final_state, r,
@@ -656,6 +676,11 @@ void print_summary(const TaskRun& run, const nlohmann::json& summary) {
   for (int r = 0; r < n; ++r) {
     const auto& rec = replicas[r];
     const auto& is = rec["inherent_structure_minimization"];
+    if (rec["failed"].get<bool>()) {
+      std::printf("%7d %12.3g  FAILED (see faults.json)\n", r,
+                  rec["cooling_rate_K_per_s"].get<double>());
+      continue;
+    }
     std::printf("%7d %12.3g %9.1f %10.1f %10.4f %13.6f %13.6f  %s\n", r,
                 rec["cooling_rate_K_per_s"].get<double>(), rec["final_temperature_K"].get<double>(),
                 rec["final_pressure_bar"].get<double>(),
@@ -670,7 +695,7 @@ void print_summary(const TaskRun& run, const nlohmann::json& summary) {
         replicas[r]["inherent_structure_minimization"]["status"].get<std::string>().c_str());
   for (const auto& rec : replicas) {
     const auto& check = rec["melt_check"];
-    if (check["melted"] == false)
+    if (!rec["failed"].get<bool>() && check["melted"] == false)
       std::fprintf(
           stderr,
           "prepare: WARNING replica %d did NOT melt: its mean squared displacement over the "

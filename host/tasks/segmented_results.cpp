@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <stdexcept>
 
 #include "host/io/atomic_file.hpp"
@@ -140,12 +141,33 @@ void SegmentedResults::close_segment() {
     dump_->sync();
 }
 
+void SegmentedResults::stop_replica(int r) {
+  if (std::find(stopped_.begin(), stopped_.end(), r) == stopped_.end())
+    stopped_.push_back(r);
+}
+
+std::vector<bool> SegmentedResults::stopped_replicas() const {
+  std::vector<bool> stopped(layout_.n_replicas, false);
+  for (int r : stopped_)
+    stopped[r] = true;
+  return stopped;
+}
+
+std::vector<std::vector<double>> SegmentedResults::without_stopped(
+    const std::vector<std::vector<double>>& values) const {
+  std::vector<std::vector<double>> kept = values;
+  for (auto& column : kept)
+    for (int r : stopped_)
+      column[r] = std::numeric_limits<double>::quiet_NaN();
+  return kept;
+}
+
 void SegmentedResults::record_thermo(int64_t step, double time,
                                      const std::vector<std::vector<double>>& values) {
   if (!thermo_)
     thermo_ = std::make_unique<H5mdObservableSet>(
         H5mdObservableSet::create(*file_, layout_.n_replicas, thermo_columns()));
-  thermo_->append(step, time, values);
+  thermo_->append(step, time, without_stopped(values));
 }
 
 bool SegmentedResults::frame_due(int64_t step) const {
@@ -167,10 +189,37 @@ void SegmentedResults::record_observables(int set, int64_t step, double time,
   if (!observables)
     observables = std::make_unique<H5mdObservableSet>(
         H5mdObservableSet::create(*file_, layout_.n_replicas, extra_columns_[set]));
-  observables->append(step, time, values);
+  observables->append(step, time, without_stopped(values));
 }
 
 void SegmentedResults::record_frame(const TrajectoryFrame& frame) {
+  if (!stopped_.empty()) {
+    // The stopped replicas' atoms and cells NaN, in copies (the frame's vectors are the caller's).
+    const size_t atom_values = static_cast<size_t>(layout_.n_atoms) * 3;
+    auto blank = [&](const std::vector<double>* values, std::vector<double>& copy,
+                     size_t per_replica) {
+      if (values == nullptr)
+        return values;
+      copy = *values;
+      for (int r : stopped_)
+        std::fill(copy.begin() + r * per_replica, copy.begin() + (r + 1) * per_replica,
+                  std::numeric_limits<double>::quiet_NaN());
+      return static_cast<const std::vector<double>*>(&copy);
+    };
+    std::vector<double> edges, origins, positions, velocities, forces;
+    TrajectoryFrame kept = frame;
+    kept.edge_vectors = blank(frame.edge_vectors, edges, 9);
+    kept.origins = blank(frame.origins, origins, 3);
+    kept.positions = blank(frame.positions, positions, atom_values);
+    kept.velocities = blank(frame.velocities, velocities, atom_values);
+    kept.forces = blank(frame.forces, forces, atom_values);
+    append_frame(kept);
+    return;
+  }
+  append_frame(frame);
+}
+
+void SegmentedResults::append_frame(const TrajectoryFrame& frame) {
   if (layout_.trajectory_stride > 0 && frame.step % layout_.trajectory_stride == 0) {
     if (!trajectory_)
       trajectory_ = std::make_unique<H5mdTrajectory>(H5mdTrajectory::create(

@@ -69,6 +69,12 @@ class SegmentedResults {
   bool frame_due(int64_t step) const;
   // Writes `frame` to the H5MD trajectory and to the dump, each where due at frame.step.
   void record_frame(const TrajectoryFrame& frame);
+  // Replica r failed (host/tasks/replica_failures.hpp): its thermo values, further observables
+  // and trajectory frames are NaN from now on (its numbers stopped meaning anything; faults.json
+  // says why).
+  void stop_replica(int r);
+  // Per replica, whether it was stopped.
+  std::vector<bool> stopped_replicas() const;
   // Further per-replica observables with times of their own (md's inherent-structure series):
   // declared before the first part is opened; returns the set's index for record_observables.
   // Names may contain '/' (observables/<group>/<name>).
@@ -88,12 +94,18 @@ class SegmentedResults {
   void restore_dump(int index);
   void merge_observables(const std::string& target) const;
   void merge_trajectory(const std::string& target) const;
+  // `values` (column × replica) with the stopped replicas' entries NaN.
+  std::vector<std::vector<double>> without_stopped(
+      const std::vector<std::vector<double>>& values) const;
+  // Writes `frame` to the H5MD trajectory and the dump, each where due.
+  void append_frame(const TrajectoryFrame& frame);
 
   std::string directory_;
   std::string stem_;
   Layout layout_;
   nlohmann::json configuration_;
   int segment_ = -1;
+  std::vector<int> stopped_;  // replicas whose records are NaN
   std::unique_ptr<hdf5::File> file_;
   std::unique_ptr<H5mdTrajectory> trajectory_;
   std::unique_ptr<H5mdObservableSet> thermo_;

@@ -9,6 +9,7 @@
 
 #include "host/io/atomic_file.hpp"
 #include "host/io/checkpoint.hpp"
+#include "host/io/file_write_error.hpp"
 #include "host/io/input_error.hpp"
 #include "host/tasks/run_directory.hpp"
 
@@ -73,6 +74,32 @@ void TaskRun::run(const std::vector<Stage*>& stages) {
                  options_.input_path.c_str());
     return;
   }
+  try {
+    run_stages(stages);
+  } catch (const FileWriteError& e) {
+    throw FileWriteError(e.file(), e.reason(), after_write_failure(stages));
+  }
+  write_failures();
+  report_failures();
+}
+
+// What a failed write left (issue 16 item 5): checkpoints are replaced atomically and results
+// parts are cut back on restart, so the last checkpoint on disk is whole and --restart goes on
+// from it.
+std::string TaskRun::after_write_failure(const std::vector<Stage*>& stages) const {
+  for (size_t k = stages.size(); k-- > 0;) {
+    const std::string file = stages[k]->checkpoint_file();
+    if (!file.empty() && fs::exists(path(file)))
+      return "nothing is lost: the last checkpoint, " + path(file) +
+             ", is intact; once the file can be written (free space, raise the file-size "
+             "limit, fix the permissions), `glassland run " +
+             options_.input_path + " --restart` continues from it";
+  }
+  return "no checkpoint was written yet; once the file can be written (free space, raise the "
+         "file-size limit, fix the permissions), run again";
+}
+
+void TaskRun::run_stages(const std::vector<Stage*>& stages) {
   ResumePoint resume = find_resume_point(stages);
   prepare_directory(resume.checkpoint != nullptr);
   for (size_t k = resume.stage; k < stages.size(); ++k) {
@@ -80,6 +107,10 @@ void TaskRun::run(const std::vector<Stage*>& stages) {
     const ProfilingRegion region("glassland::" + task_ + "::" + stage.name());
     if (resume.checkpoint && k == resume.stage) {
       say("restarting from " + resume.checkpoint->source() + " in stage " + stage.name());
+      failures_.clear();
+      for (const auto& record :
+           resume.checkpoint->metadata().value("replica_failures", nlohmann::json::array()))
+        failures_.push_back(ReplicaFailure::from_json(record));
       stage.resume(*resume.checkpoint);
       resume.checkpoint.reset();
     }
@@ -173,6 +204,10 @@ void TaskRun::write_checkpoint(const Stage& stage) const {
   metadata["stage"] = stage.name();
   metadata["input"] = options_.input_path;
   metadata["effective_input"] = effective_input_;
+  nlohmann::json failures = nlohmann::json::array();
+  for (const ReplicaFailure& f : failures_)
+    failures.push_back(f.to_json());
+  metadata["replica_failures"] = failures;
   checkpoint.set_metadata(metadata);
   if (n_replicas_ >= 0) {
     checkpoint.set_int64("run/n_replicas", n_replicas_);
@@ -184,6 +219,56 @@ void TaskRun::write_checkpoint(const Stage& stage) const {
 void TaskRun::remove_checkpoint(const Stage& stage) const {
   if (!stage.checkpoint_file().empty())
     fs::remove(path(stage.checkpoint_file()));
+}
+
+void TaskRun::record_failure(const ReplicaFailure& failure, int out_of) {
+  failures_.push_back(failure);
+  std::fprintf(stderr, "%s: FAILED %s\n", task_.c_str(), failure.describe().c_str());
+  int failed = 0;
+  for (const ReplicaFailure& f : failures_)
+    failed += f.unit == failure.unit ? 1 : 0;
+  if (failed < out_of)
+    return;
+  write_failures();
+  std::string message = "every " + failure.unit + " failed, so the run stops:";
+  for (const ReplicaFailure& f : failures_)
+    message += "\n  " + f.describe();
+  throw ReplicasFailed(message, true);
+}
+
+bool TaskRun::has_failed(int replica, const std::string& unit) const {
+  for (const ReplicaFailure& f : failures_)
+    if (f.unit == unit && f.replica == replica)
+      return true;
+  return false;
+}
+
+void TaskRun::write_failures() const {
+  const std::string file = path("faults.json");
+  if (failures_.empty()) {
+    fs::remove(file);
+    return;
+  }
+  nlohmann::json records = nlohmann::json::array();
+  for (const ReplicaFailure& f : failures_)
+    records.push_back(f.to_json());
+  write_file_atomically(file,
+                        nlohmann::json{{"task", task_}, {"failures", records}}.dump(2) + "\n");
+}
+
+void TaskRun::report_failures() const {
+  if (failures_.empty())
+    return;
+  std::string list;
+  for (const ReplicaFailure& f : failures_)
+    list += (list.empty() ? "" : ", ") + f.unit + " " + std::to_string(f.replica);
+  std::fprintf(stderr, "%s: %zu FAILED (%s), recorded in %s:\n", task_.c_str(), failures_.size(),
+               list.c_str(), path("faults.json").c_str());
+  for (const ReplicaFailure& f : failures_)
+    std::fprintf(stderr, "  %s\n", f.describe().c_str());
+  throw ReplicasFailed(std::to_string(failures_.size()) + " failed (" + list +
+                           "); the others' results are complete. See " + path("faults.json"),
+                       false);
 }
 
 }  // namespace glassland

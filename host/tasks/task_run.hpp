@@ -13,8 +13,15 @@
 //    what the later stages need of them is in that checkpoint). A checkpoint written for another
 //    task, stage set, system or input (restart_exceptions() aside) is an input error naming the
 //    file and the keys.
+//  * A write that fails (disk full, file-size limit, permissions: host/io/file_write_error.hpp)
+//    ends the run with one error naming the file, what is intact and how to continue.
 //  * Messages on stderr prefixed with the task's name, and progress lines, both silenced by
 //    --quiet / output.quiet. Results and warnings are the stages' own.
+//  * Replica failures (host/tasks/replica_failures.hpp): the stages record them; the log is
+//    saved in every checkpoint and restored with it; after the last stage it is written to
+//    faults.json, named on stderr, and ReplicasFailed is thrown (the program's exit code says
+//    that some replicas failed). When every replica has failed the run ends there, with an error
+//    naming each one.
 //  * With RunOptions::check_only the input has been read and validated by the time the driver
 //    constructs its TaskRun: nothing is created or written, and run() returns before any stage.
 #pragma once
@@ -28,6 +35,7 @@
 
 #include "host/tasks/output_settings.hpp"
 #include "host/tasks/progress.hpp"
+#include "host/tasks/replica_failures.hpp"
 #include "host/tasks/stage.hpp"
 #include "host/tasks/task_drivers.hpp"
 
@@ -66,6 +74,13 @@ class TaskRun {
   // Removes `stage`'s checkpoint file (the stage is done; its outputs replace it).
   void remove_checkpoint(const Stage& stage) const;
 
+  // Records a failure and says so on stderr (even when quiet). When `out_of` replicas of its
+  // unit have now failed, writes faults.json and throws ReplicasFailed naming them all.
+  void record_failure(const ReplicaFailure& failure, int out_of);
+  // Whether replica (search, band) `replica` of `unit` has failed.
+  bool has_failed(int replica, const std::string& unit = "replica") const;
+  const std::vector<ReplicaFailure>& failures() const { return failures_; }
+
  private:
   // With --restart: the index of the stage to resume and its checkpoint, or none.
   struct ResumePoint {
@@ -73,14 +88,22 @@ class TaskRun {
     std::unique_ptr<Checkpoint> checkpoint;
   };
   ResumePoint find_resume_point(const std::vector<Stage*>& stages) const;
+  void run_stages(const std::vector<Stage*>& stages);
+  // After a FileWriteError: what is intact and how to go on.
+  std::string after_write_failure(const std::vector<Stage*>& stages) const;
   void prepare_directory(bool resuming) const;
   void check_checkpoint(const Checkpoint& checkpoint) const;
+  // faults.json with the log (none: a stale one is removed).
+  void write_failures() const;
+  // After the last stage: the closing summary of the failures and ReplicasFailed.
+  void report_failures() const;
 
   std::string task_;
   OutputSettings output_;
   RunOptions options_;
   nlohmann::json effective_input_;
   int n_replicas_ = -1, n_atoms_ = -1;
+  std::vector<ReplicaFailure> failures_;
 };
 
 }  // namespace glassland

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -55,6 +56,27 @@ void expect_lennard_jones_13_reaches_icosahedron(const Settings& settings, doubl
   }
 }
 
+// Müller–Brown replica r of `batch` (minimised from starts[r] into `together`) ends bitwise where
+// the same start minimised alone ends: position, energy, iterations, evaluations.
+template <class Minimizer, class Settings>
+void expect_mueller_brown_replica_as_alone(const Settings& settings,
+                                           const std::vector<Configuration>& starts,
+                                           const Batch& batch,
+                                           const std::vector<ReplicaMinimization>& together,
+                                           int r) {
+  Batch single = testing::make_batch({starts[r]}, 10.0);
+  ForceField single_field;
+  single_field.add_term(std::make_unique<MuellerBrownTerm>(1));
+  const auto alone = Minimizer(settings).minimize(single, single_field);
+  const auto a = replica_positions(single, 0)[0];
+  const auto b = replica_positions(batch, r)[0];
+  for (int k = 0; k < 3; ++k)
+    EXPECT_TRUE(bitwise_equal(a[k], b[k]));
+  EXPECT_TRUE(bitwise_equal(alone[0].final_energy, together[r].final_energy));
+  EXPECT_EQ(alone[0].iterations, together[r].iterations);
+  EXPECT_EQ(alone[0].evaluations, together[r].evaluations);
+}
+
 // Four Müller–Brown particles minimised in one batch and each alone end bitwise at the same
 // place, energy, iteration and evaluation count.
 template <class Minimizer, class Settings>
@@ -67,17 +89,7 @@ void expect_mueller_brown_alone_equals_in_batch(const Settings& settings) {
   const auto together = Minimizer(settings).minimize(batch, force_field);
   for (int r = 0; r < static_cast<int>(starts.size()); ++r) {
     SCOPED_TRACE("Müller–Brown replica " + std::to_string(r));
-    Batch single = testing::make_batch({starts[r]}, 10.0);
-    ForceField single_field;
-    single_field.add_term(std::make_unique<MuellerBrownTerm>(1));
-    const auto alone = Minimizer(settings).minimize(single, single_field);
-    const auto a = replica_positions(single, 0)[0];
-    const auto b = replica_positions(batch, r)[0];
-    for (int k = 0; k < 3; ++k)
-      EXPECT_TRUE(bitwise_equal(a[k], b[k]));
-    EXPECT_TRUE(bitwise_equal(alone[0].final_energy, together[r].final_energy));
-    EXPECT_EQ(alone[0].iterations, together[r].iterations);
-    EXPECT_EQ(alone[0].evaluations, together[r].evaluations);
+    expect_mueller_brown_replica_as_alone<Minimizer>(settings, starts, batch, together, r);
   }
 }
 
@@ -101,6 +113,31 @@ void expect_masked_replica_untouched(const Settings& settings) {
   const auto x = replica_positions(batch, 1)[0];
   EXPECT_EQ(x[0], 0.45);
   EXPECT_EQ(x[1], 0.10);
+}
+
+// Issue 16: a replica whose forces turn NaN in mid-run (after 3 evaluations) or whose start is
+// not finite stops there with a non-finite status, keeps finite positions where the forces
+// broke, and the other replicas end bitwise as when minimised without it.
+template <class Minimizer, class Settings>
+void expect_non_finite_replica_stops_alone(const Settings& settings) {
+  const std::vector<Configuration> starts = {
+      {{-0.75, 1.30, 0.0}}, {{0.45, 0.10, 0.0}}, {{std::nan(""), 0.5, 0.0}}, {{0.85, -0.05, 0.0}}};
+  Batch batch = testing::make_batch(starts, 10.0);
+  ForceField force_field;
+  force_field.add_term(std::make_unique<BreakingMuellerBrownTerm>(batch.n_replicas, 1, 3));
+  const auto together = Minimizer(settings).minimize(batch, force_field);
+  EXPECT_EQ(together[1].status, MinimizerStatus::non_finite_forces)
+      << to_string(together[1].status);
+  EXPECT_LE(together[1].evaluations, 4);
+  for (int k = 0; k < 3; ++k)
+    EXPECT_TRUE(std::isfinite(replica_positions(batch, 1)[0][k]));
+  EXPECT_EQ(together[2].status, MinimizerStatus::non_finite_energy)
+      << to_string(together[2].status);
+  for (int r : {0, 3}) {
+    SCOPED_TRACE("healthy replica " + std::to_string(r));
+    EXPECT_TRUE(is_converged(together[r].status)) << to_string(together[r].status);
+    expect_mueller_brown_replica_as_alone<Minimizer>(settings, starts, batch, together, r);
+  }
 }
 
 struct PeriodicEamRun {

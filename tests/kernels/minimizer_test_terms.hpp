@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,34 @@ class MuellerBrownTerm : public ForceTerm {
 
  private:
   ReplicaInts evaluations_;
+};
+
+// Müller–Brown whose forces on replica `broken` turn NaN (its energy stays finite) from its
+// `healthy_evaluations`+1-th evaluation on: a replica whose forces break down in mid-run.
+class BreakingMuellerBrownTerm : public MuellerBrownTerm {
+ public:
+  BreakingMuellerBrownTerm(int n_replicas, int broken, int healthy_evaluations)
+      : MuellerBrownTerm(n_replicas), broken_(broken), healthy_(healthy_evaluations) {}
+  void accumulate(Batch& batch, const EvalRequest& request) override {
+    MuellerBrownTerm::accumulate(batch, request);
+    const int n_atoms = batch.n_atoms;
+    const int broken = broken_, healthy = healthy_;
+    const double not_a_number = std::numeric_limits<double>::quiet_NaN();
+    auto forces = batch.forces;
+    auto evaluations = this->evaluations();
+    auto active = request.active;
+    Kokkos::parallel_for(
+        "test::break_forces", Kokkos::RangePolicy<ExecSpace>(0, batch.n_replicas),
+        KOKKOS_LAMBDA(int r) {
+          if (r != broken || !replica_is_active(active, r) || evaluations(r) <= healthy)
+            return;
+          for (int i = 0; i < n_atoms; ++i)
+            forces(static_cast<int64_t>(r) * n_atoms + i, 0) = not_a_number;
+        });
+  }
+
+ private:
+  int broken_, healthy_;
 };
 
 // Lennard-Jones pair energy and the scalar f/r with f = −dφ/dr, for ε = σ = 1.

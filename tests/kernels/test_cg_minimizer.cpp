@@ -264,6 +264,11 @@ TEST(CgMinimizer, ReplicaAloneEqualsReplicaInBatch) {
   }
 }
 
+// A replica whose numbers break down stops alone (issue 16; minimizer_contract.hpp).
+TEST(CgMinimizer, NonFiniteReplicaStopsAloneOthersBitwiseUnchanged) {
+  testing::expect_non_finite_replica_stops_alone<CgMinimizer>(tight_cg());
+}
+
 // A replica masked out by the caller is neither moved nor evaluated.
 TEST(CgMinimizer, NonParticipatingReplicaIsUntouched) {
   testing::expect_masked_replica_untouched<CgMinimizer>(tight_cg());

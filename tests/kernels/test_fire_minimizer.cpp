@@ -207,6 +207,11 @@ TEST(FireMinimizer, NonParticipatingReplicaIsUntouched) {
   testing::expect_masked_replica_untouched<FireMinimizer>(tight_fire());
 }
 
+// A replica whose numbers break down stops alone (issue 16; minimizer_contract.hpp).
+TEST(FireMinimizer, NonFiniteReplicaStopsAloneOthersBitwiseUnchanged) {
+  testing::expect_non_finite_replica_stops_alone<FireMinimizer>(tight_fire());
+}
+
 // Periodic EAM (432-atom disordered Cu50Zr50, neighbour skin 0.1 Å so that the list rebuilds
 // and wraps atoms often): two different replicas run together equal each run alone, bitwise,
 // and unwrapped positions move continuously (minimizer_contract.hpp). 150 iterations keep it

@@ -20,6 +20,7 @@
 #include "kernels/force_field.hpp"
 #include "kernels/kinetic.hpp"
 #include "kernels/md_integrator.hpp"
+#include "kernels/replica_faults.hpp"
 #include "kernels/replica_reductions.hpp"
 
 namespace glassland {
@@ -292,6 +293,64 @@ TEST(MdSchedule, StaircaseStepsAndStopsAtTheEnd) {
 
 // Total energy drift of velocity Verlet, 2000 K liquid, 2 fs, 10 ps. The acceptance bound is
 // 1e-4 eV/atom; the shifted-force LJ (smooth force) keeps it orders of magnitude below.
+// ---- Fault check (issue 16, kernels/replica_faults.hpp) ----------------------------------------
+
+// Three replicas of a 1500 K liquid: one heated to 15× its temperature, one with a NaN position.
+// The check flags exactly those two, with the cause, the atom and the temperature, clears their
+// entries of the mask, and leaves the healthy replica's mask and numbers alone. The runaway is
+// seen only where energies are evaluated.
+TEST(FaultCheck, FlagsOnlyTheBrokenReplicasWithTheirCause) {
+  const int n_replicas = 3;
+  Batch batch = make_liquid(n_replicas, 3, {1500.0}, {1, 2, 3});
+  const int n_atoms = batch.n_atoms;
+  ForceField ff = lennard_jones_force_field();
+  IntegratorSettings settings;
+  settings.timestep = 0.002;
+  settings.ensemble = Ensemble::nve;
+  MdIntegrator md(n_replicas, n_atoms, settings);
+  md.setup(batch, ff);
+  ReplicaInts active("active", n_replicas);
+  Kokkos::deep_copy(active, 1);
+  const FaultLimits limits;
+  ReplicaFaults faults(n_replicas);
+  check_dynamics_faults(batch, md, active, true, limits, faults);
+  EXPECT_TRUE(read_faults(faults).empty());  // a healthy liquid raises nothing
+
+  auto v = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.velocities);
+  for (int i = 0; i < n_atoms; ++i)
+    for (int k = 0; k < 3; ++k)
+      v(n_atoms + i, k) *= std::sqrt(15.0);  // replica 1: 22500 K, steps of ~0.1 Å
+  Kokkos::deep_copy(batch.velocities, v);
+  auto x = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.positions);
+  x(2 * n_atoms + 5, 1) = std::nan("");  // replica 2, atom 5
+  Kokkos::deep_copy(batch.positions, x);
+  const auto before = to_host(batch.velocities);
+
+  check_dynamics_faults(batch, md, active, false, limits, faults);  // no energies: no runaway
+  std::vector<FaultRecord> found = read_faults(faults);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].replica, 2);
+  EXPECT_EQ(found[0].cause, FaultCause::non_finite_positions);
+  EXPECT_EQ(found[0].atom, 5);
+  EXPECT_EQ(found[0].step, 0);
+
+  check_dynamics_faults(batch, md, active, true, limits, faults);
+  found = read_faults(faults);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].replica, 1);
+  EXPECT_EQ(found[0].cause, FaultCause::temperature_runaway);
+  EXPECT_NEAR(found[0].value, 15.0 * 1500.0, 0.2 * 1500.0 * 15.0);  // the kinetic temperature
+  EXPECT_EQ(found[1].cause, FaultCause::non_finite_positions);      // kept as first recorded
+  const auto mask = to_host(active);
+  EXPECT_EQ(mask(0), 1);
+  EXPECT_EQ(mask(1), 0);
+  EXPECT_EQ(mask(2), 0);
+  const auto after = to_host(batch.velocities);
+  for (int64_t g = 0; g < static_cast<int64_t>(n_replicas) * n_atoms; ++g)
+    for (int k = 0; k < 3; ++k)
+      ASSERT_EQ(after(g, k), before(g, k));  // the check only reads the batch
+}
+
 TEST(MdNve, ConservesTotalEnergy) {
   const int cells = 3, n_replicas = 2;
   Batch batch = make_liquid(n_replicas, cells, {2000.0, 1500.0}, {1, 2});

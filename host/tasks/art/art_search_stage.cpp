@@ -2,6 +2,7 @@
 // one ArtEngine batch, in checkpointed chunks when art.checkpoint_searches asks for them.
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "host/io/checkpoint.hpp"
 #include "host/io/input_error.hpp"
@@ -241,6 +242,25 @@ void ArtSearchStage::run(TaskRun& run) {
     progress.finish(done());
   }
   found_.seconds = elapsed();
+  // A search whose energy became non-finite failed (issue 16): its slot went on with the next
+  // search, and it is recorded (faults.json, the closing summary, the exit code).
+  for (const ArtEvent& e : found_.events) {
+    if (e.outcome != ArtOutcome::non_finite ||
+        run.has_failed(static_cast<int>(e.search_id), "search"))
+      continue;
+    ReplicaFailure failure;
+    failure.unit = "search";
+    failure.replica = static_cast<int>(e.search_id);
+    failure.stage = name();
+    failure.step = e.pushes + e.convergence_steps;
+    failure.cause = "non_finite";
+    failure.detail = "the energy became non-finite (minimum " + std::to_string(e.minimum_id) +
+                     ", centre atom index " + std::to_string(e.center_atom) + ")";
+    failure.remedy =
+        "check the minimum for atoms too close together and that the potential suits its "
+        "elements; a smaller art.search.push_step keeps the search nearer the minimum";
+    run.record_failure(failure, std::numeric_limits<int>::max());
+  }
 }
 
 double ArtSearchStage::elapsed() const {

@@ -51,7 +51,6 @@ void EquilibrationStage::run(TaskRun& run) {
     target[r] = {m.pressure[r], m.pressure[r], m.pressure[r], 0, 0, 0};
   equilibrate.set_barostat(m.barostat_tau, target);
   equilibrate.reset_state();
-  equilibrate.setup(batch, s_.system.force_field);
   // Its thermo (volume, pressure: has it converged?) and frames, with the output's strides, to
   // equilibration.h5 (steps counted from its start). start_segment(0) drops the parts a killed
   // run left.
@@ -59,11 +58,12 @@ void EquilibrationStage::run(TaskRun& run) {
       SegmentedResults::for_batch(run.output(), s_.system, run.effective_input(), "equilibration");
   record.start_segment(0);
   MdRecorder recorder(run.output(), m.timestep, s_.n);
+  int segments = 0;
+  MdSteps steps(run, *this, batch, s_.system.force_field, equilibrate, &record, segments);
+  steps.setup();
   recorder.record(0, batch, equilibrate, record);
   Progress progress =
       run.progress(name(), m.equilibration_steps, static_cast<int64_t>(s_.n) * s_.n_atoms);
-  int segments = 0;
-  MdSteps steps(run, *this, batch, s_.system.force_field, equilibrate, &record, segments);
   MdSteps::Hooks hooks;
   hooks.after_step = [&](int64_t step) { recorder.record(step, batch, equilibrate, record); };
   hooks.checkpoint_due = [](int64_t) { return false; };
@@ -230,7 +230,13 @@ void SamplingStage::run(TaskRun& run) {
   results_ = &results;
   thermo_ = std::make_unique<Thermo>(s_.n);
   MdSteps steps(run, *this, batch, s_.system.force_field, *integrator_, &results, next_segment_);
-  steps.active = make_replica_ints(active_, "metad::active");
+  // A tracer whose replica failed (here or in the equilibration) samples no more: its record
+  // says so (summary.json "failed"; faults.json says why) and it has no event.
+  for (int r = 0; r < s_.n; ++r)
+    if (run.has_failed(r) && !s_.tracers[r].failed)
+      fail_tracer(r);
+  steps.replica_failed = [&](int r) { fail_tracer(r); };
+  steps.set_active(active_);
   steps.setup();
   s_.grid_s = s_.bias->grid_coordinates(0);
   if (!resumed_) {
@@ -254,6 +260,13 @@ void SamplingStage::run(TaskRun& run) {
   hooks.checkpoint_due = [&](int64_t step) {
     return out.checkpoint_stride > 0 && step % out.checkpoint_stride == 0 && step < m.steps &&
            n_stopped_ < s_.n;
+  };
+  // Faults are read wherever the host meets the device, depositions and kept snapshots included
+  // (so a blown-up tracer is never taken for one whose CV left the grid).
+  hooks.meeting_point = [&](int64_t step) {
+    return step % out.thermo_stride == 0 ||
+           (out.trajectory_stride > 0 && step % out.trajectory_stride == 0) ||
+           step % m.snapshot_stride == 0 || s_.bias->deposition_due(step);
   };
   steps.run(step_, m.steps, progress, hooks);
   progress.finish(step_);
@@ -310,6 +323,15 @@ void SamplingStage::stop_tracer(int r) {
   ++n_stopped_;
 }
 
+// Tracer r's replica failed: it stops (if it had not) and is marked failed, not left_grid.
+void SamplingStage::fail_tracer(int r) {
+  TracerRecord& t = s_.tracers[r];
+  if (!t.stopped)
+    stop_tracer(r);
+  t.failed = true;
+  t.left_grid = false;
+}
+
 void SamplingStage::deposit_and_check_events(int64_t step, MdSteps& steps) {
   const MetadInput& m = s_.m;
   // A tracer whose CV has left its bias grid stops here (its bias has been zero since it left):
@@ -330,8 +352,8 @@ void SamplingStage::deposit_and_check_events(int64_t step, MdSteps& steps) {
                  static_cast<long long>(step));
   }
   if (left)
-    steps.active = make_replica_ints(active_, "metad::active");
-  s_.bias->deposit(s_.system.batch, step, step * m.timestep, steps.active);
+    steps.set_active(active_);
+  s_.bias->deposit(s_.system.batch, step, step * m.timestep, steps.active());
   // Event check at the deposition meeting point: the first time a tracer's event is confirmed,
   // its configuration is kept for the inherent structure "after", and the last kept
   // configuration before the event's start for the one "before".
@@ -363,7 +385,7 @@ void SamplingStage::deposit_and_check_events(int64_t step, MdSteps& steps) {
     }
   }
   if (changed)
-    steps.active = make_replica_ints(active_, "metad::active");
+    steps.set_active(active_);
 }
 
 }  // namespace glassland

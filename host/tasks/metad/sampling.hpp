@@ -61,6 +61,7 @@ class SamplingStage : public Stage {
   void keep_configurations(int64_t step);
   void deposit_and_check_events(int64_t step, MdSteps& steps);
   void stop_tracer(int r);
+  void fail_tracer(int r);
 
   MetadState& s_;
   std::unique_ptr<MdIntegrator> integrator_;

@@ -33,6 +33,7 @@ struct TracerRecord {
   std::vector<double> cv_times, cv_values, bias_values;
   bool stopped = false;
   bool left_grid = false;  // stopped because its CV left the bias grid
+  bool failed = false;     // stopped because its replica failed (TaskRun's failure log)
   bool confirmed_online = false;
   int64_t confirmed_step = -1;
   // Configurations kept every snapshot_stride steps until the event is confirmed (then cleared).

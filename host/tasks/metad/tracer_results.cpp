@@ -184,6 +184,7 @@ void write_tracer_group(hdf5::File& file, const MetadState& s, int r, const Trac
   g.write("temperature_K", std::vector<double>{s.m.temperature[r]});
   g.write("event_found", std::vector<int>{found ? 1 : 0});
   g.write("left_grid", std::vector<int>{t.left_grid ? 1 : 0});
+  g.write("failed", std::vector<int>{t.failed ? 1 : 0});
   g.write("barrier_eV", std::vector<double>{found ? a.event.barrier_eV : NAN});
   g.write("hop_distance_A", std::vector<double>{found ? a.event.hop_distance : NAN});
   g.write("collective_displacement_A", std::vector<double>{o.displacement});
@@ -226,6 +227,7 @@ nlohmann::ordered_json summary_entry(const MetadState& s, int r, const TracerOut
        found ? nlohmann::ordered_json(o.moved_ids.size()) : nlohmann::ordered_json(nullptr)},
       {"rate_per_s", null_or(found, o.rate)},
       {"left_grid", t.left_grid},
+      {"failed", t.failed},
       // The conditions of the tracer's sampling, so that barriers pooled from several runs (a
       // sweep over T and P) carry them: its temperature, the pressure of its NPT equilibration
       // (null without one: then no pressure was imposed) and its replica's volume per atom
@@ -272,8 +274,10 @@ void analyse_events(MetadState& s) {
   s.after_sources.assign(s.n, "none");
   for (int r = 0; r < s.n; ++r) {
     TracerRecord& t = s.tracers[r];
-    s.analyses.push_back(analyse_tracer(s.bias->hills()[r], s.grid_s, t.cv_times, t.cv_values,
-                                        s.analysis_settings(r)));
+    // A failed tracer's series ends in dynamics that meant nothing: no event is read from it.
+    s.analyses.push_back(t.failed ? TracerAnalysis{}
+                                  : analyse_tracer(s.bias->hills()[r], s.grid_s, t.cv_times,
+                                                   t.cv_values, s.analysis_settings(r)));
     if (!s.analyses[r].event.found)
       continue;
     if (t.confirmed_online) {
@@ -360,7 +364,10 @@ void print_metad_summary(const MetadState& s, const std::string& directory) {
                   : "  0 (no reactive shot of " + t["transmission_shots"].dump() + ")";
     std::printf("  %8lld %-3s %-5s %10s %8s %9s%s\n",
                 static_cast<long long>(t["atom_id"].get<int64_t>()),
-                t["species"].get<std::string>().c_str(), t["event_found"] ? "yes" : "no",
+                t["species"].get<std::string>().c_str(),
+                t.value("failed", false) ? "FAILED"
+                : t["event_found"]       ? "yes"
+                                         : "no",
                 shown(t["barrier_eV"], 4).c_str(), shown(t["hop_distance_A"], 2).c_str(),
                 shown(t["collective_displacement_A"], 2).c_str(), kappa.c_str());
   }

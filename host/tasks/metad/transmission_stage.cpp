@@ -187,10 +187,20 @@ std::vector<TransmissionEstimate> TransmissionStage::shoot(TaskRun& run) {
   const ReactiveFluxSettings flux = flux_settings(out);
   const TaskSystem& system = s_.system;
   Progress progress = run.progress(name(), flux.shots, 0, "shot round");
+  // Tracers that failed (in an earlier stage, or in a round before a restart) do not shoot.
+  std::vector<DividingSurface> surfaces = job_.surfaces;
+  for (int r = 0; r < s_.n; ++r)
+    if (run.has_failed(r))
+      surfaces[r].defined = false;
+  const FaultContext context{name(), s_.m.timestep, FaultLimits{}, false};
   const auto estimates = estimate_transmission_coefficients(
       s_.system.batch, [&] { return make_eam_term(system.potential, system.neighbor_skin); },
-      job_.cvs, job_.surfaces, shooting_dynamics(), flux,
+      job_.cvs, surfaces, shooting_dynamics(), flux,
       [&](const ReactiveFluxProgress& now) {
+        for (int r = 0; r < s_.n; ++r)
+          if (now.estimates[r].fault.cause != FaultCause::none && !run.has_failed(r))
+            run.record_failure(diagnose_fault(now.estimates[r].fault, s_.system.batch, context),
+                               s_.n);
         progress.update(now.shots_done);
         if (out.checkpoint_stride > 0 && now.shots_done < flux.shots) {
           progress_ = &now;

@@ -154,6 +154,35 @@ void NebRelaxStage::resume(const Checkpoint& c) {
   resumed_ = true;
 }
 
+// A band whose numbers broke down (issue 16) failed: recorded with the first image whose forces
+// are not finite and the atoms on top of each other there, if any; its results stay in neb.json
+// with status non_finite_energy.
+void NebRelaxStage::record_failed_bands(TaskRun& run) const {
+  for (int b = 0; b < bands_.n_bands; ++b) {
+    const BandResult& band = bands_.results[b];
+    if (band.status != NebStatus::non_finite_energy || run.has_failed(b, "band"))
+      continue;
+    ReplicaFailure failure;
+    failure.unit = "band";
+    failure.replica = b;
+    failure.stage = name();
+    failure.step = band.iterations;
+    failure.cause = to_string(band.status);
+    failure.detail = "an image's energy is not finite";
+    failure.remedy = "check the endpoints for atoms too close together";
+    for (int image = 0; image < bands_.n_images; ++image) {
+      ReplicaFailure seen = failure;
+      diagnose_non_finite(seen, b * bands_.n_images + image, bands_.batch);
+      if (seen.detail.find("force on atom") != std::string::npos) {
+        failure.detail = "image " + std::to_string(image) + ": " + seen.detail;
+        failure.remedy = seen.remedy;
+        break;
+      }
+    }
+    run.record_failure(failure, bands_.n_bands);
+  }
+}
+
 void NebRelaxStage::run(TaskRun& run) {
   Batch& batch = bands_.batch;
   ForceField& force_field = bands_.force_field;
@@ -185,6 +214,7 @@ void NebRelaxStage::run(TaskRun& run) {
   }
   progress.finish(bands_.sweeps);
   bands_.results = runner_.results(batch);
+  record_failed_bands(run);
   if (settings_.write_saddles)
     bands_.final_bands = snapshot(batch);
   if (settings_.shear.enabled && stride > 0) {

@@ -273,17 +273,24 @@ void write_neb_outputs(TaskRun& run, const SystemPotential& system, const NebTas
 void report_bands(const TaskRun& run, const NebTaskSettings& settings, const NebBands& bands) {
   const std::vector<BandResult>& results = bands.results;
   for (int b : not_converged(bands))
-    std::fprintf(stderr,
-                 "neb: WARNING band %d (%s → %s) NOT converged: %s after %d iterations, max "
-                 "force %.3g eV/Å (its highest image, %.4g eV above the initial state, is not a "
-                 "barrier; max force history in neb.json)\n",
-                 b, settings.pairs[b].initial.c_str(), settings.pairs[b].final_state.c_str(),
-                 to_string(results[b].status).c_str(), results[b].iterations, results[b].max_force,
-                 results[b].barrier_forward);
+    if (!run.has_failed(b, "band"))  // a failed band is named with its cause by TaskRun
+      std::fprintf(stderr,
+                   "neb: WARNING band %d (%s → %s) NOT converged: %s after %d iterations, max "
+                   "force %.3g eV/Å (its highest image, %.4g eV above the initial state, is not a "
+                   "barrier; max force history in neb.json)\n",
+                   b, settings.pairs[b].initial.c_str(), settings.pairs[b].final_state.c_str(),
+                   to_string(results[b].status).c_str(), results[b].iterations,
+                   results[b].max_force, results[b].barrier_forward);
   // The per-band results on stdout, --quiet or not (docs/exit-codes.md, "Console output"). A band
-  // that did not converge has no barrier (null in neb.json, its highest image in the warning).
+  // that did not converge has no barrier (null in neb.json, its highest image in the warning); a
+  // failed band's row says so instead of its non-finite numbers.
   for (int b = 0; b < bands.n_bands; ++b) {
     const BandResult& band = results[b];
+    if (run.has_failed(b, "band")) {
+      std::printf("neb: band %d: FAILED (%s, see faults.json)\n", b,
+                  to_string(band.status).c_str());
+      continue;
+    }
     char barriers[96];
     if (band.converged())
       std::snprintf(barriers, sizeof barriers, "barrier forward %.6f / backward %.6f eV",

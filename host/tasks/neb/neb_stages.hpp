@@ -69,6 +69,8 @@ class NebRelaxStage : public Stage {
   void run(TaskRun& run) override;
 
  private:
+  void record_failed_bands(TaskRun& run) const;
+
   const NebTaskSettings& settings_;
   NebBands& bands_;
   NebRunner runner_;

@@ -106,9 +106,10 @@ void check_summary_has_the_issue_shape_and_consistent_numbers(const std::string&
   std::vector<double> barriers;
   for (size_t k = 0; k < tracers.size(); ++k) {
     const auto& t = tracers[k];
-    // issue 4's eight keys, left_grid, and the conditions: temperature_K, pressure_bar and
-    // atomic_volume_A3 (the B2 lattice as built, 3.26³/2 Å³ per atom: NVT from the start).
-    EXPECT_EQ(t.size(), 12u) << t.dump();
+    // issue 4's eight keys, left_grid, failed, and the conditions: temperature_K, pressure_bar
+    // and atomic_volume_A3 (the B2 lattice as built, 3.26³/2 Å³ per atom: NVT from the start).
+    EXPECT_EQ(t.size(), 13u) << t.dump();
+    EXPECT_FALSE(t.at("failed").get<bool>());  // issue 16: no tracer blew up
     EXPECT_EQ(t.at("temperature_K").get<double>(), 2000.0);
     EXPECT_TRUE(t.at("pressure_bar").is_null());
     EXPECT_NEAR(t.at("atomic_volume_A3").get<double>(), 3.26 * 3.26 * 3.26 / 2, 1e-9);
@@ -508,7 +509,8 @@ TEST(MetadTask, TransmissionStageReportsKappaAndResumesBitwiseAfterAKill) {
   int with_kappa = 0;
   for (int r = 0; r < 3; ++r) {
     const auto& t = summary["tracers"][r];
-    EXPECT_EQ(t.size(), 16u) << t.dump();  // the issue's keys, left_grid, 3 conditions, 4 of κ
+    // the issue's keys, left_grid, failed, 3 conditions, 4 of κ
+    EXPECT_EQ(t.size(), 17u) << t.dump();
     char name[64];
     std::snprintf(name, sizeof name, "tracers/tracer_%04d/", r);
     const std::string g = name;
