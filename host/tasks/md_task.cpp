@@ -360,7 +360,7 @@ void run_md_task(InputObject& input, const RunOptions& options) {
   Batch& batch = system->batch;
   const int n_replicas = batch.n_replicas;
   const MdInput md = read_md_input(input, n_replicas);
-  const OutputSettings out = read_output_settings(input, "md_output");
+  const OutputSettings out = read_output_settings(input, "md_output", /*thermo_lines=*/true);
   input.finish();
   TaskRun run("md", out, options, input.effective_configuration());
   run.set_system_shape(n_replicas, batch.n_atoms);

@@ -2,7 +2,8 @@
 
 namespace glassland {
 
-OutputSettings read_output_settings(InputObject& input, const std::string& default_directory) {
+OutputSettings read_output_settings(InputObject& input, const std::string& default_directory,
+                                    bool thermo_lines) {
   InputObject o = input.object("output", "where and how often results are written");
   OutputSettings s;
   // Relative to the working directory, like LAMMPS's log and dump files (input paths, by
@@ -14,17 +15,22 @@ OutputSettings read_output_settings(InputObject& input, const std::string& defau
       o.string("author", "", "author recorded in the H5MD files (h5md/author/name); empty: $USER");
   s.thermo_stride = o.integer("thermo_stride", 100, "steps", "steps between thermodynamic records",
                               IntegerRange::positive());
-  // Like LAMMPS's `thermo N`: by default every record is also printed.
-  s.thermo_print_stride = o.integer(
-      "thermo_print_stride", s.thermo_stride, "steps",
-      "steps between thermo lines on stdout (task md; one line per replica); a multiple of "
-      "thermo_stride; 0 prints none",
-      IntegerRange::non_negative());
-  if (s.thermo_print_stride % s.thermo_stride != 0)
-    throw o.error("thermo_print_stride", "must be 0 or a multiple of thermo_stride (" +
-                                             std::to_string(s.thermo_stride) +
-                                             "): lines are printed at thermo records, got " +
-                                             std::to_string(s.thermo_print_stride));
+  // Like LAMMPS's `thermo N`: by default every record is also printed. Only tasks that print
+  // thermo lines (md) have the key; elsewhere it is an unknown key, not a silent no-op.
+  if (thermo_lines) {
+    s.thermo_print_stride =
+        o.integer("thermo_print_stride", s.thermo_stride, "steps",
+                  "steps between thermo lines on stdout (one line per replica); a multiple of "
+                  "thermo_stride; 0 prints none",
+                  IntegerRange::non_negative());
+    if (s.thermo_print_stride % s.thermo_stride != 0)
+      throw o.error("thermo_print_stride", "must be 0 or a multiple of thermo_stride (" +
+                                               std::to_string(s.thermo_stride) +
+                                               "): lines are printed at thermo records, got " +
+                                               std::to_string(s.thermo_print_stride));
+  } else {
+    s.thermo_print_stride = 0;
+  }
   s.trajectory_stride = o.integer("trajectory_stride", 0, "steps",
                                   "steps between H5MD trajectory frames (trajectory.h5md); 0 "
                                   "writes none",

@@ -23,7 +23,9 @@ struct OutputSettings {
   double progress_interval = 5.0;   // s between progress lines
 };
 
-// Reads input["output"].
-OutputSettings read_output_settings(InputObject& input, const std::string& default_directory);
+// Reads input["output"]; `thermo_lines`: the task prints thermo lines (md), so it reads
+// thermo_print_stride (elsewhere that key is unknown, and the stride 0).
+OutputSettings read_output_settings(InputObject& input, const std::string& default_directory,
+                                    bool thermo_lines = false);
 
 }  // namespace glassland

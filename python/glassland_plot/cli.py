@@ -55,7 +55,7 @@ def main(argv=None):
             print(f"glassland plot: error: the Python module '{module}' is missing from "
                   f"{sys.executable}; install Debian's {package} (apt-get install {package}, or "
                   f"bash scripts/setup.sh)", file=sys.stderr)
-        return 3
+        return 1  # docs/exit-codes.md: the system lacks what the program needs
     from glassland_plot import registry  # imports matplotlib: only after the check
 
     return registry.run(arguments)

@@ -111,6 +111,15 @@ TEST(ConsoleConventions, MdPrintsThermoLinesOnStdoutAlsoWhenQuiet) {
   EXPECT_NE(odd.err.find("output.thermo_print_stride: must be 0 or a multiple of thermo_stride"),
             std::string::npos)
       << odd.err;
+
+  // Only md prints thermo lines: in prepare the key is unknown, not silently ignored.
+  nlohmann::json prepare_input = testing::read_json_file(std::string(GLASSLAND_SOURCE_DIR) +
+                                                         "/inputs/prepare/quickstart_glass.json");
+  prepare_input["output"]["thermo_print_stride"] = 100;
+  std::ofstream(dir + "/prepare.json") << prepare_input.dump();
+  const ConsoleResult prepare = run_glassland_console("run " + dir + "/prepare.json --check");
+  EXPECT_EQ(WEXITSTATUS(prepare.status), 2);
+  EXPECT_NE(prepare.err.find("thermo_print_stride"), std::string::npos) << prepare.err;
 }
 
 TEST(ConsoleConventions, MinimizePrintsItsReplicasOnStdoutAlsoWhenQuiet) {
