@@ -9,6 +9,7 @@
 
 #include "host/io/potential_files.hpp"
 #include "tests/support/lammps_oracle.hpp"
+#include "tests/support/program_runner.hpp"
 #include "tests/support/test_requirements.hpp"
 
 namespace glassland {
@@ -20,14 +21,8 @@ struct ProgramResult {
 };
 
 ProgramResult run_program(const std::string& arguments) {
-  const std::string command = std::string(GLASSLAND_PROGRAM) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
+  const testing::ProgramResult r = testing::run_glassland(arguments);
+  return {WEXITSTATUS(r.status), r.output};
 }
 
 std::string make_cuzr(const std::string& dir, const std::string& name, int cells, double tilt) {

@@ -307,6 +307,7 @@ TEST(SweepCommandMpi, KilledMpirunAndRestartEndsWhereTheUninterruptedSweepEnds) 
 
   // mpirun as the process group leader of a shell of its own, so that the kill reaches it alone.
   int kills = 0;
+  bool resumed = false;  // a kill interrupted a running point (checked after each kill)
   std::string arguments = "sweep -q " + killed + "/s.json";
   for (double fraction : {0.4, 0.3}) {
     const pid_t pid = fork();
@@ -322,13 +323,13 @@ TEST(SweepCommandMpi, KilledMpirunAndRestartEndsWhereTheUninterruptedSweepEnds) 
     for (int wait = 0; wait < 300 && process_running(killed + "/s.json"); ++wait)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     ASSERT_FALSE(process_running(killed + "/s.json")) << "ranks outlived the killed mpirun";
+    for (int k = 0; k < 4; ++k) {
+      const std::string status = killed + "/out/points/000" + std::to_string(k) + "/status.json";
+      resumed = resumed || (fs::exists(status) && read_json_file(status)["status"] == "running");
+    }
     arguments = "sweep -q --restart " + killed + "/s.json";
   }
   EXPECT_GE(kills, 1);
-  bool resumed = false;  // a point was interrupted and restarted from a checkpoint
-  for (int k = 0; k < 4; ++k)
-    resumed = resumed || read_json_file(killed + "/out/points/000" + std::to_string(k) +
-                                        "/status.json")["status"] == "running";
   const auto r = run_in(killed, mpiexec(2) + glassland(arguments));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(resumed) << "the kills came when no point was running";
