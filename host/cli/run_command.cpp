@@ -17,7 +17,6 @@ namespace {
 // validates its whole input before it builds its TaskRun).
 struct TaskEntry {
   std::function<void(InputObject&, const RunOptions&)> driver;
-  bool checks_without_running = true;  // false for a driver that cannot stop at its TaskRun
 };
 
 // The tasks `run` knows, by the value of the input's "task" key: one line per task.
@@ -51,10 +50,6 @@ void run_task_input(InputObject& input, const RunOptions& options) {
     names.push_back(name);
   const std::string task = input.choice("task", required, names, "what to run");
   const TaskEntry& entry = task_table().at(task);
-  if (options.check_only && !entry.checks_without_running)
-    throw InputError(input.file_name() + ": task " + task +
-                     " cannot be checked without running it yet (its driver does not stop at "
-                     "TaskRun before its stages); run it to see its input errors");
   Kokkos::Profiling::pushRegion("glassland::" + task);
   try {
     entry.driver(input, options);
@@ -63,11 +58,6 @@ void run_task_input(InputObject& input, const RunOptions& options) {
     throw;
   }
   Kokkos::Profiling::popRegion();
-}
-
-bool task_checks_without_running(const std::string& task) {
-  const auto it = task_table().find(task);
-  return it != task_table().end() && it->second.checks_without_running;
 }
 
 void register_run_command(CLI::App& app) {

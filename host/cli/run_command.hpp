@@ -16,11 +16,8 @@ namespace glassland {
 void register_run_command(CLI::App& app);
 
 // Runs (or with options.check_only, reads and validates) the task named by the input's "task"
-// key. Also what `glassland sweep` runs for each point. A task whose driver cannot yet check
-// without running is an InputError under check_only (see task_table in run_command.cpp).
+// key. Also what `glassland sweep` runs for each point (every driver stops at its TaskRun under
+// check_only).
 void run_task_input(InputObject& input, const RunOptions& options);
-
-// Whether `task` is checked by check_only without running (false for unknown tasks).
-bool task_checks_without_running(const std::string& task);
 
 }  // namespace glassland

@@ -16,7 +16,7 @@ void run_sweep_command(const SweepOptions& options, const SweepRanks& ranks) {
     throw InputError("sweep: " + ranks.startup_error());
   int failed = 0;
   try {
-    failed = run_sweep(options, run_task_input, task_checks_without_running, ranks);
+    failed = run_sweep(options, run_task_input, ranks);
   } catch (const SweepStoppedOnRoot&) {
     throw CLI::RuntimeError(2);  // rank 0 reports why; the others leave quietly
   }

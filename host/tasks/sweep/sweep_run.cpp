@@ -83,13 +83,7 @@ std::string axis_culprit(const SweepPlan& plan, const SweepPoint& point, const I
 }
 
 // Every point's input read and validated by its task, nothing run or written.
-void check_points(const SweepPlan& plan, const TaskRunner& run_task, bool checkable, bool quiet) {
-  if (!checkable) {
-    say(quiet, "task " + plan.task +
-                   " cannot yet be checked without running: each point's input is checked when "
-                   "it runs");
-    return;
-  }
+void check_points(const SweepPlan& plan, const TaskRunner& run_task, bool quiet) {
   for (const SweepPoint& point : plan.points) {
     InputObject input = point_input(plan, point);
     RunOptions options;
@@ -140,7 +134,7 @@ void clear_records(const SweepPlan& plan) {
 
 // Rank 0 before any point runs: list, check, record; returns the points to run.
 std::vector<int> prepare(const SweepOptions& options, const SweepPlan& plan,
-                         const TaskRunner& run_task, bool checkable) {
+                         const TaskRunner& run_task) {
   const std::string record_path = (fs::path(plan.directory) / "sweep_plan.json").string();
   std::vector<PointStatus> recorded(plan.points.size());
   if (options.restart && fs::exists(record_path)) {
@@ -149,7 +143,7 @@ std::vector<int> prepare(const SweepOptions& options, const SweepPlan& plan,
       recorded[p.index] = read_point_status(p.directory);
   }
   list_points(plan, recorded);
-  check_points(plan, run_task, checkable, options.quiet || plan.quiet);
+  check_points(plan, run_task, options.quiet || plan.quiet);
   if (options.check_only)
     return {};
   if (!options.restart)
@@ -230,15 +224,14 @@ int finish(const SweepPlan& plan) {
 
 }  // namespace
 
-int run_sweep(const SweepOptions& options, const TaskRunner& run_task,
-              const std::function<bool(const std::string&)>& checkable, const SweepRanks& ranks) {
+int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const SweepRanks& ranks) {
   std::optional<SweepPlan> plan;
   std::exception_ptr root_error;
   std::string decision;  // rank 0's: "run" and the points, or "stop"
   if (ranks.is_root()) {
     try {
       plan = read_sweep_plan(options.sweep_file);
-      decision = "run " + json(prepare(options, *plan, run_task, checkable(plan->task))).dump();
+      decision = "run " + json(prepare(options, *plan, run_task)).dump();
     } catch (...) {
       root_error = std::current_exception();
       decision = "stop";

@@ -42,9 +42,7 @@ class SweepStoppedOnRoot : public std::runtime_error {
 };
 
 // Runs the sweep on `ranks` (every rank calls it). Returns the number of points that failed (on
-// rank 0; 0 on the others). `run_task` runs or checks one task input (run_task_input), and
-// `checkable` says whether a task can be checked without running (task_checks_without_running).
-int run_sweep(const SweepOptions& options, const TaskRunner& run_task,
-              const std::function<bool(const std::string&)>& checkable, const SweepRanks& ranks);
+// rank 0; 0 on the others). `run_task` runs or checks one task input (run_task_input).
+int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const SweepRanks& ranks);
 
 }  // namespace glassland

@@ -96,8 +96,7 @@ int run(const std::string& file, FakeMetad& task, bool restart = false) {
   options.restart = restart;
   options.quiet = true;
   return run_sweep(
-      options, [&](InputObject& in, const RunOptions& o) { task(in, o); },
-      [](const std::string&) { return true; }, one_process());
+      options, [&](InputObject& in, const RunOptions& o) { task(in, o); }, one_process());
 }
 
 TEST(SweepPlan, GridRunsTheAxesAsNestedLoopsInTheOrderWrittenAndSetsEachPointsDirectory) {
