@@ -1,8 +1,9 @@
 // Displacement statistics accumulated on the device while MD runs (issue 20 item 3; SPEC.md §9):
 // the same sums over (time origin, atom) pairs as analysis/mean_squared_displacement.hpp — count,
-// Σ|Δr|², Σ|Δr|⁴ and Σ sin(q|Δr|)/(q|Δr|) per lag and per group of atoms — for every replica of
-// the batch, so that a 100-replica run need not write 100 trajectories. The host turns them into
-// MSD, α2, F_s, D and τ_α with the post-hoc analysis's own functions.
+// Σ|Δr|², Σ|Δr|⁴ and Σ sin(q|Δr|)/(q|Δr|) (Σ J0(q|Δr|) for lateral displacements) per lag and per
+// group of atoms — for every replica of the batch, so that a 100-replica run need not write 100
+// trajectories. The host turns them into MSD, α2, F_s, D and τ_α with the post-hoc analysis's own
+// functions.
 //
 // Each sample: unwrapped positions x + H·image, minus the replica's mass-weighted centre of mass
 // (drift removal), are kept as a time origin every `origin_stride` samples in a ring of
@@ -10,9 +11,12 @@
 // new displacement. One launch per step of that work covers all replicas. Groups are
 // element·subsets + (atom index mod subsets), as species_subset_groups() makes them.
 //
-// The sums are added per block of atoms into a scratch array and the blocks are then added in a
-// fixed order, so the result does not depend on threads or on which replicas share the batch, and
-// a checkpointed run resumed from its state continues bitwise.
+// The positions are kept in group order (each replica's atoms sorted by group, then index, as
+// the post-hoc correlator sorts them), cut into blocks of at most 64 atoms of one group: a block
+// is one thread, which sums its atoms in registers and writes one value per quantity; the blocks
+// of a group are then added in a fixed order. So the result does not depend on threads or on
+// which replicas share the batch, and a checkpointed run resumed from its state continues
+// bitwise. (Cost: perf/README.md, "md.analysis".)
 #pragma once
 
 #include <cstdint>
@@ -29,6 +33,18 @@ struct DisplacementCorrelationSettings {
   bool remove_drift = true;
   std::vector<double> q;  // Å⁻¹
   int subsets = 8;
+};
+
+// Each replica's atoms in group order, cut into blocks of one group each (see above).
+struct DisplacementGroupOrder {
+  int blocks = 0;                             // per replica (unused blocks pad the shorter)
+  AtomInts order;                             // [r·N + k]: atom index of the k-th in group order
+  ReplicaScalars mass;                        // per replica
+  Kokkos::View<double*, MemSpace> atom_mass;  // per atom, group order
+  Kokkos::View<int*, MemSpace> block_begin;   // [r·blocks + b], group-order index in a replica
+  Kokkos::View<int*, MemSpace> block_end;     //   (begin = end: an unused block)
+  Kokkos::View<int*, MemSpace> group_blocks;  // [r·(groups+1) + g]: first block of group g
+  std::vector<int> host_order;                // order on the host
 };
 
 // Host copy of one replica's sums, in the layout of analysis::DisplacementSums.
@@ -53,24 +69,26 @@ class DisplacementCorrelation {
   struct State {
     int64_t samples = 0;
     std::vector<int64_t> slot_origin;  // sample index held by each slot, −1 when empty
-    std::vector<double> origins;       // [slot][R·N][3]
+    std::vector<double> origins;       // [slot][R·N][3], atoms in index order
     std::vector<double> sums;          // [R][lag][group][quantity]
   };
   State state() const;
   void restore(const State& state);
 
  private:
+  size_t atom_index(size_t g) const;  // global atom index of the g-th in group order
+
   DisplacementCorrelationSettings settings_;
-  int n_replicas_, n_atoms_, groups_, quantities_, slots_, blocks_;
+  int n_replicas_, n_atoms_, groups_, quantities_, slots_;
   int64_t samples_ = 0;
   std::vector<int64_t> slot_origin_;
-  AtomInts group_;                              // per atom
+  DisplacementGroupOrder group_order_;
   Kokkos::View<double*, MemSpace> q_;           // wave numbers
-  Kokkos::View<double***, MemSpace> origins_;   // [slot][g][3]
-  AtomVectors current_;                         // drift-removed unwrapped positions
+  Kokkos::View<double***, MemSpace> origins_;   // [slot][r·N + k][3], group order
+  AtomVectors current_;                         // drift-removed unwrapped positions, group order
   Kokkos::View<double* [3], MemSpace> centre_;  // [r][3]
   Kokkos::View<int*, MemSpace> slot_lag_;       // lag of each slot at this sample, −1 inactive
-  Kokkos::View<double*, MemSpace> partial_;     // [r][slot][block][group][quantity]
+  Kokkos::View<double*, MemSpace> partial_;     // [r][slot][block][quantity]
   Kokkos::View<double*, MemSpace> sums_;        // [r][lag][group][quantity]
 };
 

@@ -65,13 +65,11 @@ void read_md_analysis(InputObject& md_section, MdInput& md) {
       a.boolean("lateral", false, "x–y displacements only (d = 2; slabs)") ? 2 : 3;
   md.analysis.remove_drift =
       a.boolean("remove_drift", true, "subtract each replica's centre-of-mass displacement");
-  md.analysis.q = a.numbers("q", {2.7}, "1/Å",
-                            "wave numbers of F_s (2.7: the S(q) peak of Cu50Zr50, paper 002)",
-                            LengthRange::any(), NumberRange::positive());
-  if (md.analysis.dimensions == 2 && !md.analysis.q.empty())
-    throw a.error("q",
-                  "lateral F_s (the J0 average) is computed by `glassland analyze dynamics "
-                  "--lateral` only; give \"q\": [] with \"lateral\": true");
+  md.analysis.q =
+      a.numbers("q", {2.7}, "1/Å",
+                "wave numbers of F_s (2.7: the S(q) peak of Cu50Zr50, paper 002; in the "
+                "x–y plane with lateral)",
+                LengthRange::any(), NumberRange::positive());
   md.analysis.subsets =
       static_cast<int>(a.integer("subsets", 8, "", "interleaved atom subsets for the error of D",
                                  IntegerRange::closed(1, 1000)));

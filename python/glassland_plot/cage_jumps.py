@@ -1,10 +1,10 @@
 """Figures of `glassland analyze cage-jumps -o OUT.json|OUT.h5` (docs/analysis.md; paper 002
 after Lü & Wang):
 
-- `jump_lengths` (with `--list-jumps`): histogram of the jump lengths |l| of each series, with
-  √⟨l²⟩ of every set (all atoms, each element; `species.<set>.mean_squared_length_A2`) marked.
-  The listed jumps carry an atom ID but no element, so the histogram is of all atoms; the
-  per-element statistics are the marks.
+- `jump_lengths` (with `--list-jumps`): histograms of the jump lengths |l| of each series, one
+  panel for all atoms and one per element (each listed jump names its element), with √⟨l²⟩ of
+  that set (`species.<set>.mean_squared_length_A2`) marked in its panel; the same bins in every
+  panel. Jumps listed without an element (files of older versions) give the all-atoms panel only.
 - `jump_statistics`: per set Γ (jumps per atom per ps) and ⟨l²⟩ against the series
   (temperature when known).
 - `jump_arrhenius` (≥ 3 temperatures: the document's `arrhenius`): Γ and ⟨l²⟩ of all atoms against
@@ -38,29 +38,43 @@ def set_names(series):
     return [n for n in species if n == "all"] + [n for n in species if n != "all"]
 
 
+def jump_elements(all_series):
+    """The elements named by the listed jumps, in the order of the series' species."""
+    named = {j.get("element") for s in all_series for j in s.get("jumps", [])}
+    if None in named:
+        return []
+    return [name for name in set_names(all_series[0]) if name != "all" and name in named]
+
+
 def jump_lengths_figure(all_series):
+    elements = jump_elements(all_series)
+    panels = ["all"] + elements
     lengths = [np.array([float(j["length_A"]) for j in s.get("jumps", [])]) for s in all_series]
     longest = max((x.max() for x in lengths if x.size), default=1.0)
     edges = np.linspace(0.0, longest * 1.05, 26)
-    fig, ax = style.new_figure(height_in=2.5)
-    for k, (series, values) in enumerate(zip(all_series, lengths)):
-        if not values.size:
-            continue
-        counts, _ = np.histogram(values, bins=edges)
-        ax.stairs(counts, edges, color=style.color(k), linewidth=1.1, gid=f"lengths:{k}",
-                  label=f"{series_label(series, k)}: {values.size} jumps")
-        for j, name in enumerate(set_names(series)):
-            l2 = series["species"][name].get("mean_squared_length_A2")
+    fig, axes = style.new_figure(len(panels), 1, height_in=1.3 + 1.2 * len(panels), sharex=True)
+    axes = np.atleast_1d(axes)
+    for ax, name in zip(axes, panels):
+        for k, series in enumerate(all_series):
+            values = np.array([float(j["length_A"]) for j in series.get("jumps", [])
+                               if name == "all" or j["element"] == name])
+            if not values.size:
+                continue
+            counts, _ = np.histogram(values, bins=edges)
+            ax.stairs(counts, edges, color=style.color(k), linewidth=1.1,
+                      gid=f"lengths:{k}" if name == "all" else f"lengths:{k}:{name}",
+                      label=f"{series_label(series, k)}: {values.size} jumps")
+            l2 = series.get("species", {}).get(name, {}).get("mean_squared_length_A2")
             if l2 is None or not math.isfinite(l2):
                 continue
-            ax.axvline(math.sqrt(l2), color=style.color(k),
-                       linestyle=LINE_STYLES[j % len(LINE_STYLES)], linewidth=0.7,
-                       gid=f"rms_length:{k}:{name}",
-                       label=f"√⟨l²⟩ {name} = {math.sqrt(l2):.2f} Å" if len(all_series) == 1
-                       else (f"√⟨l²⟩ {name}" if k == 0 else None))
-    ax.set_xlabel("jump length |l| (Å)")
-    ax.set_ylabel("jumps per bin")
-    ax.legend(fontsize=5.5)
+            ax.axvline(math.sqrt(l2), color=style.color(k), linestyle=LINE_STYLES[1],
+                       linewidth=0.7, gid=f"rms_length:{k}:{name}",
+                       label=f"√⟨l²⟩ = {math.sqrt(l2):.2f} Å" if len(all_series) == 1
+                       else ("√⟨l²⟩" if k == 0 else None))
+        ax.set_title("all atoms" if name == "all" else f"{name} atoms", fontsize=7)
+        ax.set_ylabel("jumps per bin")
+        ax.legend(fontsize=5.5)
+    axes[-1].set_xlabel("jump length |l| (Å)")
     return fig
 
 

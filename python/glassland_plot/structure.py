@@ -6,7 +6,10 @@
 - `voronoi`: per central element (and all cells) the most frequent Voronoi indices
   ⟨n3,n4,n5,n6⟩ (`voronoi.top_indices`, up to TOP_INDICES bars), the icosahedral ⟨0,0,12,0⟩ bar
   highlighted, the Shannon entropy of that element's index distribution in the panel title and
-  that of all cells in the figure title.
+  that of all cells in the figure title;
+- `layers` (`--layers W`, slabs): per z layer the number density, the fraction of each element
+  and each element's mean coordination number, three panels over z (layers without atoms are
+  gaps), with the coordination cutoffs in the bottom panel's title.
 """
 import numpy as np
 
@@ -56,6 +59,8 @@ def structure_figures(result, context):
         yield "structure_factor", structure_factor_figure(document["structure_factor"])
     if isinstance(document.get("voronoi"), dict) and "top_indices" in document["voronoi"]:
         yield "voronoi", voronoi_figure(document["voronoi"], path)
+    if isinstance(document.get("layers"), dict):
+        yield "layers", layers_figure(document["layers"], path)
 
 
 def rdf_figure(document, path):
@@ -122,4 +127,32 @@ def voronoi_figure(voronoi, path):
         fig.suptitle(f"Voronoi indices ({voronoi.get('method', 'standard')}), all cells:\n"
                      f"Shannon entropy S = {voronoi['shannon_entropy']:.3f}; "
                      f"{index_text(ICOSAHEDRON)} highlighted", fontsize=7)
+    return fig
+
+
+def layers_figure(layers, path):
+    z = numbers(readers.key(layers, path, "z_A", list))
+    density = numbers(readers.key(layers, path, "density_inv_A3", list))
+    fraction = readers.key(layers, path, "fraction", dict)
+    coordination = readers.key(layers, path, "coordination", dict)
+    fig, axes = style.new_figure(3, 1, height_in=4.2, sharex=True)
+    axes[0].plot(z, density, marker="o", markersize=2.5, color=style.color(0), gid="density")
+    axes[0].set_ylabel("ρ (Å⁻³)")
+    for k, element in enumerate(fraction):
+        axes[1].plot(z, numbers(fraction[element]), marker=style.marker(k), markersize=2.5,
+                     color=style.color(k), gid=f"fraction:{element}", label=element)
+        axes[2].plot(z, numbers(coordination[element]), marker=style.marker(k), markersize=2.5,
+                     color=style.color(k), gid=f"coordination:{element}", label=element)
+    axes[1].set_ylabel("fraction")
+    axes[1].set_ylim(0.0, 1.0)
+    axes[1].legend(fontsize=6)
+    axes[2].set_ylabel("coordination")
+    axes[2].set_xlabel("z (Å)")
+    cutoffs = layers.get("coordination_cutoffs_A", {})
+    if len(set(cutoffs.values())) == 1:
+        axes[2].set_title(f"neighbours within {next(iter(cutoffs.values())):.2f} Å", fontsize=6)
+    elif cutoffs:
+        axes[2].set_title("neighbours within " + ", ".join(
+            f"{pair} {value:.2f} Å" for pair, value in cutoffs.items()), fontsize=6)
+    axes[0].set_title(f"layers of {layers.get('width_A', float('nan')):g} Å along z", fontsize=7)
     return fig

@@ -4,7 +4,8 @@ trajectory frames, metadynamics of 3 tracers in a 2000 K liquid with transmissio
 walk on a 300-atom packing with its event structures, NEB with shear on those events, the JSON of
 every `glassland analyze` sub-command on the example tables of inputs/analyze/, a 3-replica
 md liquid at 2200/2000/1800 K with `md.analysis` and frames every 0.01 ps ("trajectory"), with
-`analyze dynamics|structure|cage-jumps` of it as JSON and HDF5 in trajectory/analyses/, and a
+`analyze dynamics|structure|cage-jumps` of it as JSON and HDF5 in trajectory/analyses/ (with the
+layer profiles of a 100-step B2 slab at 1200 K, trajectory/slab/), and a
 metad sweep over 2 temperatures × 2 pressures with its analysis chain (ΔS and V).
 
 Each fixture's results are in $GLASSLAND_PLOT_FIXTURES/<name>/<name>/ (default
@@ -109,6 +110,16 @@ TRAJECTORY_ANALYSES = {
                         "--window-ps", "0.1", "--list-jumps"],
     "cage_jumps_h5.h5": ["cage-jumps", "MD", "--u2", "0.02", "--sample-ps", "0.01",
                          "--window-ps", "0.1"],
+    "layers.json": ["structure", "SLAB", "--layers", "2.5", "--voronoi", "none"],
+    "layers_h5.h5": ["structure", "SLAB", "--layers", "2.5", "--voronoi", "none"],
+}
+
+# A 432-atom B2 slab (10 Å of vacuum each side) at 1200 K for the layer profiles (SLAB above).
+SLAB = {
+    "task": "md",
+    "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 5}, "slab": {}},
+    "md": {"steps": 100, "ensemble": "nvt", "temperature": 1200},
+    "output": {"thermo_stride": 50, "trajectory_stride": 10, "quiet": True},
 }
 
 # `glassland analyze` runs: output name -> arguments (paths absolute, so the fit's "source"
@@ -191,8 +202,12 @@ def _make_analyses(directory):
 
 
 def _make_trajectory_analyses(directory):
+    slab = dict(SLAB, output=dict(SLAB["output"], directory=str(directory / "slab")))
+    (directory / "slab.json").write_text(json.dumps(slab, indent=1))
+    run(["run", str(directory / "slab.json")])
     paths = {"MD": str(directory / "trajectory" / "trajectory.h5md"),
-             "DATA": str(directory / "trajectory" / "final_0000.data")}
+             "DATA": str(directory / "trajectory" / "final_0000.data"),
+             "SLAB": str(directory / "slab" / "trajectory.h5md")}
     (directory / "analyses").mkdir(exist_ok=True)
     for name, arguments in TRAJECTORY_ANALYSES.items():
         run(["analyze"] + [paths.get(a, a) for a in arguments] +

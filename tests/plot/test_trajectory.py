@@ -293,6 +293,30 @@ class CageJumpFigures(AnalysisDocuments):
                 self.assertAlmostEqual(
                     x[0], math.sqrt(series["species"][name]["mean_squared_length_A2"]), 12)
 
+    def test_per_species_histograms_hold_that_species_jumps(self):
+        fig = self.figures["jump_lengths"]
+        titles = [ax.get_title() for ax in fig.axes]
+        self.assertEqual(titles, ["all atoms", "Cu atoms", "Zr atoms"])
+        drawn = 0
+        for k, series in enumerate(self.doc["series"]):
+            element_of = dict(zip(series["atoms"]["id"], series["atoms"]["element"]))
+            for jump in series["jumps"]:  # the jump's element is its atom's
+                self.assertEqual(jump["element"], element_of[jump["id"]])
+            for name in ("Cu", "Zr"):
+                lengths = np.array([j["length_A"] for j in series["jumps"]
+                                    if j["element"] == name])
+                self.assertEqual(len(lengths), series["species"][name]["jumps"])
+                if not len(lengths):
+                    self.assertEqual(support.with_gid(fig, f"lengths:{k}:{name}"), [])
+                    continue
+                counts, edges = support.one(fig, f"lengths:{k}:{name}").get_data()[:2]
+                self.assertArrayEqual(counts, np.histogram(lengths, bins=edges)[0])
+                self.assertEqual(np.sum(counts), len(lengths))
+                self.assertAlmostEqual(np.mean(lengths ** 2),
+                                       series["species"][name]["mean_squared_length_A2"], 9)
+                drawn += 1
+        self.assertGreaterEqual(drawn, 4)
+
     def test_rates_and_squared_lengths_per_set_against_temperature(self):
         fig = self.figures["jump_statistics"]
         series = sorted(self.doc["series"], key=lambda s: s["temperature_K"])
@@ -330,3 +354,53 @@ class CageJumpFigures(AnalysisDocuments):
         self.assertEqual(set(figures), {"jump_statistics", "jump_arrhenius"})
         self.assertSameLines(self.figures["jump_arrhenius"], figures["jump_arrhenius"],
                              ["rate:data", "rate:fit", "l2:data", "l2:fit"])
+
+
+class LayerFigures(AnalysisDocuments):
+    """`analyze structure --layers 2.5` of a B2 slab (fixture trajectory/slab): density,
+    composition and coordination against z as in the document; and, independently of the
+    figure's code, the density times the layer volume (the slab's cross-section read from its
+    data file) gives the document's atoms per layer, which add up to the 432 atoms, and the
+    drawn fractions of the elements add up to 1 in every layer that holds atoms."""
+    document_name = "layers.json"
+
+    def test_profiles_are_the_document(self):
+        self.assertEqual(self.result.kind, "analyze_structure")
+        self.assertIn("layers", self.figures)
+        fig, layers = self.figures["layers"], self.doc["layers"]
+        z = np.array(layers["z_A"])
+        x, y = support.line_data(fig, "density")
+        self.assertArrayEqual(x, z)
+        self.assertArrayEqual(y, layers["density_inv_A3"])
+        self.assertEqual(set(layers["fraction"]), {"Cu", "Zr"})
+        drawn_fractions = []
+        for element in ("Cu", "Zr"):
+            for quantity in ("fraction", "coordination"):
+                x, y = support.line_data(fig, f"{quantity}:{element}")
+                self.assertArrayEqual(x, z)
+                self.assertArrayEqual(y, nan_array(layers[quantity][element]))
+            drawn_fractions.append(support.line_data(fig, f"fraction:{element}")[1])
+        occupied = np.array(layers["atoms_per_frame"]) > 0
+        self.assertGreater(occupied.sum(), 4)
+        self.assertFalse(occupied.all())  # the vacuum layers are empty
+        self.assertArrayEqual(np.sum(drawn_fractions, axis=0)[occupied], np.ones(occupied.sum()),
+                              rtol=1e-12)
+        self.assertTrue(np.all(np.isnan(drawn_fractions[0][~occupied])))
+
+    def test_density_times_layer_volume_counts_every_atom(self):
+        layers = self.doc["layers"]
+        data = (self.md.parent / "slab" / "final_0000.data").read_text().split("\n")
+        bounds = {line.split()[2]: float(line.split()[1]) - float(line.split()[0])
+                  for line in data if line.endswith(("xlo xhi", "ylo yhi"))}
+        area = bounds["xlo"] * bounds["ylo"]
+        _, density = support.line_data(self.figures["layers"], "density")
+        atoms = density * layers["width_A"] * area
+        self.assertArrayEqual(atoms, layers["atoms_per_frame"], rtol=1e-9, atol=1e-12)
+        self.assertAlmostEqual(np.sum(atoms), 432.0, 9)
+
+    def test_hdf5_output_draws_the_same_profiles(self):
+        result, figures = self.figures_of("layers_h5.h5")
+        self.assertEqual(result.kind, "analyze_structure")
+        self.assertSameLines(self.figures["layers"], figures["layers"],
+                             ["density", "fraction:Cu", "fraction:Zr", "coordination:Cu",
+                              "coordination:Zr"])

@@ -112,6 +112,9 @@ json analyse_series(TrajectorySeries& series, const CageJumpOptions& o, double u
     per_species[series.type_names[t - 1]] =
         statistics_json(ga::cage_jump_statistics(r, members, d));
   }
+  std::vector<std::string> elements(types.size());
+  for (std::size_t i = 0; i < types.size(); ++i)
+    elements[i] = series.type_names[types[i] - 1];
   json out = {{"source", series.description},
               {"temperature_K", number(series.temperature_K)},
               {"u2_A2", u2},
@@ -129,6 +132,7 @@ json analyse_series(TrajectorySeries& series, const CageJumpOptions& o, double u
               {"species", per_species},
               {"atoms",
                {{"id", ids},
+                {"element", elements},
                 {"jumps", r.jumps_per_atom},
                 {"squared_length_A2", r.squared_length_per_atom}}}};
   if (o.surface_depth > 0.0) {
@@ -144,6 +148,7 @@ json analyse_series(TrajectorySeries& series, const CageJumpOptions& o, double u
     json list = json::array();
     for (const ga::CageJump& j : r.jumps)
       list.push_back({{"id", ids[j.atom]},
+                      {"element", elements[j.atom]},
                       {"start_ps", t0 + j.start_ps},
                       {"end_ps", t0 + j.end_ps},
                       {"vector_A", j.vector},

@@ -277,5 +277,27 @@ TEST(AnalyzeTrajectories, CageJumpsCountsPlantedJumpsAndFitsArrhenius) {
   EXPECT_GT(r["arrhenius"]["cage_breaking_Q1_from_rate"]["Q_eV"]["value"].get<double>(), 0.0);
 }
 
+// Each listed jump and each atom carries its element (issue 19: per-species jump histograms):
+// the planted jumps of atoms 1 … 4, whose types alternate Cu, Zr.
+TEST(AnalyzeTrajectories, ListedCageJumpsNameTheirElement) {
+  const std::string dir = testing::make_scratch_dir("analyze_cage_jump_list");
+  const nlohmann::json r =
+      analyze("cage-jumps " + cage_dump(dir + "/c.dump", 8, 4) +
+                  " --u2 0.1 --timestep-ps 0.001 --elements Cu Zr --list-jumps",
+              dir + "/jumps.json");
+  const nlohmann::json& s = r["series"][0];
+  ASSERT_EQ(s["jumps"].size(), 4u);
+  for (int k = 0; k < 4; ++k) {
+    EXPECT_EQ(s["jumps"][k]["id"], k + 1);
+    EXPECT_EQ(s["jumps"][k]["element"], k % 2 == 0 ? "Cu" : "Zr");
+    EXPECT_NEAR(s["jumps"][k]["length_A"].get<double>(), 2.5, 0.3);
+  }
+  ASSERT_EQ(s["atoms"]["element"].size(), 8u);
+  for (int i = 0; i < 8; ++i)
+    EXPECT_EQ(s["atoms"]["element"][i], i % 2 == 0 ? "Cu" : "Zr");
+  EXPECT_EQ(s["species"]["Cu"]["jumps"], 2);
+  EXPECT_EQ(s["species"]["Zr"]["jumps"], 2);
+}
+
 }  // namespace
 }  // namespace glassland
