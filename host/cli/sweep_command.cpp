@@ -5,6 +5,7 @@
 
 #include "host/cli/run_command.hpp"
 #include "host/io/input_error.hpp"
+#include "host/tasks/replica_failures.hpp"
 #include "host/tasks/sweep/sweep_run.hpp"
 
 namespace glassland {
@@ -14,16 +15,24 @@ namespace {
 void run_sweep_command(const SweepOptions& options, const SweepRanks& ranks) {
   if (!ranks.startup_error().empty())
     throw InputError("sweep: " + ranks.startup_error());
-  int failed = 0;
+  SweepOutcome outcome;
   try {
-    failed = run_sweep(options, run_task_input, ranks);
+    outcome = run_sweep(options, run_task_input, ranks);
   } catch (const SweepStoppedOnRoot&) {
     throw CLI::RuntimeError(2);  // rank 0 reports why; the others leave quietly
   }
-  if (failed > 0)
-    throw std::runtime_error("sweep: " + std::to_string(failed) +
+  if (outcome.failed > 0)
+    throw std::runtime_error("sweep: " + std::to_string(outcome.failed) +
                              " point(s) failed; each one's error is in its status.json and "
                              "sweep_summary.json, its messages in its run.log");
+  // Every point has results, some without their failed replicas: the exit status of a run whose
+  // replicas failed (3), as `glassland run` of such a point gives.
+  if (outcome.finished_with_failures > 0)
+    throw ReplicasFailed("sweep: " + std::to_string(outcome.finished_with_failures) +
+                             " point(s) finished with failed replicas (named in "
+                             "sweep_summary.json, each point's faults.json); the chain used the "
+                             "others' results",
+                         false);
 }
 
 }  // namespace

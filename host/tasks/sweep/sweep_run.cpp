@@ -57,10 +57,11 @@ void list_points(const SweepPlan& plan, const std::vector<PointStatus>& recorded
       line += "  " + v + std::string(width[a] - v.size(), ' ');
     }
     const std::string& s = recorded[p.index].status;
-    const char* todo = s == "finished" ? "done (passed over)"
-                       : s.empty()     ? "run"
-                       : s == "failed" ? "run again (failed before)"
-                                       : "resume";
+    const char* todo = s == "finished"                 ? "done (passed over)"
+                       : s == "finished_with_failures" ? "done, replicas failed (passed over)"
+                       : s.empty()                     ? "run"
+                       : s == "failed"                 ? "run again (failed before)"
+                                                       : "resume";
     std::printf("%s  %s\n", line.c_str(), todo);
   }
   std::fflush(stdout);
@@ -152,7 +153,7 @@ std::vector<int> prepare(const SweepOptions& options, const SweepPlan& plan,
   write_file_atomically(record_path, plan_record(plan).dump(2) + "\n");
   std::vector<int> pending;
   for (const SweepPoint& p : plan.points)
-    if (recorded[p.index].status != "finished")
+    if (!has_results(recorded[p.index]))
       pending.push_back(p.index);
   return pending;
 }
@@ -176,6 +177,11 @@ void run_points(const SweepOptions& options, const SweepPlan& plan, const std::v
     std::snprintf(seconds, sizeof seconds, "%.1f s", s.wall_seconds);
     if (s.status == "finished")
       say(quiet, name + " finished in " + seconds + where);
+    else if (s.status == "finished_with_failures")
+      std::fprintf(stderr,
+                   "sweep: %s finished in %s%s with failed replicas (%s): see %s/faults.json\n",
+                   name.c_str(), seconds, where.c_str(), describe_failed_replicas(s).c_str(),
+                   point.directory.c_str());
     else
       std::fprintf(stderr, "sweep: %s FAILED after %s%s: %s (messages in %s/run.log)\n",
                    name.c_str(), seconds, where.c_str(), s.error.c_str(), point.directory.c_str());
@@ -204,7 +210,7 @@ json analysis_chain(const SweepPlan& plan, const std::vector<PointStatus>& statu
   return {{"notes", {"no analysis chain for task " + plan.task}}};
 }
 
-int finish(const SweepPlan& plan) {
+SweepOutcome finish(const SweepPlan& plan) {
   std::vector<PointStatus> statuses;
   for (const SweepPoint& p : plan.points)
     statuses.push_back(read_point_status(p.directory));
@@ -213,18 +219,22 @@ int finish(const SweepPlan& plan) {
   const json summary = sweep_summary(plan, statuses, chain);
   write_sweep_results(plan, summary, rows);
   const json& counts = summary["counts"];
-  std::printf("sweep: %d finished, %d failed, %d not run; %s/sweep_summary.json, sweep.h5\n",
-              counts["finished"].get<int>(), counts["failed"].get<int>(),
-              counts["not_run"].get<int>(), plan.directory.c_str());
+  const int with_failures = counts["finished_with_failures"].get<int>();
+  const std::string with_failures_text =
+      with_failures ? ", " + std::to_string(with_failures) + " finished with failed replicas" : "";
+  std::printf("sweep: %d finished%s, %d failed, %d not run; %s/sweep_summary.json, sweep.h5\n",
+              counts["finished"].get<int>(), with_failures_text.c_str(),
+              counts["failed"].get<int>(), counts["not_run"].get<int>(), plan.directory.c_str());
   std::printf("%s%s", describe_activation_chain(chain).c_str(),
               describe_diffusion_chain(chain).c_str());
   std::fflush(stdout);
-  return counts["failed"].get<int>() + counts["not_run"].get<int>();
+  return {counts["failed"].get<int>() + counts["not_run"].get<int>(), with_failures};
 }
 
 }  // namespace
 
-int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const SweepRanks& ranks) {
+SweepOutcome run_sweep(const SweepOptions& options, const TaskRunner& run_task,
+                       const SweepRanks& ranks) {
   std::optional<SweepPlan> plan;
   std::exception_ptr root_error;
   std::string decision;  // rank 0's: "run" and the points, or "stop"
@@ -240,7 +250,7 @@ int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const Swe
   if (options.check_only) {  // rank 0 has listed and checked the points; no rank runs any
     if (root_error)
       std::rethrow_exception(root_error);
-    return 0;
+    return {};
   }
   decision = ranks.broadcast(decision);
   if (decision == "stop") {
@@ -254,7 +264,7 @@ int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const Swe
     const std::vector<int> pending = json::parse(decision.substr(4)).get<std::vector<int>>();
     run_points(options, *plan, pending, run_task, ranks);
     ranks.barrier();
-    return ranks.is_root() ? finish(*plan) : 0;
+    return ranks.is_root() ? finish(*plan) : SweepOutcome{};
   } catch (const std::exception& e) {
     // Not a point's failure (those are recorded) but the sweep's own (a file it cannot write):
     // the other ranks would wait for this one forever, so all stop.

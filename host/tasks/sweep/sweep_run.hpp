@@ -41,8 +41,15 @@ class SweepStoppedOnRoot : public std::runtime_error {
   SweepStoppedOnRoot() : std::runtime_error("the sweep was stopped by rank 0") {}
 };
 
-// Runs the sweep on `ranks` (every rank calls it). Returns the number of points that failed (on
-// rank 0; 0 on the others). `run_task` runs or checks one task input (run_task_input).
-int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const SweepRanks& ranks);
+// What became of the points (on rank 0; zeros on the others).
+struct SweepOutcome {
+  int failed = 0;                  // points that failed or did not run
+  int finished_with_failures = 0;  // points whose task finished with some replicas failed
+};
+
+// Runs the sweep on `ranks` (every rank calls it). `run_task` runs or checks one task input
+// (run_task_input).
+SweepOutcome run_sweep(const SweepOptions& options, const TaskRunner& run_task,
+                       const SweepRanks& ranks);
 
 }  // namespace glassland
