@@ -3,6 +3,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "host/cli/analyze/entropy_temperature.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/io/input_error.hpp"
 #include "host/tasks/replica_failures.hpp"
@@ -55,6 +56,16 @@ void register_sweep_command(CLI::App& app, const SweepRanks& ranks) {
   sweep->add_flag("--check", options->check_only,
                   "list the points and check every one's input, then stop: nothing runs or is "
                   "written");
+  // The chain of an art sweep is `analyze entropy-temperature` on the points' directories.
+  options->entropy_temperature = [](const EntropyTemperatureRequest& request) {
+    analyze_cli::EntropyTemperatureOptions o;
+    o.files = request.sources;
+    o.bin_width = request.bin_width_eV;
+    o.bin_origin = request.bin_origin_eV;
+    o.bootstrap = request.bootstrap;
+    o.seed = request.seed;
+    return analyze_cli::entropy_temperature_document(o);
+  };
   sweep->callback([options, &ranks]() { run_sweep_command(*options, ranks); });
 }
 

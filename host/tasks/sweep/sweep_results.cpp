@@ -197,6 +197,49 @@ void write_diffusion(hdf5::File& file, const json& diffusion) {
   fit.set_attribute("note", a["note"].get<std::string>());
 }
 
+// /chain/entropy_temperature: per source temperature (in order) the dynamic and structural
+// entropy and diversity with their bootstrap standard errors (NaN: no structures), events and
+// atoms; /derivatives/<name>/{temperature_K, value, error}; attributes the command and the bins.
+void write_entropy_temperature(hdf5::File& file, const json& doc) {
+  std::vector<double> temperature;
+  std::vector<int64_t> events;
+  std::map<std::string, std::vector<double>> columns;
+  for (const json& t : doc["temperatures"]) {
+    temperature.push_back(number_or_nan(t["temperature_K"]));
+    events.push_back(t["events"].get<int64_t>());
+    for (const char* kind : {"dynamic", "structural"})
+      for (const char* measure : {"entropy", "diversity"}) {
+        const std::string name = std::string(kind) + "_" + measure;
+        const json e = t[kind].is_object() ? t[kind][measure] : json();
+        columns[name].push_back(number_or_nan(e.is_object() ? e["value"] : json()));
+        columns[name + "_standard_error"].push_back(
+            number_or_nan(e.is_object() ? e["standard_error"] : json()));
+      }
+  }
+  hdf5::Group g = file.create_group("chain/entropy_temperature");
+  g.write("temperature_K", temperature);
+  g.write("events", events);
+  for (const auto& [name, column] : columns)
+    g.write(name, column);
+  g.set_attribute("command", doc["command_line"].get<std::string>());
+  g.set_attribute("bin_width_eV", number_or_nan(doc["bin_width_eV"]));
+  g.set_attribute("bin_origin_eV", number_or_nan(doc["bin_origin_eV"]));
+  for (const auto& [name, list] : doc["derivatives"].items()) {
+    if (!list.is_array())
+      continue;  // fewer than two temperatures
+    std::vector<double> at, value, error;
+    for (const json& d : list) {
+      at.push_back(number_or_nan(d["temperature_K"]));
+      value.push_back(number_or_nan(d["value"]));
+      error.push_back(number_or_nan(d["error"]));
+    }
+    hdf5::Group dg = g.create_group("derivatives/" + name);
+    dg.write("temperature_K", at);
+    dg.write("value", value);
+    dg.write("error", error);
+  }
+}
+
 // md's results.h5: means over the second half of the thermo record, all replicas.
 void add_thermo_means(const fs::path& results, json& headline) {
   const hdf5::File file = hdf5::File::open_read_only(results.string());
@@ -299,24 +342,26 @@ void write_sweep_results(const SweepPlan& plan, const json& summary,
                          const std::vector<TracerRow>& rows) {
   write_file_atomically((fs::path(plan.directory) / "sweep_summary.json").string(),
                         summary.dump(2) + "\n");
-  write_file_atomically((fs::path(plan.directory) / "sweep.h5").string(),
-                        [&](const std::string& temporary) {
-                          hdf5::File file = hdf5::File::create(temporary);
-                          file.set_attribute("task", plan.task);
-                          file.set_attribute("sweep_file", plan.file);
-                          file.set_attribute("combine", plan.combine);
-                          write_points(file, plan, summary["points"]);
-                          if (!rows.empty())
-                            write_tracers(file, rows);
-                          const json& chain = summary["chain"];
-                          if (chain.contains("entropy"))
-                            write_fits(file, "entropy", chain["entropy"], true);
-                          if (chain.contains("volume"))
-                            write_fits(file, "volume", chain["volume"], false);
-                          if (chain.contains("diffusion"))
-                            write_diffusion(file, chain["diffusion"]);
-                          file.close();
-                        });
+  write_file_atomically(
+      (fs::path(plan.directory) / "sweep.h5").string(), [&](const std::string& temporary) {
+        hdf5::File file = hdf5::File::create(temporary);
+        file.set_attribute("task", plan.task);
+        file.set_attribute("sweep_file", plan.file);
+        file.set_attribute("combine", plan.combine);
+        write_points(file, plan, summary["points"]);
+        if (!rows.empty())
+          write_tracers(file, rows);
+        const json& chain = summary["chain"];
+        if (chain.contains("entropy"))
+          write_fits(file, "entropy", chain["entropy"], true);
+        if (chain.contains("volume"))
+          write_fits(file, "volume", chain["volume"], false);
+        if (chain.contains("diffusion"))
+          write_diffusion(file, chain["diffusion"]);
+        if (chain.contains("entropy_temperature") && chain["entropy_temperature"].is_object())
+          write_entropy_temperature(file, chain["entropy_temperature"]);
+        file.close();
+      });
 }
 
 }  // namespace glassland

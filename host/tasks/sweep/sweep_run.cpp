@@ -11,6 +11,7 @@
 #include "host/io/json_input.hpp"
 #include "host/tasks/sweep/activation_chain.hpp"
 #include "host/tasks/sweep/diffusion_chain.hpp"
+#include "host/tasks/sweep/entropy_chain.hpp"
 #include "host/tasks/sweep/sweep_results.hpp"
 
 namespace glassland {
@@ -189,8 +190,8 @@ void run_points(const SweepOptions& options, const SweepPlan& plan, const std::v
 }
 
 // The analysis chain the task and the results allow, with notes for what is missing.
-json analysis_chain(const SweepPlan& plan, const std::vector<PointStatus>& statuses,
-                    std::vector<TracerRow>& rows) {
+json analysis_chain(const SweepPlan& plan, const SweepOptions& options,
+                    const std::vector<PointStatus>& statuses, std::vector<TracerRow>& rows) {
   if (!plan.chain_enabled)
     return {{"notes", {"chain.enabled is false"}}};
   if (plan.task == "metad") {
@@ -204,18 +205,16 @@ json analysis_chain(const SweepPlan& plan, const std::vector<PointStatus>& statu
   if (plan.task == "md")
     return run_diffusion_chain(plan, statuses);
   if (plan.task == "art")
-    return {{"notes",
-             {"entropy versus IS temperature: not in this tree yet; each point's events.json "
-              "feeds glassland analyze entropy"}}};
+    return run_entropy_chain(plan, statuses, options.entropy_temperature);
   return {{"notes", {"no analysis chain for task " + plan.task}}};
 }
 
-SweepOutcome finish(const SweepPlan& plan) {
+SweepOutcome finish(const SweepPlan& plan, const SweepOptions& options) {
   std::vector<PointStatus> statuses;
   for (const SweepPoint& p : plan.points)
     statuses.push_back(read_point_status(p.directory));
   std::vector<TracerRow> rows;
-  const json chain = analysis_chain(plan, statuses, rows);
+  const json chain = analysis_chain(plan, options, statuses, rows);
   const json summary = sweep_summary(plan, statuses, chain);
   write_sweep_results(plan, summary, rows);
   const json& counts = summary["counts"];
@@ -225,8 +224,8 @@ SweepOutcome finish(const SweepPlan& plan) {
   std::printf("sweep: %d finished%s, %d failed, %d not run; %s/sweep_summary.json, sweep.h5\n",
               counts["finished"].get<int>(), with_failures_text.c_str(),
               counts["failed"].get<int>(), counts["not_run"].get<int>(), plan.directory.c_str());
-  std::printf("%s%s", describe_activation_chain(chain).c_str(),
-              describe_diffusion_chain(chain).c_str());
+  std::printf("%s%s%s", describe_activation_chain(chain).c_str(),
+              describe_diffusion_chain(chain).c_str(), describe_entropy_chain(chain).c_str());
   std::fflush(stdout);
   return {counts["failed"].get<int>() + counts["not_run"].get<int>(), with_failures};
 }
@@ -264,7 +263,7 @@ SweepOutcome run_sweep(const SweepOptions& options, const TaskRunner& run_task,
     const std::vector<int> pending = json::parse(decision.substr(4)).get<std::vector<int>>();
     run_points(options, *plan, pending, run_task, ranks);
     ranks.barrier();
-    return ranks.is_root() ? finish(*plan) : SweepOutcome{};
+    return ranks.is_root() ? finish(*plan, options) : SweepOutcome{};
   } catch (const std::exception& e) {
     // Not a point's failure (those are recorded) but the sweep's own (a file it cannot write):
     // the other ranks would wait for this one forever, so all stop.

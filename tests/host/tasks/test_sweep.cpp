@@ -13,6 +13,7 @@
 #include <iostream>
 #include <set>
 
+#include "host/cli/analyze/entropy_temperature.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/input_error.hpp"
 #include "host/tasks/replica_failures.hpp"
@@ -344,6 +345,94 @@ TEST(Sweep, APointWithFailedReplicasKeepsTheOthersResultsAndIsNotRerun) {
   EXPECT_EQ(again["counts"]["finished"], 6);
   for (const json& p : again["points"])
     EXPECT_EQ(p["attempt"], p["axes"]["metad.temperature"] == 700 ? 2 : 1) << p.dump();
+}
+
+// Stand-in for art: the temperature of its one source structure (art.minimum_temperatures, as the
+// task reads it) plants a barrier spectrum of known Shannon entropy in events.json — at 500 K four
+// barriers in one 0.1 eV bin (S = 0), at 700 K two bins of two (ln 2), at 900 K four bins of one
+// (ln 4) — plus a failed search, which analyze leaves out.
+struct FakeArt {
+  void operator()(InputObject& input, const RunOptions& options) {
+    input.string("task", required, "task");
+    const std::vector<double> temperatures =
+        input.object("art", required, "settings")
+            .numbers("minimum_temperatures", {}, "K", "source structure temperatures");
+    const std::string dir =
+        input.object("output", "out").string("directory", "unused", "where results go");
+    input.finish();
+    if (options.check_only)
+      return;
+    const double T = temperatures.at(0);
+    const int bins = T == 500 ? 1 : T == 700 ? 2 : 4;
+    json events = json::array();
+    for (int k = 0; k < 4; ++k)
+      events.push_back({{"success", true},
+                        {"barrier_eV", 0.35 + 0.1 * (k % bins)},
+                        {"source_temperature_K", T}});
+    events.push_back({{"success", false}, {"barrier_eV", nullptr}, {"source_temperature_K", T}});
+    fs::create_directories(dir);
+    std::ofstream(dir + "/events.json") << json({{"events", events}}).dump(2);
+  }
+};
+
+// The chain of an art sweep over the source structures' temperature is `analyze
+// entropy-temperature` on the points' directories: the same document as the command run by hand
+// (through the program) with the options it names, the planted entropies, and sweep.h5's columns.
+TEST(SweepChain, AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints) {
+  const std::string dir = testing::make_scratch_dir("sweep_art_entropy");
+  const std::string file = write_file(dir + "/art.json", R"({
+  "base": {"task": "art", "art": {"minimum_temperatures": [500]}, "output": {}},
+  "axes": {"art.minimum_temperatures": [[500], [700], [900]]},
+  "output": {"directory": ")" + dir + R"(/out"},
+  "chain": {"bootstrap": 50, "seed": 3, "bin_width_eV": 0.1, "bin_origin_eV": 0.3}})");
+  FakeArt task;
+  SweepOptions options;
+  options.sweep_file = file;
+  options.quiet = true;
+  options.entropy_temperature = [](const EntropyTemperatureRequest& r) {
+    analyze_cli::EntropyTemperatureOptions o;
+    o.files = r.sources;
+    o.bin_width = r.bin_width_eV;
+    o.bin_origin = r.bin_origin_eV;
+    o.bootstrap = r.bootstrap;
+    o.seed = r.seed;
+    return analyze_cli::entropy_temperature_document(o);
+  };
+  ASSERT_EQ(run_sweep(
+                options, [&](InputObject& in, const RunOptions& o) { task(in, o); }, one_process())
+                .failed,
+            0);
+  json chain = read_json_file(dir + "/out/sweep_summary.json")["chain"]["entropy_temperature"];
+  ASSERT_TRUE(chain.is_object());
+  const std::string points =
+      dir + "/out/points/0000 " + dir + "/out/points/0001 " + dir + "/out/points/0002";
+  EXPECT_EQ(chain["command_line"],
+            "glassland analyze entropy-temperature --bootstrap 50 --seed 3 --bin-width 0.1 "
+            "--bin-origin 0.3 " +
+                points);
+  const auto by_hand = run_glassland(chain["command_line"].get<std::string>().substr(10) + " -o " +
+                                     dir + "/hand.json");
+  ASSERT_EQ(by_hand.status, 0) << by_hand.output;
+  chain.erase("command_line");
+  const json hand = read_json_file(dir + "/hand.json");
+  EXPECT_EQ(chain, hand);
+  EXPECT_EQ(hand["skipped_records"], 3);  // the failed searches
+  const double planted[] = {0.0, std::log(2.0), std::log(4.0)};
+  const hdf5::File h5 = hdf5::File::open_read_only(dir + "/out/sweep.h5");
+  const hdf5::Group g = h5.group("chain/entropy_temperature");
+  EXPECT_EQ(g.dataset("temperature_K").read<double>(), (std::vector<double>{500, 700, 900}));
+  const std::vector<double> entropy = g.dataset("dynamic_entropy").read<double>();
+  const std::vector<double> error = g.dataset("dynamic_entropy_standard_error").read<double>();
+  ASSERT_EQ(hand["temperatures"].size(), 3u);
+  for (int k = 0; k < 3; ++k) {
+    const json& t = hand["temperatures"][k];
+    EXPECT_NEAR(t["dynamic"]["entropy"]["value"].get<double>(), planted[k], 1e-12);
+    EXPECT_EQ(entropy[k], t["dynamic"]["entropy"]["value"].get<double>());
+    EXPECT_EQ(error[k], t["dynamic"]["entropy"]["standard_error"].get<double>());
+    EXPECT_TRUE(t["structural"].is_null());  // the stand-in lists no source structures
+  }
+  EXPECT_EQ(g.group("derivatives/dynamic_entropy_per_K").dataset("value").read<double>().size(),
+            3u);
 }
 
 // The rows of the points' summaries at one condition, as a person would collect them: point by
