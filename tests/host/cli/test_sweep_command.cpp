@@ -454,6 +454,59 @@ TEST(SweepCommandMpi, KilledMpirunAndRestartEndsWhereTheUninterruptedSweepEnds) 
   EXPECT_NE(log.find("restarting from"), std::string::npos) << "no point resumed a checkpoint";
 }
 
+// scripts/slurm_sweep.sh, submitted through stand-ins for sbatch and srun
+// (tests/host/cli/slurm_shims: sbatch sets the job's SLURM_* variables from the #SBATCH lines and
+// its own options, srun runs `mpirun -n N` and gives each task one GPU, as Slurm's binding does):
+// the script's srun line asks for the job's tasks with one GPU each, both ranks run points, the
+// sweep runs in the submit directory, and a second job (the restart line) passes over what the
+// first finished.
+TEST(SweepCommandMpi, TheSlurmScriptRunsOneRankPerGpuAndASecondJobContinues) {
+  const std::string dir = testing::make_scratch_dir("sweep_command_slurm");
+  std::ofstream(dir + "/s.json") << R"({"base": )" << md_base(20) << R"(,
+    "axes": {"md.temperature": [1200, 1500, 1800]}, "output": {"directory": "out"}})";
+  const std::string environment = "PATH=" + source("tests/host/cli/slurm_shims") +
+                                  ":$PATH MPIEXEC=" + GLASSLAND_MPIEXEC + " SRUN_SHIM_LOG=" + dir +
+                                  "/srun.log GLASSLAND=" + GLASSLAND_PROGRAM + " ";
+  const std::string submit =
+      environment + "sbatch --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --output=";
+  const std::string script = " " + source("scripts/slurm_sweep.sh") + " s.json";
+  const auto first = run_in(dir, submit + "job1.log" + script);
+  ASSERT_EQ(first.status, 0) << first.output << read_text_file(dir + "/job1.log");
+  const std::string log = read_text_file(dir + "/srun.log");
+  EXPECT_EQ(log.substr(0, log.find('\n')),
+            "srun --mpi=pmix --cpu-bind=cores --ntasks=2 --cpus-per-task=1 --gpus-per-task=1 " +
+                std::string(GLASSLAND_PROGRAM) + " sweep s.json --restart");
+  // One GPU per task: each of the two ranks saw a different one.
+  EXPECT_NE(log.find("task 0 CUDA_VISIBLE_DEVICES=0\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("task 1 CUDA_VISIBLE_DEVICES=1\n"), std::string::npos) << log;
+  const json summary = read_json_file(dir + "/out/sweep_summary.json");
+  EXPECT_EQ(summary["counts"]["finished"], 3);
+  std::set<int> ranks;
+  for (const json& p : summary["points"])
+    ranks.insert(p["rank"].get<int>());
+  EXPECT_EQ(ranks, (std::set<int>{0, 1})) << summary.dump(1);
+
+  const auto second = run_in(dir, submit + "job2.log" + script);
+  ASSERT_EQ(second.status, 0) << second.output;
+  const std::string job2 = read_text_file(dir + "/job2.log");
+  size_t passed_over = 0;
+  for (size_t at = job2.find("done (passed over)"); at != std::string::npos;
+       at = job2.find("done (passed over)", at + 1))
+    ++passed_over;
+  EXPECT_EQ(passed_over, 3u) << job2;
+  for (const json& p : read_json_file(dir + "/out/sweep_summary.json")["points"])
+    EXPECT_EQ(p["attempt"], 1);
+  // A program that is not there is named.
+  const auto missing = run_in(dir, environment +
+                                       "GLASSLAND=/nonexistent/glassland sbatch "
+                                       "--nodes=1 --output=job3.log" +
+                                       script);
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(read_text_file(dir + "/job3.log")
+                .find("slurm_sweep: /nonexistent/glassland is not an executable program"),
+            std::string::npos);
+}
+
 #endif  // GLASSLAND_HAVE_MPI
 
 TEST(SweepDocs, EveryKeyOfTheSweepFileIsDocumented) {
