@@ -3,8 +3,10 @@
 #include <memory>
 #include <stdexcept>
 
+#include "host/cli/analyze/entropy_temperature.hpp"
 #include "host/cli/run_command.hpp"
 #include "host/io/input_error.hpp"
+#include "host/tasks/replica_failures.hpp"
 #include "host/tasks/sweep/sweep_run.hpp"
 
 namespace glassland {
@@ -14,16 +16,24 @@ namespace {
 void run_sweep_command(const SweepOptions& options, const SweepRanks& ranks) {
   if (!ranks.startup_error().empty())
     throw InputError("sweep: " + ranks.startup_error());
-  int failed = 0;
+  SweepOutcome outcome;
   try {
-    failed = run_sweep(options, run_task_input, ranks);
+    outcome = run_sweep(options, run_task_input, ranks);
   } catch (const SweepStoppedOnRoot&) {
     throw CLI::RuntimeError(2);  // rank 0 reports why; the others leave quietly
   }
-  if (failed > 0)
-    throw std::runtime_error("sweep: " + std::to_string(failed) +
+  if (outcome.failed > 0)
+    throw std::runtime_error("sweep: " + std::to_string(outcome.failed) +
                              " point(s) failed; each one's error is in its status.json and "
                              "sweep_summary.json, its messages in its run.log");
+  // Every point has results, some without their failed replicas: the exit status of a run whose
+  // replicas failed (3), as `glassland run` of such a point gives.
+  if (outcome.finished_with_failures > 0)
+    throw ReplicasFailed("sweep: " + std::to_string(outcome.finished_with_failures) +
+                             " point(s) finished with failed replicas (named in "
+                             "sweep_summary.json, each point's faults.json); the chain used the "
+                             "others' results",
+                         false);
 }
 
 }  // namespace
@@ -46,6 +56,16 @@ void register_sweep_command(CLI::App& app, const SweepRanks& ranks) {
   sweep->add_flag("--check", options->check_only,
                   "list the points and check every one's input, then stop: nothing runs or is "
                   "written");
+  // The chain of an art sweep is `analyze entropy-temperature` on the points' directories.
+  options->entropy_temperature = [](const EntropyTemperatureRequest& request) {
+    analyze_cli::EntropyTemperatureOptions o;
+    o.files = request.sources;
+    o.bin_width = request.bin_width_eV;
+    o.bin_origin = request.bin_origin_eV;
+    o.bootstrap = request.bootstrap;
+    o.seed = request.seed;
+    return analyze_cli::entropy_temperature_document(o);
+  };
   sweep->callback([options, &ranks]() { run_sweep_command(*options, ranks); });
 }
 

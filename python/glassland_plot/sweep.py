@@ -15,7 +15,7 @@ from glassland_plot import readers, style
 from glassland_plot.analyze import draw_activation
 from glassland_plot.registry import by_content, figure, recogniser
 
-STATUSES = ("finished", "failed", "not_run")
+STATUSES = ("finished", "finished_with_failures", "failed", "not_run")
 BAR_PER_GPA = 1e4
 
 
@@ -99,7 +99,8 @@ def _axis_positions(values):
 
 @figure("sweep", needs="summary")
 def point_status(result, context):
-    """Every point at its axis values (the first two axes), marked finished, failed or not run.
+    """Every point at its axis values (the first two axes), marked finished, finished with failed
+    replicas (its results count), failed or not run.
     Artists: status:<status> with the points' coordinates."""
     path = result.file("summary")
     document = result.json("summary")
@@ -114,8 +115,8 @@ def point_status(result, context):
         coordinates[a["path"]] = lookup
         ticks.append((positions, labels))
     fig, ax = style.new_figure(height_in=2.4)
-    markers = {"finished": ("o", style.color(2)), "failed": ("X", style.color(1)),
-               "not_run": ("s", "0.6")}
+    markers = {"finished": ("o", style.color(2)), "finished_with_failures": ("D", style.color(3)),
+               "failed": ("X", style.color(1)), "not_run": ("s", "0.6")}
     for status in STATUSES:
         chosen = [p for p in points if p["status"] == status]
         x = [coordinates[shown[0]][repr(p["axes"][shown[0]])] for p in chosen]

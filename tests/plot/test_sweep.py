@@ -62,23 +62,24 @@ class SweepFigures(support.PlotTestCase):
             self.assertEqual(fig.axes[0].get_xlabel(), "P (GPa)")
 
     def test_status_marks_every_point_at_its_axis_values(self):
-        # The fixture's points all finished; a copy of its summary with one point marked failed
-        # and one not run shows each status at that point's (T, P).
+        # The fixture's points all finished; a copy of its summary with one point marked failed,
+        # one not run and one finished with failed replicas shows each status at its (T, P).
         document = json.loads(json.dumps(self.summary))
         document["points"][1]["status"] = "failed"
         document["points"][2]["status"] = "not_run"
+        document["points"][3]["status"] = "finished_with_failures"
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "sweep_summary.json"
             path.write_text(json.dumps(document))
             found = support.results(path)
             self.assertEqual([r.kind for r in found], ["sweep"])
             fig = support.figures(found[0])["point_status"]
-        for status in ("finished", "failed", "not_run"):
+        for status in ("finished", "finished_with_failures", "failed", "not_run"):
             chosen = [p for p in document["points"] if p["status"] == status]
             x, y = support.line_data(fig, f"status:{status}")
             self.assertArrayEqual(x, [p["axes"]["metad.temperature"] for p in chosen])
             self.assertArrayEqual(y, [p["axes"]["metad.pressure"] for p in chosen])
-        self.assertEqual(len(support.line_data(fig, "status:finished")[0]), 2)
+        self.assertEqual(len(support.line_data(fig, "status:finished")[0]), 1)
         self.assertEqual(fig.axes[0].get_xlabel(), "metad.temperature")
         self.assertEqual(fig.axes[0].get_ylabel(), "metad.pressure")
 

@@ -15,6 +15,7 @@
 #include "analysis/voronoi_tessellation.hpp"
 #include "host/cli/analyze/analyze_commands.hpp"
 #include "host/cli/analyze/analyze_io.hpp"
+#include "host/cli/analyze/entropy_temperature.hpp"
 #include "host/cli/analyze/results_files.hpp"
 #include "host/cli/analyze/trajectory_inputs.hpp"
 #include "host/io/json_hdf5.hpp"
@@ -24,19 +25,6 @@ namespace glassland::analyze_cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct EntropyTemperatureOptions {
-  std::vector<std::string> files;
-  std::string column = "barrier_eV";
-  std::string temperature_column = "source_temperature_K";
-  double bin_width = 0.1;
-  double bin_origin = 0.0;
-  std::string structures = "auto";
-  std::size_t bootstrap = 1000;
-  std::uint64_t seed = 20180101;
-  double confidence = 0.95;
-  std::string output;
-};
 
 // Everything at one source temperature.
 struct TemperatureGroup {
@@ -85,9 +73,9 @@ void collect_events(const std::string& file, const EntropyTemperatureOptions& o,
   const std::vector<double> barrier = t.numbers(o.column);
   for (std::size_t r = 0; r < t.rows(); ++r) {
     if (barrier[r] < o.bin_origin)
-      throw t.error_at(r, o.column,
-                       "below the first bin's edge " + number_text(o.bin_origin) +
-                           " eV; lower --bin-origin");
+      throw t.error_at(
+          r, o.column,
+          "below the first bin's edge " + number_text(o.bin_origin) + " eV; lower --bin-origin");
     groups[temperature[r]].barriers.push_back(barrier[r]);
   }
 }
@@ -203,7 +191,9 @@ json correlation_json(const std::map<double, TemperatureGroup>& groups,
           {"line", "dynamic entropy = intercept + slope · structural entropy"}};
 }
 
-void run_entropy_temperature(const EntropyTemperatureOptions& o) {
+}  // namespace
+
+json entropy_temperature_document(const EntropyTemperatureOptions& o) {
   std::map<double, TemperatureGroup> groups;
   std::size_t skipped = 0;
   json sources = json::array();
@@ -249,7 +239,13 @@ void run_entropy_temperature(const EntropyTemperatureOptions& o) {
     doc["skipped_records"] = skipped;
   if (!missing.empty())
     doc["structures_without_events_K"] = missing;
-  write_result_document(o.output, doc);
+  return doc;
+}
+
+namespace {
+
+void run_entropy_temperature(const EntropyTemperatureOptions& o) {
+  write_result_document(o.output, entropy_temperature_document(o));
 }
 
 }  // namespace

@@ -154,7 +154,7 @@ std::vector<TracerRow> metad_tracer_rows(const SweepPlan& plan,
                                          std::vector<std::string>& notes) {
   std::vector<TracerRow> rows;
   for (const SweepPoint& point : plan.points) {
-    if (statuses[point.index].status != "finished")
+    if (!has_results(statuses[point.index]))
       continue;
     const std::string path = (fs::path(point.directory) / "summary.json").string();
     std::ifstream in(path);
@@ -164,6 +164,8 @@ std::vector<TracerRow> metad_tracer_rows(const SweepPlan& plan,
       continue;
     }
     for (const json& t : summary["tracers"]) {
+      if (t.value("failed", false))
+        continue;  // a tracer whose replica failed (faults.json): no barrier, no volume
       if (!t.contains("temperature_K")) {
         notes.push_back(path +
                         ": tracers carry no temperature_K (a summary from before the "

@@ -34,7 +34,8 @@ struct TracerRow {
   double atomic_volume_A3 = 0.0;  // NaN when the summary predates the key
 };
 
-// The tracers of the finished points, in point order and each point's tracer order. Points whose
+// The tracers of the points with results (finished, or finished_with_failures less the tracers
+// whose replica failed), in point order and each point's tracer order. Points whose
 // summary lacks the per-tracer conditions (written before they were recorded) are named in
 // `notes`.
 std::vector<TracerRow> metad_tracer_rows(const SweepPlan& plan,

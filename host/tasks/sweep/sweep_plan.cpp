@@ -169,6 +169,14 @@ void read_settings(const json& sweep, SweepPlan& plan) {
       chain.number("atomic_volume_A3", 0.0, "Å³",
                    "mean atomic volume Ω for V/Ω (0: the runs' own, from their summaries)",
                    NumberRange::non_negative());
+  plan.entropy_bin_width = chain.number(
+      "bin_width_eV", 0.1, "eV",
+      "art: barrier histogram bin width of the entropy (analyze entropy-temperature --bin-width)",
+      NumberRange::positive());
+  plan.entropy_bin_origin = chain.number(
+      "bin_origin_eV", 0.0, "eV",
+      "art: left edge of the first barrier bin (analyze entropy-temperature --bin-origin)",
+      NumberRange::any());
   in.finish();
   plan.settings = in.effective_configuration();
 }

@@ -50,6 +50,9 @@ struct SweepPlan {
   // The chain's fits (chain.*), the settings of `analyze activation` it shares.
   ActivationSettings chain;
   bool chain_enabled = true;
+  // The barrier histogram of an ART sweep's entropy (chain.bin_width_eV, chain.bin_origin_eV:
+  // `analyze entropy-temperature --bin-width, --bin-origin`).
+  double entropy_bin_width = 0.1, entropy_bin_origin = 0.0;
   // The sweep's own keys with every default filled in (recorded in sweep_plan.json).
   nlohmann::json settings;
   std::vector<SweepPoint> points;

@@ -13,6 +13,7 @@
 
 #include "host/io/atomic_file.hpp"
 #include "host/io/input_error.hpp"
+#include "host/tasks/replica_failures.hpp"
 #include "host/tasks/run_directory.hpp"
 
 namespace glassland {
@@ -81,11 +82,34 @@ void write_status(const SweepPlan& plan, const SweepPoint& point, const PointSta
                  {"wall_seconds", s.wall_seconds}};
   if (!s.error.empty())
     record["error"] = s.error;
+  if (!s.failed_replicas.empty())
+    record["failed_replicas"] = s.failed_replicas;
   write_file_atomically((fs::path(point.directory) / "status.json").string(),
                         record.dump(2) + "\n");
 }
 
+// The failures the task recorded in the point's faults.json (TaskRun::write_failures).
+json recorded_failures(const std::string& directory) {
+  std::ifstream in(fs::path(directory) / "faults.json");
+  const json doc = in ? json::parse(in, nullptr, false) : json();
+  if (doc.is_object() && doc.contains("failures") && doc["failures"].is_array())
+    return doc["failures"];
+  return json::array();
+}
+
 }  // namespace
+
+bool has_results(const PointStatus& status) {
+  return status.status == "finished" || status.status == "finished_with_failures";
+}
+
+std::string describe_failed_replicas(const PointStatus& status) {
+  std::string list;
+  for (const json& f : status.failed_replicas)
+    list += (list.empty() ? "" : ", ") + f.value("unit", std::string("replica")) + " " +
+            std::to_string(f.value("replica", -1));
+  return list;
+}
 
 PointStatus read_point_status(const std::string& directory) {
   PointStatus s;
@@ -104,6 +128,8 @@ PointStatus read_point_status(const std::string& directory) {
   s.device = record.value("device", "");
   s.attempt = record.value("attempt", 0);
   s.wall_seconds = record.value("wall_seconds", 0.0);
+  if (record.contains("failed_replicas") && record["failed_replicas"].is_array())
+    s.failed_replicas = record["failed_replicas"];
   return s;
 }
 
@@ -138,6 +164,13 @@ PointStatus run_point(const SweepPlan& plan, const SweepPoint& point, const Task
     options.restart = restart;
     run_task(input, options);
     s.status = "finished";
+  } catch (const ReplicasFailed& e) {
+    // Some replicas failed and the others' results are written (exit status 3 of `glassland
+    // run`): the point has results. When every one failed the run stopped: the point failed.
+    s.status = e.every_one() ? "failed" : "finished_with_failures";
+    if (e.every_one())
+      s.error = e.what();
+    s.failed_replicas = recorded_failures(point.directory);
   } catch (const std::exception& e) {
     s.status = "failed";
     s.error = e.what();

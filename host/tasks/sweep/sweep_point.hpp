@@ -2,7 +2,10 @@
 // (docs/sweep.md): the task writes its results, checkpoints and effective_input.json there; the
 // point adds status.json (its record: running, finished or failed, with the error, the rank, host
 // and device, the wall time), written atomically, and run.log (the task's messages, appended).
-// A failure of the point — any exception of its task — is recorded against it, not thrown.
+// A failure of the point — any exception of its task — is recorded against it, not thrown. A task
+// that ends with some of its replicas failed (ReplicasFailed, not every one: exit status 3 of
+// `glassland run`, faults.json) has written the others' results: the point is then
+// "finished_with_failures", its failed replicas named from faults.json, and its results count.
 #pragma once
 
 #include <functional>
@@ -22,13 +25,25 @@ namespace glassland {
 using TaskRunner = std::function<void(InputObject&, const RunOptions&)>;
 
 struct PointStatus {
-  std::string status;  // "running", "finished", "failed", or "" when there is no record
-  std::string error;   // what the failure said
+  // "running", "finished", "finished_with_failures", "failed", or "" when there is no record
+  std::string status;
+  std::string error;  // what the failure said
+  // The records of the point's faults.json (unit, replica, stage, step, cause, detail, remedy):
+  // the replicas that failed, in a finished_with_failures (or failed) point; empty otherwise.
+  nlohmann::json failed_replicas = nlohmann::json::array();
   int rank = -1;
   std::string host, device;
   int attempt = 0;            // 1 for the first run, +1 for each --restart that ran it again
   double wall_seconds = 0.0;  // of the last attempt
 };
+
+// Whether the point's task ran to its end and wrote results: finished, or finished_with_failures
+// (the replicas that did not fail). Such a point is passed over by --restart and used by the chain.
+bool has_results(const PointStatus& status);
+
+// The failed replicas of a point as a person reads them: "replica 1, replica 3" ("search 4" for
+// art, "band 0" for neb).
+std::string describe_failed_replicas(const PointStatus& status);
 
 // The record in `directory`/status.json ("" status when there is none or it cannot be read).
 PointStatus read_point_status(const std::string& directory);

@@ -35,7 +35,7 @@ double number_or_nan(const json& v) {
 // /points: one entry per point, axis values as numbers where every value is one, else JSON text.
 void write_points(hdf5::File& file, const SweepPlan& plan, const json& points) {
   std::vector<int64_t> index, rank, attempt;
-  std::vector<std::string> status, directory, error;
+  std::vector<std::string> status, directory, error, failed_replicas;
   std::vector<double> wall;
   std::map<std::string, std::vector<double>> headline;
   for (size_t k = 0; k < points.size(); ++k) {
@@ -44,6 +44,7 @@ void write_points(hdf5::File& file, const SweepPlan& plan, const json& points) {
     status.push_back(p["status"].get<std::string>());
     directory.push_back(p["directory"].get<std::string>());
     error.push_back(p.value("error", ""));
+    failed_replicas.push_back(p.value("failed_replicas", json::array()).dump());
     rank.push_back(p.value("rank", int64_t{-1}));
     attempt.push_back(p.value("attempt", int64_t{0}));
     wall.push_back(number_or_nan(p.value("wall_seconds", json())));
@@ -59,6 +60,7 @@ void write_points(hdf5::File& file, const SweepPlan& plan, const json& points) {
   g.write("status", status);
   g.write("directory", directory);
   g.write("error", error);
+  g.write("failed_replicas", failed_replicas);
   g.write("rank", rank);
   g.write("attempt", attempt);
   g.write("wall_seconds", wall);
@@ -161,6 +163,83 @@ void write_fits(hdf5::File& file, const std::string& group, const json& entries,
   }
 }
 
+// /chain/diffusion: D of every replica of every point with results (columns), and the Arrhenius
+// fit of D(T) as attributes of /chain/diffusion/arrhenius with the rows it was made of.
+void write_diffusion(hdf5::File& file, const json& diffusion) {
+  std::vector<int64_t> point;
+  std::vector<std::string> source;
+  std::vector<double> temperature, d, d_error;
+  for (const json& row : diffusion["series"]) {
+    point.push_back(row["point"].get<int64_t>());
+    source.push_back(row["source"].get<std::string>());
+    temperature.push_back(number_or_nan(row["temperature_K"]));
+    d.push_back(number_or_nan(row["D_m2_per_s"]["value"]));
+    d_error.push_back(number_or_nan(row["D_m2_per_s"]["stderr"]));
+  }
+  hdf5::Group g = file.create_group("chain/diffusion");
+  g.write("point", point);
+  g.write("source", source);
+  g.write("temperature_K", temperature);
+  g.write("D_m2_per_s", d);
+  g.write("D_stderr_m2_per_s", d_error);
+  const json& a = diffusion["arrhenius"];
+  if (!a.is_object())
+    return;
+  hdf5::Group fit = g.create_group("arrhenius");
+  fit.write("temperature_K", a["temperature_K"].get<std::vector<double>>());
+  fit.write("diffusion_m2_per_s", a["diffusion_m2_per_s"].get<std::vector<double>>());
+  for (const char* key : {"Q_eV", "D0_m2_per_s", "ln_D0"}) {
+    fit.set_attribute(key, number_or_nan(a[key]["value"]));
+    fit.set_attribute(std::string(key) + "_error", number_or_nan(a[key]["error"]));
+  }
+  fit.set_attribute("table", diffusion["table"].get<std::string>());
+  fit.set_attribute("command", diffusion["command"].get<std::string>());
+  fit.set_attribute("note", a["note"].get<std::string>());
+}
+
+// /chain/entropy_temperature: per source temperature (in order) the dynamic and structural
+// entropy and diversity with their bootstrap standard errors (NaN: no structures), events and
+// atoms; /derivatives/<name>/{temperature_K, value, error}; attributes the command and the bins.
+void write_entropy_temperature(hdf5::File& file, const json& doc) {
+  std::vector<double> temperature;
+  std::vector<int64_t> events;
+  std::map<std::string, std::vector<double>> columns;
+  for (const json& t : doc["temperatures"]) {
+    temperature.push_back(number_or_nan(t["temperature_K"]));
+    events.push_back(t["events"].get<int64_t>());
+    for (const char* kind : {"dynamic", "structural"})
+      for (const char* measure : {"entropy", "diversity"}) {
+        const std::string name = std::string(kind) + "_" + measure;
+        const json e = t[kind].is_object() ? t[kind][measure] : json();
+        columns[name].push_back(number_or_nan(e.is_object() ? e["value"] : json()));
+        columns[name + "_standard_error"].push_back(
+            number_or_nan(e.is_object() ? e["standard_error"] : json()));
+      }
+  }
+  hdf5::Group g = file.create_group("chain/entropy_temperature");
+  g.write("temperature_K", temperature);
+  g.write("events", events);
+  for (const auto& [name, column] : columns)
+    g.write(name, column);
+  g.set_attribute("command", doc["command_line"].get<std::string>());
+  g.set_attribute("bin_width_eV", number_or_nan(doc["bin_width_eV"]));
+  g.set_attribute("bin_origin_eV", number_or_nan(doc["bin_origin_eV"]));
+  for (const auto& [name, list] : doc["derivatives"].items()) {
+    if (!list.is_array())
+      continue;  // fewer than two temperatures
+    std::vector<double> at, value, error;
+    for (const json& d : list) {
+      at.push_back(number_or_nan(d["temperature_K"]));
+      value.push_back(number_or_nan(d["value"]));
+      error.push_back(number_or_nan(d["error"]));
+    }
+    hdf5::Group dg = g.create_group("derivatives/" + name);
+    dg.write("temperature_K", at);
+    dg.write("value", value);
+    dg.write("error", error);
+  }
+}
+
 // md's results.h5: means over the second half of the thermo record, all replicas.
 void add_thermo_means(const fs::path& results, json& headline) {
   const hdf5::File file = hdf5::File::open_read_only(results.string());
@@ -220,28 +299,29 @@ json point_headline(const std::string& directory) {
 json sweep_summary(const SweepPlan& plan, const std::vector<PointStatus>& statuses,
                    const json& chain) {
   json points = json::array();
-  std::map<std::string, int> counts{{"finished", 0}, {"failed", 0}, {"not_run", 0}};
+  std::map<std::string, int> counts{
+      {"finished", 0}, {"finished_with_failures", 0}, {"failed", 0}, {"not_run", 0}};
   for (const SweepPoint& point : plan.points) {
     const PointStatus& s = statuses[point.index];
     json axes = json::object();
     for (size_t a = 0; a < plan.axes.size(); ++a)
       axes[plan.axes[a].path] = point.values[a];
-    const std::string status =
-        s.status == "finished" || s.status == "failed" ? s.status : "not_run";
+    const std::string status = has_results(s) || s.status == "failed" ? s.status : "not_run";
     ++counts[status];
-    json p = {
-        {"point", point.index},
-        {"axes", axes},
-        {"status", status},
-        {"directory", point.directory},
-        {"rank", s.rank},
-        {"host", s.host},
-        {"device", s.device},
-        {"attempt", s.attempt},
-        {"wall_seconds", s.wall_seconds},
-        {"headline", status == "finished" ? point_headline(point.directory) : json::object()}};
+    json p = {{"point", point.index},
+              {"axes", axes},
+              {"status", status},
+              {"directory", point.directory},
+              {"rank", s.rank},
+              {"host", s.host},
+              {"device", s.device},
+              {"attempt", s.attempt},
+              {"wall_seconds", s.wall_seconds},
+              {"headline", has_results(s) ? point_headline(point.directory) : json::object()}};
     if (!s.error.empty())
       p["error"] = s.error;
+    if (!s.failed_replicas.empty())
+      p["failed_replicas"] = s.failed_replicas;
     points.push_back(p);
   }
   json axes = json::array();
@@ -262,22 +342,26 @@ void write_sweep_results(const SweepPlan& plan, const json& summary,
                          const std::vector<TracerRow>& rows) {
   write_file_atomically((fs::path(plan.directory) / "sweep_summary.json").string(),
                         summary.dump(2) + "\n");
-  write_file_atomically((fs::path(plan.directory) / "sweep.h5").string(),
-                        [&](const std::string& temporary) {
-                          hdf5::File file = hdf5::File::create(temporary);
-                          file.set_attribute("task", plan.task);
-                          file.set_attribute("sweep_file", plan.file);
-                          file.set_attribute("combine", plan.combine);
-                          write_points(file, plan, summary["points"]);
-                          if (!rows.empty())
-                            write_tracers(file, rows);
-                          const json& chain = summary["chain"];
-                          if (chain.contains("entropy"))
-                            write_fits(file, "entropy", chain["entropy"], true);
-                          if (chain.contains("volume"))
-                            write_fits(file, "volume", chain["volume"], false);
-                          file.close();
-                        });
+  write_file_atomically(
+      (fs::path(plan.directory) / "sweep.h5").string(), [&](const std::string& temporary) {
+        hdf5::File file = hdf5::File::create(temporary);
+        file.set_attribute("task", plan.task);
+        file.set_attribute("sweep_file", plan.file);
+        file.set_attribute("combine", plan.combine);
+        write_points(file, plan, summary["points"]);
+        if (!rows.empty())
+          write_tracers(file, rows);
+        const json& chain = summary["chain"];
+        if (chain.contains("entropy"))
+          write_fits(file, "entropy", chain["entropy"], true);
+        if (chain.contains("volume"))
+          write_fits(file, "volume", chain["volume"], false);
+        if (chain.contains("diffusion"))
+          write_diffusion(file, chain["diffusion"]);
+        if (chain.contains("entropy_temperature") && chain["entropy_temperature"].is_object())
+          write_entropy_temperature(file, chain["entropy_temperature"]);
+        file.close();
+      });
 }
 
 }  // namespace glassland

@@ -11,6 +11,7 @@
 #include "host/io/json_input.hpp"
 #include "host/tasks/sweep/activation_chain.hpp"
 #include "host/tasks/sweep/diffusion_chain.hpp"
+#include "host/tasks/sweep/entropy_chain.hpp"
 #include "host/tasks/sweep/sweep_results.hpp"
 
 namespace glassland {
@@ -57,10 +58,11 @@ void list_points(const SweepPlan& plan, const std::vector<PointStatus>& recorded
       line += "  " + v + std::string(width[a] - v.size(), ' ');
     }
     const std::string& s = recorded[p.index].status;
-    const char* todo = s == "finished" ? "done (passed over)"
-                       : s.empty()     ? "run"
-                       : s == "failed" ? "run again (failed before)"
-                                       : "resume";
+    const char* todo = s == "finished"                 ? "done (passed over)"
+                       : s == "finished_with_failures" ? "done, replicas failed (passed over)"
+                       : s.empty()                     ? "run"
+                       : s == "failed"                 ? "run again (failed before)"
+                                                       : "resume";
     std::printf("%s  %s\n", line.c_str(), todo);
   }
   std::fflush(stdout);
@@ -152,7 +154,7 @@ std::vector<int> prepare(const SweepOptions& options, const SweepPlan& plan,
   write_file_atomically(record_path, plan_record(plan).dump(2) + "\n");
   std::vector<int> pending;
   for (const SweepPoint& p : plan.points)
-    if (recorded[p.index].status != "finished")
+    if (!has_results(recorded[p.index]))
       pending.push_back(p.index);
   return pending;
 }
@@ -176,6 +178,11 @@ void run_points(const SweepOptions& options, const SweepPlan& plan, const std::v
     std::snprintf(seconds, sizeof seconds, "%.1f s", s.wall_seconds);
     if (s.status == "finished")
       say(quiet, name + " finished in " + seconds + where);
+    else if (s.status == "finished_with_failures")
+      std::fprintf(stderr,
+                   "sweep: %s finished in %s%s with failed replicas (%s): see %s/faults.json\n",
+                   name.c_str(), seconds, where.c_str(), describe_failed_replicas(s).c_str(),
+                   point.directory.c_str());
     else
       std::fprintf(stderr, "sweep: %s FAILED after %s%s: %s (messages in %s/run.log)\n",
                    name.c_str(), seconds, where.c_str(), s.error.c_str(), point.directory.c_str());
@@ -183,8 +190,8 @@ void run_points(const SweepOptions& options, const SweepPlan& plan, const std::v
 }
 
 // The analysis chain the task and the results allow, with notes for what is missing.
-json analysis_chain(const SweepPlan& plan, const std::vector<PointStatus>& statuses,
-                    std::vector<TracerRow>& rows) {
+json analysis_chain(const SweepPlan& plan, const SweepOptions& options,
+                    const std::vector<PointStatus>& statuses, std::vector<TracerRow>& rows) {
   if (!plan.chain_enabled)
     return {{"notes", {"chain.enabled is false"}}};
   if (plan.task == "metad") {
@@ -198,33 +205,35 @@ json analysis_chain(const SweepPlan& plan, const std::vector<PointStatus>& statu
   if (plan.task == "md")
     return run_diffusion_chain(plan, statuses);
   if (plan.task == "art")
-    return {{"notes",
-             {"entropy versus IS temperature: not in this tree yet; each point's events.json "
-              "feeds glassland analyze entropy"}}};
+    return run_entropy_chain(plan, statuses, options.entropy_temperature);
   return {{"notes", {"no analysis chain for task " + plan.task}}};
 }
 
-int finish(const SweepPlan& plan) {
+SweepOutcome finish(const SweepPlan& plan, const SweepOptions& options) {
   std::vector<PointStatus> statuses;
   for (const SweepPoint& p : plan.points)
     statuses.push_back(read_point_status(p.directory));
   std::vector<TracerRow> rows;
-  const json chain = analysis_chain(plan, statuses, rows);
+  const json chain = analysis_chain(plan, options, statuses, rows);
   const json summary = sweep_summary(plan, statuses, chain);
   write_sweep_results(plan, summary, rows);
   const json& counts = summary["counts"];
-  std::printf("sweep: %d finished, %d failed, %d not run; %s/sweep_summary.json, sweep.h5\n",
-              counts["finished"].get<int>(), counts["failed"].get<int>(),
-              counts["not_run"].get<int>(), plan.directory.c_str());
-  std::printf("%s%s", describe_activation_chain(chain).c_str(),
-              describe_diffusion_chain(chain).c_str());
+  const int with_failures = counts["finished_with_failures"].get<int>();
+  const std::string with_failures_text =
+      with_failures ? ", " + std::to_string(with_failures) + " finished with failed replicas" : "";
+  std::printf("sweep: %d finished%s, %d failed, %d not run; %s/sweep_summary.json, sweep.h5\n",
+              counts["finished"].get<int>(), with_failures_text.c_str(),
+              counts["failed"].get<int>(), counts["not_run"].get<int>(), plan.directory.c_str());
+  std::printf("%s%s%s", describe_activation_chain(chain).c_str(),
+              describe_diffusion_chain(chain).c_str(), describe_entropy_chain(chain).c_str());
   std::fflush(stdout);
-  return counts["failed"].get<int>() + counts["not_run"].get<int>();
+  return {counts["failed"].get<int>() + counts["not_run"].get<int>(), with_failures};
 }
 
 }  // namespace
 
-int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const SweepRanks& ranks) {
+SweepOutcome run_sweep(const SweepOptions& options, const TaskRunner& run_task,
+                       const SweepRanks& ranks) {
   std::optional<SweepPlan> plan;
   std::exception_ptr root_error;
   std::string decision;  // rank 0's: "run" and the points, or "stop"
@@ -240,7 +249,7 @@ int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const Swe
   if (options.check_only) {  // rank 0 has listed and checked the points; no rank runs any
     if (root_error)
       std::rethrow_exception(root_error);
-    return 0;
+    return {};
   }
   decision = ranks.broadcast(decision);
   if (decision == "stop") {
@@ -254,7 +263,7 @@ int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const Swe
     const std::vector<int> pending = json::parse(decision.substr(4)).get<std::vector<int>>();
     run_points(options, *plan, pending, run_task, ranks);
     ranks.barrier();
-    return ranks.is_root() ? finish(*plan) : 0;
+    return ranks.is_root() ? finish(*plan, options) : SweepOutcome{};
   } catch (const std::exception& e) {
     // Not a point's failure (those are recorded) but the sweep's own (a file it cannot write):
     // the other ranks would wait for this one forever, so all stop.

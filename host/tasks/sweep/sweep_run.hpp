@@ -11,7 +11,8 @@
 //             until none is left, and runs it in <directory>/points/NNNN (sweep_point.hpp): a
 //             failure is recorded against the point and the rank goes on.
 //   results   rank 0 reads every point's record and results, runs the analysis chain
-//             (activation_chain.hpp, for metad) and writes sweep_summary.json and sweep.h5
+//             (activation_chain.hpp for metad, diffusion_chain.hpp for md, entropy_chain.hpp
+//             for art) and writes sweep_summary.json and sweep.h5
 //             (sweep_results.hpp); it prints the chain's ΔS and V.
 //
 // Points whose task could hold them as per-replica values of one batch (metad tracers at several
@@ -21,6 +22,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "host/tasks/sweep/entropy_chain.hpp"
 #include "host/tasks/sweep/sweep_point.hpp"
 #include "host/tasks/sweep/sweep_ranks.hpp"
 
@@ -32,6 +34,9 @@ struct SweepOptions {
   bool quiet = false;       // no progress lines (the list of points and the results still print)
   bool check_only = false;  // list and check the points, then stop: nothing runs or is written
   bool overwrite = false;   // a point directory holding another input's results is cleared first
+  // `analyze entropy-temperature`, for the chain of an art sweep (host/cli/sweep_command.cpp
+  // passes it; without it the chain notes that there is none).
+  EntropyTemperatureAnalysis entropy_temperature;
 };
 
 // Thrown on ranks other than 0 when rank 0 found the sweep invalid (rank 0 throws the InputError
@@ -41,8 +46,15 @@ class SweepStoppedOnRoot : public std::runtime_error {
   SweepStoppedOnRoot() : std::runtime_error("the sweep was stopped by rank 0") {}
 };
 
-// Runs the sweep on `ranks` (every rank calls it). Returns the number of points that failed (on
-// rank 0; 0 on the others). `run_task` runs or checks one task input (run_task_input).
-int run_sweep(const SweepOptions& options, const TaskRunner& run_task, const SweepRanks& ranks);
+// What became of the points (on rank 0; zeros on the others).
+struct SweepOutcome {
+  int failed = 0;                  // points that failed or did not run
+  int finished_with_failures = 0;  // points whose task finished with some replicas failed
+};
+
+// Runs the sweep on `ranks` (every rank calls it). `run_task` runs or checks one task input
+// (run_task_input).
+SweepOutcome run_sweep(const SweepOptions& options, const TaskRunner& run_task,
+                       const SweepRanks& ranks);
 
 }  // namespace glassland

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "analysis/regression.hpp"
@@ -158,6 +159,49 @@ TEST(SweepCommand, AFreshSweepOverAnotherInputsResultsNeedsOverwrite) {
   }
 }
 
+// `glassland analyze fit --model arrhenius` on a table of (T, D) written here, by hand, from the
+// points' dynamics.json: the chain's Q, D0 and ln D0 with their errors are its numbers to the
+// last bit, and so are those of the command the chain names (on the chain's own table); sweep.h5
+// holds the same D(T) and fit.
+void expect_arrhenius_as_analyze_fit(const std::string& dir, const json& diffusion,
+                                     const std::vector<double>& T, const std::vector<double>& D) {
+  std::string csv = "temperature_K,D_m2_per_s\n";
+  for (size_t k = 0; k < T.size(); ++k) {
+    char row[96];
+    std::snprintf(row, sizeof row, "%.17g,%.17g\n", T[k], D[k]);
+    csv += row;
+  }
+  std::ofstream(dir + "/by_hand.csv") << csv;
+  const auto by_hand = run_in(
+      dir, glassland("analyze fit --model arrhenius --x temperature_K --y D_m2_per_s by_hand.csv"));
+  ASSERT_EQ(by_hand.status, 0) << by_hand.output;
+  const json fit = json::parse(by_hand.output)["parameters"];
+  ASSERT_TRUE(diffusion["command"].is_string()) << diffusion.dump(1);
+  const auto named = run_in(
+      dir, std::string(GLASSLAND_PROGRAM) + diffusion["command"].get<std::string>().substr(9));
+  ASSERT_EQ(named.status, 0) << named.output;
+  EXPECT_EQ(json::parse(named.output)["parameters"], fit);
+  const json& a = diffusion["arrhenius"];
+  for (const auto& [ours, theirs] : {std::pair<const char*, const char*>{"Q_eV", "Q_eV"},
+                                     {"D0_m2_per_s", "prefactor"},
+                                     {"ln_D0", "ln_prefactor"}}) {
+    EXPECT_EQ(a[ours]["value"], fit[theirs]["value"]) << ours;
+    EXPECT_EQ(a[ours]["error"], fit[theirs]["error"]) << ours;
+  }
+  const hdf5::File h5 = hdf5::File::open_read_only(dir + "/out/sweep.h5");
+  const hdf5::Group g = h5.group("chain/diffusion");
+  std::vector<double> d_h5 = g.dataset("D_m2_per_s").read<double>();
+  EXPECT_EQ(d_h5.size(), diffusion["series"].size());
+  for (size_t k = 0; k < d_h5.size(); ++k)
+    EXPECT_EQ(d_h5[k], diffusion["series"][k]["D_m2_per_s"]["value"].get<double>());
+  const hdf5::Group h5_fit = g.group("arrhenius");
+  EXPECT_EQ(h5_fit.dataset("temperature_K").read<double>(), T);
+  EXPECT_EQ(h5_fit.double_attribute("Q_eV"), fit["Q_eV"]["value"].get<double>());
+  EXPECT_EQ(h5_fit.double_attribute("Q_eV_error"), fit["Q_eV"]["error"].get<double>());
+  EXPECT_EQ(h5_fit.double_attribute("D0_m2_per_s"), fit["prefactor"]["value"].get<double>());
+  EXPECT_EQ(h5_fit.double_attribute("D0_m2_per_s_error"), fit["prefactor"]["error"].get<double>());
+}
+
 // An md sweep over temperature with md.analysis: the chain collects each point's D (its
 // dynamics.json) and fits D(T) = D0 exp(−Q/k_BT) — the same Q and D0 as the Arrhenius fit made
 // here by hand from the points' own dynamics.json files.
@@ -193,6 +237,76 @@ TEST(SweepCommand, AnMdSweepFitsDiffusionOverTemperatureAsByHandFromThePoints) {
   EXPECT_EQ(a["Q_eV"]["error"].get<double>(), fit.Q_error_eV);
   EXPECT_EQ(a["D0_m2_per_s"]["value"].get<double>(), fit.prefactor);
   EXPECT_GT(fit.Q_eV, 0.0);  // D rises with T
+  expect_arrhenius_as_analyze_fit(dir, chain["diffusion"], T, D);
+}
+
+// A point whose md run ends with one of its two replicas failed (exit status 3 of `glassland run`,
+// faults.json) is finished_with_failures, not failed: the failed replica is named, the other
+// replica's D enters D(T) (as analyze fit gives on it by hand), the sweep exits with 3, and
+// --restart passes over the point.
+TEST(SweepCommand, AnMdPointWithAFailedReplicaKeepsTheOtherForTheChainAndIsNotRerun) {
+  const std::string dir = testing::make_scratch_dir("sweep_command_replica_failure");
+  std::ofstream(dir + "/seed.json") << R"({"task": "md",
+    "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 3}},
+    "md": {"steps": 20, "temperature": 1000}, "output": {"directory": "seed", "quiet": true}})";
+  ASSERT_EQ(run_in(dir, glassland("run seed.json")).status, 0);
+  // Replica 1: atom 1 at 3000 Å/ps moves 6 Å in the first 2 fs step; the fault check stops it.
+  std::string fast;
+  bool in_velocities = false, replaced = false;
+  std::istringstream seed(read_text_file(dir + "/seed/final_0000.data"));
+  for (std::string line; std::getline(seed, line);) {
+    in_velocities = in_velocities || line.rfind("Velocities", 0) == 0;
+    if (in_velocities && !replaced && line.rfind("1 ", 0) == 0) {
+      line = "1 3000 0 0";
+      replaced = true;
+    }
+    fast += line + "\n";
+  }
+  ASSERT_TRUE(replaced);
+  std::ofstream(dir + "/fast.data") << fast;
+  std::ofstream(dir + "/s.json") << R"({"base": {"task": "md",
+      "system": {"structures": ["seed/final_0000.data", "fast.data"]},
+      "md": {"steps": 300, "ensemble": "nvt", "temperature": 1500, "velocities": "from_structure",
+             "thermostat": {"tau": 0.05},
+             "analysis": {"stride": 5, "max_lag": 30, "origin_stride": 2}},
+      "output": {"thermo_stride": 10}},
+    "axes": {"md.temperature": [2200, 2600, 3000]}, "output": {"directory": "out"}})";
+  const auto r = run_in(dir, glassland("sweep -q s.json"));
+  EXPECT_EQ(WEXITSTATUS(r.status), 3) << r.output;
+  EXPECT_NE(r.output.find("sweep: 0 finished, 3 finished with failed replicas, 0 failed"),
+            std::string::npos)
+      << r.output;
+  const json summary = read_json_file(dir + "/out/sweep_summary.json");
+  EXPECT_EQ(summary["counts"]["finished_with_failures"], 3);
+  std::vector<double> T, D;
+  for (const json& p : summary["points"]) {
+    EXPECT_EQ(p["status"], "finished_with_failures");
+    ASSERT_EQ(p["failed_replicas"].size(), 1u) << p.dump(1);
+    EXPECT_EQ(p["failed_replicas"][0]["replica"], 1);
+    EXPECT_EQ(p["failed_replicas"][0]["cause"], "step_too_long");
+    const std::string point = dir + "/" + p["directory"].get<std::string>();  // relative to dir
+    EXPECT_EQ(p["failed_replicas"], read_json_file(point + "/faults.json")["failures"]);
+    const json dynamics = read_json_file(point + "/dynamics.json");
+    EXPECT_EQ(dynamics["series"][0]["source"], "replica 0");
+    T.push_back(dynamics["series"][0]["temperature_K"].get<double>());
+    D.push_back(dynamics["series"][0]["diffusion_m2_per_s"]["all"]["value"].get<double>());
+  }
+  const json& diffusion = summary["chain"]["diffusion"];
+  ASSERT_EQ(diffusion["series"].size(), 3u) << diffusion.dump(1);  // replica 0 of each point
+  for (const json& row : diffusion["series"])
+    EXPECT_EQ(row["source"], "replica 0");
+  expect_arrhenius_as_analyze_fit(dir, diffusion, T, D);
+
+  const auto again = run_in(dir, glassland("sweep -q --restart s.json"));
+  EXPECT_EQ(WEXITSTATUS(again.status), 3) << again.output;
+  size_t passed_over = 0;
+  for (size_t at = again.output.find("done, replicas failed (passed over)");
+       at != std::string::npos;
+       at = again.output.find("done, replicas failed (passed over)", at + 1))
+    ++passed_over;
+  EXPECT_EQ(passed_over, 3u) << again.output;
+  for (const json& p : read_json_file(dir + "/out/sweep_summary.json")["points"])
+    EXPECT_EQ(p["attempt"], 1) << p.dump();
 }
 
 #ifdef GLASSLAND_HAVE_MPI
@@ -338,6 +452,59 @@ TEST(SweepCommandMpi, KilledMpirunAndRestartEndsWhereTheUninterruptedSweepEnds) 
   for (int k = 0; k < 4; ++k)
     log += read_text_file(killed + "/out/points/000" + std::to_string(k) + "/run.log");
   EXPECT_NE(log.find("restarting from"), std::string::npos) << "no point resumed a checkpoint";
+}
+
+// scripts/slurm_sweep.sh, submitted through stand-ins for sbatch and srun
+// (tests/host/cli/slurm_shims: sbatch sets the job's SLURM_* variables from the #SBATCH lines and
+// its own options, srun runs `mpirun -n N` and gives each task one GPU, as Slurm's binding does):
+// the script's srun line asks for the job's tasks with one GPU each, both ranks run points, the
+// sweep runs in the submit directory, and a second job (the restart line) passes over what the
+// first finished.
+TEST(SweepCommandMpi, TheSlurmScriptRunsOneRankPerGpuAndASecondJobContinues) {
+  const std::string dir = testing::make_scratch_dir("sweep_command_slurm");
+  std::ofstream(dir + "/s.json") << R"({"base": )" << md_base(20) << R"(,
+    "axes": {"md.temperature": [1200, 1500, 1800]}, "output": {"directory": "out"}})";
+  const std::string environment = "PATH=" + source("tests/host/cli/slurm_shims") +
+                                  ":$PATH MPIEXEC=" + GLASSLAND_MPIEXEC + " SRUN_SHIM_LOG=" + dir +
+                                  "/srun.log GLASSLAND=" + GLASSLAND_PROGRAM + " ";
+  const std::string submit =
+      environment + "sbatch --nodes=1 --ntasks-per-node=2 --cpus-per-task=1 --output=";
+  const std::string script = " " + source("scripts/slurm_sweep.sh") + " s.json";
+  const auto first = run_in(dir, submit + "job1.log" + script);
+  ASSERT_EQ(first.status, 0) << first.output << read_text_file(dir + "/job1.log");
+  const std::string log = read_text_file(dir + "/srun.log");
+  EXPECT_EQ(log.substr(0, log.find('\n')),
+            "srun --mpi=pmix --cpu-bind=cores --ntasks=2 --cpus-per-task=1 --gpus-per-task=1 " +
+                std::string(GLASSLAND_PROGRAM) + " sweep s.json --restart");
+  // One GPU per task: each of the two ranks saw a different one.
+  EXPECT_NE(log.find("task 0 CUDA_VISIBLE_DEVICES=0\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("task 1 CUDA_VISIBLE_DEVICES=1\n"), std::string::npos) << log;
+  const json summary = read_json_file(dir + "/out/sweep_summary.json");
+  EXPECT_EQ(summary["counts"]["finished"], 3);
+  std::set<int> ranks;
+  for (const json& p : summary["points"])
+    ranks.insert(p["rank"].get<int>());
+  EXPECT_EQ(ranks, (std::set<int>{0, 1})) << summary.dump(1);
+
+  const auto second = run_in(dir, submit + "job2.log" + script);
+  ASSERT_EQ(second.status, 0) << second.output;
+  const std::string job2 = read_text_file(dir + "/job2.log");
+  size_t passed_over = 0;
+  for (size_t at = job2.find("done (passed over)"); at != std::string::npos;
+       at = job2.find("done (passed over)", at + 1))
+    ++passed_over;
+  EXPECT_EQ(passed_over, 3u) << job2;
+  for (const json& p : read_json_file(dir + "/out/sweep_summary.json")["points"])
+    EXPECT_EQ(p["attempt"], 1);
+  // A program that is not there is named.
+  const auto missing = run_in(dir, environment +
+                                       "GLASSLAND=/nonexistent/glassland sbatch "
+                                       "--nodes=1 --output=job3.log" +
+                                       script);
+  EXPECT_NE(missing.status, 0);
+  EXPECT_NE(read_text_file(dir + "/job3.log")
+                .find("slurm_sweep: /nonexistent/glassland is not an executable program"),
+            std::string::npos);
 }
 
 #endif  // GLASSLAND_HAVE_MPI

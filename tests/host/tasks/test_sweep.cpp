@@ -13,7 +13,10 @@
 #include <iostream>
 #include <set>
 
+#include "host/cli/analyze/entropy_temperature.hpp"
+#include "host/io/hdf5_file.hpp"
 #include "host/io/input_error.hpp"
+#include "host/tasks/replica_failures.hpp"
 #include "host/tasks/sweep/sweep_plan.hpp"
 #include "host/tasks/sweep/sweep_run.hpp"
 #include "tests/support/lammps_oracle.hpp"
@@ -46,7 +49,11 @@ const SweepRanks& one_process() {
 // ΔQ + P·V − T·ΔS + 0.05·k + 0.002·sin(T + P + k), eV, with P in GPa.
 struct FakeMetad {
   std::set<double> failing_temperatures;  // runs at these temperatures throw
-  int runs = 0;                           // runs (not checks) so far
+  // Runs at these temperatures lose tracer 1 (its replica fails: "failed" in the summary,
+  // faults.json) and end as a task with failed replicas does (ReplicasFailed, not every one).
+  std::set<double> tracer_failing_temperatures;
+  std::set<double> all_failing_temperatures;  // every replica fails: ReplicasFailed(every one)
+  int runs = 0;                               // runs (not checks) so far
   static constexpr double kDeltaQ = 1.3, kVolume_eV_per_GPa = 0.05, kEntropy_eV_per_K = 1.5e-3;
 
   void operator()(InputObject& input, const RunOptions& options) {
@@ -64,8 +71,22 @@ struct FakeMetad {
     std::printf("fake metad at %g K, %g bar\n", T, P);  // to the point's run.log
     if (failing_temperatures.count(T))
       throw std::runtime_error("replica 0 lost an atom at step 12 (stand-in blow-up)");
+    if (all_failing_temperatures.count(T))
+      throw ReplicasFailed("every replica failed, so the run stops: (stand-in)", true);
+    const bool lose_tracer_1 = tracer_failing_temperatures.count(T) > 0;
     json list = json::array();
     for (int k = 0; k < tracers; ++k) {
+      if (lose_tracer_1 && k == 1) {
+        list.push_back({{"atom_id", 10 + k},
+                        {"species", "Zr"},
+                        {"failed", true},
+                        {"event_found", false},
+                        {"barrier_eV", nullptr},
+                        {"temperature_K", T},
+                        {"pressure_bar", P},
+                        {"atomic_volume_A3", nullptr}});
+        continue;
+      }
       const double g = kDeltaQ + kVolume_eV_per_GPa * P / 1e4 - kEntropy_eV_per_K * T + 0.05 * k +
                        0.002 * std::sin(T + P + k);
       list.push_back({{"atom_id", 10 + k},
@@ -78,6 +99,19 @@ struct FakeMetad {
     }
     fs::create_directories(dir);
     std::ofstream(dir + "/summary.json") << json({{"temperature_K", T}, {"tracers", list}}).dump(2);
+    if (lose_tracer_1) {
+      std::ofstream(dir + "/faults.json") << json({{"task", "metad"},
+                                                   {"failures",
+                                                    {{{"unit", "replica"},
+                                                      {"replica", 1},
+                                                      {"stage", "sampling"},
+                                                      {"step", 40},
+                                                      {"cause", "step_too_long"},
+                                                      {"detail", "stand-in"},
+                                                      {"remedy", "none"}}}}})
+                                                 .dump(2);
+      throw ReplicasFailed("1 failed (replica 1); the others' results are complete", false);
+    }
   }
 };
 
@@ -90,13 +124,17 @@ std::string metad_sweep(const std::string& dir, const std::string& extra = "") {
 })");
 }
 
-int run(const std::string& file, FakeMetad& task, bool restart = false) {
+SweepOutcome run_outcome(const std::string& file, FakeMetad& task, bool restart = false) {
   SweepOptions options;
   options.sweep_file = file;
   options.restart = restart;
   options.quiet = true;
   return run_sweep(
       options, [&](InputObject& in, const RunOptions& o) { task(in, o); }, one_process());
+}
+
+int run(const std::string& file, FakeMetad& task, bool restart = false) {
+  return run_outcome(file, task, restart).failed;
 }
 
 TEST(SweepPlan, GridRunsTheAxesAsNestedLoopsInTheOrderWrittenAndSetsEachPointsDirectory) {
@@ -200,7 +238,8 @@ TEST(Sweep, AFailedPointIsRecordedAndTheOthersCompleteThenRestartRunsOnlyWhatIsN
   EXPECT_EQ(run(file, task), 3);  // 600 K at three pressures
   EXPECT_EQ(task.runs, 9);
   const json summary = read_json_file(dir + "/out/sweep_summary.json");
-  EXPECT_EQ(summary["counts"], json({{"failed", 3}, {"finished", 6}, {"not_run", 0}}));
+  EXPECT_EQ(summary["counts"],
+            json({{"failed", 3}, {"finished", 6}, {"finished_with_failures", 0}, {"not_run", 0}}));
   for (const json& p : summary["points"]) {
     const bool fails = p["axes"]["metad.temperature"] == 600;
     EXPECT_EQ(p["status"], fails ? "failed" : "finished");
@@ -233,6 +272,169 @@ TEST(Sweep, AFailedPointIsRecordedAndTheOthersCompleteThenRestartRunsOnlyWhatIsN
   }
 }
 
+json analyze_activation(const std::string& arguments);
+std::string table_by_hand(const json& summary, const std::string& fixed_key, double fixed,
+                          bool pressure_table);
+
+// A point whose task finished with some replicas failed (exit status 3, faults.json) has results:
+// finished_with_failures, its failed replicas named, its other tracers in the chain, and --restart
+// passes over it. A point where every replica failed (the run stopped) is failed, and reruns.
+TEST(Sweep, APointWithFailedReplicasKeepsTheOthersResultsAndIsNotRerun) {
+  const std::string dir = testing::make_scratch_dir("sweep_replica_failures");
+  // Bootstrap weighting: two temperatures (500, 600 K) are left at each pressure.
+  const std::string file =
+      metad_sweep(dir, R"(, "chain": {"weighting": "bootstrap", "bootstrap": 50})");
+  FakeMetad task;
+  task.tracer_failing_temperatures = {600};
+  task.all_failing_temperatures = {700};
+  const SweepOutcome outcome = run_outcome(file, task);
+  EXPECT_EQ(outcome.failed, 3);                  // 700 K at three pressures
+  EXPECT_EQ(outcome.finished_with_failures, 3);  // 600 K
+  const json summary = read_json_file(dir + "/out/sweep_summary.json");
+  EXPECT_EQ(summary["counts"],
+            json({{"failed", 3}, {"finished", 3}, {"finished_with_failures", 3}, {"not_run", 0}}));
+  for (const json& p : summary["points"]) {
+    const double T = p["axes"]["metad.temperature"].get<double>();
+    if (T == 600) {
+      EXPECT_EQ(p["status"], "finished_with_failures");
+      ASSERT_EQ(p["failed_replicas"].size(), 1u) << p.dump();
+      EXPECT_EQ(p["failed_replicas"][0]["replica"], 1);
+      EXPECT_EQ(p["failed_replicas"][0]["cause"], "step_too_long");
+      EXPECT_FALSE(p.contains("error"));
+      EXPECT_EQ(p["headline"]["events_found"], 2);  // tracers 0 and 2 (3 never has an event)
+      EXPECT_EQ(read_json_file(p["directory"].get<std::string>() + "/status.json")["status"],
+                "finished_with_failures");
+    } else if (T == 700) {
+      EXPECT_EQ(p["status"], "failed");
+      EXPECT_EQ(p["error"], "every replica failed, so the run stops: (stand-in)");
+    } else {
+      EXPECT_EQ(p["status"], "finished");
+      EXPECT_FALSE(p.contains("failed_replicas"));
+    }
+  }
+  // The chain uses the 600 K points' finished tracers: ΔS at each pressure from 500 and 600 K,
+  // as analyze activation gives on the table built by hand (events only, so no failed tracer).
+  for (const json& e : summary["chain"]["entropy"]) {
+    ASSERT_EQ(e["conditions"].size(), 2u) << e.dump();
+    EXPECT_EQ(e["conditions"][1]["temperature_K"], 600);
+    EXPECT_EQ(e["conditions"][1]["n"], 2);
+    EXPECT_EQ(e["tracers"], 7);  // 4 at 500 K, 3 at 600 K (tracer 1 failed)
+    const std::string table =
+        dir + "/hand_" + std::to_string(e["pressure_bar"].get<int>()) + ".csv";
+    std::ofstream(table) << table_by_hand(summary, "pressure_bar", e["pressure_bar"].get<double>(),
+                                          false);
+    const json by_hand = analyze_activation("--weighting bootstrap --bootstrap 50 " + table);
+    for (const char* kind : {"parallel", "sequential", "mixed", "mean"})
+      EXPECT_EQ(e["fits"][kind]["entropy_kB"], by_hand["fits"][kind]["entropy_kB"]) << kind;
+  }
+  // sweep.h5 says the same per point.
+  const hdf5::File h5 = hdf5::File::open_read_only(dir + "/out/sweep.h5");
+  const std::vector<std::string> statuses = h5.dataset("points/status").read_strings();
+  const std::vector<std::string> failed = h5.dataset("points/failed_replicas").read_strings();
+  for (const json& p : summary["points"]) {
+    const int k = p["point"].get<int>();
+    EXPECT_EQ(statuses[k], p["status"].get<std::string>());
+    EXPECT_EQ(json::parse(failed[k]), p.value("failed_replicas", json::array()));
+  }
+  // --restart reruns the failed points only, not those with results.
+  task = FakeMetad();
+  EXPECT_EQ(run(file, task, true), 0);
+  EXPECT_EQ(task.runs, 3);
+  const json again = read_json_file(dir + "/out/sweep_summary.json");
+  EXPECT_EQ(again["counts"]["finished_with_failures"], 3);
+  EXPECT_EQ(again["counts"]["finished"], 6);
+  for (const json& p : again["points"])
+    EXPECT_EQ(p["attempt"], p["axes"]["metad.temperature"] == 700 ? 2 : 1) << p.dump();
+}
+
+// Stand-in for art: the temperature of its one source structure (art.minimum_temperatures, as the
+// task reads it) plants a barrier spectrum of known Shannon entropy in events.json — at 500 K four
+// barriers in one 0.1 eV bin (S = 0), at 700 K two bins of two (ln 2), at 900 K four bins of one
+// (ln 4) — plus a failed search, which analyze leaves out.
+struct FakeArt {
+  void operator()(InputObject& input, const RunOptions& options) {
+    input.string("task", required, "task");
+    const std::vector<double> temperatures =
+        input.object("art", required, "settings")
+            .numbers("minimum_temperatures", {}, "K", "source structure temperatures");
+    const std::string dir =
+        input.object("output", "out").string("directory", "unused", "where results go");
+    input.finish();
+    if (options.check_only)
+      return;
+    const double T = temperatures.at(0);
+    const int bins = T == 500 ? 1 : T == 700 ? 2 : 4;
+    json events = json::array();
+    for (int k = 0; k < 4; ++k)
+      events.push_back({{"success", true},
+                        {"barrier_eV", 0.35 + 0.1 * (k % bins)},
+                        {"source_temperature_K", T}});
+    events.push_back({{"success", false}, {"barrier_eV", nullptr}, {"source_temperature_K", T}});
+    fs::create_directories(dir);
+    std::ofstream(dir + "/events.json") << json({{"events", events}}).dump(2);
+  }
+};
+
+// The chain of an art sweep over the source structures' temperature is `analyze
+// entropy-temperature` on the points' directories: the same document as the command run by hand
+// (through the program) with the options it names, the planted entropies, and sweep.h5's columns.
+TEST(SweepChain, AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints) {
+  const std::string dir = testing::make_scratch_dir("sweep_art_entropy");
+  const std::string file = write_file(dir + "/art.json", R"({
+  "base": {"task": "art", "art": {"minimum_temperatures": [500]}, "output": {}},
+  "axes": {"art.minimum_temperatures": [[500], [700], [900]]},
+  "output": {"directory": ")" + dir + R"(/out"},
+  "chain": {"bootstrap": 50, "seed": 3, "bin_width_eV": 0.1, "bin_origin_eV": 0.3}})");
+  FakeArt task;
+  SweepOptions options;
+  options.sweep_file = file;
+  options.quiet = true;
+  options.entropy_temperature = [](const EntropyTemperatureRequest& r) {
+    analyze_cli::EntropyTemperatureOptions o;
+    o.files = r.sources;
+    o.bin_width = r.bin_width_eV;
+    o.bin_origin = r.bin_origin_eV;
+    o.bootstrap = r.bootstrap;
+    o.seed = r.seed;
+    return analyze_cli::entropy_temperature_document(o);
+  };
+  ASSERT_EQ(run_sweep(
+                options, [&](InputObject& in, const RunOptions& o) { task(in, o); }, one_process())
+                .failed,
+            0);
+  json chain = read_json_file(dir + "/out/sweep_summary.json")["chain"]["entropy_temperature"];
+  ASSERT_TRUE(chain.is_object());
+  const std::string points =
+      dir + "/out/points/0000 " + dir + "/out/points/0001 " + dir + "/out/points/0002";
+  EXPECT_EQ(chain["command_line"],
+            "glassland analyze entropy-temperature --bootstrap 50 --seed 3 --bin-width 0.1 "
+            "--bin-origin 0.3 " +
+                points);
+  const auto by_hand = run_glassland(chain["command_line"].get<std::string>().substr(10) + " -o " +
+                                     dir + "/hand.json");
+  ASSERT_EQ(by_hand.status, 0) << by_hand.output;
+  chain.erase("command_line");
+  const json hand = read_json_file(dir + "/hand.json");
+  EXPECT_EQ(chain, hand);
+  EXPECT_EQ(hand["skipped_records"], 3);  // the failed searches
+  const double planted[] = {0.0, std::log(2.0), std::log(4.0)};
+  const hdf5::File h5 = hdf5::File::open_read_only(dir + "/out/sweep.h5");
+  const hdf5::Group g = h5.group("chain/entropy_temperature");
+  EXPECT_EQ(g.dataset("temperature_K").read<double>(), (std::vector<double>{500, 700, 900}));
+  const std::vector<double> entropy = g.dataset("dynamic_entropy").read<double>();
+  const std::vector<double> error = g.dataset("dynamic_entropy_standard_error").read<double>();
+  ASSERT_EQ(hand["temperatures"].size(), 3u);
+  for (int k = 0; k < 3; ++k) {
+    const json& t = hand["temperatures"][k];
+    EXPECT_NEAR(t["dynamic"]["entropy"]["value"].get<double>(), planted[k], 1e-12);
+    EXPECT_EQ(entropy[k], t["dynamic"]["entropy"]["value"].get<double>());
+    EXPECT_EQ(error[k], t["dynamic"]["entropy"]["standard_error"].get<double>());
+    EXPECT_TRUE(t["structural"].is_null());  // the stand-in lists no source structures
+  }
+  EXPECT_EQ(g.group("derivatives/dynamic_entropy_per_K").dataset("value").read<double>().size(),
+            3u);
+}
+
 // The rows of the points' summaries at one condition, as a person would collect them: point by
 // point, tracer by tracer, events only.
 std::string table_by_hand(const json& summary, const std::string& fixed_key, double fixed,
@@ -240,6 +442,8 @@ std::string table_by_hand(const json& summary, const std::string& fixed_key, dou
   std::string csv =
       pressure_table ? "pressure_GPa,temperature_K,barrier_eV\n" : "temperature_K,barrier_eV\n";
   for (const json& p : summary["points"]) {
+    if (p["status"] != "finished" && p["status"] != "finished_with_failures")
+      continue;  // no results
     const json points_summary = read_json_file(p["directory"].get<std::string>() + "/summary.json");
     for (const json& t : points_summary["tracers"]) {
       if (!t["event_found"].get<bool>() || t[fixed_key].get<double>() != fixed)
