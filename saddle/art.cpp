@@ -6,6 +6,8 @@
 #include "saddle/art.hpp"
 
 #include <algorithm>
+#include <cfloat>
+#include <climits>
 #include <cmath>
 #include <stdexcept>
 
@@ -41,6 +43,12 @@ std::string to_string(ArtOutcome outcome) {
       return "non-finite energy";
     case ArtOutcome::lanczos_only:
       return "lanczos only";
+    case ArtOutcome::non_finite_forces:
+      return "non-finite force";
+    case ArtOutcome::non_finite_positions:
+      return "non-finite position";
+    case ArtOutcome::step_too_long:
+      return "step too long";
   }
   return "unknown";
 }
@@ -200,9 +208,42 @@ struct ArtStepKernel {
         a(first + i, k) *= inverse;
     });
   }
-  // positions ← positions + c·a
-  KOKKOS_INLINE_FUNCTION void move_along(const Team& team, int64_t first, const AtomVectors& a,
-                                         double c) const {
+  // positions ← positions + c·a, the move of a push, a step along the eigenvector or a FIRE
+  // step, after the fault check (art.hpp, ArtSettings::max_step_displacement): when an atom
+  // would move farther than the bound, or to a non-finite position, the search stops with
+  // step_too_long or non_finite_positions naming the atom, and nothing moves.
+  KOKKOS_INLINE_FUNCTION void move_along(const Team& team, int64_t first, ArtReplicaState& st,
+                                         const AtomVectors& a, double c) const {
+    // An atom's badness: the square of its move, DBL_MAX when the move is not finite (a finite
+    // move that overflows is capped below it).
+    auto score = [&](int i) {
+      const int64_t g = first + i;
+      double d2 = 0.0;
+      bool finite = true;
+      for (int k = 0; k < 3; ++k) {
+        const double d = c * a(g, k);
+        finite = finite && kmath::isfinite(d);
+        d2 += d * d;
+      }
+      if (!finite)
+        return DBL_MAX;
+      return d2 < 0.5 * DBL_MAX ? d2 : 0.5 * DBL_MAX;
+    };
+    const double worst = max_atoms(team, score);
+    if (worst > p.max_step_displacement * p.max_step_displacement) {
+      int atom = INT_MAX;
+      Kokkos::parallel_reduce(
+          Kokkos::TeamThreadRange(team, n_atoms),
+          [&](int i, int& lowest) {
+            if (score(i) == worst && i < lowest)
+              lowest = i;
+          },
+          Kokkos::Min<int>(atom));
+      st.fault_atom = atom;
+      st.fault_value = worst == DBL_MAX ? 0.0 : kmath::sqrt(worst);
+      fail(st, worst == DBL_MAX ? ArtOutcome::non_finite_positions : ArtOutcome::step_too_long);
+      return;
+    }
     for_atoms(team, [&](int i) {
       for (int k = 0; k < 3; ++k)
         positions(first + i, k) += c * a(first + i, k);
@@ -308,7 +349,7 @@ struct ArtStepKernel {
                         kmath::max(kmath::fabs(vel(g, 1)), kmath::fabs(vel(g, 2))));
     });
     const double step = dt * v_max > p.fire_max_displacement ? p.fire_max_displacement / v_max : dt;
-    move_along(team, first, vel, step);
+    move_along(team, first, st, vel, step);
   }
 
   // --- Lanczos -------------------------------------------------------------------------------
@@ -470,7 +511,7 @@ struct ArtStepKernel {
       fail(st, ArtOutcome::never_crossed);
       return;
     }
-    move_along(team, first, v.push_direction, p.push_step);
+    move_along(team, first, st, v.push_direction, p.push_step);
     ++st.pushes;
     st.micro = art_detail::kEval;
   }
@@ -485,7 +526,7 @@ struct ArtStepKernel {
       step = p.eigen_step_max;
     if (step < -p.eigen_step_max)
       step = -p.eigen_step_max;
-    move_along(team, first, v.eigenvector, step);
+    move_along(team, first, st, v.eigenvector, step);
     ++st.convergence_steps;
     st.micro = art_detail::kEval;
   }
@@ -694,7 +735,30 @@ struct ArtStepKernel {
     const Box box = boxes(r);
     ++st.evaluations;
     const double e = energy(r);
-    if (!kmath::isfinite(e)) {
+    // The fault check of the evaluation (issue 16): the lowest atom with a non-finite position,
+    // else the lowest with a non-finite force, else a non-finite energy stops the search here.
+    int bad_atom = INT_MAX;  // i: position of atom i; n_atoms + i: force of atom i
+    Kokkos::parallel_reduce(
+        Kokkos::TeamThreadRange(team, n_atoms),
+        [&](int i, int& lowest) {
+          const int64_t g = first + i;
+          bool position = true, force = true;
+          for (int k = 0; k < 3; ++k) {
+            position = position && kmath::isfinite(positions(g, k));
+            force = force && kmath::isfinite(forces(g, k));
+          }
+          const int code = !position ? i : (!force ? n_atoms + i : INT_MAX);
+          if (code < lowest)
+            lowest = code;
+        },
+        Kokkos::Min<int>(bad_atom));
+    if (bad_atom < n_atoms) {
+      st.fault_atom = bad_atom;
+      fail(st, ArtOutcome::non_finite_positions);
+    } else if (bad_atom < 2 * n_atoms) {
+      st.fault_atom = bad_atom - n_atoms;
+      fail(st, ArtOutcome::non_finite_forces);
+    } else if (!kmath::isfinite(e)) {
       fail(st, ArtOutcome::non_finite);
     } else if (st.micro == art_detail::kLanczos) {
       ++st.lanczos_evaluations;
@@ -1184,7 +1248,10 @@ class ArtRunBookkeeping {
     event.convergence_steps = st.convergence_steps;
     event.force_evaluations = st.evaluations;
     event.lanczos_evaluations = st.lanczos_evaluations;
-    if (!minimum.energy_known) {
+    event.fault_atom = st.fault_atom;
+    event.fault_value = st.fault_value;
+    // A search stopped at its first evaluation (a fault) never measured the minimum's energy.
+    if (!minimum.energy_known && st.stage != art_detail::kInitial) {
       minimum.energy = st.e_initial;
       minimum.energy_known = true;
     }

@@ -90,6 +90,13 @@ struct ArtSettings {
   double fire_max_displacement = 0.1;  // Å per Cartesian component per step
   // Bookkeeping.
   double participation_threshold = 0.1;  // Å: atoms displaced more at the saddle take part
+  // Fault check (issue 16; kernels/replica_faults.hpp): a push, a step along the eigenvector or
+  // a FIRE step that would move an atom farther than this stops the search before it moves
+  // (outcome step_too_long), as the dynamics' check does. Every one of those moves is capped far
+  // below it (push_step, eigen_step_max, fire_max_displacement), so only a non-finite step or a
+  // push_step set above it reaches it. The deliberate jumps (back to the saddle, to the minimum
+  // of the next search) are not moves of the search and are not checked.
+  double max_step_displacement = 1.0;  // Å, as FaultLimits::max_step_displacement
   uint64_t seed = 1;
 };
 
@@ -107,7 +114,20 @@ enum class ArtOutcome : int {
   not_connected = 9,               // pushed backwards, it did not return to the initial minimum
   non_finite = 10,                 // NaN/Inf energy
   lanczos_only = 11,               // internal: a Lanczos-only measurement finished
+  // The fault check of every evaluation and move (issue 16; as kernels/replica_faults.hpp): the
+  // search stops where it is, before a non-finite or runaway position reaches a force
+  // evaluation. ArtReplicaState::fault_atom names the atom.
+  non_finite_forces = 12,     // NaN/Inf force on an atom (energy finite)
+  non_finite_positions = 13,  // NaN/Inf position (or a box that is not usable)
+  step_too_long = 14,         // a move of more than max_step_displacement (fault_value, Å)
 };
+inline constexpr ArtOutcome kLastArtOutcome = ArtOutcome::step_too_long;
+// Whether a search ended on the fault check (its numbers, not the method, broke down): such a
+// search is a failed replica of the run (faults.json, exit code 3).
+inline bool is_fault(ArtOutcome outcome) {
+  return outcome == ArtOutcome::non_finite || outcome == ArtOutcome::non_finite_forces ||
+         outcome == ArtOutcome::non_finite_positions || outcome == ArtOutcome::step_too_long;
+}
 std::string to_string(ArtOutcome outcome);
 
 // Per-replica scalar state of a search, kept on the device as one struct per replica.
@@ -136,6 +156,8 @@ struct ArtReplicaState {
   double final_max_force = 0.0;        // eV/Å, largest atomic force at the final minimum
   double backward_displacement = 0.0;  // Å, largest atomic, backward minimum vs initial
   int returns_to_activation = 0;
+  int fault_atom = -1;       // fault outcomes: replica-local index of the atom; −1: none/the box
+  double fault_value = 0.0;  // step_too_long: the move, Å
 };
 
 // One search's record, on the host.
@@ -161,6 +183,8 @@ struct ArtEvent {
   // initial minimum, i.e. unwrapped relative to it); filled for successful events when kept.
   std::vector<double> saddle_positions, final_positions;
   int final_minimum_id = -1;  // walks: the minimum the event leads to
+  int fault_atom = -1;        // fault outcomes (is_fault): atom index (0-based); −1: none
+  double fault_value = 0.0;   // step_too_long: the move that was refused, Å
 };
 
 // A minimum to search from (host copy).

@@ -2,13 +2,17 @@
 // its known saddles (computed here independently by Newton's method on the analytic gradient
 // and Hessian) to 1e-4 Å and 1e-6 eV, every successful event is a valid first-order saddle that
 // connects to the initial minimum, a walk reaches the neighbouring minima, a search's result
-// does not depend on the other searches in its batch, and failed searches carry a reason.
+// does not depend on the other searches in its batch, and failed searches carry a reason. The
+// fault check (issue 16): a search that meets a non-finite force or position, or would move an
+// atom farther than the bound in one step, stops there, and the other searches of its batch end
+// bitwise as they do in a run where nothing fails.
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cmath>
 #include <cstring>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <set>
@@ -148,6 +152,40 @@ ArtSettings mb_settings() {
   s.seed = 2024;
   return s;
 }
+
+// A test term that breaks the numbers of a region of the landscape (the fault check's input):
+// every atom within `radius` of (x0, y0) gets a NaN force (its energy stays finite), or a NaN
+// position.
+class PoisonTerm : public ForceTerm {
+ public:
+  enum class What { force, position };
+  PoisonTerm(double x0, double y0, double radius, What what)
+      : x0_(x0), y0_(y0), radius_(radius), what_(what) {}
+  std::string name() const override { return "poison"; }
+  void accumulate(Batch& batch, const EvalRequest& request) override {
+    const double x0 = x0_, y0 = y0_, radius = radius_;
+    const bool position = what_ == What::position;
+    const int n_atoms = batch.n_atoms;
+    auto x = batch.positions;
+    auto f = batch.forces;
+    auto active = request.active;
+    Kokkos::parallel_for(
+        "test::poison", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+          const double dx = x(g, 0) - x0, dy = x(g, 1) - y0;
+          if (!replica_is_active(active, static_cast<int>(g / n_atoms)) ||
+              !(dx * dx + dy * dy < radius * radius))
+            return;
+          if (position)
+            x(g, 1) = std::numeric_limits<double>::quiet_NaN();
+          else
+            f(g, 1) = std::numeric_limits<double>::quiet_NaN();
+        });
+  }
+
+ private:
+  double x0_, y0_, radius_;
+  What what_;
+};
 
 const Stationary* nearest(const std::vector<const Stationary*>& candidates, double x, double y) {
   const Stationary* best = nullptr;
@@ -324,6 +362,104 @@ TEST(ArtMuellerBrown, FailedSearchesKeepTheirReason) {
   ASSERT_EQ(result.events.size(), 5u);
   for (const ArtEvent& e : result.events)
     EXPECT_EQ(e.outcome, ArtOutcome::never_crossed) << to_string(e.outcome);
+}
+
+// Six searches from minimum C (listed centre, every one runs): some go over saddle C–B (x ≈
+// 0.21) to minimum B (x ≈ 0.62), the others over A–C (x ≈ −0.82). With a term that breaks the
+// forces (or positions) within 0.1 Å of B, the searches that head for B stop there with that fault,
+// naming the atom, and every other search ends bitwise as in a batch of one without the term,
+// where nothing fails.
+ArtRunResult six_searches_from_c(int n_replicas, std::unique_ptr<ForceTerm> extra) {
+  Batch batch = mb_batch(n_replicas);
+  ForceField field = mueller_brown_field();
+  if (extra)
+    field.add_term(std::move(extra));
+  ArtEngine engine(batch, field, mb_settings());
+  engine.add_minimum(mb_minimum(minimum_c()));
+  ArtRunRequest request;
+  request.selection = CenterSelection::listed;
+  request.centers = {0};
+  request.successes_per_center = 6;
+  request.max_attempts_per_center = 6;
+  request.max_attempts = 6;
+  return engine.run(request);
+}
+
+void expect_faulted_searches_stop_and_others_unchanged(PoisonTerm::What what, ArtOutcome fault) {
+  const ArtRunResult clean = six_searches_from_c(1, nullptr);
+  const ArtRunResult poisoned =
+      six_searches_from_c(3, std::make_unique<PoisonTerm>(minimum_b().x, minimum_b().y, 0.1, what));
+  ASSERT_EQ(clean.events.size(), 6u);
+  ASSERT_EQ(poisoned.events.size(), 6u);
+  int faulted = 0, unchanged = 0;
+  for (size_t k = 0; k < clean.events.size(); ++k) {
+    const ArtEvent& e = clean.events[k];
+    const ArtEvent& f = poisoned.events[k];
+    ASSERT_EQ(e.search_id, f.search_id);
+    EXPECT_EQ(e.fault_atom, -1);
+    if (is_fault(f.outcome)) {
+      ++faulted;
+      EXPECT_EQ(f.outcome, fault) << to_string(f.outcome);
+      EXPECT_EQ(f.fault_atom, 0);
+      EXPECT_FALSE(f.success);
+      // Without the term this search went over saddle C–B to B.
+      ASSERT_TRUE(e.success) << to_string(e.outcome);
+      EXPECT_NEAR(e.e_saddle, saddle_cb().energy, 1e-6);
+      continue;
+    }
+    ++unchanged;
+    EXPECT_EQ(e.outcome, f.outcome);
+    EXPECT_EQ(std::memcmp(&e.e_saddle, &f.e_saddle, sizeof(double)), 0);
+    EXPECT_EQ(std::memcmp(&e.e_final, &f.e_final, sizeof(double)), 0);
+    EXPECT_EQ(std::memcmp(&e.lambda1, &f.lambda1, sizeof(double)), 0);
+    EXPECT_EQ(e.saddle_positions, f.saddle_positions);
+    EXPECT_EQ(e.force_evaluations, f.force_evaluations);
+  }
+  std::cout << "  " << faulted << " searches stopped by the fault, " << unchanged << " unchanged\n";
+  EXPECT_GE(faulted, 1);
+  EXPECT_GE(unchanged, 1);
+}
+
+TEST(ArtFaults, NonFiniteForceStopsItsSearchAndLeavesTheOthersBitwise) {
+  expect_faulted_searches_stop_and_others_unchanged(PoisonTerm::What::force,
+                                                    ArtOutcome::non_finite_forces);
+}
+
+TEST(ArtFaults, NonFinitePositionStopsItsSearchAndLeavesTheOthersBitwise) {
+  expect_faulted_searches_stop_and_others_unchanged(PoisonTerm::What::position,
+                                                    ArtOutcome::non_finite_positions);
+}
+
+TEST(ArtFaults, APushLongerThanTheBoundStopsTheSearchBeforeItMoves) {
+  // A push of 1.5 Å (more than the 1 Å an atom may move in one step): each search stops at its
+  // first push, naming the atom and the move, and its atom has not moved (the stopped search's
+  // last configuration is where the push started: the slot's positions are not pushed).
+  Batch batch = mb_batch(2);
+  ForceField field = mueller_brown_field();
+  ArtSettings s = mb_settings();
+  s.push_step = 1.5;
+  ArtEngine engine(batch, field, s);
+  engine.add_minimum(mb_minimum(minimum_a()));
+  ArtRunRequest request;
+  request.target_successes = 1;
+  request.max_attempts = 2;
+  const ArtRunResult result = engine.run(request);
+  ASSERT_EQ(result.events.size(), 2u);
+  for (const ArtEvent& e : result.events) {
+    EXPECT_EQ(e.outcome, ArtOutcome::step_too_long) << to_string(e.outcome);
+    EXPECT_EQ(e.fault_atom, 0);
+    EXPECT_NEAR(e.fault_value, 1.5, 1e-12);  // push_step times a unit vector
+    EXPECT_EQ(e.pushes, 1);
+  }
+  const auto x = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.positions);
+  for (int r = 0; r < 2; ++r)  // within the initial displacement and FIRE's steps of minimum A
+    EXPECT_LT(std::hypot(x(r, 0) - minimum_a().x, x(r, 1) - minimum_a().y), 0.2);
+  // The default push is far below the bound: the same searches run and are not stopped.
+  Batch batch_default = mb_batch(2);
+  ArtEngine plain(batch_default, field, mb_settings());
+  plain.add_minimum(mb_minimum(minimum_a()));
+  for (const ArtEvent& e : plain.run(request).events)
+    EXPECT_FALSE(is_fault(e.outcome)) << to_string(e.outcome);
 }
 
 }  // namespace

@@ -137,7 +137,8 @@ std::string with_sources(const std::string& text, const ArtMinima& minima,
                     {"temperature_from", minima.temperatures[m].from}});
     // The file wherever analyze runs from (sources are relative to where art ran).
     if (std::filesystem::is_regular_file(minima.sources[m]))
-      list.back()["path"] = std::filesystem::absolute(minima.sources[m]).lexically_normal().string();
+      list.back()["path"] =
+          std::filesystem::absolute(minima.sources[m]).lexically_normal().string();
   }
   doc["minima"] = list;
   std::string out = "{\"events\":[";
@@ -275,7 +276,7 @@ void write_event_table(hdf5::File& file, const ArtSearches& found,
 void write_outcome_names(hdf5::File& file) {
   std::vector<int64_t> codes;
   std::vector<std::string> reasons;
-  for (int code = 0; code <= static_cast<int>(ArtOutcome::lanczos_only); ++code) {
+  for (int code = 0; code <= static_cast<int>(kLastArtOutcome); ++code) {
     codes.push_back(code);
     reasons.push_back(to_string(static_cast<ArtOutcome>(code)));
   }

@@ -31,9 +31,11 @@ constexpr size_t kEventReals = 14;
 void save_events(Checkpoint& c, const std::vector<ArtEvent>& events) {
   std::vector<int64_t> ints;  // 10 per event
   std::vector<double> reals;  // kEventReals per event
-  std::vector<int64_t> participating_count, participating, has_positions;
-  std::vector<double> saddle, final_state;
+  std::vector<int64_t> participating_count, participating, has_positions, fault_atoms;
+  std::vector<double> saddle, final_state, fault_values;
   for (const ArtEvent& e : events) {
+    fault_atoms.push_back(e.fault_atom);
+    fault_values.push_back(e.fault_value);
     for (int64_t v : {e.search_id, int64_t(e.minimum_id), int64_t(e.center_atom),
                       int64_t(static_cast<int>(e.outcome)), int64_t(e.success), int64_t(e.pushes),
                       int64_t(e.convergence_steps), int64_t(e.force_evaluations),
@@ -58,6 +60,8 @@ void save_events(Checkpoint& c, const std::vector<ArtEvent>& events) {
   c.set("events/has_positions", has_positions);
   c.set("events/saddle_positions", saddle);
   c.set("events/final_positions", final_state);
+  c.set("events/fault_atoms", fault_atoms);
+  c.set("events/fault_values", fault_values);
 }
 
 std::vector<ArtEvent> load_events(const Checkpoint& c, int n_atoms) {
@@ -69,6 +73,15 @@ std::vector<ArtEvent> load_events(const Checkpoint& c, int n_atoms) {
   const auto& saddle = c.doubles("events/saddle_positions");
   const auto& final_state = c.doubles("events/final_positions");
   std::vector<ArtEvent> events(participating_count.size());
+  // The fault check's atom and move (checkpoints written before it have none).
+  if (c.has("events/fault_atoms")) {
+    const auto& fault_atoms = c.int64s("events/fault_atoms");
+    const auto& fault_values = c.doubles("events/fault_values");
+    for (size_t k = 0; k < events.size(); ++k) {
+      events[k].fault_atom = static_cast<int>(fault_atoms.at(k));
+      events[k].fault_value = fault_values.at(k);
+    }
+  }
   size_t p = 0, x = 0;
   const size_t n3 = static_cast<size_t>(3) * n_atoms;
   for (size_t k = 0; k < events.size(); ++k) {
@@ -242,25 +255,65 @@ void ArtSearchStage::run(TaskRun& run) {
     progress.finish(done());
   }
   found_.seconds = elapsed();
-  // A search whose energy became non-finite failed (issue 16): its slot went on with the next
+  // A search stopped by the fault check failed (issue 16): its slot went on with the next
   // search, and it is recorded (faults.json, the closing summary, the exit code).
   for (const ArtEvent& e : found_.events) {
-    if (e.outcome != ArtOutcome::non_finite ||
-        run.has_failed(static_cast<int>(e.search_id), "search"))
+    if (!is_fault(e.outcome) || run.has_failed(static_cast<int>(e.search_id), "search"))
       continue;
-    ReplicaFailure failure;
-    failure.unit = "search";
-    failure.replica = static_cast<int>(e.search_id);
-    failure.stage = name();
-    failure.step = e.pushes + e.convergence_steps;
-    failure.cause = "non_finite";
-    failure.detail = "the energy became non-finite (minimum " + std::to_string(e.minimum_id) +
-                     ", centre atom index " + std::to_string(e.center_atom) + ")";
-    failure.remedy =
-        "check the minimum for atoms too close together and that the potential suits its "
-        "elements; a smaller art.search.push_step keeps the search nearer the minimum";
-    run.record_failure(failure, std::numeric_limits<int>::max());
+    // The atom by its data-file ID where the minimum is one of the input's (a walk's later
+    // minima keep their root's atom order, but which root is the walk's bookkeeping).
+    const bool input_minimum = e.minimum_id >= 0 && e.minimum_id < minima_.count();
+    const std::string atom =
+        e.fault_atom < 0 ? std::string("an atom")
+        : input_minimum  ? "atom " + std::to_string(minima_.atom_ids[e.minimum_id][e.fault_atom])
+                         : "atom index " + std::to_string(e.fault_atom);
+    run.record_failure(search_failure(e, name(), settings_.search, atom),
+                       std::numeric_limits<int>::max());
   }
+}
+
+ReplicaFailure search_failure(const ArtEvent& e, const std::string& stage,
+                              const ArtSettings& search, const std::string& atom) {
+  ReplicaFailure failure;
+  failure.unit = "search";
+  failure.replica = static_cast<int>(e.search_id);
+  failure.stage = stage;
+  failure.step = e.pushes + e.convergence_steps;
+  const std::string where = " (minimum " + std::to_string(e.minimum_id) + ")";
+  const std::string too_close =
+      "check the minimum for atoms too close together and that the potential suits its "
+      "elements; a smaller art.search.push_step keeps the search nearer the minimum";
+  switch (e.outcome) {
+    case ArtOutcome::non_finite_forces:
+      failure.cause = "non_finite_forces";
+      failure.detail = "the force on " + atom + " became non-finite" + where;
+      failure.remedy = too_close;
+      break;
+    case ArtOutcome::non_finite_positions:
+      failure.cause = "non_finite_positions";
+      failure.detail = "the position of " + atom + " became non-finite" + where;
+      failure.remedy = too_close;
+      break;
+    case ArtOutcome::step_too_long: {
+      char text[160];
+      std::snprintf(text, sizeof text, "%s would move %.3g Å in one step (more than %g Å)",
+                    atom.c_str(), e.fault_value, search.max_step_displacement);
+      failure.cause = "step_too_long";
+      failure.detail = text + where;
+      std::snprintf(text, sizeof text,
+                    "keep art.search.push_step, eigen_step_max and fire_max_displacement well "
+                    "below %g Å (defaults 0.15, 0.1, 0.1 Å); otherwise ",
+                    search.max_step_displacement);
+      failure.remedy = text + too_close;
+      break;
+    }
+    default:
+      failure.cause = "non_finite";
+      failure.detail = "the energy became non-finite" + where;
+      failure.remedy = too_close;
+      break;
+  }
+  return failure;
 }
 
 double ArtSearchStage::elapsed() const {

@@ -16,6 +16,7 @@
 #include "host/io/batch_io.hpp"
 #include "host/tasks/art/art_settings.hpp"
 #include "host/tasks/inherent_structures.hpp"
+#include "host/tasks/replica_failures.hpp"
 #include "host/tasks/stage.hpp"
 #include "host/tasks/task_system.hpp"
 #include "saddle/art.hpp"
@@ -35,9 +36,9 @@ struct SourceTemperature {
 // one replica each of `snapshot` (minimised by the first stage when art.minimize_first).
 struct ArtMinima {
   BatchSnapshot snapshot;
-  std::vector<std::string> sources;        // where each came from (file or "build seed N")
+  std::vector<std::string> sources;             // where each came from (file or "build seed N")
   std::vector<SourceTemperature> temperatures;  // per input minimum
-  std::vector<std::vector<int>> atom_ids;  // data-file atom IDs by atom index, per minimum
+  std::vector<std::vector<int>> atom_ids;       // data-file atom IDs by atom index, per minimum
   nlohmann::json minimization_records = nlohmann::json::array();
   int count() const { return static_cast<int>(sources.size()); }
   int n_atoms() const { return snapshot.n_atoms; }
@@ -90,6 +91,12 @@ struct ArtSearches {
 // and force field, and a checkpoint follows it. A search depends only on (seed, search id) and
 // the chunk boundaries do not depend on timing, so a run killed and restarted ends with the
 // events of the uninterrupted run.
+// The failure a search stopped by the fault check (is_fault(e.outcome)) means: what broke down,
+// at which atom (`atom`: "atom 17", as the user knows it), and what to change (faults.json, the
+// closing summary).
+ReplicaFailure search_failure(const ArtEvent& e, const std::string& stage,
+                              const ArtSettings& search, const std::string& atom);
+
 class ArtSearchStage : public Stage {
  public:
   ArtSearchStage(const TaskSystem& system, const ArtTaskSettings& settings, ArtMinima& minima,

@@ -527,6 +527,84 @@ TEST(ArtTaskCenters, ListedAtomIdsAreSearchedInTurnWithinTheirCaps) {
   EXPECT_EQ(doc["abandoned"].get<int>(), 0);
 }
 
+// ---- summaries and faults (issue 16 items 1 and 3) ----
+
+// Whether `text` holds a non-finite number as printf writes one.
+bool prints_non_finite(const std::string& text) {
+  return std::regex_search(text, std::regex(R"((^|[^a-z])(-?nan|-?inf)([^a-z]|$))",
+                                            std::regex::icase | std::regex::multiline));
+}
+
+// One successful search: its barrier, "no spread", never "std nan eV" (the spread of one value).
+TEST(ArtTaskSummary, OneSuccessfulSearchPrintsItsBarrierWithoutASpread) {
+  const std::string directory = testing::make_scratch_dir("art_one_event");
+  json input = json::parse(restart_input(directory + "/out"));
+  input["art"]["target_successes"] = 1;
+  input["art"]["concurrent_searches"] = 1;
+  input["art"]["checkpoint_searches"] = 0;
+  input["output"]["quiet"] = true;
+  std::ofstream(directory + "/in.json") << input.dump();
+  const testing::ConsoleResult run =
+      testing::run_glassland_console("run " + directory + "/in.json");
+  ASSERT_EQ(run.status, 0) << run.err;
+  const json events = read_json_file(directory + "/out/events.json");
+  int successes = 0;
+  double barrier = 0.0;
+  for (const json& e : events["events"])
+    if (e["success"].get<bool>()) {
+      ++successes;
+      barrier = e["barrier_eV"].get<double>();
+    }
+  ASSERT_EQ(successes, 1) << events.dump(1);
+  char expected[96];
+  std::snprintf(expected, sizeof expected,
+                "art: barrier %.6f eV (one successful search: no spread)", barrier);
+  EXPECT_NE(run.out.find(expected), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("std"), std::string::npos) << run.out;
+  EXPECT_FALSE(prints_non_finite(run.out + run.err)) << run.out << run.err;
+}
+
+// Pushes of 5 Å (shared by the cluster's atoms along a unit 3n-vector: its largest atom moves
+// more than the 1 Å an atom may move in one step): every search is stopped by the fault check at
+// its first push, recorded in faults.json naming the atom and the move, the exit code
+// says that searches failed, and the summary has no statistics of an empty sample (no nan).
+TEST(ArtTaskFaults, APushBeyondTheStepBoundFailsEachSearchNamingTheAtom) {
+  const std::string dir = testing::make_scratch_dir("art_task_faults");
+  std::ofstream(dir + "/in.json") << R"({"task": "art",
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6]}, "potential": ")"
+                                  << kPotential << R"("},
+  "art": {"concurrent_searches": 2, "target_successes": 1, "max_attempts": 3, "seed": 4,
+          "search": {"push_step": 5}},
+  "output": {"directory": ")" << dir
+                                  << R"(/out", "quiet": true}})";
+  const testing::ConsoleResult run = testing::run_glassland_console("run " + dir + "/in.json");
+  EXPECT_EQ(WEXITSTATUS(run.status), 3) << run.err;
+  EXPECT_NE(run.out.find("no successful search: no barrier statistics"), std::string::npos)
+      << run.out;
+  EXPECT_FALSE(prints_non_finite(run.out + run.err)) << run.out << run.err;
+  const json faults = read_json_file(dir + "/out/faults.json");
+  ASSERT_EQ(faults["failures"].size(), 3u) << faults.dump(1);
+  for (const json& f : faults["failures"]) {
+    EXPECT_EQ(f["unit"], "search");
+    EXPECT_EQ(f["cause"], "step_too_long");
+    std::smatch move;
+    const std::string detail = f["detail"].get<std::string>();
+    ASSERT_TRUE(std::regex_search(
+        detail, move,
+        std::regex(R"(^atom (\d+) would move ([0-9.]+) Å in one step \(more than 1 Å\))")))
+        << f.dump();
+    EXPECT_GE(std::stoi(move[1].str()), 1);  // an atom ID of the structure (b2 6³: 1–432)
+    EXPECT_LE(std::stoi(move[1].str()), 432);
+    EXPECT_GT(std::stod(move[2].str()), 1.0);
+    EXPECT_LE(std::stod(move[2].str()), 5.0);
+    EXPECT_EQ(f["step"], 1) << f.dump();  // the first push
+    EXPECT_NE(f["remedy"].get<std::string>().find("push_step"), std::string::npos) << f.dump();
+  }
+  for (const json& e : read_json_file(dir + "/out/events.json")["events"])
+    EXPECT_EQ(e["reason"], "step too long") << e.dump();
+  EXPECT_NE(run.err.find("search 0"), std::string::npos) << run.err;  // the closing summary
+}
+
 // ---- bad input ----
 
 TEST(ArtTaskInput, ErrorsNameTheKey) {

@@ -12,8 +12,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <vector>
 
@@ -190,21 +192,26 @@ TEST(ReplicaFaults, AtomsOnTopOfEachOtherAreNamedNotIntegrated) {
   const std::string good = make_structure(dir);
   // Atom 2 moved onto atom 1 (0.01 Å away).
   std::ofstream(dir + "/overlap.data") << atom_2_onto_atom_1(read_text_file(good), 0.01);
+  // Refused at load (issue 16 item 4): an input error naming both atoms and the key.
   const std::string out = dir + "/overlap";
-  const auto result =
+  const auto refused =
       run_input(out + ".json", md_with_structures(out, "[\"" + dir + "/overlap.data\"]"));
-  EXPECT_NE(result.status, 0) << result.output;
+  EXPECT_EQ(exit_code(refused.status), 2) << refused.output;
+  EXPECT_NE(refused.output.find("atoms 1 and 2 are 0.01 Å apart"), std::string::npos)
+      << refused.output;
+  EXPECT_NE(refused.output.find("system.min_atom_distance"), std::string::npos) << refused.output;
+  EXPECT_FALSE(fs::exists(out + "/final_0000.data"));
+  // Let through (system.min_atom_distance 0): stopped at step 0 as a fault naming both atoms.
+  nlohmann::json input =
+      nlohmann::json::parse(md_with_structures(out, "[\"" + dir + "/overlap.data\"]"));
+  input["system"]["min_atom_distance"] = 0;
+  const auto result = run_input(out + "_let_through.json", input.dump());
+  EXPECT_EQ(exit_code(result.status), kReplicasFailed) << result.output;
   EXPECT_FALSE(has_non_finite_number(result.output)) << result.output;
   EXPECT_FALSE(fs::exists(out + "/final_0000.data"));
-  // Stopped at step 0 as a fault naming both atoms (exit 3), or refused at load (exit 2, when the
-  // structure check of issue 16 item 4 is in): either way the two atoms are named.
-  const int code = exit_code(result.status);
-  ASSERT_TRUE(code == kReplicasFailed || code == 2) << result.output;
-  if (code == kReplicasFailed) {
-    EXPECT_NE(result.output.find("atoms 1 and 2 are 0.01 Å apart in the starting structure"),
-              std::string::npos)
-        << result.output;
-  }
+  EXPECT_NE(result.output.find("atoms 1 and 2 are 0.01 Å apart in the starting structure"),
+            std::string::npos)
+      << result.output;
 }
 
 TEST(ReplicaFaults, MinimizeStopsAReplicaWithNonFiniteForcesAndKeepsTheOther) {
@@ -215,19 +222,16 @@ TEST(ReplicaFaults, MinimizeStopsAReplicaWithNonFiniteForcesAndKeepsTheOther) {
   auto input = [&](const std::string& name, const std::string& structures) {
     std::ofstream(dir + "/" + name + ".json")
         << R"({"task": "minimize", "system": {"structures": )" + structures +
-               R"(}, "minimize": {"ftol": 1e-2}, "output": {"directory": ")" + dir + "/" + name +
-               R"(", "quiet": true}})";
+               R"(, "min_atom_distance": 0}, "minimize": {"ftol": 1e-2}, "output": {"directory": ")" +
+               dir + "/" + name + R"(", "quiet": true}})";
     return "run " + dir + "/" + name + ".json";
   };
   const auto pair = run_glassland(input("pair", "[\"" + good + "\", \"" + dir + "/on_top.data\"]"));
   const auto alone = run_glassland(input("alone", "[\"" + good + "\"]"));
   ASSERT_EQ(alone.status, 0) << alone.output;
   EXPECT_FALSE(has_non_finite_number(pair.output)) << pair.output;
-  // A fault (exit 3) or, with the structure check of issue 16 item 4, refused at load (exit 2).
-  const int code = exit_code(pair.status);
-  ASSERT_TRUE(code == kReplicasFailed || code == 2) << pair.output;
-  if (code != kReplicasFailed)
-    return;
+  // Let through the load check (system.min_atom_distance 0): a fault of replica 1 (exit 3).
+  ASSERT_EQ(exit_code(pair.status), kReplicasFailed) << pair.output;
   EXPECT_NE(pair.output.find("atoms 1 and 2 are 0 Å apart"), std::string::npos) << pair.output;
   const nlohmann::json faults = read_json_file(dir + "/pair/faults.json");
   ASSERT_EQ(faults.at("failures").size(), 1u);
@@ -268,7 +272,7 @@ TEST(ReplicaFaults, NebStopsABandWithNonFiniteForcesAndKeepsTheOther) {
       R"({"initial": ")" + dir + R"(/on_top.data", "final": ")" + dir + R"(/on_top_final.data"})";
   auto input = [&](const std::string& name, const std::string& pairs) {
     std::ofstream(dir + "/" + name + ".json")
-        << R"({"task": "neb", "neb": {"pairs": )" + pairs +
+        << R"({"task": "neb", "system": {"min_atom_distance": 0}, "neb": {"pairs": )" + pairs +
                R"(, "images": 5, "minimize_endpoints": false, "max_iterations": 60},
                "output": {"directory": ")" +
                dir + "/" + name + R"(", "quiet": true}})";
@@ -278,10 +282,8 @@ TEST(ReplicaFaults, NebStopsABandWithNonFiniteForcesAndKeepsTheOther) {
   const auto alone = run_glassland(input("alone", "[" + good_pair + "]"));
   ASSERT_EQ(alone.status, 0) << alone.output;
   EXPECT_FALSE(has_non_finite_number(both.output)) << both.output;
-  const int code = exit_code(both.status);  // 2: refused at load by issue 16 item 4's checks
-  ASSERT_TRUE(code == kReplicasFailed || code == 2) << both.output;
-  if (code != kReplicasFailed)
-    return;
+  // Let through the load check (system.min_atom_distance 0): a fault of band 1 (exit 3).
+  ASSERT_EQ(exit_code(both.status), kReplicasFailed) << both.output;
   const nlohmann::json faults = read_json_file(dir + "/both/faults.json");
   ASSERT_EQ(faults.at("failures").size(), 1u);
   EXPECT_EQ(faults.at("failures")[0].at("unit"), "band");
@@ -300,7 +302,8 @@ TEST(ReplicaFaults, PrepareGoesOnWithTheReplicasThatDidNotFail) {
   std::ofstream(dir + "/overlap.data") << atom_2_onto_atom_1(read_text_file(good), 0.01);
   auto input = [&](const std::string& name, const std::string& structures) {
     std::ofstream(dir + "/" + name + ".json")
-        << R"({"task": "prepare", "system": {"structures": )" + structures + R"(},
+        << R"({"task": "prepare", "system": {"structures": )" + structures +
+               R"(, "min_atom_distance": 0},
           "prepare": {"melt": {"temperature": 2000, "steps": 60},
                       "cool": {"end_temperature": 1800, "rate": 1e15, "stops": [1900]},
                       "minimize": {"ftol": 1e-2}},
@@ -313,10 +316,8 @@ TEST(ReplicaFaults, PrepareGoesOnWithTheReplicasThatDidNotFail) {
   const auto alone = run_glassland(input("alone", "[\"" + good + "\"]"));
   ASSERT_EQ(alone.status, 0) << alone.output;
   EXPECT_FALSE(has_non_finite_number(pair.output)) << pair.output;
-  const int code = exit_code(pair.status);  // 2: refused at load by issue 16 item 4's checks
-  ASSERT_TRUE(code == kReplicasFailed || code == 2) << pair.output;
-  if (code != kReplicasFailed)
-    return;
+  // Let through the load check (system.min_atom_distance 0): a fault of replica 1 (exit 3).
+  ASSERT_EQ(exit_code(pair.status), kReplicasFailed) << pair.output;
   EXPECT_NE(pair.output.find("1e+15  FAILED (see faults.json)"), std::string::npos) << pair.output;
   const nlohmann::json summary = read_json_file(dir + "/pair/summary.json");
   EXPECT_FALSE(summary["replicas"][0]["failed"].get<bool>());
@@ -355,6 +356,74 @@ TEST(ReplicaFaults, PrepareAndMetadWithATooLargeStepSayWhy) {
   ASSERT_EQ(faults.at("failures").size(), 2u);
   EXPECT_EQ(faults.at("failures")[0].at("stage"), "sampling");
   EXPECT_EQ(faults.at("failures")[0].at("cause"), "step_too_long");
+}
+
+// metad (issue 16 item 1): a batch of two tracers whose replica 1 starts with two atoms 0.01 Å
+// apart (let through the load check by system.min_atom_distance 0) is stopped at step 0 of its
+// sampling; tracer 0 ends bitwise as in a run of it alone: its hills, its bias and thermo records
+// in results.h5, its summary entry.
+TEST(ReplicaFaults, MetadTracerThatBlowsUpLeavesTheOtherBitwiseAsWithoutIt) {
+  const std::string dir = testing::make_scratch_dir("replica_faults_metad");
+  const std::string good = make_structure(dir);
+  std::ofstream(dir + "/overlap.data") << atom_2_onto_atom_1(read_text_file(good), 0.01);
+  auto input = [&](const std::string& name, const std::string& structures,
+                   const std::string& atom_ids) {
+    std::ofstream(dir + "/" + name + ".json")
+        << R"({"task": "metad", "system": {"structures": )" + structures +
+               R"(, "min_atom_distance": 0},
+      "metad": {"temperature": 1000, "steps": 300, "tracers": {"atom_ids": )" +
+               atom_ids + R"(}, "pace": 10, "sigma": 0.3, "height": 0.05,
+        "bias_temperature": 6000, "event_dwell": 0.2, "event_prominence": 0.1},
+      "output": {"directory": ")" +
+               dir + "/" + name + R"(", "thermo_stride": 10, "quiet": true}})";
+    return "run " + dir + "/" + name + ".json";
+  };
+  const auto pair =
+      run_glassland(input("pair", "[\"" + good + "\", \"" + dir + "/overlap.data\"]", "[10, 10]"));
+  const auto alone = run_glassland(input("alone", "[\"" + good + "\"]", "[10]"));
+  ASSERT_EQ(alone.status, 0) << alone.output;
+  EXPECT_EQ(exit_code(pair.status), kReplicasFailed) << pair.output;
+  EXPECT_FALSE(has_non_finite_number(pair.output)) << pair.output;
+  EXPECT_EQ(pair.output.find("grid_max"), std::string::npos) << pair.output;
+  const nlohmann::json faults = read_json_file(dir + "/pair/faults.json");
+  ASSERT_EQ(faults.at("failures").size(), 1u) << faults.dump(2);
+  EXPECT_EQ(faults.at("failures")[0].at("replica"), 1);
+  EXPECT_EQ(faults.at("failures")[0].at("stage"), "sampling");
+  EXPECT_EQ(faults.at("failures")[0].at("step"), 0);
+  EXPECT_NE(faults.at("failures")[0].at("remedy").get<std::string>().find("atoms 1 and 2"),
+            std::string::npos)
+      << faults.dump(2);
+
+  EXPECT_EQ(read_text_file(dir + "/pair/HILLS_0000"), read_text_file(dir + "/alone/HILLS_0000"));
+  const nlohmann::json pair_summary = read_json_file(dir + "/pair/summary.json");
+  const nlohmann::json alone_summary = read_json_file(dir + "/alone/summary.json");
+  EXPECT_EQ(pair_summary["tracers"][0], alone_summary["tracers"][0]);
+  EXPECT_TRUE(pair_summary["tracers"][1]["failed"].get<bool>()) << pair_summary.dump(2);
+  EXPECT_FALSE(pair_summary["tracers"][1]["event_found"].get<bool>());
+  const hdf5::File pair_h5 = hdf5::File::open_read_only(dir + "/pair/results.h5");
+  const hdf5::File alone_h5 = hdf5::File::open_read_only(dir + "/alone/results.h5");
+  // Every float64 dataset of tracer 0's group and its subgroups (bias history, structures).
+  int compared = 0;
+  std::function<void(const std::string&)> compare = [&](const std::string& group) {
+    for (const std::string& name : alone_h5.group(group).member_names()) {
+      const std::string path = group + "/" + name;
+      try {
+        (void)alone_h5.group(path);
+        compare(path);
+        continue;
+      } catch (const std::exception&) {  // not a group: a dataset
+      }
+      if (alone_h5.dataset(path).element_type() != hdf5::ElementType::float64)
+        continue;
+      const auto one = alone_h5.dataset(path).read<double>();
+      const auto both = pair_h5.dataset(path).read<double>();
+      ASSERT_EQ(one.size(), both.size()) << path;
+      EXPECT_EQ(std::memcmp(one.data(), both.data(), one.size() * sizeof(double)), 0) << path;
+      ++compared;
+    }
+  };
+  compare("tracers/tracer_0000");
+  EXPECT_GT(compared, 5);
 }
 
 // Runs glassland with `arguments` in a child whose files may not grow beyond `limit` bytes
