@@ -30,23 +30,19 @@ Kokkos::View<const int**, MemSpace> to_device(const std::vector<std::vector<int>
   return device;
 }
 
-// Splines every table and stores value and derivative blocks on the device.
-void spline_all(const std::vector<std::vector<double>>& tables, double delta, const char* label,
-                Kokkos::View<const double*, MemSpace>& values,
-                Kokkos::View<const double*, MemSpace>& derivatives) {
-  std::vector<double> value_blocks, derivative_blocks;
-  for (const auto& table : tables)
-    split_spline_coefficients(lammps_spline_coefficients(table, delta), value_blocks,
-                              derivative_blocks);
-  values = to_device(value_blocks, (std::string(label) + "_value").c_str());
-  derivatives = to_device(derivative_blocks, (std::string(label) + "_derivative").c_str());
-}
-
-// Density at atom i from a neighbour at distance r, or its derivative; `table` from
-// density_table[source][receiver].
-KOKKOS_INLINE_FUNCTION const double* knot_coefficients(
-    const Kokkos::View<const double*, MemSpace>& t, int table, int n_knots, int knot) {
-  return &t((static_cast<int64_t>(table) * n_knots + knot) * kSplineBlock);
+// Interleaves, knot by knot, the value blocks of the three tables a pair of elements (e, f), e ≥ f,
+// needs (EamTables::pair_records) and appends them to `records`.
+void append_pair_records(const EamTableData& data, int e, int f, std::vector<double>& records) {
+  const std::vector<double>* tables[3] = {&data.density[data.density_table[f][e]],
+                                          &data.density[data.density_table[e][f]],
+                                          &data.r_times_pair[e * (e + 1) / 2 + f]};
+  std::vector<double> blocks[3];
+  for (int b = 0; b < 3; ++b)
+    append_value_blocks(lammps_spline_coefficients(*tables[b], data.dr), blocks[b]);
+  for (int m = 0; m < data.nr; ++m)
+    for (int b = 0; b < 3; ++b)
+      records.insert(records.end(), blocks[b].begin() + m * kSplineBlock,
+                     blocks[b].begin() + (m + 1) * kSplineBlock);
 }
 
 }  // namespace
@@ -65,12 +61,14 @@ EamTables make_eam_tables(const EamTableData& data) {
   tables.inverse_drho = 1.0 / data.drho;
   tables.rho_max = (data.nrho - 1) * data.drho;
   tables.cutoff = data.cutoff;
-  spline_all(data.embedding, data.drho, "eam::embedding", tables.embedding_value,
-             tables.embedding_derivative);
-  spline_all(data.density, data.dr, "eam::density", tables.density_value,
-             tables.density_derivative);
-  spline_all(data.r_times_pair, data.dr, "eam::pair", tables.pair_value, tables.pair_derivative);
-  tables.density_table = to_device(data.density_table, "eam::density_table");
+  std::vector<double> embedding, pair_records;
+  for (const auto& table : data.embedding)
+    append_value_blocks(lammps_spline_coefficients(table, data.drho), embedding);
+  for (int e = 0; e < n; ++e)
+    for (int f = 0; f <= e; ++f)
+      append_pair_records(data, e, f, pair_records);
+  tables.embedding = to_device(embedding, "eam::embedding");
+  tables.pair_records = to_device(pair_records, "eam::pair_records");
   std::vector<std::vector<int>> pair_table(n, std::vector<int>(n));
   for (int e = 0; e < n; ++e)
     for (int f = 0; f < n; ++f) {
@@ -93,8 +91,7 @@ namespace {
 
 struct EamPassInputs {
   EamTables tables;
-  AtomVectors positions;
-  AtomInts elements;
+  PackedAtoms atoms;
   ReplicaBoxes boxes;
   Kokkos::View<uint32_t**, MemSpace> entries;
   Kokkos::View<int*, MemSpace> counts;
@@ -102,12 +99,31 @@ struct EamPassInputs {
   int n_atoms;
 };
 
+// The pair record of elements (ei, ej) at `knot` (EamTables::pair_records).
+KOKKOS_INLINE_FUNCTION const double* pair_record(const EamTables& t, int ei, int ej, int knot) {
+  return &t.pair_records((static_cast<int64_t>(t.pair_table(ei, ej)) * t.nr + knot) * kPairRecord);
+}
+
+// Copies positions and elements into the packed records the passes read.
+void pack_atoms(const Batch& batch, const PackedAtoms& atoms, const ReplicaInts& active) {
+  const int n_atoms = batch.n_atoms;
+  const auto positions = batch.positions;
+  const auto elements = batch.elements;
+  Kokkos::parallel_for(
+      "eam::pack_atoms", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        if (!replica_is_active(active, static_cast<int>(g / n_atoms)))
+          return;
+        for (int k = 0; k < 3; ++k)
+          atoms(g, k) = positions(g, k);
+        atoms(g, 3) = static_cast<double>(elements(g));
+      });
+}
+
 // ρ_i for every atom: gathered over a full list, or scattered to both atoms of a half list.
 template <bool kHalf>
 void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_replicas) {
   const auto t = in.tables;
-  const auto positions = in.positions;
-  const auto elements = in.elements;
+  const auto atoms = in.atoms;
   const auto boxes = in.boxes;
   const auto entries = in.entries;
   const auto counts = in.counts;
@@ -124,27 +140,25 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
         const int64_t first = g - g % n_atoms;
         // Half lists run on CPUs, where a per-atom shift table is cheaper than decoding shifts.
         const NeighborImages<kHalf> images(boxes(r));
-        const int ei = elements(g);
-        const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
+        const int ei = packed_element(atoms, g);
+        const double xi = atoms(g, 0), yi = atoms(g, 1), zi = atoms(g, 2);
         double rho_i = 0.0;
         for (int k = 0; k < counts(g); ++k) {
           const uint32_t entry = entries(g, k);
+          const int64_t gj = first + neighbor_index(entry);
           double xj[3];
-          images.position(positions, first, entry, xj);
+          images.position(atoms, first, entry, xj);
           const double dx = xi - xj[0], dy = yi - xj[1], dz = zi - xj[2];
           const double rsq = dx * dx + dy * dy + dz * dz;
           if (rsq >= cutoff_sq)
             continue;
-          const int64_t gj = first + neighbor_index(entry);
-          const int ej = elements(gj);
+          const int ej = packed_element(atoms, gj);
           const SplinePosition at = spline_position(kmath::sqrt(rsq), t.inverse_dr, t.nr);
-          rho_i += spline_value(
-              knot_coefficients(t.density_value, t.density_table(ej, ei), t.nr, at.knot),
-              at.fraction);
+          const double* record = pair_record(t, ei, ej, at.knot);
+          const int into_i = received_density_block(ei, ej);
+          rho_i += spline_value(record + into_i, at.fraction);
           if (kHalf)
-            rho(gj) += spline_value(
-                knot_coefficients(t.density_value, t.density_table(ei, ej), t.nr, at.knot),
-                at.fraction);
+            rho(gj) += spline_value(record + (kSplineBlock - into_i), at.fraction);
         }
         if (kHalf)
           rho(g) += rho_i;
@@ -158,7 +172,7 @@ void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
                        const AtomScalars& embedding_derivative, const AtomScalars& atom_energy,
                        const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas) {
   const auto t = in.tables;
-  const auto elements = in.elements;
+  const auto atoms = in.atoms;
   const auto active = in.active;
   const int n_atoms = in.n_atoms;
   Kokkos::parallel_for(
@@ -167,11 +181,10 @@ void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
           return;
         const double rho_i = rho(g);
         const SplinePosition at = spline_position(rho_i, t.inverse_drho, t.nrho);
-        const int e = elements(g);
-        const double fp = spline_derivative(
-            knot_coefficients(t.embedding_derivative, e, t.nrho, at.knot), at.fraction);
-        double energy =
-            spline_value(knot_coefficients(t.embedding_value, e, t.nrho, at.knot), at.fraction);
+        const double* block = &t.embedding(
+            (static_cast<int64_t>(packed_element(atoms, g)) * t.nrho + at.knot) * kSplineBlock);
+        const double fp = spline_derivative(block, at.fraction, t.inverse_drho);
+        double energy = spline_value(block, at.fraction);
         // LAMMPS extrapolates F linearly beyond the table (pair_eam.cpp, compute()).
         if (rho_i > t.rho_max)
           energy += fp * (rho_i - t.rho_max);
@@ -189,8 +202,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
                     const AtomVectors& forces, const AtomScalars& atom_energy,
                     const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas) {
   const auto t = in.tables;
-  const auto positions = in.positions;
-  const auto elements = in.elements;
+  const auto atoms = in.atoms;
   const auto boxes = in.boxes;
   const auto entries = in.entries;
   const auto counts = in.counts;
@@ -204,40 +216,37 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           return;
         const int64_t first = g - g % n_atoms;
         const NeighborImages<kHalf> images(boxes(r));
-        const int ei = elements(g);
+        const int ei = packed_element(atoms, g);
         const double fp_i = embedding_derivative(g);
-        const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
+        const double xi = atoms(g, 0), yi = atoms(g, 1), zi = atoms(g, 2);
         double fx = 0.0, fy = 0.0, fz = 0.0, energy = 0.0;
         double w[6] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
         for (int k = 0; k < counts(g); ++k) {
           const uint32_t entry = entries(g, k);
+          const int64_t gj = first + neighbor_index(entry);
           double xj[3];
-          images.position(positions, first, entry, xj);
+          images.position(atoms, first, entry, xj);
           const double dx = xi - xj[0], dy = yi - xj[1], dz = zi - xj[2];
           const double rsq = dx * dx + dy * dy + dz * dz;
           if (rsq >= cutoff_sq)
             continue;
-          const int64_t gj = first + neighbor_index(entry);
-          const int ej = elements(gj);
+          const int ej = packed_element(atoms, gj);
           const double r_ij = kmath::sqrt(rsq);
           const SplinePosition at = spline_position(r_ij, t.inverse_dr, t.nr);
-          // rho_ip: d/dr of the density atom i gives j; rho_jp: of the density j gives i.
-          const double rho_ip = spline_derivative(
-              knot_coefficients(t.density_derivative, t.density_table(ei, ej), t.nr, at.knot),
-              at.fraction);
-          const double rho_jp = spline_derivative(
-              knot_coefficients(t.density_derivative, t.density_table(ej, ei), t.nr, at.knot),
-              at.fraction);
-          const int pair = t.pair_table(ei, ej);
-          const double z2p = spline_derivative(
-              knot_coefficients(t.pair_derivative, pair, t.nr, at.knot), at.fraction);
-          const double z2 =
-              spline_value(knot_coefficients(t.pair_value, pair, t.nr, at.knot), at.fraction);
+          const double* record = pair_record(t, ei, ej, at.knot);
+          const int into_i = received_density_block(ei, ej);
+          // d/dr of the density atom i receives from j, and of the density j receives from i.
+          const double drho_into_i = spline_derivative(record + into_i, at.fraction, t.inverse_dr);
+          const double drho_into_j =
+              spline_derivative(record + (kSplineBlock - into_i), at.fraction, t.inverse_dr);
+          const double z2 = spline_value(record + 2 * kSplineBlock, at.fraction);
+          const double z2p =
+              spline_derivative(record + 2 * kSplineBlock, at.fraction, t.inverse_dr);
           // φ = z2/r and φ' = (z2' − φ)/r, since the file tabulates z2 = r·φ(r).
           const double recip = 1.0 / r_ij;
           const double phi = z2 * recip;
           const double phip = z2p * recip - phi * recip;
-          const double psip = fp_i * rho_jp + embedding_derivative(gj) * rho_ip + phip;
+          const double psip = fp_i * drho_into_i + embedding_derivative(gj) * drho_into_j + phip;
           const double fpair = -psip * recip;
           fx += dx * fpair;
           fy += dy * fpair;
@@ -321,9 +330,11 @@ void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
     atom_energy_ = AtomScalars("eam::atom_energy", total);
     atom_virial_ = Kokkos::View<double* [6], MemSpace>("eam::atom_virial", total);
   }
-  const EamPassInputs in{tables_,        batch.positions,    batch.elements,
-                         batch.boxes,    neighbors_.entries, neighbors_.counts,
-                         request.active, batch.n_atoms};
+  if (static_cast<int64_t>(atoms_.extent(0)) != total)
+    atoms_ = PackedAtoms("eam::atoms", total);
+  pack_atoms(batch, atoms_, request.active);
+  const EamPassInputs in{tables_,           atoms_,         batch.boxes,  neighbors_.entries,
+                         neighbors_.counts, request.active, batch.n_atoms};
   const bool half = neighbors_.kind() == NeighborListKind::Half;
   const bool energy_virial = request.energy || request.virial;
   const int n_replicas = batch.n_replicas;

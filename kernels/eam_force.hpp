@@ -13,6 +13,7 @@
 
 #include "kernels/force_field.hpp"
 #include "kernels/neighbor_list.hpp"
+#include "kernels/packed_atoms.hpp"
 
 namespace glassland {
 
@@ -32,7 +33,7 @@ struct EamTableData {
   std::vector<std::vector<int>> density_table;
 };
 
-// Device-resident spline coefficients and lookup maps.
+// Device-resident spline value blocks (kernels/eam_spline.hpp) and lookup maps.
 struct EamTables {
   int n_elements = 0;
   int nr = 0;
@@ -41,14 +42,24 @@ struct EamTables {
   double inverse_drho = 0.0;
   double rho_max = 0.0;
   double cutoff = 0.0;
-  // Spline blocks (kernels/eam_spline.hpp), [(table·knots + knot)·4 + c]: value coefficients
-  // and derivative coefficients kept apart so each lookup touches one 32-byte block.
-  Kokkos::View<const double*, MemSpace> embedding_value, embedding_derivative;  // per element
-  Kokkos::View<const double*, MemSpace> density_value, density_derivative;
-  Kokkos::View<const double*, MemSpace> pair_value, pair_derivative;  // r·φ(r)
-  Kokkos::View<const int**, MemSpace> density_table;                  // [source][receiver]
-  Kokkos::View<const int**, MemSpace> pair_table;                     // [e][f], symmetric
+  // F of each element, [(element·nrho + knot)·4 + c].
+  Kokkos::View<const double*, MemSpace> embedding;
+  // Everything a pair of atoms at distance r needs, side by side at each knot: for the unordered
+  // element pair p = (e, f), e ≥ f, knot m, [(p·nr + m)·kPairRecord + b·4 + c] holds the value
+  // blocks b = 0: the density an atom of element e receives from one of f; b = 1: the density an
+  // atom of f receives from one of e; b = 2: r·φ_ef(r). A pair's lookups touch 96 contiguous bytes
+  // (two adjacent cache lines) instead of three or four separate tables.
+  Kokkos::View<const double*, MemSpace> pair_records;
+  Kokkos::View<const int**, MemSpace> pair_table;  // [e][f] → p, symmetric
 };
+
+inline constexpr int kPairRecord = 12;
+
+// Offset, within a pair record, of the density block that atom i receives from neighbour j;
+// the block j receives from i is the other one (kSplineBlock − this).
+KOKKOS_INLINE_FUNCTION int received_density_block(int element_i, int element_j) {
+  return element_i >= element_j ? 0 : 4;
+}
 
 // Splines the tables on the host and copies them to the device.
 EamTables make_eam_tables(const EamTableData& data);
@@ -74,6 +85,7 @@ class EamForceTerm : public ForceTerm {
   AtomScalars embedding_derivative_;
   AtomScalars atom_energy_;
   Kokkos::View<double* [6], MemSpace> atom_virial_;
+  PackedAtoms atoms_;
 };
 
 NeighborListKind default_neighbor_list_kind();

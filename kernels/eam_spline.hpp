@@ -65,29 +65,34 @@ KOKKOS_INLINE_FUNCTION SplinePosition spline_position(double x, double inverse_d
   return SplinePosition{m - 1, p};
 }
 
-// The kernels keep value and derivative coefficients in separate 4-double blocks, so a lookup
-// touches one 32-byte block (half a cache line, never two) instead of LAMMPS's 56-byte row:
-// value block {c3, c4, c5, c6}, derivative block {c0, c1, c2, 0}. The arithmetic is LAMMPS's.
+// The kernels keep only the value coefficients, one 4-double block per knot {c3, c4, c5, c6}:
+// LAMMPS's derivative coefficients are redundant (c0 = 3·c3/δ, c1 = 2·c4/δ, c2 = c5/δ), so the
+// derivative is formed from the same block, ((3·c3·p + 2·c4)·p + c5)/δ. That halves the tables'
+// footprint and lets one lookup give both a value and its derivative. The two forms differ only in
+// rounding (a few units in the last place), far below SPEC.md §1's 1e-9 agreement with LAMMPS.
 inline constexpr int kSplineBlock = 4;
 
-// Splits LAMMPS-layout coefficients (7 per knot) into value and derivative blocks.
-inline void split_spline_coefficients(const std::vector<double>& lammps_layout,
-                                      std::vector<double>& values,
-                                      std::vector<double>& derivatives) {
+// Appends the value blocks of LAMMPS-layout coefficients (7 per knot) to `blocks`, as `Real`.
+template <class Real>
+inline void append_value_blocks(const std::vector<double>& lammps_layout,
+                                std::vector<Real>& blocks) {
   const size_t knots = lammps_layout.size() / kSplineCoefficients;
   for (size_t m = 0; m < knots; ++m) {
     const double* c = &lammps_layout[m * kSplineCoefficients];
-    values.insert(values.end(), {c[3], c[4], c[5], c[6]});
-    derivatives.insert(derivatives.end(), {c[0], c[1], c[2], 0.0});
+    blocks.insert(blocks.end(), {static_cast<Real>(c[3]), static_cast<Real>(c[4]),
+                                 static_cast<Real>(c[5]), static_cast<Real>(c[6])});
   }
 }
 
-KOKKOS_INLINE_FUNCTION double spline_value(const double* v, double p) {
+template <class Real>
+KOKKOS_INLINE_FUNCTION Real spline_value(const Real* v, Real p) {
   return ((v[0] * p + v[1]) * p + v[2]) * p + v[3];
 }
 
-KOKKOS_INLINE_FUNCTION double spline_derivative(const double* d, double p) {
-  return (d[0] * p + d[1]) * p + d[2];
+// d/dx of the spline at p from its value block; inverse_delta = 1/δ.
+template <class Real>
+KOKKOS_INLINE_FUNCTION Real spline_derivative(const Real* v, Real p, Real inverse_delta) {
+  return ((Real(3) * v[0] * p + Real(2) * v[1]) * p + v[2]) * inverse_delta;
 }
 
 }  // namespace glassland

@@ -48,8 +48,10 @@ KOKKOS_INLINE_FUNCTION void neighbor_shift(uint32_t entry, int& sx, int& sy, int
   sz = code / 9 - 1;
 }
 
-// Position of neighbour entry `entry` of an atom in replica r (x_j + H·n).
-KOKKOS_INLINE_FUNCTION void neighbor_image_position(const AtomVectors& positions, int64_t first,
+// Position of neighbour entry `entry` of an atom in replica r (x_j + H·n). Positions: any view
+// with x, y, z at (g, 0..2) (the batch's positions, the EAM term's packed records).
+template <class Positions>
+KOKKOS_INLINE_FUNCTION void neighbor_image_position(const Positions& positions, int64_t first,
                                                     const Box& box, uint32_t entry, double xj[3]) {
   const int64_t gj = first + neighbor_index(entry);
   int sx, sy, sz;
@@ -77,7 +79,8 @@ struct ImageShifts {
 };
 
 // Position of neighbour entry `entry` (x_j + H·n) using a precomputed shift table.
-KOKKOS_INLINE_FUNCTION void neighbor_image_position(const AtomVectors& positions, int64_t first,
+template <class Positions>
+KOKKOS_INLINE_FUNCTION void neighbor_image_position(const Positions& positions, int64_t first,
                                                     const ImageShifts& shifts, uint32_t entry,
                                                     double xj[3]) {
   const int64_t gj = first + neighbor_index(entry);
@@ -96,7 +99,8 @@ template <bool kShiftTable>
 struct NeighborImages {
   Box box;
   KOKKOS_INLINE_FUNCTION explicit NeighborImages(const Box& b) : box(b) {}
-  KOKKOS_INLINE_FUNCTION void position(const AtomVectors& positions, int64_t first, uint32_t entry,
+  template <class Positions>
+  KOKKOS_INLINE_FUNCTION void position(const Positions& positions, int64_t first, uint32_t entry,
                                        double xj[3]) const {
     neighbor_image_position(positions, first, box, entry, xj);
   }
@@ -106,7 +110,8 @@ template <>
 struct NeighborImages<true> {
   ImageShifts shifts;
   KOKKOS_INLINE_FUNCTION explicit NeighborImages(const Box& b) : shifts(b) {}
-  KOKKOS_INLINE_FUNCTION void position(const AtomVectors& positions, int64_t first, uint32_t entry,
+  template <class Positions>
+  KOKKOS_INLINE_FUNCTION void position(const Positions& positions, int64_t first, uint32_t entry,
                                        double xj[3]) const {
     neighbor_image_position(positions, first, shifts, entry, xj);
   }

@@ -6,6 +6,8 @@
 //
 // Usage: bench_eam_throughput --structure FILE.data [--elements Cu Zr] [--potential FILE]
 //        [Google Benchmark flags]. Replica counts: GLASSLAND_BENCH_REPLICAS="1,8,64".
+//        GLASSLAND_BENCH_ITERATIONS=N fixes the number of timed evaluations
+//        (perf/eam_instructions.sh counts instructions as the difference of two such runs).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -85,6 +87,8 @@ int main(int argc, char** argv) {
     for (int64_t r : replica_counts)
       bench->Args({r, energy});
   bench->Unit(benchmark::kMillisecond)->UseRealTime();
+  if (const char* iterations = std::getenv("GLASSLAND_BENCH_ITERATIONS"))
+    bench->Iterations(std::stoll(iterations));
   int remaining_argc = static_cast<int>(remaining.size());
   benchmark::Initialize(&remaining_argc, remaining.data());
   benchmark::RunSpecifiedBenchmarks();

@@ -15,17 +15,8 @@ if [[ -z "$structure" ]]; then
     --seed 1 -o "$structure" >/dev/null
 fi
 steps=200
-cat >"$work/in.lmp" <<LMP
-units metal
-atom_style atomic
-read_data $structure
-pair_style eam/fs
-pair_coeff * * $potential Cu Zr
-neighbor 1.0 bin
-neigh_modify every 1 delay 0 check yes
-thermo $steps
-run $steps
-LMP
+source "$(dirname "$0")/eam_lammps_input.sh"
+eam_lammps_input "$work/in.lmp" "$structure" "$potential" "$steps" "$steps"
 # On a shared machine the fastest of several runs is the best estimate of each code's own
 # speed, so LAMMPS runs three times and each glassland case three times.
 lammps_seconds=1e30
