@@ -146,6 +146,21 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& file_
     const auto [line, column] = line_and_column(text, error.byte);
     throw InputError(file_name + ":" + std::to_string(line) + ":" + std::to_string(column) +
                      ": JSON syntax error: " + parse_error_detail(error.what()));
+  } catch (const json::out_of_range& error) {
+    // A number beyond a double's range ("number overflow parsing '1e400'", found by fuzzing: it
+    // was an internal error). The parser gives no position: the number's first occurrence.
+    const std::string what = error.what();
+    const size_t open = what.find('\''), close = what.rfind('\'');
+    const std::string number =
+        open != std::string::npos && close > open ? what.substr(open + 1, close - open - 1) : "";
+    const size_t at = number.empty() ? std::string::npos : text.find(number);
+    std::string where = file_name;
+    if (at != std::string::npos) {
+      const auto [line, column] = line_and_column(text, at + 1);
+      where += ":" + std::to_string(line) + ":" + std::to_string(column);
+    }
+    throw InputError(where + ": the number " + number +
+                     " is beyond the range of a double (about ±1.8e308)");
   }
 }
 

@@ -57,6 +57,16 @@ SystemPotential read_system_potential(InputObject& section) {
       "elements", p.potential.elements,
       "element of each atom type, in type order, as LAMMPS's pair_coeff * * FILE El1 El2 ... "
       "(default: the potential's elements in file order)");
+  // Checked here, before anything is built with them (found by fuzz_task_run: a structure built
+  // for an unknown element looked its mass up at index −1, an internal error).
+  for (const std::string& name : p.type_elements)
+    if (p.potential.element_index(name) < 0) {
+      std::string defined;
+      for (const std::string& e : p.potential.elements)
+        defined += " " + e;
+      throw section.error("elements", "element \"" + name + "\" is not in the potential " +
+                                          potential_path + ", which defines:" + defined);
+    }
   p.neighbor_skin =
       section.number("neighbor_skin", 1.0, "Å", "neighbour-list skin", NumberRange::non_negative());
   p.checks.min_atom_distance = section.number(

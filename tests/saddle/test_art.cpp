@@ -420,6 +420,42 @@ void expect_faulted_searches_stop_and_others_unchanged(PoisonTerm::What what, Ar
   EXPECT_GE(unchanged, 1);
 }
 
+// Counts, on the host, the force evaluations each replica of the batch takes part in.
+class CountingTerm : public ForceTerm {
+ public:
+  explicit CountingTerm(std::vector<int64_t>& counts) : counts_(counts) {}
+  std::string name() const override { return "counting"; }
+  void accumulate(Batch& batch, const EvalRequest& request) override {
+    counts_.resize(batch.n_replicas, 0);
+    const auto active = Kokkos::create_mirror_view_and_copy(HostSpace(), request.active);
+    for (int r = 0; r < batch.n_replicas; ++r)
+      counts_[r] += active.extent(0) == 0 || active(r) != 0 ? 1 : 0;
+  }
+
+ private:
+  std::vector<int64_t>& counts_;
+};
+
+// docs/art.md (issue 16: it said the Lanczos probes were counted apart): every force evaluation
+// of a search is in its force_evaluations, the probes included; lanczos_evaluations is the part of
+// them spent in Lanczos. Oracle: the evaluations each replica took part in, counted by a term of
+// the force field.
+TEST(ArtMuellerBrown, ForceEvaluationsCountEveryEvaluationAndLanczosProbesAreAPartOfThem) {
+  std::vector<int64_t> counted;
+  ArtRunResult result = six_searches_from_c(3, std::make_unique<CountingTerm>(counted));
+  ASSERT_EQ(result.events.size(), 6u);
+  int64_t reported = 0;
+  for (const ArtEvent& e : result.events) {
+    reported += e.force_evaluations;
+    EXPECT_GT(e.lanczos_evaluations, 0);
+    EXPECT_LT(e.lanczos_evaluations, e.force_evaluations);
+  }
+  int64_t total = 0;
+  for (int64_t n : counted)
+    total += n;
+  EXPECT_EQ(reported, total);
+}
+
 TEST(ArtFaults, NonFiniteForceStopsItsSearchAndLeavesTheOthersBitwise) {
   expect_faulted_searches_stop_and_others_unchanged(PoisonTerm::What::force,
                                                     ArtOutcome::non_finite_forces);

@@ -40,12 +40,15 @@ struct BarriersOptions {
 };
 
 json sample_summary(const std::vector<double>& x) {
-  return {{"n", x.size()},
-          {"mean_eV", ga::sample_mean(x)},
-          {"std_eV", ga::sample_standard_deviation(x)},
-          {"min_eV", *std::min_element(x.begin(), x.end())},
-          {"max_eV", *std::max_element(x.begin(), x.end())},
-          {"median_eV", ga::sample_median(x)}};
+  json summary = {{"n", x.size()},
+                  {"mean_eV", ga::sample_mean(x)},
+                  {"std_eV", ga::sample_standard_deviation(x)},
+                  {"min_eV", *std::min_element(x.begin(), x.end())},
+                  {"max_eV", *std::max_element(x.begin(), x.end())},
+                  {"median_eV", ga::sample_median(x)}};
+  if (x.size() < 2)  // a null says why (issue 16: no number that is not what it claims)
+    summary["std_eV_undefined"] = "one value: a sample standard deviation needs two";
+  return summary;
 }
 
 json effective_json(const ga::EffectiveBarriers& e) {
@@ -75,6 +78,9 @@ json fit_json(const ga::DistributionFit& f, double T, const std::vector<double>&
     params[p.name] = value_error(p.value, p.error);  // NaN → null
     if (!p.undefined.empty())
       params[p.name]["undefined"] = p.undefined;
+    else if (!std::isfinite(p.error))  // a value without an error (W on its boundary)
+      params[p.name]["error_undefined"] =
+          f.note.empty() ? "the fit's covariance gives no error for this parameter" : f.note;
   }
   json cov = json::array();
   for (const auto& row : f.covariance)
@@ -99,6 +105,11 @@ json fit_json(const ga::DistributionFit& f, double T, const std::vector<double>&
                          {"bins", c.bins},
                          {"p_value", c.p_value},
                          {"bin_width_eV", bin_width}};
+  if (!std::isfinite(c.p_value))
+    j["chi2_histogram"]["p_value_undefined"] =
+        c.dof <= 0 ? "no degrees of freedom: the occupied bins are not more than the fitted "
+                     "parameters plus one (a smaller --bin-width or more barriers)"
+                   : "the χ² statistic is not finite";
   ga::EffectiveBarriers e;
   try {
     e = ga::effective_barriers(*f.distribution, T);

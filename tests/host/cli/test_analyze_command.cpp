@@ -278,6 +278,57 @@ TEST(AnalyzeCommand, UndefinedFitParametersAreNullAndBarriersNonNegative) {
   }
 }
 
+// The nulls of an object (not of arrays: a covariance matrix's rows follow its parameters) that
+// say nothing of why: an object with a null value must say why in "undefined", "<key>_undefined"
+// or "note". Appends "path.key" of each one to `out`.
+void unexplained_nulls(const nlohmann::json& j, const std::string& path,
+                       std::vector<std::string>& out) {
+  if (j.is_array()) {
+    for (size_t k = 0; k < j.size(); ++k)
+      if (!j[k].is_null())
+        unexplained_nulls(j[k], path + "[" + std::to_string(k) + "]", out);
+    return;
+  }
+  if (!j.is_object())
+    return;
+  for (const auto& [key, value] : j.items()) {
+    if (value.is_null()) {
+      if (!j.contains("undefined") && !j.contains(key + "_undefined") && !j.contains("note"))
+        out.push_back(path + "." + key);
+    } else {
+      unexplained_nulls(value, path + "." + key, out);
+    }
+  }
+}
+
+// issue 16 item 3: no summary a user reads prints nan; a number that cannot be given is null
+// with the reason. The samples where one is undefined: one barrier (no spread), one hump far from
+// zero (two-mode W = 0: ε undefined; χ² with no degrees of freedom).
+TEST(AnalyzeCommand, DegenerateSamplesPrintNoNanAndEveryNullSaysWhy) {
+  const std::string dir = testing::make_scratch_dir("analyze_degenerate");
+  const std::string one = write(dir, "one.csv", "barrier_eV\n0.84\n");
+  const std::string same = write(dir, "same.csv", "barrier_eV\n0.84\n0.84\n0.84\n");
+  const std::string csv =
+      std::string(GLASSLAND_SOURCE_DIR) + "/inputs/analyze/cu_barriers_300K.csv";
+  for (const std::string& arguments :
+       {"analyze barriers -T 300 " + one, "analyze barriers -T 300 --bootstrap 20 " + same,
+        "analyze barriers -T 100 --fit two_mode --fit normal --fit lognormal --bootstrap 20 " +
+            csv}) {
+    const ProgramResult r = run_program(arguments);
+    ASSERT_EQ(r.exit_code, 0) << arguments << "\n" << r.output;
+    for (const char* word : {"nan", "NaN", "inf", "Infinity"})
+      EXPECT_EQ(r.output.find(word), std::string::npos) << arguments << ": " << word;
+    std::vector<std::string> nulls;
+    unexplained_nulls(nlohmann::json::parse(r.output), "", nulls);
+    EXPECT_TRUE(nulls.empty()) << arguments << ": null without a reason at "
+                               << ::testing::PrintToString(nulls);
+  }
+  const nlohmann::json single = run_json("analyze barriers -T 300 " + one);
+  EXPECT_TRUE(single["results"][0]["sample"]["std_eV"].is_null());
+  EXPECT_NE(single["results"][0]["sample"]["std_eV_undefined"].get<std::string>().find("one value"),
+            std::string::npos);
+}
+
 TEST(AnalyzeCommand, Paper000Table1ThroughTheProgram) {
   const std::string params =
       std::string(GLASSLAND_SOURCE_DIR) + "/inputs/analyze/paper000_table1.json";

@@ -297,6 +297,19 @@ TEST(JsonInput, SyntaxErrorGivesLineAndColumn) {
             "in.json:1:8");
 }
 
+// Found by fuzz_task_input (2026-12-06): a number beyond a double's range escaped as nlohmann's
+// out_of_range, an internal error (exit 1) instead of an input error naming where it is.
+TEST(JsonInput, NumberBeyondADoublesRangeIsAnInputErrorWithItsPosition) {
+  EXPECT_EQ(input_error_message(
+                [&] { parse_json_text("{\n  \"md\": {\"steps\": 1e400}}", "input.json"); }),
+            "input.json:2:19: the number 1e400 is beyond the range of a double (about ±1.8e308)");
+  // The fuzzer's own input: a bare number.
+  EXPECT_NE(input_error_message([&] {
+              parse_json_text("2222e222242222222222222222222222222222222", "fuzz.json");
+            }).find("fuzz.json:1:1: the number 2222e2222"),
+            std::string::npos);
+}
+
 TEST(JsonInput, DuplicateKeyIsAnError) {
   EXPECT_EQ(input_error_message(
                 [&] { parse_json_text(R"({"md": {"steps": 1, "steps": 2}})", "input.json"); }),
