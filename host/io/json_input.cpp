@@ -399,6 +399,10 @@ void InputObject::record_effective(const std::string& key, const nlohmann::json&
   file_->effective[object_->effective_pointer / key] = value;
 }
 
+void InputObject::record_resolved(const std::string& key, const nlohmann::json& value) {
+  record_effective(key, value);
+}
+
 InputObject InputObject::child(const std::string& key, const nlohmann::json& value,
                                const std::string& path_suffix, const std::string& schema_suffix,
                                const nlohmann::json::json_pointer& effective_pointer) {

@@ -237,6 +237,10 @@ class InputObject {
 
   // Every value read so far in this file, defaults included (the whole file's tree).
   const nlohmann::json& effective_configuration() const;
+  // Replaces what the effective configuration records for `key` of this object by a resolved
+  // form of the value read (absolute file paths, so that the record holds wherever it is read
+  // from), or adds a "_"-prefixed record that input files ignore (provenance of what was read).
+  void record_resolved(const std::string& key, const nlohmann::json& value);
   const SchemaRecorder& schema() const;
 
  private:

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
 #include <Kokkos_Core.hpp>
@@ -10,6 +11,7 @@
 #include "host/io/lammps_data.hpp"
 #include "host/io/potential_files.hpp"
 #include "host/tasks/structure_builder.hpp"
+#include "host/tasks/structure_provenance.hpp"
 
 namespace glassland {
 
@@ -111,6 +113,23 @@ void check_box_widths(const TaskSystem& system) {
   }
 }
 
+// The effective configuration records the structure files read as absolute paths (`key`, in
+// place of the paths as written, which are relative to the input file), and beside them
+// `_sources`: one provenance record per file (its prepare run's cooling rate where the file is
+// one of its structures), so that `analyze` finds both from any working directory. The "_"
+// prefix keeps effective_input.json a valid input (such keys are notes to the reader).
+void record_structure_sources(InputObject& section, const std::string& key,
+                              const std::vector<NamedStructure>& structures) {
+  nlohmann::json files = nlohmann::json::array();
+  nlohmann::json sources = nlohmann::json::array();
+  for (const NamedStructure& s : structures) {
+    sources.push_back(structure_provenance(s.name));
+    files.push_back(sources.back()["file"]);
+  }
+  section.record_resolved(key, key == "structure" ? files.front() : files);
+  section.record_resolved("_sources", sources);
+}
+
 }  // namespace
 
 std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_replicas) {
@@ -140,6 +159,7 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
           f.empty() || f[0] == '/' ? f : section.base_directory() + "/" + f;
       structures.push_back({resolved, read_lammps_data(resolved)});
     }
+    record_structure_sources(section, "structures", structures);
   } else if (!file.empty()) {
     const int replicas = static_cast<int>(section.integer("replicas", default_replicas, "",
                                                           "copies of the structure in the batch",
@@ -147,6 +167,7 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
     const LammpsData data = read_lammps_data(file);
     for (int r = 0; r < replicas; ++r)
       structures.push_back({file, data});
+    record_structure_sources(section, "structure", {structures.front()});
   } else {
     InputObject b = *build;
     StructureSpec spec;

@@ -25,6 +25,7 @@
 #include "host/io/h5md_writer.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/json_hdf5.hpp"
+#include "host/tasks/structure_provenance.hpp"
 
 namespace glassland::analyze_cli {
 
@@ -89,23 +90,19 @@ std::string replica_source(const json& system, int r) {
   return "build seed " + std::to_string(seed);
 }
 
-// The cooling rate of a prepare run's final_NNNN.data or is_NNNN.data, from its summary.json.
-double cooling_rate_of(const std::string& source) {
-  const fs::path path(source);
-  const std::string name = path.filename().string();
-  int replica = -1;
-  if (std::sscanf(name.c_str(), "final_%d.data", &replica) != 1 &&
-      std::sscanf(name.c_str(), "is_%d.data", &replica) != 1)
+// The cooling rate of the prepare run that wrote replica r's structure: recorded by the md run
+// in system._sources (runs since issue 21's follow-up), else looked up beside the structure path
+// the run recorded (older runs recorded it relative to their input file: found only from where
+// that path holds).
+double source_cooling_rate(const json& system, int r, const std::string& source) {
+  const json sources = system.value("_sources", json::array());
+  if (sources.is_array() && r < static_cast<int>(sources.size())) {
+    const json& rate = sources[r].value("cooling_rate_K_per_s", json());
+    return rate.is_number() ? rate.get<double>() : kNaN;
+  }
+  if (source.rfind("build seed ", 0) == 0)
     return kNaN;
-  const fs::path summary = path.parent_path() / "summary.json";
-  std::ifstream in(summary);
-  if (!in)
-    return kNaN;
-  const json s = json::parse(in, nullptr, false);
-  if (s.is_discarded() || s.value("task", "") != "prepare" || !s.contains("replicas") ||
-      replica >= static_cast<int>(s["replicas"].size()))
-    return kNaN;
-  const json& rate = s["replicas"][replica]["cooling_rate_K_per_s"];
+  const json rate = structure_provenance(source)["cooling_rate_K_per_s"];
   return rate.is_number() ? rate.get<double>() : kNaN;
 }
 
@@ -175,8 +172,9 @@ std::vector<Replica> read_results(const std::string& file) {
                         h5.dataset("parameters/atoms_per_replica").read<std::int64_t>().at(0))
                   : static_cast<int>(  // results written before trajectory.h5md split off
                         h5.dataset("particles/" + replica_group_name(r) + "/species").size());
-    p.source = replica_source(config.value("system", json::object()), r);
-    p.cooling_rate = cooling_rate_of(p.source);
+    const json system = config.value("system", json::object());
+    p.source = replica_source(system, r);
+    p.cooling_rate = source_cooling_rate(system, r, p.source);
     p.temperature_K = per_replica(md, "temperature", r, 300.0, file);
     for (int k = 0; k < 3; ++k) {
       p.strain[k] = per_replica(shear, std::string("strain_") + kComponents[k], r, 0.0, file);

@@ -3,6 +3,7 @@
 #include "host/cli/analyze/results_files.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -23,13 +24,30 @@ std::string number_cell(double v) {
   return s.str();
 }
 
-// The cells of a dataset (numbers or strings) as text.
+// The cells of a dataset (numbers or strings) as text; integers (ART's success and ids, metad's
+// steps and flags) as integers, each read as the type it is stored as (hdf5::Dataset refuses
+// any other).
 std::vector<std::string> dataset_cells(const hdf5::Dataset& d) {
   std::vector<std::string> cells;
-  if (d.element_type() == hdf5::ElementType::string)
-    return d.read_strings();
-  if (d.element_type() == hdf5::ElementType::other)
+  const auto integers = [&](auto stored) {
+    for (auto v : d.read<decltype(stored)>())
+      cells.push_back(std::to_string(v));
     return cells;
+  };
+  switch (d.element_type()) {
+    case hdf5::ElementType::string:
+      return d.read_strings();
+    case hdf5::ElementType::other:
+      return cells;
+    case hdf5::ElementType::int32:
+      return integers(std::int32_t{});
+    case hdf5::ElementType::int64:
+      return integers(std::int64_t{});
+    case hdf5::ElementType::uint64:
+      return integers(std::uint64_t{});
+    case hdf5::ElementType::float64:
+      break;
+  }
   for (double v : d.read<double>())
     cells.push_back(number_cell(v));
   return cells;
@@ -157,7 +175,8 @@ LoadedTable thermo_table(const std::string& path) {
                                      number_cell(t.times[k])};
       for (const auto& [name, values] : t.values)
         cells.push_back(number_cell(values[k * t.replicas + r]));
-      out.table.add_row(cells, 0, "observables[" + std::to_string(k) + "][" + std::to_string(r) + "]");
+      out.table.add_row(cells, 0,
+                        "observables[" + std::to_string(k) + "][" + std::to_string(r) + "]");
     }
   return out;
 }
@@ -196,8 +215,8 @@ LoadedTable load_hdf5_table(const std::string& path) {
                            "metadynamics results");
   if (file.is_group("bands"))
     return table_of_groups(path, file.group("bands"), "band",
-                           {"initial", "final", "status", "converged", "iterations",
-                            "evaluations", "climbing_image", "max_force_eV_per_A"},
+                           {"initial", "final", "status", "converged", "iterations", "evaluations",
+                            "climbing_image", "max_force_eV_per_A"},
                            "converged", "NEB results");
   if (file.is_group("observables"))
     return thermo_table(path);
@@ -227,8 +246,9 @@ ThermoRecord read_thermo_record(const std::string& path) {
   try {
     const hdf5::File file = hdf5::File::open_read_only(path);
     if (!file.is_group("observables"))
-      throw InputError(path + ": no thermodynamic record (observables/): not the results.h5 of "
-                              "an md or prepare run");
+      throw InputError(path +
+                       ": no thermodynamic record (observables/): not the results.h5 of "
+                       "an md or prepare run");
     const hdf5::Group obs = file.group("observables");
     for (const std::string& name : obs.member_names()) {
       if (!obs.is_group(name) || !obs.exists(name + "/value"))

@@ -9,30 +9,13 @@
 
 #include "host/io/input_error.hpp"
 #include "host/tasks/art/art_stages.hpp"
+#include "host/tasks/structure_provenance.hpp"
 
 namespace glassland {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-// prepare's summary.json in the directory of `file`, if there is one and it parses.
-nlohmann::json prepare_summary_beside(const std::string& file) {
-  const fs::path summary = fs::path(file).parent_path() / "summary.json";
-  std::ifstream in(summary);
-  if (!in)
-    return nullptr;
-  try {
-    nlohmann::json doc = nlohmann::json::parse(in);
-    if (doc.is_object() && doc.value("task", std::string()) == "prepare" &&
-        doc.contains("replicas") && doc["replicas"].is_array())
-      return doc;
-  } catch (const nlohmann::json::exception&) {
-    std::fprintf(stderr, "art: %s is not valid JSON; source temperatures not taken from it\n",
-                 summary.string().c_str());
-  }
-  return nullptr;
-}
 
 // A per-replica number of prepare's effective input: one for all replicas or an array.
 double replica_number(const nlohmann::json& value, int r) {
@@ -85,8 +68,8 @@ SourceTemperature temperature_in_summary(const nlohmann::json& summary, const st
           (stop.value("inherent_structure", "") == name || stop.value("snapshot", "") == name) &&
           stop.contains("stop_temperature_K")) {
         t.kelvin = stop["stop_temperature_K"].get<double>();
-        t.from = summary_path + ": replica " + r + ", stop at " + stop["stop_temperature_K"].dump() +
-                 " K";
+        t.from = summary_path + ": replica " + r + ", stop at " +
+                 stop["stop_temperature_K"].dump() + " K";
         return t;
       }
     if (replica.value("inherent_structure", "") == name ||
@@ -105,8 +88,8 @@ std::vector<SourceTemperature> source_temperatures(const std::string& input_file
   if (!settings.minimum_temperatures.empty()) {
     if (settings.minimum_temperatures.size() != sources.size())
       throw InputError(input_file + ": art.minimum_temperatures: " +
-                       std::to_string(settings.minimum_temperatures.size()) +
-                       " temperatures for " + std::to_string(sources.size()) +
+                       std::to_string(settings.minimum_temperatures.size()) + " temperatures for " +
+                       std::to_string(sources.size()) +
                        " minima (the system section's replicas, then art.minima); give one per "
                        "minimum");
     for (std::size_t m = 0; m < sources.size(); ++m)
@@ -120,8 +103,8 @@ std::vector<SourceTemperature> source_temperatures(const std::string& input_file
     if (summary.is_null())
       continue;
     const std::string summary_path = (fs::path(sources[m]).parent_path() / "summary.json").string();
-    out[m] = temperature_in_summary(summary, fs::path(sources[m]).filename().string(),
-                                    summary_path);
+    out[m] =
+        temperature_in_summary(summary, fs::path(sources[m]).filename().string(), summary_path);
   }
   return out;
 }

@@ -2,6 +2,8 @@
 //  * ageing: an md run with md.inherent_structures and loaded/unloaded replicas; the command's
 //    series, pair stresses, elastic offsets and map pixels are recomputed by brute force from the
 //    run's own results.h5 (the closed-form tests of the maps are tests/analysis/test_ageing_map);
+//  * ageing from structures of a prepare run: their cooling rates found from any working
+//    directory (the md run records the files as absolute paths with their rates);
 //  * mobility: a LAMMPS dump with two planted hoppers (a step of d between two frames) among
 //    atoms at rest: p_hop = d²(h/(h+1))^{3/2} at the hop, 0 elsewhere, and D.F.(X %) of planted
 //    excitations in closed form.
@@ -9,6 +11,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -145,6 +149,63 @@ TEST(AnalyzeAgeing, ResultsWithoutInherentStructuresAreRefusedNamingTheKey) {
   const auto r = run_glassland("analyze ageing " + dir + "/md/results.h5");
   EXPECT_NE(r.status, 0);
   EXPECT_NE(r.output.find("md.inherent_structures"), std::string::npos) << r.output;
+}
+
+// The md run records the structure files it read as absolute paths with their prepare run's
+// cooling rate (effective_input.json, system.structures and system._sources), so analyze ageing
+// attaches the rate wherever it runs from: the input names the structures relative to itself,
+// md runs from the tests' directory and analyze from the filesystem root. The oracle is the
+// prepare run's own summary.json.
+TEST(AnalyzeAgeing, CoolingRatesOfTheSourceGlassesAreFoundFromAnyWorkingDirectory) {
+  const std::string dir = testing::make_scratch_dir("analyze_ageing_sources");
+  std::filesystem::create_directories(dir + "/inputs");
+  std::ofstream(dir + "/inputs/glasses.json") << R"({"task": "prepare",
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seeds": [5, 6]}, "replicas": 2},
+  "prepare": {"melt": {"temperature": 2000, "steps": 50},
+              "cool": {"end_temperature": 1500, "rate": [1e15, 5e14]},
+              "equilibrate": {"steps": 10}, "minimize": {"method": "cg", "ftol": 1e-2}},
+  "output": {"directory": ")" + dir + R"(/out/glasses", "quiet": true}})";
+  ASSERT_EQ(run_glassland("run " + dir + "/inputs/glasses.json").status, 0);
+  std::ofstream(dir + "/inputs/anneal.json") << R"({"task": "md",
+  "system": {"structures": ["../out/glasses/final_0000.data", "../out/glasses/final_0000.data",
+                            "../out/glasses/final_0001.data"]},
+  "md": {"steps": 20, "temperature": 1000, "shear": {"strain_xy": [0.0, 0.04, 0.0]},
+         "inherent_structures": {"stride": 10, "ftol": 1e-2}},
+  "output": {"directory": ")" + dir + R"(/out/anneal", "thermo_stride": 5, "quiet": true}})";
+  ASSERT_EQ(run_glassland("run " + dir + "/inputs/anneal.json").status, 0);
+
+  const json prepared = read_json_file(dir + "/out/glasses/summary.json");
+  const double rates[3] = {prepared["replicas"][0]["cooling_rate_K_per_s"].get<double>(),
+                           prepared["replicas"][0]["cooling_rate_K_per_s"].get<double>(),
+                           prepared["replicas"][1]["cooling_rate_K_per_s"].get<double>()};
+  ASSERT_EQ(rates[0], 1e15);
+  ASSERT_EQ(rates[2], 5e14);
+  const json system = read_json_file(dir + "/out/anneal/effective_input.json")["system"];
+  for (int r = 0; r < 3; ++r) {
+    const std::string expected =
+        std::filesystem::canonical(dir + "/out/glasses/final_000" + std::to_string(r / 2) + ".data")
+            .string();
+    EXPECT_EQ(system["structures"][r].get<std::string>(), expected);
+    EXPECT_EQ(system["_sources"][r]["file"].get<std::string>(), expected);
+    EXPECT_EQ(system["_sources"][r]["cooling_rate_K_per_s"].get<double>(), rates[r]);
+  }
+
+  const std::string command = "cd / && " + std::string(GLASSLAND_PROGRAM) + " analyze ageing " +
+                              dir + "/out/anneal/results.h5 -o " + dir + "/a.json 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const json doc = read_json_file(dir + "/a.json");
+  ASSERT_EQ(doc["replicas"].size(), 3u);
+  for (int r = 0; r < 3; ++r)
+    EXPECT_EQ(doc["replicas"][r]["cooling_rate_K_per_s"].get<double>(), rates[r]) << r;
+  // The loaded replica's elastic offset pairs it with the unloaded replica of the same file.
+  EXPECT_EQ(doc["replicas"][1]["source"], doc["replicas"][0]["source"]);
+  EXPECT_NE(doc["replicas"][1]["elastic_offset_eV_per_atom"].get<double>(), 0.0);
+
+  // The "_" record is a note that inputs ignore: the input with it added is still valid.
+  json with_note = read_json_file(dir + "/inputs/anneal.json");
+  with_note["system"]["_sources"] = system["_sources"];
+  std::ofstream(dir + "/inputs/anneal_with_note.json") << with_note.dump(2);
+  EXPECT_EQ(run_glassland("run --check " + dir + "/inputs/anneal_with_note.json").status, 0);
 }
 
 // N atoms on a grid at rest; atoms 3 and 7 (IDs 4 and 8) step by d along x between frames 5 and 6.

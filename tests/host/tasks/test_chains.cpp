@@ -1,11 +1,15 @@
 // Tasks chained without export (issue 21 item 8), run from the documented inputs of
 // inputs/chains/ exactly as docs/metadynamics.md ("Chaining") says, from a scratch copy of the
 // repository layout (inputs/chains/ copied, the program run from the scratch root):
-//  * metad → NEB: metad writes each event's inherent structures as data files; their positions
-//    are those results.h5 records, LAMMPS finds them minimised (max force ≤ metad's ftol), and
-//    `task: neb` with neb.metad makes one band per event whose fixed endpoint energies are
-//    LAMMPS's energies of those files and whose records carry the tracer from summary.json. Only
-//    change to the inputs: the NEB link runs 20 iterations instead of 2000 (speed).
+//  * prepare → metad → NEB: a glass quenched well below T_g is the metad source; metad writes
+//    each event's inherent structures as data files; their positions are those results.h5
+//    records, LAMMPS finds them minimised (max force ≤ metad's ftol), and `task: neb` with
+//    neb.metad makes one band per event whose fixed endpoint energies are LAMMPS's energies of
+//    those files, whose records carry the tracer from summary.json, and which converges (max
+//    force ≤ the input's tolerance within its max_iterations). The inputs are run unchanged.
+//    `glassland analyze barriers` on metad's and neb's results.h5 gives the samples of the runs'
+//    own summary.json and neb.json (and, in the prepare → art test below, on art's results.h5
+//    those of events.json; `analyze entropy-temperature` the same entropies from either).
 //  * mixed-temperature metad → analyze: summary.json gives every tracer its temperature and
 //    pressure, and `glassland analyze barriers DIR` returns one result per temperature whose
 //    sample is exactly that temperature's tracer barriers.
@@ -79,14 +83,31 @@ double max_force(const testing::LammpsEvaluation& e) {
   return worst;
 }
 
-TEST(Chains, MetadEventsBecomeNebBandsFromTheDocumentedInputs) {
-  const std::string root = chains_root("chains_metad_neb");
-  // The one change: fewer NEB iterations, so that the test stays fast.
-  json neb = testing::read_json_file(root + "/inputs/chains/neb_from_metad.json");
-  neb["neb"]["max_iterations"] = 20;
-  std::ofstream(root + "/inputs/chains/neb_from_metad.json") << neb.dump(2);
-
+// `glassland analyze barriers FILE` run from `root` with one sample (no bootstrap, no fit): its
+// results, each with the sample's n and mean (issue 21 item 8: analyze reads the results.h5 of
+// metad, art and neb directly).
+json analyze_barriers(const std::string& root, const std::string& arguments) {
   std::string log;
+  EXPECT_EQ(
+      run_from(root, "analyze barriers " + arguments + " --bootstrap 0 --fit none -o barriers.json",
+               &log),
+      0)
+      << log;
+  return testing::read_json_file(root + "/barriers.json")["results"];
+}
+
+double mean_of(const std::vector<double>& values) {
+  double sum = 0.0;
+  for (double v : values)
+    sum += v;
+  return sum / values.size();
+}
+
+TEST(Chains, MetadEventsOnAGlassBecomeConvergedNebBandsFromTheDocumentedInputs) {
+  const std::string root = chains_root("chains_metad_neb");
+  const json neb = testing::read_json_file(root + "/inputs/chains/neb_from_metad.json");
+  std::string log;
+  ASSERT_EQ(run_from(root, "run inputs/chains/glass.json", &log), 0) << log;
   ASSERT_EQ(run_from(root, "run inputs/chains/metad_events.json", &log), 0) << log;
   const std::string metad = root + "/out/chains/metad_events";
   const json summary = testing::read_json_file(metad + "/summary.json");
@@ -98,7 +119,7 @@ TEST(Chains, MetadEventsBecomeNebBandsFromTheDocumentedInputs) {
   const hdf5::File results = hdf5::File::open_read_only(metad + "/results.h5");
   for (size_t i = 0; i < summary["tracers"].size(); ++i) {
     const json& t = summary["tracers"][i];
-    EXPECT_EQ(t["temperature_K"].get<double>(), 2000.0);
+    EXPECT_EQ(t["temperature_K"].get<double>(), metad_input["metad"]["temperature"].get<double>());
     EXPECT_TRUE(t["pressure_bar"].is_null());  // no NPT equilibration in this input
     char stem[64];
     std::snprintf(stem, sizeof stem, "/structures/tracer_%04zu", i);
@@ -141,6 +162,11 @@ TEST(Chains, MetadEventsBecomeNebBandsFromTheDocumentedInputs) {
   for (size_t b = 0; b < bands.size(); ++b) {
     const size_t i = events[b];
     const json& tracer = summary["tracers"][i];
+    // The band converged: the glass's events are local hops (a liquid's are not; see the input).
+    EXPECT_TRUE(bands[b]["converged"].get<bool>()) << bands[b].dump();
+    EXPECT_LE(bands[b]["max_force_eV_per_A"].get<double>(), neb["neb"]["tolerance"].get<double>())
+        << b;
+    EXPECT_LE(bands[b]["iterations"].get<int>(), neb["neb"]["max_iterations"].get<int>()) << b;
     const json& origin = bands[b]["metad_tracer"];
     EXPECT_EQ(origin["tracer"].get<size_t>(), i);
     for (const char* key : {"atom_id", "species", "barrier_eV", "temperature_K"})
@@ -165,6 +191,27 @@ TEST(Chains, MetadEventsBecomeNebBandsFromTheDocumentedInputs) {
     EXPECT_NEAR(energies.front(), e0, 1e-8 * std::fabs(e0));
     EXPECT_NEAR(energies.back(), e1, 1e-8 * std::fabs(e1));
   }
+
+  // analyze reads both results.h5 files directly: the metad tracers with an event (grouped by
+  // their recorded temperature) and the converged bands give the samples of the runs' own
+  // summary.json and neb.json.
+  std::vector<double> metad_barriers;
+  for (size_t i : events)
+    metad_barriers.push_back(summary["tracers"][i]["barrier_eV"].get<double>());
+  const json from_metad = analyze_barriers(root, "out/chains/metad_events/results.h5");
+  ASSERT_EQ(from_metad.size(), 1u) << from_metad.dump();
+  EXPECT_EQ(from_metad[0]["temperature_K"].get<double>(),
+            metad_input["metad"]["temperature"].get<double>());
+  EXPECT_EQ(from_metad[0]["sample"]["n"].get<size_t>(), metad_barriers.size());
+  EXPECT_NEAR(from_metad[0]["sample"]["mean_eV"].get<double>(), mean_of(metad_barriers), 1e-12);
+  std::vector<double> forward;
+  for (const json& band : bands)
+    forward.push_back(band["barrier_forward_eV"].get<double>());  // all converged (above)
+  const json from_neb = analyze_barriers(
+      root, "out/chains/neb_from_metad/results.h5 --column barrier_forward_eV -T 500");
+  ASSERT_EQ(from_neb.size(), 1u) << from_neb.dump();
+  EXPECT_EQ(from_neb[0]["sample"]["n"].get<size_t>(), forward.size());
+  EXPECT_NEAR(from_neb[0]["sample"]["mean_eV"].get<double>(), mean_of(forward), 1e-12);
 }
 
 TEST(Chains, MixedTemperatureMetadIsAnalysedPerTemperatureFromItsDirectory) {
@@ -215,7 +262,8 @@ TEST(Chains, MixedTemperatureMetadIsAnalysedPerTemperatureFromItsDirectory) {
 
 // prepare → art → analyze entropy-temperature: ART searches from prepare's stop and final
 // inherent structures know each structure's temperature from prepare's summary.json (no
-// art.minimum_temperatures), and analyze groups the events by it.
+// art.minimum_temperatures), and analyze groups the events by it, from events.json and from
+// results.h5 alike; analyze barriers on results.h5 gives the sample of events.json.
 TEST(Chains, PrepareStopsGiveArtEventsTheirSourceTemperature) {
   const std::string dir = testing::make_scratch_dir("chains_prepare_art");
   std::ofstream(dir + "/prepare.json") << R"({
@@ -282,6 +330,33 @@ TEST(Chains, PrepareStopsGiveArtEventsTheirSourceTemperature) {
     ASSERT_TRUE(t["structural"].is_object()) << t.dump();
     EXPECT_EQ(t["structural"]["atoms"].get<int>(), 432);
   }
+
+  // The same from the run's results.h5 (issue 21 item 8): its event table carries the source
+  // temperatures, so the dynamic entropies equal those from events.json (no structures: HDF5
+  // holds no list of the minima's files).
+  ASSERT_EQ(
+      run_from(dir, "analyze entropy-temperature art/results.h5 --bootstrap 20 -o h5.json", &log),
+      0)
+      << log;
+  const json from_h5 = testing::read_json_file(dir + "/h5.json")["temperatures"];
+  ASSERT_EQ(from_h5.size(), entropy["temperatures"].size());
+  for (size_t k = 0; k < from_h5.size(); ++k) {
+    const json& a = from_h5[k];
+    const json& b = entropy["temperatures"][k];
+    EXPECT_EQ(a["temperature_K"], b["temperature_K"]);
+    EXPECT_EQ(a["events"], b["events"]);
+    EXPECT_EQ(a["dynamic"]["counts"], b["dynamic"]["counts"]);
+    EXPECT_EQ(a["dynamic"]["entropy"]["value"], b["dynamic"]["entropy"]["value"]);
+  }
+  // Barriers from results.h5: the successful events of events.json, all temperatures pooled.
+  std::vector<double> barriers;
+  for (const json& e : events["events"])
+    if (e["success"].get<bool>())
+      barriers.push_back(e["barrier_eV"].get<double>());
+  const json from_art = analyze_barriers(dir, "art/results.h5 -T 1000");
+  ASSERT_EQ(from_art.size(), 1u) << from_art.dump();
+  EXPECT_EQ(from_art[0]["sample"]["n"].get<size_t>(), barriers.size());
+  EXPECT_NEAR(from_art[0]["sample"]["mean_eV"].get<double>(), mean_of(barriers), 1e-12);
 }
 
 }  // namespace
