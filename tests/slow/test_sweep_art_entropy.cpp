@@ -19,21 +19,6 @@ namespace {
 using json = nlohmann::json;
 using testing::read_json_file;
 
-// `command` through the shell in `directory`; stdout and stderr together.
-testing::ProgramResult run_in(const std::string& directory, const std::string& command) {
-  FILE* pipe = popen(("cd " + directory + " && " + command + " 2>&1").c_str(), "r");
-  testing::ProgramResult result;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    result.output.append(buffer, n);
-  result.status = pclose(pipe);
-  return result;
-}
-
-std::string glassland(const std::string& arguments) {
-  return std::string(GLASSLAND_PROGRAM) + " " + arguments;
-}
-
 // An art sweep over the inherent structures of one glass at three temperatures (prepare's stops at
 // 1500 and 1200 K and its final 1000 K structure; each point searches from one): the chain is
 // `analyze entropy-temperature` on the points' directories — its document equals the command's
