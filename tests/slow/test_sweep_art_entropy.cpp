@@ -1,7 +1,7 @@
 // The chain of an ART sweep end to end, with the real task (docs/sweep.md, "The analysis chain";
-// label slow: three ART runs on a 432-atom glass cost ~1.5 CPU-minutes). The default suite's
-// Sweep.AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints tests the same with a stand-in
-// task in seconds.
+// label slow: a prepare run and three ART runs on a 432-atom glass cost ~2 CPU-minutes). The
+// default suite's Sweep.AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints tests the same with
+// a stand-in task in seconds.
 #include <gtest/gtest.h>
 
 #include <filesystem>
