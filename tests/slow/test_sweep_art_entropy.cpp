@@ -1,7 +1,7 @@
 // The chain of an ART sweep end to end, with the real task (docs/sweep.md, "The analysis chain";
 // label slow: a prepare run and three ART runs on a 432-atom glass cost ~2 CPU-minutes). The
-// default suite's Sweep.AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints tests the same with
-// a stand-in task in seconds.
+// default suite's SweepChain.AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints tests the same
+// with a stand-in task in seconds.
 #include <gtest/gtest.h>
 
 #include <filesystem>
