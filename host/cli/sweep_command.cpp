@@ -38,6 +38,18 @@ void run_sweep_command(const SweepOptions& options, const SweepRanks& ranks) {
 
 }  // namespace
 
+EntropyTemperatureAnalysis analyze_entropy_temperature() {
+  return [](const EntropyTemperatureRequest& request) {
+    analyze_cli::EntropyTemperatureOptions o;
+    o.files = request.sources;
+    o.bin_width = request.bin_width_eV;
+    o.bin_origin = request.bin_origin_eV;
+    o.bootstrap = request.bootstrap;
+    o.seed = request.seed;
+    return analyze_cli::entropy_temperature_document(o);
+  };
+}
+
 void register_sweep_command(CLI::App& app, const SweepRanks& ranks) {
   auto options = std::make_shared<SweepOptions>();
   CLI::App* sweep = app.add_subcommand(
@@ -56,16 +68,7 @@ void register_sweep_command(CLI::App& app, const SweepRanks& ranks) {
   sweep->add_flag("--check", options->check_only,
                   "list the points and check every one's input, then stop: nothing runs or is "
                   "written");
-  // The chain of an art sweep is `analyze entropy-temperature` on the points' directories.
-  options->entropy_temperature = [](const EntropyTemperatureRequest& request) {
-    analyze_cli::EntropyTemperatureOptions o;
-    o.files = request.sources;
-    o.bin_width = request.bin_width_eV;
-    o.bin_origin = request.bin_origin_eV;
-    o.bootstrap = request.bootstrap;
-    o.seed = request.seed;
-    return analyze_cli::entropy_temperature_document(o);
-  };
+  options->entropy_temperature = analyze_entropy_temperature();
   sweep->callback([options, &ranks]() { run_sweep_command(*options, ranks); });
 }
 

@@ -1,7 +1,7 @@
 // The chain of an ART sweep end to end, with the real task (docs/sweep.md, "The analysis chain";
-// label slow: three ART runs on a 432-atom glass cost ~1.5 CPU-minutes). The default suite's
-// Sweep.AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints tests the same with a stand-in
-// task in seconds.
+// label slow: a prepare run and three ART runs on a 432-atom glass cost ~2 CPU-minutes). The
+// default suite's SweepChain.AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints tests the same
+// with a stand-in task in seconds.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -18,21 +18,6 @@ namespace {
 
 using json = nlohmann::json;
 using testing::read_json_file;
-
-// `command` through the shell in `directory`; stdout and stderr together.
-testing::ProgramResult run_in(const std::string& directory, const std::string& command) {
-  FILE* pipe = popen(("cd " + directory + " && " + command + " 2>&1").c_str(), "r");
-  testing::ProgramResult result;
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof buffer, pipe))
-    result.output.append(buffer, n);
-  result.status = pclose(pipe);
-  return result;
-}
-
-std::string glassland(const std::string& arguments) {
-  return std::string(GLASSLAND_PROGRAM) + " " + arguments;
-}
 
 // An art sweep over the inherent structures of one glass at three temperatures (prepare's stops at
 // 1500 and 1200 K and its final 1000 K structure; each point searches from one): the chain is

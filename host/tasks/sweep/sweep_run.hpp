@@ -9,11 +9,13 @@
 //             from the recorded one is an error, and the points already finished are passed over.
 //   points    every rank takes the next point from a shared counter (SweepRanks::WorkCounter)
 //             until none is left, and runs it in <directory>/points/NNNN (sweep_point.hpp): a
-//             failure is recorded against the point and the rank goes on.
+//             failure is recorded against the point and the rank goes on; a task that finished
+//             with some replicas failed leaves a finished_with_failures point, whose results
+//             count and which --restart passes over like a finished one.
 //   results   rank 0 reads every point's record and results, runs the analysis chain
 //             (activation_chain.hpp for metad, diffusion_chain.hpp for md, entropy_chain.hpp
-//             for art) and writes sweep_summary.json and sweep.h5
-//             (sweep_results.hpp); it prints the chain's ΔS and V.
+//             for art) and writes sweep_summary.json and sweep.h5 (sweep_results.hpp); it
+//             prints the chain's results (ΔS and V, Q and D0, entropy against temperature).
 //
 // Points whose task could hold them as per-replica values of one batch (metad tracers at several
 // temperatures) still run one task each: see docs/sweep.md, "Why every point is its own run".

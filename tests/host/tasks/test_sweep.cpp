@@ -13,7 +13,7 @@
 #include <iostream>
 #include <set>
 
-#include "host/cli/analyze/entropy_temperature.hpp"
+#include "host/cli/sweep_command.hpp"
 #include "host/io/hdf5_file.hpp"
 #include "host/io/input_error.hpp"
 #include "host/tasks/replica_failures.hpp"
@@ -389,15 +389,7 @@ TEST(SweepChain, AnArtSweepsChainIsAnalyzeEntropyTemperatureOnItsPoints) {
   SweepOptions options;
   options.sweep_file = file;
   options.quiet = true;
-  options.entropy_temperature = [](const EntropyTemperatureRequest& r) {
-    analyze_cli::EntropyTemperatureOptions o;
-    o.files = r.sources;
-    o.bin_width = r.bin_width_eV;
-    o.bin_origin = r.bin_origin_eV;
-    o.bootstrap = r.bootstrap;
-    o.seed = r.seed;
-    return analyze_cli::entropy_temperature_document(o);
-  };
+  options.entropy_temperature = analyze_entropy_temperature();  // as the program passes it
   ASSERT_EQ(run_sweep(
                 options, [&](InputObject& in, const RunOptions& o) { task(in, o); }, one_process())
                 .failed,
