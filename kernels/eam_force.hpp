@@ -86,6 +86,9 @@ class EamForceTerm : public ForceTerm {
   AtomScalars atom_energy_;
   Kokkos::View<double* [6], MemSpace> atom_virial_;
   PackedAtoms atoms_;
+  // Per evaluation: the listed neighbours within the cutoff (the list has cutoff + skin).
+  Kokkos::View<uint32_t**, MemSpace> within_entries_;
+  Kokkos::View<int*, MemSpace> within_counts_;
 };
 
 NeighborListKind default_neighbor_list_kind();
