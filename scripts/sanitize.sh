@@ -5,6 +5,11 @@
 #
 #   scripts/sanitize.sh [CTEST ARGS...]   e.g. scripts/sanitize.sh -R EvalCommand
 #
+# BUILD_TARGETS (default: everything) builds only the named targets first, e.g. the analysis/
+# tests, which need neither Kokkos nor the program:
+#   BUILD_TARGETS="$(cd tests/analysis && ls test_*.cpp | sed 's/.cpp//')" scripts/sanitize.sh -L analysis
+# JOBS (default 2) is the build's and ctest's parallelism.
+#
 # Any sanitizer report fails the test that triggered it (halt_on_error, and UBSan does not
 # recover). Leak checking is on. Results and the command: docs/fuzzing.md.
 set -euo pipefail
@@ -14,7 +19,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DCMAKE_CXX_FLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
-nice cmake --build build-asan --parallel "$JOBS"
+# shellcheck disable=SC2086
+nice cmake --build build-asan --parallel "$JOBS" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 ctest --test-dir build-asan -LE "slow|plot" -j"$JOBS" --timeout 3600 --output-on-failure "$@"

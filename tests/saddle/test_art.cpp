@@ -165,6 +165,7 @@ class PoisonTerm : public ForceTerm {
   void accumulate(Batch& batch, const EvalRequest& request) override {
     const double x0 = x0_, y0 = y0_, radius = radius_;
     const bool position = what_ == What::position;
+    const double nan = std::numeric_limits<double>::quiet_NaN();  // host-side: not on the device
     const int n_atoms = batch.n_atoms;
     auto x = batch.positions;
     auto f = batch.forces;
@@ -176,9 +177,9 @@ class PoisonTerm : public ForceTerm {
               !(dx * dx + dy * dy < radius * radius))
             return;
           if (position)
-            x(g, 1) = std::numeric_limits<double>::quiet_NaN();
+            x(g, 1) = nan;
           else
-            f(g, 1) = std::numeric_limits<double>::quiet_NaN();
+            f(g, 1) = nan;
         });
   }
 
