@@ -99,7 +99,7 @@ def ageing_ratio_fit(result, context):
         span = np.max(np.abs(x)) if len(x) else 1.0
         grid = np.linspace(min(0.0, np.min(x)), 1.05 * span, 200)
         ax.plot(grid, kappa * np.cosh(grid * volume), color=style.color(1), gid="fit",
-                label=f"κ cosh(τV/k_BT): V = {volume:.3g} ± {fit['V_act_A3']['stderr']:.2g} Å³")
+                label=f"κ cosh(τV/k_BT): V = {volume:.3g} ± {fit['V_act_A3']['error']:.2g} Å³")
     ax.set_xlabel("τ/(k_B T) (1/Å³)")
     ax.set_ylabel("f = Φᴸ/Φ⁰")
     ax.legend(fontsize=6)

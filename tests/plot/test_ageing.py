@@ -84,8 +84,8 @@ class AgeingFigures(support.PlotTestCase):
         volume, kappa = 60.0, 1.1
         x = [s / 160.2176634 / (K_B * t) for s, t in zip(stress, temperature)]
         document["activation_volume"] = {
-            "V_act_A3": {"value": volume, "stderr": 20.0}, "kappa": {"value": kappa,
-                                                                    "stderr": 0.1},
+            "V_act_A3": {"value": volume, "error": 20.0}, "kappa": {"value": kappa,
+                                                                    "error": 0.1},
             "points": {"shear_stress_GPa": stress, "temperature_K": temperature,
                        "f": [kappa * math.cosh(v * volume) for v in x],
                        "f_error": [0.1, 0.1, 0.1]}}

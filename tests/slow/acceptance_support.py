@@ -21,7 +21,8 @@ class Acceptance:
         shutil.rmtree(scratch, ignore_errors=True)
         os.makedirs(os.path.join(scratch, "inputs"))
         for d in input_dirs:
-            shutil.copytree(os.path.join(source_dir, "inputs", d), os.path.join(scratch, "inputs", d))
+            shutil.copytree(os.path.join(source_dir, "inputs", d),
+                            os.path.join(scratch, "inputs", d))
         self.record = {"started_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
                        "commands": [], "numbers": {}, "failures": []}
         self.start = time.time()

@@ -72,7 +72,8 @@ unloaded = [s for (t, loaded), v in slopes.items() if not loaded for s in v]
 loaded = [s for (t, is_loaded), v in slopes.items() if is_loaded for s in v]
 mu0, se0 = mean_and_stderr(unloaded)
 mul, sel = mean_and_stderr(loaded)
-a.number("mean unloaded slope (4 replicas)", {"meV_per_atom_per_ps": 1e3 * mu0, "stderr": 1e3 * se0})
+a.number("mean unloaded slope (4 replicas)",
+         {"meV_per_atom_per_ps": 1e3 * mu0, "stderr": 1e3 * se0})
 a.number("mean loaded slope (4 replicas)", {"meV_per_atom_per_ps": 1e3 * mul, "stderr": 1e3 * sel})
 a.check(finite(se0) and mu0 + 2 * se0 < 0,
         f"unloaded E_IS decreases: {1e3 * mu0:.4f} +- {1e3 * se0:.4f} meV/atom/ps")

@@ -38,7 +38,8 @@ records = events["events"] if isinstance(events, dict) else events
 successes = [e for e in records if e.get("success")]
 wrong = [(e.get("source"), e.get("source_temperature_K")) for e in successes
          if stop_of.get(os.path.basename(e.get("source") or "")) != e.get("source_temperature_K")]
-a.check(not wrong, f"every event's source temperature is its prepare stop's ({len(wrong)} differ: {wrong[:3]})")
+a.check(not wrong, "every event's source temperature is its prepare stop's "
+        f"({len(wrong)} differ: {wrong[:3]})")
 
 doc = a.read_json("out", "art_entropy_vs_temperature", "entropy.json")
 rows = doc["temperatures"]
@@ -49,7 +50,8 @@ for r in rows:
     a.number(f"{r['temperature_K']:g} K", {
         "events": r["events"], "barrier_counts_0.1eV": dyn["counts"],
         "dynamic_entropy": dyn["entropy"], "dynamic_diversity": dyn["diversity"]["value"],
-        "structural_entropy": st and st["entropy"], "structural_diversity": st and st["diversity"]["value"],
+        "structural_entropy": st and st["entropy"],
+        "structural_diversity": st and st["diversity"]["value"],
         "structural_atoms": st and st["atoms"]})
     a.check(r["events"] >= 3, f"{r['temperature_K']:g} K: {r['events']} events >= 3")
     for name, e in (("dynamic", dyn), ("structural", st)):
@@ -59,7 +61,8 @@ for r in rows:
         for what in ("entropy", "diversity"):
             v, se = e[what]["value"], e[what]["standard_error"]
             a.check(finite(v) and finite(se) and se > 0,
-                    f"{r['temperature_K']:g} K {name} {what} {v} +- {se} finite, bootstrap error > 0")
+                    f"{r['temperature_K']:g} K {name} {what} {v} +- {se} finite, "
+                    "bootstrap error > 0")
 for name, points in doc["derivatives"].items():
     values = [(p["temperature_K"], p["value"], p["error"]) for p in points or []]
     a.number(f"d/dT {name}", values)

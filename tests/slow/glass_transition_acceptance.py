@@ -41,11 +41,13 @@ for r in results:
             f"replica {r['replica']} ({rate:g} K/s): T_g = {tg} K inside 550-1000 K")
     tg_of_rate[rate] = (tg, err)
 
-a.check(sorted(tg_of_rate) == [3e13, 1e14], f"two cooling rates, 3e13 and 1e14 K/s ({sorted(tg_of_rate)})")
+a.check(sorted(tg_of_rate) == [3e13, 1e14],
+        f"two cooling rates, 3e13 and 1e14 K/s ({sorted(tg_of_rate)})")
 if sorted(tg_of_rate) == [3e13, 1e14]:
     (fast, sf), (slow, ss) = tg_of_rate[1e14], tg_of_rate[3e13]
     difference, error = fast - slow, math.sqrt(sf * sf + ss * ss)
     a.number("T_g(1e14) - T_g(3e13)", {"difference_K": difference, "stderr_K": error})
     a.check(difference > -2.0 * error,
-            f"T_g(1e14 K/s) - T_g(3e13 K/s) = {difference:.1f} K not below -2 sigma ({-2 * error:.1f} K)")
+            f"T_g(1e14 K/s) - T_g(3e13 K/s) = {difference:.1f} K not below "
+            f"-2 sigma ({-2 * error:.1f} K)")
 a.finish()
