@@ -3,6 +3,7 @@
 // per-replica temperatures, ramps and pressures; thermo and H5MD trajectories in HDF5; final
 // structures as LAMMPS data files; checkpoints and exact restart; optionally MSD, α2 and F_s of
 // every replica accumulated on the device (md.analysis, kernels/displacement_correlation.hpp).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -107,6 +108,13 @@ MdInput read_md_input(InputObject& input, int n_replicas) {
   for (int r = 0; r < n_replicas; ++r)
     if (md.initial_temperature[r] < 0)
       md.initial_temperature[r] = md.temperature[r];
+  // The default (-1, "the target temperature") is not a valid value: effective_input.json records
+  // the temperatures used, so that it runs again as an input (a sweep point's, for example).
+  const bool one_value = std::all_of(md.initial_temperature.begin(), md.initial_temperature.end(),
+                                     [&](double t) { return t == md.initial_temperature.front(); });
+  o.record_resolved("initial_temperature", one_value
+                                               ? nlohmann::json(md.initial_temperature.front())
+                                               : nlohmann::json(md.initial_temperature));
   md.velocity_seed = o.integer("velocity_seed", 1, "", "velocity seed; replica r uses seed + r",
                                IntegerRange::non_negative());
   md.langevin_seed =

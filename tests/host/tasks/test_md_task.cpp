@@ -12,6 +12,8 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "host/io/hdf5_file.hpp"
 #include "tests/support/lammps_oracle.hpp"
 #include "tests/support/program_runner.hpp"
@@ -164,6 +166,28 @@ TEST(MdTask, InputErrorsNameTheJsonPath) {
       run_with("{" + base + R"(, "md": {"steps": 10, "ramp": {"end_temperature": 2e5}}})");
   EXPECT_NE(ramp.find("md.ramp.end_temperature: expected a temperature"), std::string::npos)
       << ramp;
+}
+
+// A run's effective_input.json is an input: run again, it gives the same run (docs/sweep.md says a
+// point's effective input can be re-run). The defaults that stand for another key's value (the
+// created velocities' temperature is the target temperature) are recorded as the values used.
+TEST(MdTask, EffectiveInputRunsAgainAsTheSameRun) {
+  const std::string dir = testing::make_scratch_dir("md_task_effective_input");
+  std::ofstream(dir + "/input.json") << R"({"task": "md",
+  "system": {"build": {"lattice": "b2", "cells": [6, 6, 6], "seed": 3}, "replicas": 2},
+  "md": {"steps": 30, "ensemble": "nvt", "temperature": [900, 1100], "thermostat": {"tau": 0.05}},
+  "output": {"directory": ")" + dir + R"(/first", "quiet": true}})";
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/input.json"})), 0);
+
+  nlohmann::json effective =
+      nlohmann::json::parse(read_text_file(dir + "/first/effective_input.json"));
+  EXPECT_EQ(effective["md"]["initial_temperature"], nlohmann::json({900.0, 1100.0}));
+  effective["output"]["directory"] = dir + "/second";
+  std::ofstream(dir + "/effective.json") << effective.dump(2);
+  ASSERT_EQ(wait_for_exit(start_glassland({"run", dir + "/effective.json"})), 0);
+  for (const char* name : {"final_0000.data", "final_0001.data"})
+    EXPECT_EQ(read_text_file(dir + "/first/" + name), read_text_file(dir + "/second/" + name))
+        << name;
 }
 
 }  // namespace
