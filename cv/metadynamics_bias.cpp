@@ -295,33 +295,44 @@ void MetadynamicsBiasTerm::accumulate(Batch& batch, const EvalRequest& request) 
   auto elements = batch.elements;
   const bool with_energy = request.energy;
   const int n_atoms = batch.n_atoms;
-  // One thread per replica: the CV's atoms are distinct and a replica's atoms are its own, so
-  // the force updates do not race.
+  // One team per replica. One thread evaluates the CV and adds the bias force on the CV's atoms
+  // (its atoms are distinct and a replica's atoms are its own, so nothing races); the team then
+  // removes the net force from all the replica's atoms together (a team reduction for the mass
+  // and a team loop for the correction instead of two serial loops over N atoms).
   Kokkos::parallel_for(
-      "metad::bias_forces", Kokkos::RangePolicy<ExecSpace>(0, batch.n_replicas),
-      KOKKOS_LAMBDA(int r) {
+      "metad::bias_forces", Kokkos::TeamPolicy<ExecSpace>(batch.n_replicas, Kokkos::AUTO),
+      KOKKOS_LAMBDA(const Kokkos::TeamPolicy<ExecSpace>::member_type& team) {
+        const int r = team.league_rank();
         if (!replica_is_active(active, r))
           return;
-        const double s = evaluate_replica_cv(cv, in, r);
-        double v, dvds;
-        if (!interpolate_bias(grid.lower(r), grid.spacing(r), grid.points(r), &grid.value(r, 0),
-                              &grid.derivative(r, 0), s, v, dvds)) {
-          if (!grid.out_of_grid(r)) {
-            grid.out_of_grid(r) = 1;
-            grid.out_of_grid_value(r) = s;
-          }
-        }
-        grid.energy(r) = v;
         const int64_t first = static_cast<int64_t>(r) * n_atoms;
-        const int count = cv.atom_count(r);
-        double net[3] = {0.0, 0.0, 0.0};  // the bias force's sum over the replica
-        for (int m = 0; m < count; ++m) {
-          const int64_t g = first + cv.atoms(r, m);
-          for (int k = 0; k < 3; ++k) {
-            forces(g, k) -= dvds * cv.gradient(r, m, k);
-            net[k] -= dvds * cv.gradient(r, m, k);
-          }
-        }
+        double bias_slope = 0.0;  // dV/ds, handed from the CV's thread to the team
+        Kokkos::single(
+            Kokkos::PerTeam(team),
+            [&](double& slope) {
+              const double s = evaluate_replica_cv(cv, in, r);
+              double v, dvds;
+              if (!interpolate_bias(grid.lower(r), grid.spacing(r), grid.points(r),
+                                    &grid.value(r, 0), &grid.derivative(r, 0), s, v, dvds)) {
+                if (!grid.out_of_grid(r)) {
+                  grid.out_of_grid(r) = 1;
+                  grid.out_of_grid_value(r) = s;
+                }
+              }
+              grid.energy(r) = v;
+              const int count = cv.atom_count(r);
+              for (int m = 0; m < count; ++m) {
+                const int64_t g = first + cv.atoms(r, m);
+                for (int k = 0; k < 3; ++k)
+                  forces(g, k) -= dvds * cv.gradient(r, m, k);
+              }
+              slope = dvds;
+              if (with_energy) {
+                energy(r) += v;
+                per_atom_energy(first + cv.atoms(r, 0)) += v;
+              }
+            },
+            bias_slope);
         // The CV in the centre-of-mass frame: every atom j takes back its mass share m_j/M of
         // the net force, which is then zero. A hop distance from a fixed point in space is not
         // translation invariant: its bias is an external force on one atom, which accelerates
@@ -332,18 +343,23 @@ void MetadynamicsBiasTerm::accumulate(Batch& batch, const EvalRequest& request) 
         // because momentum-free dynamics keep R = R_0 (docs/metadynamics.md). For the cluster
         // RMSD, translation invariant by construction, net is zero to round-off.
         if (grid.centre_of_mass_frame(r)) {
+          // The bias force's sum over the replica (each thread sums the CV's few atoms itself).
+          team.team_barrier();  // the CV's gradient, written by the single, is read here
+          double net[3] = {0.0, 0.0, 0.0};
+          for (int m = 0; m < cv.atom_count(r); ++m)
+            for (int k = 0; k < 3; ++k)
+              net[k] -= bias_slope * cv.gradient(r, m, k);
           double total_mass = 0.0;
-          for (int i = 0; i < n_atoms; ++i)
-            total_mass += masses(elements(first + i));
-          for (int i = 0; i < n_atoms; ++i) {
+          Kokkos::parallel_reduce(
+              Kokkos::TeamThreadRange(team, n_atoms),
+              [&](int i, double& sum) { sum += masses(elements(first + i)); }, total_mass);
+          // The single's force writes on the CV atoms come before these (same atoms).
+          team.team_barrier();
+          Kokkos::parallel_for(Kokkos::TeamThreadRange(team, n_atoms), [&](int i) {
             const double share = masses(elements(first + i)) / total_mass;
             for (int k = 0; k < 3; ++k)
               forces(first + i, k) -= share * net[k];
-          }
-        }
-        if (with_energy) {
-          energy(r) += v;
-          per_atom_energy(first + cv.atoms(r, 0)) += v;
+          });
         }
       });
 }

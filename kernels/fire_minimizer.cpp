@@ -89,15 +89,19 @@ std::vector<ReplicaMinimization> FireMinimizer::results(const Batch& batch) cons
 void FireMinimizer::iterate(Batch& batch, ForceField& force_field) {
   const MinimizerReplicaState& s = state_;
   remember_energies(batch);
-  stepper_.adapt(batch.positions, batch.forces,
-                 FireSystemCounters{s.running,
-                                    s.iterations,
-                                    s.status,
-                                    static_cast<int>(MinimizerStatus::max_uphill_steps),
-                                    {}});
-  // Replicas moved half a step back need their forces there before they move on.
-  force_field.compute(batch, EvalRequest{true, false, stepper_.moved_back()});
-  minimizer_detail::count_evaluation(stepper_.moved_back(), s.evaluations);
+  const int n_moved_back =
+      stepper_.adapt(batch.positions, batch.forces,
+                     FireSystemCounters{s.running,
+                                        s.iterations,
+                                        s.status,
+                                        static_cast<int>(MinimizerStatus::max_uphill_steps),
+                                        {}});
+  // Replicas moved half a step back need their forces there before they move on. Most
+  // iterations move none back: then nothing is launched for the empty mask.
+  if (n_moved_back > 0) {
+    force_field.compute(batch, EvalRequest{true, false, stepper_.moved_back()});
+    minimizer_detail::count_evaluation(stepper_.moved_back(), s.evaluations);
+  }
   stepper_.move(batch, batch.forces, s.running);
   force_field.compute(batch, EvalRequest{true, false, s.running});
   minimizer_detail::count_evaluation(s.running, s.evaluations);

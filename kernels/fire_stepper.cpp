@@ -47,6 +47,7 @@ FireStepper::FireStepper(const FireRules& rules, const FireSystems& systems)
   mix_ = ReplicaInts("fire::mix", n_systems);
   restart_ = ReplicaInts("fire::restart", n_systems);
   moved_back_ = ReplicaInts("fire::moved_back", n_systems);
+  moved_back_count_ = Kokkos::View<int, MemSpace>("fire::moved_back_count");
 }
 
 void FireStepper::reset() {
@@ -57,12 +58,15 @@ void FireStepper::reset() {
   Kokkos::deep_copy(uphill_steps_, 0);
 }
 
-void FireStepper::adapt(const AtomVectors& positions, const AtomVectors& forces,
-                        const FireSystemCounters& counters) {
+int FireStepper::adapt(const AtomVectors& positions, const AtomVectors& forces,
+                       const FireSystemCounters& counters) {
   measure_power(forces, counters.running);
-  adapt_systems(counters);
-  if (rules_.half_step_back)
+  const int n_moved_back = adapt_systems(counters);
+  // Only systems flagged moved_back have a velocity to step back along; a restarting system at
+  // rest keeps its positions and v = 0 without the launch.
+  if (n_moved_back > 0)
     step_back(positions, counters.running);
+  return n_moved_back;
 }
 
 void FireStepper::move(Batch& batch, const AtomVectors& forces, const ReplicaInts& running) {
@@ -112,7 +116,7 @@ void FireStepper::measure_power(const AtomVectors& forces, const ReplicaInts& ru
       });
 }
 
-void FireStepper::adapt_systems(const FireSystemCounters& counters) {
+int FireStepper::adapt_systems(const FireSystemCounters& counters) {
   const int size = systems_.size;
   const int first_moving = systems_.first_moving;
   const int end_moving = systems_.end_moving;
@@ -137,9 +141,11 @@ void FireStepper::adapt_systems(const FireSystemCounters& counters) {
   auto force_scale = force_scale_;
   auto restart = restart_;
   auto moved_back = moved_back_;
-  // FIRE 2.0's Δt/α rule on each system's whole vector (sums over its replicas in order).
-  Kokkos::parallel_for(
-      "fire::adapt", Kokkos::RangePolicy<ExecSpace>(0, systems_.n_systems), KOKKOS_LAMBDA(int s) {
+  // FIRE 2.0's Δt/α rule on each system's whole vector (sums over its replicas in order),
+  // counting on the device the systems it moves half a step back.
+  Kokkos::parallel_reduce(
+      "fire::adapt", Kokkos::RangePolicy<ExecSpace>(0, systems_.n_systems),
+      KOKKOS_LAMBDA(int s, int& n_moved_back) {
         moved_back(s) = 0;
         if (running(s) == 0)
           return;
@@ -162,6 +168,7 @@ void FireStepper::adapt_systems(const FireSystemCounters& counters) {
           mix(s) = 0;
           restart(s) = 1;
           moved_back(s) = half_step_back && v_dot_v > 0.0 ? 1 : 0;
+          n_moved_back += moved_back(s);
           return;
         }
         double system_dt = dt(s), system_alpha = alpha(s);
@@ -183,7 +190,15 @@ void FireStepper::adapt_systems(const FireSystemCounters& counters) {
           running(s) = 0;
           moved_back(s) = 0;
         }
-      });
+        n_moved_back += moved_back(s);
+      },
+      moved_back_count_);
+  // Without the half step back no system is moved back: nothing to read from the device.
+  if (!half_step_back)
+    return 0;
+  int n_moved_back = 0;
+  Kokkos::deep_copy(n_moved_back, moved_back_count_);
+  return n_moved_back;
 }
 
 void FireStepper::step_back(const AtomVectors& positions, const ReplicaInts& running) {

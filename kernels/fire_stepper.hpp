@@ -137,8 +137,11 @@ class FireStepper {
 
   // Every system: Δt ← dt_initial, α ← α_start, counters 0, velocities 0.
   void reset();
-  void adapt(const AtomVectors& positions, const AtomVectors& forces,
-             const FireSystemCounters& counters);
+  // Returns how many systems it moved half a step back (moved_back()): 0 means no system needs
+  // fresh forces, and the caller launches nothing for them. The count is reduced on the device; it
+  // is read back (one int) only where the rules step back, since otherwise it is always 0.
+  int adapt(const AtomVectors& positions, const AtomVectors& forces,
+            const FireSystemCounters& counters);
   void move(Batch& batch, const AtomVectors& forces, const ReplicaInts& running);
 
   const FireRules& rules() const { return rules_; }
@@ -162,7 +165,7 @@ class FireStepper {
   // The launches of adapt() and move(). Public only because nvcc does not allow extended device
   // lambdas in private member functions.
   void measure_power(const AtomVectors& forces, const ReplicaInts& running);
-  void adapt_systems(const FireSystemCounters& counters);
+  int adapt_systems(const FireSystemCounters& counters);
   void step_back(const AtomVectors& positions, const ReplicaInts& running);
   void measure_speed(const Batch& batch, const AtomVectors& forces, const ReplicaInts& running);
   void limit_step(const ReplicaInts& running);
@@ -179,6 +182,7 @@ class FireStepper {
   // Per system.
   ReplicaScalars dt_, alpha_, velocity_scale_, force_scale_, step_dt_;
   ReplicaInts last_negative_, uphill_steps_, mix_, restart_, moved_back_;
+  Kokkos::View<int, MemSpace> moved_back_count_;  // written by adapt_systems, on the device
 };
 
 }  // namespace glassland

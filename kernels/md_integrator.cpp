@@ -917,8 +917,11 @@ void MdIntegrator::apply_thermostat_scale(Batch& batch, const ReplicaInts& activ
 }
 
 // BAOAB: B A O A [forces] B. The O step draws ξ from the counter RNG (replica seed, atom,
-// step) and removes the noise's centre-of-mass velocity per replica (a team reduction that
-// regenerates the same draws, so no per-atom noise buffer is needed).
+// step) once per atom into a per-atom buffer, removes the noise's centre-of-mass velocity per
+// replica (team reductions over the buffer) and applies it. Drawing the noise costs four
+// counter hashes, two logarithms and two sines per atom, several times a memory pass: the
+// buffer (24 bytes per atom, rewritten every step, not state) is cheaper than drawing it again
+// in each of the reductions and in the update, and the sums are the same as drawing it again.
 void MdIntegrator::langevin_step(Batch& batch, ForceField& force_field, const ReplicaInts& active,
                                  const EvalRequest& request) {
   const int n_atoms = n_atoms_;
@@ -933,6 +936,9 @@ void MdIntegrator::langevin_step(Batch& batch, ForceField& force_field, const Re
   auto seeds = targets_.langevin_seed;
   auto step = state_.step;
   auto drift = noise_drift_;
+  if (langevin_noise_.extent(0) != v.extent(0))
+    langevin_noise_ = AtomVectors("md::langevin_noise", v.extent(0));
+  auto noise = langevin_noise_;
   Kokkos::parallel_for(
       "md::langevin_kick_half_drift", all_atoms(n_replicas_, n_atoms), KOKKOS_LAMBDA(int64_t g) {
         if (!replica_is_active(active, static_cast<int>(g / n_atoms)))
@@ -954,18 +960,27 @@ void MdIntegrator::langevin_step(Batch& batch, ForceField& force_field, const Re
         const double c1 = kmath::exp(-dt / tau_t(r));
         const double c2 = kmath::sqrt(1.0 - c1 * c1);
         double total_mass = 0.0;
+        // Each atom's noise is drawn here, once, while the replica's mass is summed.
         Kokkos::parallel_reduce(
             Kokkos::TeamThreadRange(team, n_atoms),
-            [&](int i, double& sum) { sum += masses(elements(first + i)); }, total_mass);
+            [&](int i, double& sum) {
+              const int64_t g = first + i;
+              const double m = masses(elements(g));
+              double xi[3];
+              langevin_noise(seeds(r), i, step(r), c2, temperature, m, xi);
+              for (int k = 0; k < 3; ++k)
+                noise(g, k) = xi[k];
+              sum += m;
+            },
+            total_mass);
+        team.team_barrier();  // the buffer is read below by other threads of the team
         for (int k = 0; k < 3; ++k) {
           double momentum = 0.0;
           Kokkos::parallel_reduce(
               Kokkos::TeamThreadRange(team, n_atoms),
               [&](int i, double& sum) {
-                const double m = masses(elements(first + i));
-                double noise[3];
-                langevin_noise(seeds(r), i, step(r), c2, temperature, m, noise);
-                sum += m * noise[k];
+                const int64_t g = first + i;
+                sum += masses(elements(g)) * noise(g, k);
               },
               momentum);
           // One atom in an external field keeps its noise (its 3 degrees of freedom, as
@@ -980,14 +995,9 @@ void MdIntegrator::langevin_step(Batch& batch, ForceField& force_field, const Re
         const int r = static_cast<int>(g / n_atoms);
         if (!replica_is_active(active, r))
           return;
-        const int i = static_cast<int>(g - static_cast<int64_t>(r) * n_atoms);
-        const double temperature = schedule.at(r, step(r) + 1);
         const double c1 = kmath::exp(-dt / tau_t(r));
-        const double c2 = kmath::sqrt(1.0 - c1 * c1);
-        double noise[3];
-        langevin_noise(seeds(r), i, step(r), c2, temperature, masses(elements(g)), noise);
         for (int k = 0; k < 3; ++k) {
-          v(g, k) = c1 * v(g, k) + noise[k] - drift(r, k);
+          v(g, k) = c1 * v(g, k) + noise(g, k) - drift(r, k);
           x(g, k) += 0.5 * dt * v(g, k);
         }
       });

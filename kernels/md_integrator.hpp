@@ -269,6 +269,7 @@ class MdIntegrator {
   ReplicaScalars mtk_term2_;
   ReplicaBoxes box_start_, box_half_, box_end_;
   ReplicaVectors noise_drift_;  // Langevin: centre-of-mass velocity of the noise
+  AtomVectors langevin_noise_;  // Langevin: this step's c₂σξ per atom (allocated on first use)
 };
 
 }  // namespace glassland

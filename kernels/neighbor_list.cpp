@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernels/cell_sort.hpp"
 #include "kernels/force_field.hpp"
 #include "kernels/replica_reductions.hpp"
 
@@ -30,6 +31,27 @@ KOKKOS_INLINE_FUNCTION double image_shift_bound(const Box& now, const Box& then)
   const double row_z = kmath::fabs(now.lz - then.lz);
   return kmath::sqrt(row_x * row_x + row_y * row_y + row_z * row_z);
 }
+
+// Fractional coordinates s = H⁻¹ d of pair displacements with the box's three reciprocal
+// lengths taken once per atom, not divided per candidate pair. s differs from Box::to_fractional's
+// only in rounding, which changes nearbyint(s) only for |s_k| within ~1e-16 of ½: such a pair is
+// at least half a perpendicular box width, ≥ cutoff + skin, apart in either image and is not
+// listed, so the lists come out the same.
+struct FractionalMap {
+  double inv_lx, inv_ly, inv_lz, xy, xz, yz;
+  KOKKOS_INLINE_FUNCTION explicit FractionalMap(const Box& box)
+      : inv_lx(1.0 / box.lx),
+        inv_ly(1.0 / box.ly),
+        inv_lz(1.0 / box.lz),
+        xy(box.xy),
+        xz(box.xz),
+        yz(box.yz) {}
+  KOKKOS_INLINE_FUNCTION void to_fractional(const double d[3], double s[3]) const {
+    s[2] = d[2] * inv_lz;
+    s[1] = (d[1] - yz * s[2]) * inv_ly;
+    s[0] = (d[0] - xy * s[1] - xz * s[2]) * inv_lx;
+  }
+};
 
 }  // namespace
 
@@ -59,6 +81,7 @@ void NeighborList::allocate(const Batch& batch) {
   atom_cell_ = Kokkos::View<int*, MemSpace>("neighbor_list::atom_cell", total);
   atom_slot_ = Kokkos::View<int*, MemSpace>("neighbor_list::atom_slot", total);
   cell_atoms_ = Kokkos::View<int*, MemSpace>("neighbor_list::cell_atoms", total);
+  cell_atoms_unsorted_ = Kokkos::View<int*, MemSpace>("neighbor_list::cell_atoms_unsorted", total);
   counts = Kokkos::View<int*, MemSpace>("neighbor_list::counts", total);
   entries = Kokkos::View<uint32_t**, MemSpace>();
   stats_.capacity = 0;
@@ -272,31 +295,11 @@ void NeighborList::bin_atoms(Batch& batch, int total_cells) {
           cell_start(total_cells) = running;
       });
 
-  Kokkos::parallel_for(
-      "neighbor_list::fill_cells", policy, KOKKOS_LAMBDA(int64_t g) {
-        const int r = static_cast<int>(g / n_atoms);
-        if (!needs_build(r))
-          return;
-        cell_atoms(cell_start(atom_cell(g)) + atom_slot(g)) = static_cast<int>(g % n_atoms);
-      });
-
-  // Atomic slots arrive in any order on a GPU; sorting each cell makes the neighbour order,
-  // and so every force sum, reproducible and independent of the rest of the batch.
-  Kokkos::parallel_for(
-      "neighbor_list::sort_cells", Kokkos::RangePolicy<ExecSpace>(0, total_cells),
-      KOKKOS_LAMBDA(int c) {
-        const int begin = cell_start(c);
-        const int end = cell_start(c + 1);
-        for (int a = begin + 1; a < end; ++a) {
-          const int value = cell_atoms(a);
-          int b = a - 1;
-          while (b >= begin && cell_atoms(b) > value) {
-            cell_atoms(b + 1) = cell_atoms(b);
-            --b;
-          }
-          cell_atoms(b + 1) = value;
-        }
-      });
+  // Sorted cells make the neighbour order, and so every force sum, reproducible and independent
+  // of the rest of the batch (atomic slots arrive in any order on a GPU).
+  sort_atoms_by_cell(
+      CellBinning{n_replicas_, n_atoms, total_cells, needs_build, atom_cell, atom_slot, cell_start},
+      cell_atoms, cell_atoms_unsorted_, default_cell_sort_method());
 }
 
 void NeighborList::find_neighbors(const Batch& batch) {
@@ -322,6 +325,7 @@ void NeighborList::find_neighbors(const Batch& batch) {
         const int i = static_cast<int>(g % n_atoms);
         const int64_t first = g - i;
         const Box& box = boxes(r);
+        const FractionalMap fractional(box);
         const int nx = grid(r, 0), ny = grid(r, 1), nz = grid(r, 2), first_cell = grid(r, 3);
         const int local_cell = atom_cell(g) - first_cell;
         const int cx = local_cell % nx;
@@ -341,7 +345,7 @@ void NeighborList::find_neighbors(const Batch& batch) {
                 double d[3] = {positions(first + j, 0) - xi, positions(first + j, 1) - yi,
                                positions(first + j, 2) - zi};
                 double s[3];
-                box.to_fractional(d, s);
+                fractional.to_fractional(d, s);
                 const int sx = -static_cast<int>(kmath::nearbyint(s[0]));
                 const int sy = -static_cast<int>(kmath::nearbyint(s[1]));
                 const int sz = -static_cast<int>(kmath::nearbyint(s[2]));

@@ -154,7 +154,8 @@ class NeighborList {
   // update(); build and the launches below are public only because CUDA's extended lambdas may not
   // live in private member functions.
   void build(Batch& batch, int n_flagged);
-  // Wraps the flagged replicas' atoms into their boxes, bins them into cells (sorted by index).
+  // Wraps the flagged replicas' atoms into their boxes, bins them into cells (sorted by index,
+  // kernels/cell_sort.hpp).
   void bin_atoms(Batch& batch, int total_cells);
   // Every flagged atom's neighbours within cutoff + skin, counted in full beyond the capacity.
   void find_neighbors(const Batch& batch);
@@ -189,6 +190,7 @@ class NeighborList {
   Kokkos::View<int*, MemSpace> cell_count_;
   Kokkos::View<int*, MemSpace> cell_start_;
   Kokkos::View<int*, MemSpace> cell_atoms_;
+  Kokkos::View<int*, MemSpace> cell_atoms_unsorted_;  // the portable cell sort's work space
   ReplicaScalars max_count_;
 };
 

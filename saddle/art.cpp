@@ -13,6 +13,7 @@
 
 #include "kernels/counter_rng.hpp"
 #include "kernels/fire_minimizer.hpp"
+#include "kernels/replica_transfer.hpp"
 #include "saddle/lanczos.hpp"
 
 namespace glassland {
@@ -79,7 +80,11 @@ constexpr int kRunning = static_cast<int>(ArtOutcome::running);
 struct ArtDeviceViews {
   Kokkos::View<ArtReplicaState*, MemSpace> state;
   Kokkos::View<double**, MemSpace> tri_alpha, tri_beta;  // (replica, iteration)
-  Kokkos::View<double** [3], MemSpace> basis;            // Lanczos vectors (iteration, g)
+  // Lanczos vectors (iteration, g, k), LayoutRight on every backend: vector j is one contiguous
+  // block of 3N values per replica, so a dot product with it or an update reads it in order. (The
+  // default layout on CUDA, LayoutLeft, would interleave the 32 vectors: 8-byte pieces 256 bytes
+  // apart, most of every memory transaction wasted in the reorthogonalisation.)
+  Kokkos::View<double** [3], Kokkos::LayoutRight, MemSpace> basis;
   AtomVectors x_initial, push_direction, eigenvector, second_vector, x_center, f_current, work,
       fire_velocity, x_saddle, x_final;
   ReplicaInts running, start_flags, start_centers;
@@ -926,25 +931,24 @@ void ArtEngine::start_slots(const std::vector<int>& slot_minimum,
   auto ids = Kokkos::create_mirror_view(v.start_search_ids);
   bool any = false;
   if (!lanczos_only) {
-    // The slots' initial minima, boxes and species (whole-view copies: one transfer each).
-    auto x0 = Kokkos::create_mirror_view_and_copy(HostSpace(), v.x_initial);
-    auto boxes = Kokkos::create_mirror_view_and_copy(HostSpace(), batch_.boxes);
-    auto elements = Kokkos::create_mirror_view_and_copy(HostSpace(), batch_.elements);
-    for (int r = 0; r < n_replicas; ++r) {
-      if (slot_minimum[r] < 0)
-        continue;
-      const ArtMinimum& m = minima_.at(slot_minimum[r]);
-      boxes(r) = m.box;
+    // The refilled slots' initial minima, boxes and species: only those replicas cross the
+    // bus (packed, one transfer per array); the running searches' data stay on the device.
+    std::vector<int> refilled;
+    for (int r = 0; r < n_replicas; ++r)
+      if (slot_minimum[r] >= 0)
+        refilled.push_back(r);
+    ReplicaUpload upload(refilled, n_atoms);
+    for (size_t p = 0; p < refilled.size(); ++p) {
+      const ArtMinimum& m = minima_.at(slot_minimum[refilled[p]]);
+      upload.boxes(p) = m.box;
       for (int i = 0; i < n_atoms; ++i) {
-        const int64_t g = static_cast<int64_t>(r) * n_atoms + i;
-        elements(g) = m.elements[i];
+        const int64_t row = static_cast<int64_t>(p) * n_atoms + i;
+        upload.elements(row) = m.elements[i];
         for (int k = 0; k < 3; ++k)
-          x0(g, k) = m.positions[3 * i + k];
+          upload.positions(row, k) = m.positions[3 * i + k];
       }
     }
-    Kokkos::deep_copy(v.x_initial, x0);
-    Kokkos::deep_copy(batch_.boxes, boxes);
-    Kokkos::deep_copy(batch_.elements, elements);
+    copy_replicas_to_device(upload, v.x_initial, batch_.elements, batch_.boxes);
   }
   for (int r = 0; r < n_replicas; ++r) {
     flags(r) = slot_minimum[r] >= 0 ? 1 : 0;
@@ -1017,16 +1021,13 @@ std::vector<int> atoms_of_species(const ArtMinimum& minimum, int species) {
   return atoms;
 }
 
-// Host copy of per-atom vectors with the device view's layout (LayoutLeft on CUDA), as
-// create_mirror_view_and_copy returns it.
-using HostAtomVectors = decltype(Kokkos::create_mirror_view_and_copy(HostSpace(), AtomVectors()));
-
-// Unwrapped copy of replica r of `x` relative to the minimum: x0 + minimum_image(x − x0).
-std::vector<double> relative_positions(const ArtMinimum& minimum, const HostAtomVectors& x, int r,
-                                       int n_atoms) {
+// Unwrapped copy of the replica in row block `packed` of `x` (copy_replicas_to_host) relative
+// to the minimum: x0 + minimum_image(x − x0).
+std::vector<double> relative_positions(const ArtMinimum& minimum, const PackedHostVectors& x,
+                                       int packed, int n_atoms) {
   std::vector<double> out(3 * n_atoms);
   for (int i = 0; i < n_atoms; ++i) {
-    const int64_t g = static_cast<int64_t>(r) * n_atoms + i;
+    const int64_t g = static_cast<int64_t>(packed) * n_atoms + i;
     double d[3];
     for (int k = 0; k < 3; ++k)
       d[k] = x(g, k) - minimum.positions[3 * i + k];
@@ -1158,16 +1159,22 @@ class ArtRunBookkeeping {
     }
     if (finished.empty())
       return finished;
-    HostAtomVectors x_saddle, x_final;
+    // Only the successful searches' saddles and final minima are copied (packed, in order).
+    std::vector<int> successful;
+    for (int r : finished)
+      if (state(r).status == static_cast<int>(ArtOutcome::success))
+        successful.push_back(r);
+    PackedHostVectors x_saddle, x_final;
     if (any_success) {
-      x_saddle = Kokkos::create_mirror_view_and_copy(HostSpace(), views_.x_saddle);
-      x_final = Kokkos::create_mirror_view_and_copy(HostSpace(), views_.x_final);
+      x_saddle = copy_replicas_to_host(views_.x_saddle, successful, n_atoms_);
+      x_final = copy_replicas_to_host(views_.x_final, successful, n_atoms_);
     }
+    int packed = 0;
     for (int r : finished) {
       const ArtReplicaState& st = state(r);
       ArtEvent event = event_of_search(r, st);
       if (event.success)
-        record_success(event, r, st, x_saddle, x_final);
+        record_success(event, r, st, x_saddle, x_final, packed++);
       if (slot_pair_[r] >= 0)
         --pair_in_flight_[slot_pair_[r]];
       result_.events.push_back(std::move(event));
@@ -1260,11 +1267,13 @@ class ArtRunBookkeeping {
 
   // A successful event's displacements, participating atoms and configurations; on a walk, the
   // minimum it leads to (a new one unless it matches a known minimum), where the walker goes on.
+  // x_saddle and x_final hold the successful searches packed; this one is row block `packed`.
   void record_success(ArtEvent& event, int r, const ArtReplicaState& st,
-                      const HostAtomVectors& x_saddle, const HostAtomVectors& x_final) {
+                      const PackedHostVectors& x_saddle, const PackedHostVectors& x_final,
+                      int packed) {
     const ArtMinimum& minimum = minima_[slot_minimum_[r]];
-    std::vector<double> saddle = relative_positions(minimum, x_saddle, r, n_atoms_);
-    std::vector<double> final_state = relative_positions(minimum, x_final, r, n_atoms_);
+    std::vector<double> saddle = relative_positions(minimum, x_saddle, packed, n_atoms_);
+    std::vector<double> final_state = relative_positions(minimum, x_final, packed, n_atoms_);
     displacement_norms(minimum, saddle, event.saddle_displacement_norm,
                        event.saddle_max_displacement);
     displacement_norms(minimum, final_state, event.final_displacement_norm,

@@ -178,6 +178,52 @@ TEST(FireMinimizer, ConvergedReplicasStopWhileOthersContinue) {
   EXPECT_EQ(results[1].evaluations, seen[1]);
 }
 
+// An iteration evaluates the force field a second time only when FIRE moved some replica half
+// a step back (an uphill step with v ≠ 0): for the empty mask nothing is launched. Each
+// iteration's batch evaluations (ForceField::evaluations) are 1 + [some replica moved back],
+// and a replica's own count rises by 2 exactly when it was moved back. The starts climb
+// uphill now and then (restarts happen, the test checks that both kinds of iteration occur).
+TEST(FireMinimizer, SecondEvaluationOnlyWhenSomeReplicaMovedBack) {
+  Batch batch = testing::make_batch({particle(-0.75, 1.30), particle(0.85, -0.05)}, 10.0);
+  ForceField force_field;
+  auto term = std::make_unique<testing::MuellerBrownTerm>(batch.n_replicas);
+  const ReplicaInts term_evaluations = term->evaluations();
+  force_field.add_term(std::move(term));
+  FireMinimizer fire(tight_fire());
+  fire.start(batch, force_field);
+  int single = 0, double_evaluation = 0;
+  for (int iteration = 0; iteration < 20000; ++iteration) {
+    const int64_t batch_before = force_field.evaluations();
+    const auto replica_before = testing::to_host(term_evaluations);
+    const auto running_before = testing::to_host(fire.state().running);
+    const int still_running = fire.advance(batch, force_field, 1);
+    const int64_t batch_calls = force_field.evaluations() - batch_before;
+    const auto replica_after = testing::to_host(term_evaluations);
+    bool some_moved_back = false;
+    for (int r = 0; r < batch.n_replicas; ++r) {
+      const int calls = replica_after[r] - replica_before[r];
+      if (running_before[r] == 0)
+        EXPECT_EQ(calls, 0);
+      if (calls == 2)
+        some_moved_back = true;
+      EXPECT_LE(calls, 2);
+    }
+    EXPECT_EQ(batch_calls, some_moved_back ? 2 : 1) << "iteration " << iteration;
+    (some_moved_back ? double_evaluation : single) += 1;
+    if (still_running == 0)
+      break;
+  }
+  EXPECT_EQ(testing::to_host(fire.state().running)[0], 0) << "the run did not finish";
+  EXPECT_GT(single, 10);
+  EXPECT_GT(double_evaluation, 0) << "no replica was moved back: pick starts that climb";
+  const auto results = fire.results(batch);
+  const auto seen = testing::to_host(term_evaluations);
+  for (int r = 0; r < batch.n_replicas; ++r) {
+    EXPECT_EQ(results[r].status, MinimizerStatus::converged_force);
+    EXPECT_EQ(results[r].evaluations, seen[r]);
+  }
+}
+
 // The iteration cap stops a replica with status max_iterations (not converged), while a
 // replica that starts at the minimum is converged after 0 iterations.
 TEST(FireMinimizer, IterationCapIsReported) {
