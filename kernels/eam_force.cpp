@@ -1,6 +1,7 @@
 #include "kernels/eam_force.hpp"
 
 #include <stdexcept>
+#include <type_traits>
 
 #include "kernels/eam_spline.hpp"
 
@@ -84,14 +85,17 @@ NeighborListKind default_neighbor_list_kind() {
   return ExecSpace().concurrency() == 1 ? NeighborListKind::Half : NeighborListKind::Full;
 }
 
-EamForceTerm::EamForceTerm(EamTables tables, double skin, NeighborListKind kind)
-    : tables_(std::move(tables)), neighbors_(tables_.cutoff, skin, kind) {}
+EamForceTerm::EamForceTerm(EamTables tables, double skin, NeighborListKind kind, EamAtomOrder order)
+    : tables_(std::move(tables)),
+      neighbors_(tables_.cutoff, skin, kind),
+      order_(order == EamAtomOrder::Spatial) {}
 
 namespace {
 
 struct EamPassInputs {
   EamTables tables;
-  PackedAtoms atoms;
+  PackedAtoms atoms;  // in `atom_at` order, as the list's rows and neighbour indices
+  Kokkos::View<int*, MemSpace> atom_at;
   ReplicaBoxes boxes;
   Kokkos::View<uint32_t**, MemSpace> entries;
   Kokkos::View<int*, MemSpace> counts;
@@ -107,18 +111,35 @@ KOKKOS_INLINE_FUNCTION const double* pair_record(const EamTables& t, int ei, int
   return &t.pair_records((static_cast<int64_t>(t.pair_table(ei, ej)) * t.nr + knot) * kPairRecord);
 }
 
-// Copies positions and elements into the packed records the passes read.
-void pack_atoms(const Batch& batch, const PackedAtoms& atoms, const ReplicaInts& active) {
+// Gathers positions and elements into the packed records the passes read, in `atom_at` order.
+void pack_atoms(const Batch& batch, const Kokkos::View<int*, MemSpace>& atom_at,
+                const PackedAtoms& atoms, const ReplicaInts& active) {
   const int n_atoms = batch.n_atoms;
   const auto positions = batch.positions;
   const auto elements = batch.elements;
   Kokkos::parallel_for(
-      "eam::pack_atoms", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
-        if (!replica_is_active(active, static_cast<int>(g / n_atoms)))
+      "eam::pack_atoms", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t s) {
+        if (!replica_is_active(active, static_cast<int>(s / n_atoms)))
           return;
+        const int64_t g = s - s % n_atoms + atom_at(s);
         for (int k = 0; k < 3; ++k)
-          atoms(g, k) = positions(g, k);
-        atoms(g, 3) = static_cast<double>(elements(g));
+          atoms(s, k) = positions(g, k);
+        atoms(s, 3) = static_cast<double>(elements(g));
+      });
+}
+
+// Adds the forces a half-list pass left in place order to the batch's forces.
+void scatter_forces(const AtomVectors& ordered_forces, const Kokkos::View<int*, MemSpace>& atom_at,
+                    const Batch& batch, const ReplicaInts& active) {
+  const int n_atoms = batch.n_atoms;
+  const auto forces = batch.forces;
+  Kokkos::parallel_for(
+      "eam::scatter_forces", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t s) {
+        if (!replica_is_active(active, static_cast<int>(s / n_atoms)))
+          return;
+        const int64_t g = s - s % n_atoms + atom_at(s);
+        for (int k = 0; k < 3; ++k)
+          forces(g, k) += ordered_forces(s, k);
       });
 }
 
@@ -207,11 +228,17 @@ void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
 
 // Forces, pair energies (½ φ to each atom) and per-atom virials whose sum is the replica's
 // virial Σ r⊗f, over the neighbours the density pass found within the cutoff.
+// A half list scatters to both atoms, so its forces go to `ordered_forces` (zeroed here) in place
+// order; a full list adds each atom's own force to the batch's `forces` directly.
 template <bool kHalf, bool kEnergyVirial>
 void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_derivative,
-                    const AtomVectors& forces, const AtomScalars& atom_energy,
+                    const AtomVectors& forces, const AtomVectors& ordered_forces,
+                    const AtomScalars& atom_energy,
                     const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas) {
   const auto t = in.tables;
+  const auto atom_at = in.atom_at;
+  if (kHalf)
+    Kokkos::deep_copy(ordered_forces, 0.0);
   const auto atoms = in.atoms;
   const auto boxes = in.boxes;
   const auto entries = in.within_entries;
@@ -259,9 +286,9 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           fy += dy * fpair;
           fz += dz * fpair;
           if (kHalf) {
-            forces(gj, 0) -= dx * fpair;
-            forces(gj, 1) -= dy * fpair;
-            forces(gj, 2) -= dz * fpair;
+            ordered_forces(gj, 0) -= dx * fpair;
+            ordered_forces(gj, 1) -= dy * fpair;
+            ordered_forces(gj, 2) -= dz * fpair;
           }
           if (kEnergyVirial) {
             // Only the replica's total virial is used, so a half list gives each pair's whole
@@ -278,9 +305,16 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
               atom_energy(gj) += 0.5 * phi;
           }
         }
-        forces(g, 0) += fx;
-        forces(g, 1) += fy;
-        forces(g, 2) += fz;
+        if (kHalf) {
+          ordered_forces(g, 0) += fx;
+          ordered_forces(g, 1) += fy;
+          ordered_forces(g, 2) += fz;
+        } else {
+          const int64_t out = first + atom_at(g);
+          forces(out, 0) += fx;
+          forces(out, 1) += fy;
+          forces(out, 2) += fz;
+        }
         if (kEnergyVirial) {
           atom_energy(g) += energy;
           for (int k = 0; k < 6; ++k)
@@ -291,7 +325,8 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
 
 // Adds per-atom energies into the batch and sums energies and virials per replica.
 void reduce_energy_virial(const AtomScalars& atom_energy,
-                          const Kokkos::View<double* [6], MemSpace>& atom_virial, Batch& batch,
+                          const Kokkos::View<double* [6], MemSpace>& atom_virial,
+                          const Kokkos::View<int*, MemSpace>& atom_at, Batch& batch,
                           const ReplicaInts& active) {
   using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
   const int n_atoms = batch.n_atoms;
@@ -309,7 +344,7 @@ void reduce_energy_virial(const AtomScalars& atom_energy,
         Kokkos::parallel_reduce(
             Kokkos::TeamThreadRange(team, n_atoms),
             [&](int i, double& partial) {
-              per_atom_energy(first + i) += atom_energy(first + i);
+              per_atom_energy(first + atom_at(first + i)) += atom_energy(first + i);
               partial += atom_energy(first + i);
             },
             sum);
@@ -329,27 +364,28 @@ void reduce_energy_virial(const AtomScalars& atom_energy,
 void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
   if (batch.n_elements != tables_.n_elements)
     throw std::invalid_argument("EAM: the batch's element count differs from the potential's");
-  neighbors_.update(batch, request.active);
+  const int n_rebuilt = neighbors_.update(batch, request.active);
+  order_.update(batch, neighbors_, n_rebuilt);
   const int64_t total = batch.total_atoms();
   if (static_cast<int64_t>(rho_.extent(0)) != total) {
     rho_ = AtomScalars("eam::rho", total);
     embedding_derivative_ = AtomScalars("eam::embedding_derivative", total);
     atom_energy_ = AtomScalars("eam::atom_energy", total);
     atom_virial_ = Kokkos::View<double* [6], MemSpace>("eam::atom_virial", total);
-  }
-  if (static_cast<int64_t>(atoms_.extent(0)) != total)
     atoms_ = PackedAtoms("eam::atoms", total);
-  pack_atoms(batch, atoms_, request.active);
-  const auto& list = neighbors_.entries;
+    ordered_forces_ = AtomVectors("eam::ordered_forces", total);
+  }
+  const auto& list = order_.entries;
   if (within_entries_.extent(0) != list.extent(0) || within_entries_.extent(1) != list.extent(1)) {
     within_entries_ = Kokkos::View<uint32_t**, MemSpace>(
         Kokkos::view_alloc(Kokkos::WithoutInitializing, "eam::within_entries"), list.extent(0),
         list.extent(1));
     within_counts_ = Kokkos::View<int*, MemSpace>("eam::within_counts", list.extent(0));
   }
-  const EamPassInputs in{tables_,           atoms_,         batch.boxes,   list,
-                         neighbors_.counts, request.active, batch.n_atoms, within_entries_,
-                         within_counts_};
+  pack_atoms(batch, order_.atom_at, atoms_, request.active);
+  const EamPassInputs in{
+      tables_,       atoms_,         order_.atom_at, batch.boxes,     list,
+      order_.counts, request.active, batch.n_atoms,  within_entries_, within_counts_};
   const bool half = neighbors_.kind() == NeighborListKind::Half;
   const bool energy_virial = request.energy || request.virial;
   const int n_replicas = batch.n_replicas;
@@ -358,20 +394,25 @@ void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
   else
     compute_densities<false>(in, rho_, n_replicas);
   compute_embedding(in, rho_, embedding_derivative_, atom_energy_, atom_virial_, n_replicas);
+  const auto forces = [&](auto half_list, auto with_energy_virial) {
+    compute_forces<decltype(half_list)::value, decltype(with_energy_virial)::value>(
+        in, embedding_derivative_, batch.forces, ordered_forces_, atom_energy_, atom_virial_,
+        n_replicas);
+  };
+  using Yes = std::true_type;
+  using No = std::false_type;
   if (half && energy_virial)
-    compute_forces<true, true>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
-                               n_replicas);
+    forces(Yes{}, Yes{});
   else if (half)
-    compute_forces<true, false>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
-                                n_replicas);
+    forces(Yes{}, No{});
   else if (energy_virial)
-    compute_forces<false, true>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
-                                n_replicas);
+    forces(No{}, Yes{});
   else
-    compute_forces<false, false>(in, embedding_derivative_, batch.forces, atom_energy_,
-                                 atom_virial_, n_replicas);
+    forces(No{}, No{});
+  if (half)
+    scatter_forces(ordered_forces_, order_.atom_at, batch, request.active);
   if (energy_virial)
-    reduce_energy_virial(atom_energy_, atom_virial_, batch, request.active);
+    reduce_energy_virial(atom_energy_, atom_virial_, order_.atom_at, batch, request.active);
 }
 
 }  // namespace glassland

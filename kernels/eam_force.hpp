@@ -4,7 +4,8 @@
 //   E = Σ_i F_{e_i}(ρ_i) + ½ Σ_i Σ_{j≠i} φ_{e_i e_j}(r_ij),   ρ_i = Σ_{j≠i} ρ_{e_j→e_i}(r_ij).
 // Tables are LAMMPS's cubic splines (kernels/eam_spline.hpp); F beyond the last ρ knot is
 // extrapolated linearly as LAMMPS does. Two passes over the neighbour list per evaluation, each
-// one launch over all replicas: densities and F'(ρ), then forces, energies and virials.
+// one launch over all replicas: densities and F'(ρ), then forces, energies and virials. The passes
+// read atoms in a spatial order (kernels/spatial_order.hpp) and write results back in the batch's.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include "kernels/force_field.hpp"
 #include "kernels/neighbor_list.hpp"
 #include "kernels/packed_atoms.hpp"
+#include "kernels/spatial_order.hpp"
 
 namespace glassland {
 
@@ -64,11 +66,16 @@ KOKKOS_INLINE_FUNCTION int received_density_block(int element_i, int element_j) 
 // Splines the tables on the host and copies them to the device.
 EamTables make_eam_tables(const EamTableData& data);
 
+// The order in which the passes visit atoms (kernels/spatial_order.hpp): Spatial by default;
+// Batch (the batch's own order) is the reference Spatial is tested against.
+enum class EamAtomOrder { Spatial, Batch };
+
 class EamForceTerm : public ForceTerm {
  public:
   // skin: neighbour-list skin in Å. kind: Full or Half (Half only on serial backends);
   // default_neighbor_list_kind() picks the faster valid one for the execution space.
-  EamForceTerm(EamTables tables, double skin, NeighborListKind kind);
+  EamForceTerm(EamTables tables, double skin, NeighborListKind kind,
+               EamAtomOrder order = EamAtomOrder::Spatial);
 
   std::string name() const override { return "eam"; }
   void accumulate(Batch& batch, const EvalRequest& request) override;
@@ -77,15 +84,20 @@ class EamForceTerm : public ForceTerm {
   const NeighborList& neighbor_list() const { return neighbors_; }
   NeighborList& neighbor_list() { return neighbors_; }
   const EamTables& tables() const { return tables_; }
+  const SpatialOrder& atom_order() const { return order_; }
 
  private:
   EamTables tables_;
   NeighborList neighbors_;
+  SpatialOrder order_;
   AtomScalars rho_;
   AtomScalars embedding_derivative_;
   AtomScalars atom_energy_;
   Kokkos::View<double* [6], MemSpace> atom_virial_;
+  // Per evaluation, in order_'s order: the atoms, and forces of a half list before they are
+  // scattered back to the batch's order.
   PackedAtoms atoms_;
+  AtomVectors ordered_forces_;
   // Per evaluation: the listed neighbours within the cutoff (the list has cutoff + skin).
   Kokkos::View<uint32_t**, MemSpace> within_entries_;
   Kokkos::View<int*, MemSpace> within_counts_;

@@ -217,5 +217,88 @@ TEST(EamForce, FullAndHalfListsAgree) {
     EXPECT_NEAR(full.forces[k], half.forces[k], 1e-11);
 }
 
+// The spatial atom order (kernels/spatial_order.hpp) changes only the order of each sum: against
+// the batch's own order, energies (total and per atom) agree to 1e-12 relative, forces to 1e-12
+// eV/Å (relative above 1 eV/Å), virials to 1e-12 of the largest component. Three replicas move in
+// steps that rebuild some replicas' lists and not others, so kept and renewed orders are both
+// compared.
+class EamSpatialOrder : public ::testing::TestWithParam<NeighborListKind> {
+ protected:
+  void SetUp() override { GLASSLAND_REQUIRE_LIST_KIND(GetParam()); }
+};
+
+TEST_P(EamSpatialOrder, AgreesWithTheBatchOrderUpToSummationOrder) {
+  std::vector<NamedStructure> structures = {{"a", disordered_cuzr(31, false, 7)},
+                                            {"b", disordered_cuzr(32, true, 7)},
+                                            {"c", disordered_cuzr(33, true, 7)}};
+  Batch batch = make_batch(structures, {"Cu", "Zr"}, cuzr().elements, cuzr().masses);
+  const auto make_term = [&](EamAtomOrder order) {
+    return std::make_unique<EamForceTerm>(make_eam_tables(eam_table_data(cuzr())), 1.0, GetParam(),
+                                          order);
+  };
+  auto spatial = make_term(EamAtomOrder::Spatial);
+  auto reference = make_term(EamAtomOrder::Batch);
+  const EamForceTerm& spatial_term = *spatial;
+  ForceField spatial_field, reference_field;
+  spatial_field.add_term(std::move(spatial));
+  reference_field.add_term(std::move(reference));
+  uint64_t state = 7;
+  auto uniform = [&state]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<double>(state >> 11) / 9007199254740992.0 - 0.5;
+  };
+  for (int step = 0; step < 4; ++step) {
+    SCOPED_TRACE("step " + std::to_string(step));
+    spatial_field.compute(batch);
+    const BatchSnapshot s = snapshot(batch);
+    auto spatial_atom_energy =
+        Kokkos::create_mirror_view_and_copy(HostSpace(), batch.per_atom_energy);
+    reference_field.compute(batch);
+    const BatchSnapshot b = snapshot(batch);
+    auto atom_energy = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.per_atom_energy);
+    for (int r = 0; r < batch.n_replicas; ++r) {
+      EXPECT_NEAR(s.potential_energy[r], b.potential_energy[r],
+                  1e-12 * std::fabs(b.potential_energy[r]));
+      double virial_scale = 0.0;
+      for (int k = 0; k < 6; ++k)
+        virial_scale = std::max(virial_scale, std::fabs(b.virial[r * 6 + k]));
+      for (int k = 0; k < 6; ++k)
+        EXPECT_NEAR(s.virial[r * 6 + k], b.virial[r * 6 + k], 1e-12 * virial_scale);
+    }
+    double worst_force = 0.0, worst_energy = 0.0;
+    for (size_t k = 0; k < b.forces.size(); ++k)
+      worst_force = std::max(worst_force, std::fabs(s.forces[k] - b.forces[k]) /
+                                              std::max(1.0, std::fabs(b.forces[k])));
+    for (size_t g = 0; g < atom_energy.extent(0); ++g)
+      worst_energy = std::max(worst_energy, std::fabs(spatial_atom_energy(g) - atom_energy(g)) /
+                                                std::fabs(atom_energy(g)));
+    EXPECT_LE(worst_force, 1e-12);
+    EXPECT_LE(worst_energy, 1e-12);
+    // The order is not the identity (else this test compares a path with itself).
+    auto atom_at =
+        Kokkos::create_mirror_view_and_copy(HostSpace(), spatial_term.atom_order().atom_at);
+    int moved = 0;
+    for (size_t g = 0; g < atom_at.extent(0); ++g)
+      moved += atom_at(g) != static_cast<int>(g % batch.n_atoms);
+    EXPECT_GT(moved, batch.n_atoms);
+    // Move replica 0 by up to 0.2 Å per step (its list is kept for a while) and the others by up
+    // to 0.8 Å (beyond skin/2: rebuilt at once).
+    auto positions = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.positions);
+    for (size_t g = 0; g < positions.extent(0); ++g)
+      for (int k = 0; k < 3; ++k)
+        positions(g, k) += (g < static_cast<size_t>(batch.n_atoms) ? 0.4 : 1.6) * uniform();
+    Kokkos::deep_copy(batch.positions, positions);
+  }
+  // 3 first builds, replicas 1 and 2 at each of the 3 later steps, replica 0 not at step 1.
+  EXPECT_GE(spatial_term.neighbor_list().stats().builds, 9);
+  EXPECT_LE(spatial_term.neighbor_list().stats().builds, 11);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, EamSpatialOrder,
+                         ::testing::Values(NeighborListKind::Full, NeighborListKind::Half),
+                         [](const auto& info) {
+                           return info.param == NeighborListKind::Full ? "full" : "half";
+                         });
+
 }  // namespace
 }  // namespace glassland
