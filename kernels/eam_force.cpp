@@ -70,6 +70,8 @@ EamTables make_eam_tables(const EamTableData& data) {
       append_pair_records(data, e, f, pair_records);
   tables.embedding = to_device(embedding, "eam::embedding");
   tables.pair_records = to_device(pair_records, "eam::pair_records");
+  tables.pair_records_float = to_device(
+      std::vector<float>(pair_records.begin(), pair_records.end()), "eam::pair_records_float");
   std::vector<std::vector<int>> pair_table(n, std::vector<int>(n));
   for (int e = 0; e < n; ++e)
     for (int f = 0; f < n; ++f) {
@@ -85,9 +87,11 @@ NeighborListKind default_neighbor_list_kind() {
   return ExecSpace().concurrency() == 1 ? NeighborListKind::Half : NeighborListKind::Full;
 }
 
-EamForceTerm::EamForceTerm(EamTables tables, double skin, NeighborListKind kind, EamAtomOrder order)
+EamForceTerm::EamForceTerm(EamTables tables, double skin, NeighborListKind kind, EamAtomOrder order,
+                           EamPrecision precision)
     : tables_(std::move(tables)),
       neighbors_(tables_.cutoff, skin, kind),
+      precision_(precision),
       order_(order == EamAtomOrder::Spatial) {}
 
 namespace {
@@ -106,9 +110,21 @@ struct EamPassInputs {
   Kokkos::View<int*, MemSpace> within_counts;
 };
 
+// The pair records in `Real`: double, or float for precision: mixed.
+KOKKOS_INLINE_FUNCTION const Kokkos::View<const double*, MemSpace>& records_in(const EamTables& t,
+                                                                               double) {
+  return t.pair_records;
+}
+KOKKOS_INLINE_FUNCTION const Kokkos::View<const float*, MemSpace>& records_in(const EamTables& t,
+                                                                              float) {
+  return t.pair_records_float;
+}
+
 // The pair record of elements (ei, ej) at `knot` (EamTables::pair_records).
-KOKKOS_INLINE_FUNCTION const double* pair_record(const EamTables& t, int ei, int ej, int knot) {
-  return &t.pair_records((static_cast<int64_t>(t.pair_table(ei, ej)) * t.nr + knot) * kPairRecord);
+template <class Real>
+KOKKOS_INLINE_FUNCTION const Real* pair_record(const EamTables& t, int ei, int ej, int knot) {
+  return &records_in(
+      t, Real())((static_cast<int64_t>(t.pair_table(ei, ej)) * t.nr + knot) * kPairRecord);
 }
 
 // Gathers positions and elements into the packed records the passes read, in `atom_at` order.
@@ -146,7 +162,7 @@ void scatter_forces(const AtomVectors& ordered_forces, const Kokkos::View<int*, 
 // ρ_i for every atom: gathered over a full list, or scattered to both atoms of a half list. The
 // listed neighbours within the cutoff are kept (about 69 % of a list with a 1 Å skin at 7.6 Å),
 // so that the force pass neither visits the others nor branches on the distance.
-template <bool kHalf>
+template <bool kHalf, class Real>
 void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_replicas) {
   const auto t = in.tables;
   const auto atoms = in.atoms;
@@ -184,11 +200,12 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
           within_entries(g, within++) = entry;
           const int ej = packed_element(atoms, gj);
           const SplinePosition at = spline_position(kmath::sqrt(rsq), t.inverse_dr, t.nr);
-          const double* record = pair_record(t, ei, ej, at.knot);
+          const Real* record = pair_record<Real>(t, ei, ej, at.knot);
           const int into_i = received_density_block(ei, ej);
-          rho_i += spline_value(record + into_i, at.fraction);
+          const Real p = static_cast<Real>(at.fraction);
+          rho_i += spline_value(record + into_i, p);
           if (kHalf)
-            rho(gj) += spline_value(record + (kSplineBlock - into_i), at.fraction);
+            rho(gj) += spline_value(record + (kSplineBlock - into_i), p);
         }
         within_counts(g) = within;
         if (kHalf)
@@ -230,7 +247,7 @@ void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
 // virial Σ r⊗f, over the neighbours the density pass found within the cutoff.
 // A half list scatters to both atoms, so its forces go to `ordered_forces` (zeroed here) in place
 // order; a full list adds each atom's own force to the batch's `forces` directly.
-template <bool kHalf, bool kEnergyVirial>
+template <bool kHalf, bool kEnergyVirial, class Real>
 void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_derivative,
                     const AtomVectors& forces, const AtomVectors& ordered_forces,
                     const AtomScalars& atom_energy,
@@ -267,42 +284,46 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           const int ej = packed_element(atoms, gj);
           const double r_ij = kmath::sqrt(rsq);
           const SplinePosition at = spline_position(r_ij, t.inverse_dr, t.nr);
-          const double* record = pair_record(t, ei, ej, at.knot);
+          const Real* record = pair_record<Real>(t, ei, ej, at.knot);
           const int into_i = received_density_block(ei, ej);
+          const Real p = static_cast<Real>(at.fraction),
+                     inverse_dr = static_cast<Real>(t.inverse_dr);
           // d/dr of the density atom i receives from j, and of the density j receives from i.
-          const double drho_into_i = spline_derivative(record + into_i, at.fraction, t.inverse_dr);
-          const double drho_into_j =
-              spline_derivative(record + (kSplineBlock - into_i), at.fraction, t.inverse_dr);
-          const double z2 = spline_value(record + 2 * kSplineBlock, at.fraction);
-          const double z2p =
-              spline_derivative(record + 2 * kSplineBlock, at.fraction, t.inverse_dr);
+          const Real drho_into_i = spline_derivative(record + into_i, p, inverse_dr);
+          const Real drho_into_j =
+              spline_derivative(record + (kSplineBlock - into_i), p, inverse_dr);
+          const Real z2 = spline_value(record + 2 * kSplineBlock, p);
+          const Real z2p = spline_derivative(record + 2 * kSplineBlock, p, inverse_dr);
           // φ = z2/r and φ' = (z2' − φ)/r, since the file tabulates z2 = r·φ(r).
-          const double recip = 1.0 / r_ij;
-          const double phi = z2 * recip;
-          const double phip = z2p * recip - phi * recip;
-          const double psip = fp_i * drho_into_i + embedding_derivative(gj) * drho_into_j + phip;
-          const double fpair = -psip * recip;
-          fx += dx * fpair;
-          fy += dy * fpair;
-          fz += dz * fpair;
+          const Real recip = Real(1) / static_cast<Real>(r_ij);
+          const Real phi = z2 * recip;
+          const Real phip = z2p * recip - phi * recip;
+          const Real psip = static_cast<Real>(fp_i) * drho_into_i +
+                            static_cast<Real>(embedding_derivative(gj)) * drho_into_j + phip;
+          const Real fpair = -psip * recip;
+          const Real ux = static_cast<Real>(dx), uy = static_cast<Real>(dy),
+                     uz = static_cast<Real>(dz);
+          fx += ux * fpair;
+          fy += uy * fpair;
+          fz += uz * fpair;
           if (kHalf) {
-            ordered_forces(gj, 0) -= dx * fpair;
-            ordered_forces(gj, 1) -= dy * fpair;
-            ordered_forces(gj, 2) -= dz * fpair;
+            ordered_forces(gj, 0) -= ux * fpair;
+            ordered_forces(gj, 1) -= uy * fpair;
+            ordered_forces(gj, 2) -= uz * fpair;
           }
           if (kEnergyVirial) {
             // Only the replica's total virial is used, so a half list gives each pair's whole
             // virial to atom i instead of scattering half of it to j (six fewer writes per pair).
-            const double share = kHalf ? 1.0 : 0.5;
-            energy += 0.5 * phi;
-            w[0] += share * dx * dx * fpair;
-            w[1] += share * dy * dy * fpair;
-            w[2] += share * dz * dz * fpair;
-            w[3] += share * dx * dy * fpair;
-            w[4] += share * dx * dz * fpair;
-            w[5] += share * dy * dz * fpair;
+            const Real share = kHalf ? Real(1) : Real(0.5);
+            energy += Real(0.5) * phi;
+            w[0] += share * ux * ux * fpair;
+            w[1] += share * uy * uy * fpair;
+            w[2] += share * uz * uz * fpair;
+            w[3] += share * ux * uy * fpair;
+            w[4] += share * ux * uz * fpair;
+            w[5] += share * uy * uz * fpair;
             if (kHalf)
-              atom_energy(gj) += 0.5 * phi;
+              atom_energy(gj) += Real(0.5) * phi;
           }
         }
         if (kHalf) {
@@ -389,26 +410,32 @@ void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
   const bool half = neighbors_.kind() == NeighborListKind::Half;
   const bool energy_virial = request.energy || request.virial;
   const int n_replicas = batch.n_replicas;
-  if (half)
-    compute_densities<true>(in, rho_, n_replicas);
-  else
-    compute_densities<false>(in, rho_, n_replicas);
-  compute_embedding(in, rho_, embedding_derivative_, atom_energy_, atom_virial_, n_replicas);
-  const auto forces = [&](auto half_list, auto with_energy_virial) {
-    compute_forces<decltype(half_list)::value, decltype(with_energy_virial)::value>(
+  // The passes for one list kind, set of results and arithmetic (all compile-time choices).
+  const auto passes = [&](auto half_list, auto with_energy_virial, auto real) {
+    constexpr bool kHalf = decltype(half_list)::value;
+    using Real = decltype(real);
+    compute_densities<kHalf, Real>(in, rho_, n_replicas);
+    compute_embedding(in, rho_, embedding_derivative_, atom_energy_, atom_virial_, n_replicas);
+    compute_forces<kHalf, decltype(with_energy_virial)::value, Real>(
         in, embedding_derivative_, batch.forces, ordered_forces_, atom_energy_, atom_virial_,
         n_replicas);
   };
-  using Yes = std::true_type;
-  using No = std::false_type;
-  if (half && energy_virial)
-    forces(Yes{}, Yes{});
-  else if (half)
-    forces(Yes{}, No{});
-  else if (energy_virial)
-    forces(No{}, Yes{});
+  const auto for_kinds = [&](auto real) {
+    using Yes = std::true_type;
+    using No = std::false_type;
+    if (half && energy_virial)
+      passes(Yes{}, Yes{}, real);
+    else if (half)
+      passes(Yes{}, No{}, real);
+    else if (energy_virial)
+      passes(No{}, Yes{}, real);
+    else
+      passes(No{}, No{}, real);
+  };
+  if (precision_ == EamPrecision::Mixed)
+    for_kinds(0.0f);
   else
-    forces(No{}, No{});
+    for_kinds(0.0);
   if (half)
     scatter_forces(ordered_forces_, order_.atom_at, batch, request.active);
   if (energy_virial)

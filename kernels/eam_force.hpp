@@ -52,7 +52,8 @@ struct EamTables {
   // atom of f receives from one of e; b = 2: r·φ_ef(r). A pair's lookups touch 96 contiguous bytes
   // (two adjacent cache lines) instead of three or four separate tables.
   Kokkos::View<const double*, MemSpace> pair_records;
-  Kokkos::View<const int**, MemSpace> pair_table;  // [e][f] → p, symmetric
+  Kokkos::View<const float*, MemSpace> pair_records_float;  // the same, rounded for mixed precision
+  Kokkos::View<const int**, MemSpace> pair_table;           // [e][f] → p, symmetric
 };
 
 inline constexpr int kPairRecord = 12;
@@ -66,6 +67,12 @@ KOKKOS_INLINE_FUNCTION int received_density_block(int element_i, int element_j) 
 // Splines the tables on the host and copies them to the device.
 EamTables make_eam_tables(const EamTableData& data);
 
+// Arithmetic of the pair terms. Double: everything in double. Mixed: the pair tables, the spline
+// polynomials and the pair arithmetic (φ, φ', the pair force) in float; distances, spline
+// positions, F(ρ), F'(ρ) and every sum (ρ, forces, energies, virials) in double, as is the
+// integration.
+enum class EamPrecision { Double, Mixed };
+
 // The order in which the passes visit atoms (kernels/spatial_order.hpp): Spatial by default;
 // Batch (the batch's own order) is the reference Spatial is tested against.
 enum class EamAtomOrder { Spatial, Batch };
@@ -75,7 +82,8 @@ class EamForceTerm : public ForceTerm {
   // skin: neighbour-list skin in Å. kind: Full or Half (Half only on serial backends);
   // default_neighbor_list_kind() picks the faster valid one for the execution space.
   EamForceTerm(EamTables tables, double skin, NeighborListKind kind,
-               EamAtomOrder order = EamAtomOrder::Spatial);
+               EamAtomOrder order = EamAtomOrder::Spatial,
+               EamPrecision precision = EamPrecision::Double);
 
   std::string name() const override { return "eam"; }
   void accumulate(Batch& batch, const EvalRequest& request) override;
@@ -89,6 +97,7 @@ class EamForceTerm : public ForceTerm {
  private:
   EamTables tables_;
   NeighborList neighbors_;
+  EamPrecision precision_;
   SpatialOrder order_;
   AtomScalars rho_;
   AtomScalars embedding_derivative_;

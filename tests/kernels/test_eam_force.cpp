@@ -8,6 +8,7 @@
 #include "host/io/batch_io.hpp"
 #include "host/io/potential_files.hpp"
 #include "host/tasks/structure_builder.hpp"
+#include "kernels/md_integrator.hpp"
 #include "tests/support/test_requirements.hpp"
 
 namespace glassland {
@@ -299,6 +300,83 @@ INSTANTIATE_TEST_SUITE_P(Kinds, EamSpatialOrder,
                          [](const auto& info) {
                            return info.param == NeighborListKind::Full ? "full" : "half";
                          });
+
+// precision: mixed (EamPrecision::Mixed) against double on a 686-atom disordered Cu50Zr50 cell.
+// Float tables and pair arithmetic carry a relative error of a few times 2^-24 ≈ 6e-8 per pair
+// term; summed in double over ~50 neighbours of |φ| ≲ 1 eV and |pair force| ≲ 5 eV/Å this bounds
+// the per-atom energy error by ~5e-6 eV and a force component's by ~2e-5 eV/Å. Stated
+// tolerances: total energy 5e-6 eV/atom, every force component 1e-4 eV/Å, virial 1e-6 of its
+// largest component.
+TEST(EamMixedPrecision, EnergiesForcesAndVirialWithinTheStatedToleranceOfDouble) {
+  const LammpsData data = disordered_cuzr(41, true, 7);
+  const auto evaluate_with = [&](EamPrecision precision) {
+    Batch batch = make_batch({{"s", data}}, {"Cu", "Zr"}, cuzr().elements, cuzr().masses);
+    ForceField field;
+    field.add_term(std::make_unique<EamForceTerm>(make_eam_tables(eam_table_data(cuzr())), 1.0,
+                                                  default_neighbor_list_kind(),
+                                                  EamAtomOrder::Spatial, precision));
+    field.compute(batch);
+    return snapshot(batch);
+  };
+  const BatchSnapshot exact = evaluate_with(EamPrecision::Double);
+  const BatchSnapshot mixed = evaluate_with(EamPrecision::Mixed);
+  const double energy_error = std::fabs(mixed.potential_energy[0] - exact.potential_energy[0]);
+  double force_error = 0.0, virial_scale = 0.0, virial_error = 0.0;
+  for (size_t k = 0; k < exact.forces.size(); ++k)
+    force_error = std::max(force_error, std::fabs(mixed.forces[k] - exact.forces[k]));
+  for (int k = 0; k < 6; ++k) {
+    virial_scale = std::max(virial_scale, std::fabs(exact.virial[k]));
+    virial_error = std::max(virial_error, std::fabs(mixed.virial[k] - exact.virial[k]));
+  }
+  std::printf(
+      "mixed - double: energy %.3e eV/atom, largest force component %.3e eV/Å, "
+      "virial %.3e of its largest component\n",
+      energy_error / exact.n_atoms, force_error, virial_error / virial_scale);
+  EXPECT_LE(energy_error / exact.n_atoms, 5e-6);
+  EXPECT_LE(force_error, 1e-4);
+  EXPECT_LE(virial_error, 1e-6 * virial_scale);
+  EXPECT_GT(force_error, 0.0);  // the mixed path really ran in float
+}
+
+// NVE with precision: mixed conserves the total energy as double does: 432 atoms from a
+// disordered B2 start (it heats as it relaxes), 1 fs steps for 0.5 ps, |E(t) − E(0)| ≤ 1e-4
+// eV/atom (the bound of MdNve.ConservesTotalEnergy) for both, and mixed's largest excursion within
+// 2× double's plus 1e-5 eV/atom. (With 2 fs steps this start gives 2.1e-4 eV/atom for both: the
+// excursion is velocity Verlet's, not the arithmetic's.)
+TEST(EamMixedPrecision, NveConservesTotalEnergy) {
+  const LammpsData data = disordered_cuzr(42, false, 6);
+  double worst[2] = {0.0, 0.0};
+  for (EamPrecision precision : {EamPrecision::Double, EamPrecision::Mixed}) {
+    Batch batch = make_batch({{"s", data}}, {"Cu", "Zr"}, cuzr().elements, cuzr().masses);
+    ForceField field;
+    field.add_term(std::make_unique<EamForceTerm>(make_eam_tables(eam_table_data(cuzr())), 1.0,
+                                                  default_neighbor_list_kind(),
+                                                  EamAtomOrder::Spatial, precision));
+    IntegratorSettings settings;
+    settings.timestep = 0.001;
+    settings.ensemble = Ensemble::nve;
+    MdIntegrator md(1, batch.n_atoms, settings);
+    md.setup(batch, field);
+    Thermo thermo(1);
+    double start = 0.0;
+    const int slot = precision == EamPrecision::Mixed ? 1 : 0;
+    for (int block = 0; block <= 20; ++block) {
+      if (block > 0)
+        md.run(batch, field, 25);
+      md.compute_thermo(batch, thermo);
+      auto pe = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.potential_energy);
+      auto ke = Kokkos::create_mirror_view_and_copy(HostSpace(), thermo.kinetic_energy);
+      const double total = pe(0) + ke(0);
+      if (block == 0)
+        start = total;
+      worst[slot] = std::max(worst[slot], std::fabs(total - start) / batch.n_atoms);
+    }
+  }
+  std::printf("NVE 0.5 ps, max |E(t) - E(0)|: double %.3e, mixed %.3e eV/atom\n", worst[0], worst[1]);
+  EXPECT_LT(worst[0], 1e-4);
+  EXPECT_LT(worst[1], 1e-4);
+  EXPECT_LT(worst[1], 2.0 * worst[0] + 1e-5);
+}
 
 }  // namespace
 }  // namespace glassland
