@@ -93,6 +93,7 @@ class EamForceTerm : public ForceTerm {
   NeighborList& neighbor_list() { return neighbors_; }
   const EamTables& tables() const { return tables_; }
   const SpatialOrder& atom_order() const { return order_; }
+  EamPrecision precision() const { return precision_; }
 
  private:
   EamTables tables_;

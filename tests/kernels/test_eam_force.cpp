@@ -6,8 +6,10 @@
 #include <cmath>
 
 #include "host/io/batch_io.hpp"
+#include "host/io/json_input.hpp"
 #include "host/io/potential_files.hpp"
 #include "host/tasks/structure_builder.hpp"
+#include "host/tasks/task_system.hpp"
 #include "kernels/md_integrator.hpp"
 #include "tests/support/test_requirements.hpp"
 
@@ -372,10 +374,40 @@ TEST(EamMixedPrecision, NveConservesTotalEnergy) {
       worst[slot] = std::max(worst[slot], std::fabs(total - start) / batch.n_atoms);
     }
   }
-  std::printf("NVE 0.5 ps, max |E(t) - E(0)|: double %.3e, mixed %.3e eV/atom\n", worst[0], worst[1]);
+  std::printf("NVE 0.5 ps, max |E(t) - E(0)|: double %.3e, mixed %.3e eV/atom\n", worst[0],
+              worst[1]);
   EXPECT_LT(worst[0], 1e-4);
   EXPECT_LT(worst[1], 1e-4);
   EXPECT_LT(worst[1], 2.0 * worst[0] + 1e-5);
+}
+
+// system.precision selects the arithmetic of every task's EAM term; another value is an input
+// error naming the key and the choices.
+TEST(EamMixedPrecision, SystemPrecisionKeySelectsIt) {
+  const auto read = [](const std::string& precision) {
+    InputObject input(parse_json_text(R"({"system": {"build": {"lattice": "b2", "cells": [6, 6, 6]},
+                                           "precision": ")" +
+                                          precision + R"("}})",
+                                      "input.json"),
+                      "input.json", ".");
+    return read_task_system(input);
+  };
+  for (const auto& [name, expected] :
+       {std::pair{"double", EamPrecision::Double}, std::pair{"mixed", EamPrecision::Mixed}}) {
+    auto system = read(name);
+    ASSERT_EQ(system->force_field.terms().size(), 1u);
+    const auto* eam = dynamic_cast<const EamForceTerm*>(system->force_field.terms()[0].get());
+    ASSERT_NE(eam, nullptr);
+    EXPECT_EQ(eam->precision(), expected) << name;
+  }
+  try {
+    read("single");
+    ADD_FAILURE() << "expected an InputError";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("system.precision"), std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("\"mixed\""), std::string::npos) << error.what();
+  }
 }
 
 }  // namespace
