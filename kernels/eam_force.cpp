@@ -1,6 +1,7 @@
 #include "kernels/eam_force.hpp"
 
 #include <stdexcept>
+#include <type_traits>
 
 #include "kernels/eam_spline.hpp"
 
@@ -69,6 +70,8 @@ EamTables make_eam_tables(const EamTableData& data) {
       append_pair_records(data, e, f, pair_records);
   tables.embedding = to_device(embedding, "eam::embedding");
   tables.pair_records = to_device(pair_records, "eam::pair_records");
+  tables.pair_records_float = to_device(
+      std::vector<float>(pair_records.begin(), pair_records.end()), "eam::pair_records_float");
   std::vector<std::vector<int>> pair_table(n, std::vector<int>(n));
   for (int e = 0; e < n; ++e)
     for (int f = 0; f < n; ++f) {
@@ -84,14 +87,19 @@ NeighborListKind default_neighbor_list_kind() {
   return ExecSpace().concurrency() == 1 ? NeighborListKind::Half : NeighborListKind::Full;
 }
 
-EamForceTerm::EamForceTerm(EamTables tables, double skin, NeighborListKind kind)
-    : tables_(std::move(tables)), neighbors_(tables_.cutoff, skin, kind) {}
+EamForceTerm::EamForceTerm(EamTables tables, double skin, NeighborListKind kind, EamAtomOrder order,
+                           EamPrecision precision)
+    : tables_(std::move(tables)),
+      neighbors_(tables_.cutoff, skin, kind),
+      precision_(precision),
+      order_(order == EamAtomOrder::Spatial) {}
 
 namespace {
 
 struct EamPassInputs {
   EamTables tables;
-  PackedAtoms atoms;
+  PackedAtoms atoms;  // in `atom_at` order, as the list's rows and neighbour indices
+  Kokkos::View<int*, MemSpace> atom_at;
   ReplicaBoxes boxes;
   Kokkos::View<uint32_t**, MemSpace> entries;
   Kokkos::View<int*, MemSpace> counts;
@@ -102,30 +110,59 @@ struct EamPassInputs {
   Kokkos::View<int*, MemSpace> within_counts;
 };
 
-// The pair record of elements (ei, ej) at `knot` (EamTables::pair_records).
-KOKKOS_INLINE_FUNCTION const double* pair_record(const EamTables& t, int ei, int ej, int knot) {
-  return &t.pair_records((static_cast<int64_t>(t.pair_table(ei, ej)) * t.nr + knot) * kPairRecord);
+// The pair records in `Real`: double, or float for precision: mixed.
+KOKKOS_INLINE_FUNCTION const Kokkos::View<const double*, MemSpace>& records_in(const EamTables& t,
+                                                                               double) {
+  return t.pair_records;
+}
+KOKKOS_INLINE_FUNCTION const Kokkos::View<const float*, MemSpace>& records_in(const EamTables& t,
+                                                                              float) {
+  return t.pair_records_float;
 }
 
-// Copies positions and elements into the packed records the passes read.
-void pack_atoms(const Batch& batch, const PackedAtoms& atoms, const ReplicaInts& active) {
+// The pair record of elements (ei, ej) at `knot` (EamTables::pair_records).
+template <class Real>
+KOKKOS_INLINE_FUNCTION const Real* pair_record(const EamTables& t, int ei, int ej, int knot) {
+  return &records_in(
+      t, Real())((static_cast<int64_t>(t.pair_table(ei, ej)) * t.nr + knot) * kPairRecord);
+}
+
+// Gathers positions and elements into the packed records the passes read, in `atom_at` order.
+void pack_atoms(const Batch& batch, const Kokkos::View<int*, MemSpace>& atom_at,
+                const PackedAtoms& atoms, const ReplicaInts& active) {
   const int n_atoms = batch.n_atoms;
   const auto positions = batch.positions;
   const auto elements = batch.elements;
   Kokkos::parallel_for(
-      "eam::pack_atoms", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
-        if (!replica_is_active(active, static_cast<int>(g / n_atoms)))
+      "eam::pack_atoms", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t s) {
+        if (!replica_is_active(active, static_cast<int>(s / n_atoms)))
           return;
+        const int64_t g = s - s % n_atoms + atom_at(s);
         for (int k = 0; k < 3; ++k)
-          atoms(g, k) = positions(g, k);
-        atoms(g, 3) = static_cast<double>(elements(g));
+          atoms(s, k) = positions(g, k);
+        atoms(s, 3) = static_cast<double>(elements(g));
+      });
+}
+
+// Adds the forces a half-list pass left in place order to the batch's forces.
+void scatter_forces(const AtomVectors& ordered_forces, const Kokkos::View<int*, MemSpace>& atom_at,
+                    const Batch& batch, const ReplicaInts& active) {
+  const int n_atoms = batch.n_atoms;
+  const auto forces = batch.forces;
+  Kokkos::parallel_for(
+      "eam::scatter_forces", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t s) {
+        if (!replica_is_active(active, static_cast<int>(s / n_atoms)))
+          return;
+        const int64_t g = s - s % n_atoms + atom_at(s);
+        for (int k = 0; k < 3; ++k)
+          forces(g, k) += ordered_forces(s, k);
       });
 }
 
 // ρ_i for every atom: gathered over a full list, or scattered to both atoms of a half list. The
 // listed neighbours within the cutoff are kept (about 69 % of a list with a 1 Å skin at 7.6 Å),
 // so that the force pass neither visits the others nor branches on the distance.
-template <bool kHalf>
+template <bool kHalf, class Real>
 void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_replicas) {
   const auto t = in.tables;
   const auto atoms = in.atoms;
@@ -163,11 +200,12 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
           within_entries(g, within++) = entry;
           const int ej = packed_element(atoms, gj);
           const SplinePosition at = spline_position(kmath::sqrt(rsq), t.inverse_dr, t.nr);
-          const double* record = pair_record(t, ei, ej, at.knot);
+          const Real* record = pair_record<Real>(t, ei, ej, at.knot);
           const int into_i = received_density_block(ei, ej);
-          rho_i += spline_value(record + into_i, at.fraction);
+          const Real p = static_cast<Real>(at.fraction);
+          rho_i += spline_value(record + into_i, p);
           if (kHalf)
-            rho(gj) += spline_value(record + (kSplineBlock - into_i), at.fraction);
+            rho(gj) += spline_value(record + (kSplineBlock - into_i), p);
         }
         within_counts(g) = within;
         if (kHalf)
@@ -207,11 +245,17 @@ void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
 
 // Forces, pair energies (½ φ to each atom) and per-atom virials whose sum is the replica's
 // virial Σ r⊗f, over the neighbours the density pass found within the cutoff.
-template <bool kHalf, bool kEnergyVirial>
+// A half list scatters to both atoms, so its forces go to `ordered_forces` (zeroed here) in place
+// order; a full list adds each atom's own force to the batch's `forces` directly.
+template <bool kHalf, bool kEnergyVirial, class Real>
 void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_derivative,
-                    const AtomVectors& forces, const AtomScalars& atom_energy,
+                    const AtomVectors& forces, const AtomVectors& ordered_forces,
+                    const AtomScalars& atom_energy,
                     const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas) {
   const auto t = in.tables;
+  const auto atom_at = in.atom_at;
+  if (kHalf)
+    Kokkos::deep_copy(ordered_forces, 0.0);
   const auto atoms = in.atoms;
   const auto boxes = in.boxes;
   const auto entries = in.within_entries;
@@ -240,47 +284,58 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           const int ej = packed_element(atoms, gj);
           const double r_ij = kmath::sqrt(rsq);
           const SplinePosition at = spline_position(r_ij, t.inverse_dr, t.nr);
-          const double* record = pair_record(t, ei, ej, at.knot);
+          const Real* record = pair_record<Real>(t, ei, ej, at.knot);
           const int into_i = received_density_block(ei, ej);
+          const Real p = static_cast<Real>(at.fraction),
+                     inverse_dr = static_cast<Real>(t.inverse_dr);
           // d/dr of the density atom i receives from j, and of the density j receives from i.
-          const double drho_into_i = spline_derivative(record + into_i, at.fraction, t.inverse_dr);
-          const double drho_into_j =
-              spline_derivative(record + (kSplineBlock - into_i), at.fraction, t.inverse_dr);
-          const double z2 = spline_value(record + 2 * kSplineBlock, at.fraction);
-          const double z2p =
-              spline_derivative(record + 2 * kSplineBlock, at.fraction, t.inverse_dr);
+          const Real drho_into_i = spline_derivative(record + into_i, p, inverse_dr);
+          const Real drho_into_j =
+              spline_derivative(record + (kSplineBlock - into_i), p, inverse_dr);
+          const Real z2 = spline_value(record + 2 * kSplineBlock, p);
+          const Real z2p = spline_derivative(record + 2 * kSplineBlock, p, inverse_dr);
           // φ = z2/r and φ' = (z2' − φ)/r, since the file tabulates z2 = r·φ(r).
-          const double recip = 1.0 / r_ij;
-          const double phi = z2 * recip;
-          const double phip = z2p * recip - phi * recip;
-          const double psip = fp_i * drho_into_i + embedding_derivative(gj) * drho_into_j + phip;
-          const double fpair = -psip * recip;
-          fx += dx * fpair;
-          fy += dy * fpair;
-          fz += dz * fpair;
+          const Real recip = Real(1) / static_cast<Real>(r_ij);
+          const Real phi = z2 * recip;
+          const Real phip = z2p * recip - phi * recip;
+          const Real psip = static_cast<Real>(fp_i) * drho_into_i +
+                            static_cast<Real>(embedding_derivative(gj)) * drho_into_j + phip;
+          const Real fpair = -psip * recip;
+          const Real ux = static_cast<Real>(dx), uy = static_cast<Real>(dy),
+                     uz = static_cast<Real>(dz);
+          fx += ux * fpair;
+          fy += uy * fpair;
+          fz += uz * fpair;
           if (kHalf) {
-            forces(gj, 0) -= dx * fpair;
-            forces(gj, 1) -= dy * fpair;
-            forces(gj, 2) -= dz * fpair;
+            ordered_forces(gj, 0) -= ux * fpair;
+            ordered_forces(gj, 1) -= uy * fpair;
+            ordered_forces(gj, 2) -= uz * fpair;
           }
           if (kEnergyVirial) {
             // Only the replica's total virial is used, so a half list gives each pair's whole
             // virial to atom i instead of scattering half of it to j (six fewer writes per pair).
-            const double share = kHalf ? 1.0 : 0.5;
-            energy += 0.5 * phi;
-            w[0] += share * dx * dx * fpair;
-            w[1] += share * dy * dy * fpair;
-            w[2] += share * dz * dz * fpair;
-            w[3] += share * dx * dy * fpair;
-            w[4] += share * dx * dz * fpair;
-            w[5] += share * dy * dz * fpair;
+            const Real share = kHalf ? Real(1) : Real(0.5);
+            energy += Real(0.5) * phi;
+            w[0] += share * ux * ux * fpair;
+            w[1] += share * uy * uy * fpair;
+            w[2] += share * uz * uz * fpair;
+            w[3] += share * ux * uy * fpair;
+            w[4] += share * ux * uz * fpair;
+            w[5] += share * uy * uz * fpair;
             if (kHalf)
-              atom_energy(gj) += 0.5 * phi;
+              atom_energy(gj) += Real(0.5) * phi;
           }
         }
-        forces(g, 0) += fx;
-        forces(g, 1) += fy;
-        forces(g, 2) += fz;
+        if (kHalf) {
+          ordered_forces(g, 0) += fx;
+          ordered_forces(g, 1) += fy;
+          ordered_forces(g, 2) += fz;
+        } else {
+          const int64_t out = first + atom_at(g);
+          forces(out, 0) += fx;
+          forces(out, 1) += fy;
+          forces(out, 2) += fz;
+        }
         if (kEnergyVirial) {
           atom_energy(g) += energy;
           for (int k = 0; k < 6; ++k)
@@ -291,7 +346,8 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
 
 // Adds per-atom energies into the batch and sums energies and virials per replica.
 void reduce_energy_virial(const AtomScalars& atom_energy,
-                          const Kokkos::View<double* [6], MemSpace>& atom_virial, Batch& batch,
+                          const Kokkos::View<double* [6], MemSpace>& atom_virial,
+                          const Kokkos::View<int*, MemSpace>& atom_at, Batch& batch,
                           const ReplicaInts& active) {
   using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
   const int n_atoms = batch.n_atoms;
@@ -309,7 +365,7 @@ void reduce_energy_virial(const AtomScalars& atom_energy,
         Kokkos::parallel_reduce(
             Kokkos::TeamThreadRange(team, n_atoms),
             [&](int i, double& partial) {
-              per_atom_energy(first + i) += atom_energy(first + i);
+              per_atom_energy(first + atom_at(first + i)) += atom_energy(first + i);
               partial += atom_energy(first + i);
             },
             sum);
@@ -329,49 +385,61 @@ void reduce_energy_virial(const AtomScalars& atom_energy,
 void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
   if (batch.n_elements != tables_.n_elements)
     throw std::invalid_argument("EAM: the batch's element count differs from the potential's");
-  neighbors_.update(batch, request.active);
+  const int n_rebuilt = neighbors_.update(batch, request.active);
+  order_.update(batch, neighbors_, n_rebuilt);
   const int64_t total = batch.total_atoms();
   if (static_cast<int64_t>(rho_.extent(0)) != total) {
     rho_ = AtomScalars("eam::rho", total);
     embedding_derivative_ = AtomScalars("eam::embedding_derivative", total);
     atom_energy_ = AtomScalars("eam::atom_energy", total);
     atom_virial_ = Kokkos::View<double* [6], MemSpace>("eam::atom_virial", total);
-  }
-  if (static_cast<int64_t>(atoms_.extent(0)) != total)
     atoms_ = PackedAtoms("eam::atoms", total);
-  pack_atoms(batch, atoms_, request.active);
-  const auto& list = neighbors_.entries;
+    ordered_forces_ = AtomVectors("eam::ordered_forces", total);
+  }
+  const auto& list = order_.entries;
   if (within_entries_.extent(0) != list.extent(0) || within_entries_.extent(1) != list.extent(1)) {
     within_entries_ = Kokkos::View<uint32_t**, MemSpace>(
         Kokkos::view_alloc(Kokkos::WithoutInitializing, "eam::within_entries"), list.extent(0),
         list.extent(1));
     within_counts_ = Kokkos::View<int*, MemSpace>("eam::within_counts", list.extent(0));
   }
-  const EamPassInputs in{tables_,           atoms_,         batch.boxes,   list,
-                         neighbors_.counts, request.active, batch.n_atoms, within_entries_,
-                         within_counts_};
+  pack_atoms(batch, order_.atom_at, atoms_, request.active);
+  const EamPassInputs in{
+      tables_,       atoms_,         order_.atom_at, batch.boxes,     list,
+      order_.counts, request.active, batch.n_atoms,  within_entries_, within_counts_};
   const bool half = neighbors_.kind() == NeighborListKind::Half;
   const bool energy_virial = request.energy || request.virial;
   const int n_replicas = batch.n_replicas;
+  // The passes for one list kind, set of results and arithmetic (all compile-time choices).
+  const auto passes = [&](auto half_list, auto with_energy_virial, auto real) {
+    constexpr bool kHalf = decltype(half_list)::value;
+    using Real = decltype(real);
+    compute_densities<kHalf, Real>(in, rho_, n_replicas);
+    compute_embedding(in, rho_, embedding_derivative_, atom_energy_, atom_virial_, n_replicas);
+    compute_forces<kHalf, decltype(with_energy_virial)::value, Real>(
+        in, embedding_derivative_, batch.forces, ordered_forces_, atom_energy_, atom_virial_,
+        n_replicas);
+  };
+  const auto for_kinds = [&](auto real) {
+    using Yes = std::true_type;
+    using No = std::false_type;
+    if (half && energy_virial)
+      passes(Yes{}, Yes{}, real);
+    else if (half)
+      passes(Yes{}, No{}, real);
+    else if (energy_virial)
+      passes(No{}, Yes{}, real);
+    else
+      passes(No{}, No{}, real);
+  };
+  if (precision_ == EamPrecision::Mixed)
+    for_kinds(0.0f);
+  else
+    for_kinds(0.0);
   if (half)
-    compute_densities<true>(in, rho_, n_replicas);
-  else
-    compute_densities<false>(in, rho_, n_replicas);
-  compute_embedding(in, rho_, embedding_derivative_, atom_energy_, atom_virial_, n_replicas);
-  if (half && energy_virial)
-    compute_forces<true, true>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
-                               n_replicas);
-  else if (half)
-    compute_forces<true, false>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
-                                n_replicas);
-  else if (energy_virial)
-    compute_forces<false, true>(in, embedding_derivative_, batch.forces, atom_energy_, atom_virial_,
-                                n_replicas);
-  else
-    compute_forces<false, false>(in, embedding_derivative_, batch.forces, atom_energy_,
-                                 atom_virial_, n_replicas);
+    scatter_forces(ordered_forces_, order_.atom_at, batch, request.active);
   if (energy_virial)
-    reduce_energy_virial(atom_energy_, atom_virial_, batch, request.active);
+    reduce_energy_virial(atom_energy_, atom_virial_, order_.atom_at, batch, request.active);
 }
 
 }  // namespace glassland

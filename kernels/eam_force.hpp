@@ -4,7 +4,8 @@
 //   E = Σ_i F_{e_i}(ρ_i) + ½ Σ_i Σ_{j≠i} φ_{e_i e_j}(r_ij),   ρ_i = Σ_{j≠i} ρ_{e_j→e_i}(r_ij).
 // Tables are LAMMPS's cubic splines (kernels/eam_spline.hpp); F beyond the last ρ knot is
 // extrapolated linearly as LAMMPS does. Two passes over the neighbour list per evaluation, each
-// one launch over all replicas: densities and F'(ρ), then forces, energies and virials.
+// one launch over all replicas: densities and F'(ρ), then forces, energies and virials. The passes
+// read atoms in a spatial order (kernels/spatial_order.hpp) and write results back in the batch's.
 #pragma once
 
 #include <memory>
@@ -14,6 +15,7 @@
 #include "kernels/force_field.hpp"
 #include "kernels/neighbor_list.hpp"
 #include "kernels/packed_atoms.hpp"
+#include "kernels/spatial_order.hpp"
 
 namespace glassland {
 
@@ -50,7 +52,8 @@ struct EamTables {
   // atom of f receives from one of e; b = 2: r·φ_ef(r). A pair's lookups touch 96 contiguous bytes
   // (two adjacent cache lines) instead of three or four separate tables.
   Kokkos::View<const double*, MemSpace> pair_records;
-  Kokkos::View<const int**, MemSpace> pair_table;  // [e][f] → p, symmetric
+  Kokkos::View<const float*, MemSpace> pair_records_float;  // the same, rounded for mixed precision
+  Kokkos::View<const int**, MemSpace> pair_table;           // [e][f] → p, symmetric
 };
 
 inline constexpr int kPairRecord = 12;
@@ -64,11 +67,23 @@ KOKKOS_INLINE_FUNCTION int received_density_block(int element_i, int element_j) 
 // Splines the tables on the host and copies them to the device.
 EamTables make_eam_tables(const EamTableData& data);
 
+// Arithmetic of the pair terms. Double: everything in double. Mixed: the pair tables, the spline
+// polynomials and the pair arithmetic (φ, φ', the pair force) in float; distances, spline
+// positions, F(ρ), F'(ρ) and every sum (ρ, forces, energies, virials) in double, as is the
+// integration.
+enum class EamPrecision { Double, Mixed };
+
+// The order in which the passes visit atoms (kernels/spatial_order.hpp): Spatial by default;
+// Batch (the batch's own order) is the reference Spatial is tested against.
+enum class EamAtomOrder { Spatial, Batch };
+
 class EamForceTerm : public ForceTerm {
  public:
   // skin: neighbour-list skin in Å. kind: Full or Half (Half only on serial backends);
   // default_neighbor_list_kind() picks the faster valid one for the execution space.
-  EamForceTerm(EamTables tables, double skin, NeighborListKind kind);
+  EamForceTerm(EamTables tables, double skin, NeighborListKind kind,
+               EamAtomOrder order = EamAtomOrder::Spatial,
+               EamPrecision precision = EamPrecision::Double);
 
   std::string name() const override { return "eam"; }
   void accumulate(Batch& batch, const EvalRequest& request) override;
@@ -77,15 +92,22 @@ class EamForceTerm : public ForceTerm {
   const NeighborList& neighbor_list() const { return neighbors_; }
   NeighborList& neighbor_list() { return neighbors_; }
   const EamTables& tables() const { return tables_; }
+  const SpatialOrder& atom_order() const { return order_; }
+  EamPrecision precision() const { return precision_; }
 
  private:
   EamTables tables_;
   NeighborList neighbors_;
+  EamPrecision precision_;
+  SpatialOrder order_;
   AtomScalars rho_;
   AtomScalars embedding_derivative_;
   AtomScalars atom_energy_;
   Kokkos::View<double* [6], MemSpace> atom_virial_;
+  // Per evaluation, in order_'s order: the atoms, and forces of a half list before they are
+  // scattered back to the batch's order.
   PackedAtoms atoms_;
+  AtomVectors ordered_forces_;
   // Per evaluation: the listed neighbours within the cutoff (the list has cutoff + skin).
   Kokkos::View<uint32_t**, MemSpace> within_entries_;
   Kokkos::View<int*, MemSpace> within_counts_;

@@ -144,6 +144,8 @@ class NeighborList {
   double skin() const { return skin_; }
   NeighborListKind kind() const { return kind_; }
   const NeighborListStats& stats() const { return stats_; }
+  // Per replica, 1 when the last update() rebuilt its list (what the EAM term's atom order follows).
+  const ReplicaInts& rebuilt() const { return needs_build_; }
 
   // [g][k]: packed entries of atom g; counts(g) of them are valid.
   Kokkos::View<uint32_t**, MemSpace> entries;

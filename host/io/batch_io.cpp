@@ -30,8 +30,9 @@ EamTableData eam_table_data(const SetflPotential& potential) {
 }
 
 std::unique_ptr<EamForceTerm> make_eam_term(const SetflPotential& potential, double skin,
-                                            NeighborListKind kind) {
-  return std::make_unique<EamForceTerm>(make_eam_tables(eam_table_data(potential)), skin, kind);
+                                            NeighborListKind kind, EamPrecision precision) {
+  return std::make_unique<EamForceTerm>(make_eam_tables(eam_table_data(potential)), skin, kind,
+                                        EamAtomOrder::Spatial, precision);
 }
 
 std::vector<int> map_types_to_elements(const std::vector<std::string>& type_elements,

@@ -17,9 +17,10 @@ namespace glassland {
 // The potential's tables in the layout the EAM kernels use (LAMMPS's table selection).
 EamTableData eam_table_data(const SetflPotential& potential);
 
-// EAM term for the potential with the given neighbour skin (Å).
+// EAM term for the potential with the given neighbour skin (Å) and pair arithmetic.
 std::unique_ptr<EamForceTerm> make_eam_term(const SetflPotential& potential, double skin,
-                                            NeighborListKind kind = default_neighbor_list_kind());
+                                            NeighborListKind kind = default_neighbor_list_kind(),
+                                            EamPrecision precision = EamPrecision::Double);
 
 // Element index (in the potential) of each data-file type: result[t-1]. Throws InputError if
 // an element name is not in the potential, naming it and listing the potential's elements.

@@ -159,7 +159,8 @@ MinimizedCopies minimize_copies(const TaskSystem& system, const BatchSnapshot& s
   Batch copy = make_batch(structures, system.type_elements, system.potential.elements,
                           system.potential.masses);
   ForceField force_field;
-  force_field.add_term(make_eam_term(system.potential, system.neighbor_skin));
+  force_field.add_term(make_eam_term(system.potential, system.neighbor_skin,
+                                     default_neighbor_list_kind(), system.precision));
   return minimize_in_place(copy, force_field, settings, replicas);
 }
 

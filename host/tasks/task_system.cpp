@@ -71,6 +71,11 @@ SystemPotential read_system_potential(InputObject& section) {
     }
   p.neighbor_skin =
       section.number("neighbor_skin", 1.0, "Å", "neighbour-list skin", NumberRange::non_negative());
+  p.precision = section.choice("precision", "double", {"double", "mixed"},
+                               "EAM pair arithmetic: double, or mixed (float pair tables and "
+                               "pair terms, double sums and integration)") == "mixed"
+                    ? EamPrecision::Mixed
+                    : EamPrecision::Double;
   p.checks.min_atom_distance = section.number(
       "min_atom_distance", kDefaultMinAtomDistance, "Å",
       "a structure with two atoms closer than this is an error naming them (overlapping atoms "
@@ -139,6 +144,7 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
   system->potential = std::move(force_field_keys.potential);
   system->type_elements = std::move(force_field_keys.type_elements);
   system->neighbor_skin = force_field_keys.neighbor_skin;
+  system->precision = force_field_keys.precision;
   system->checks = force_field_keys.checks;
 
   std::vector<NamedStructure> structures;
@@ -229,7 +235,8 @@ std::unique_ptr<TaskSystem> read_task_system(InputObject& input, int default_rep
   }
   system->batch = make_batch(structures, system->type_elements, system->potential.elements,
                              system->potential.masses);
-  system->force_field.add_term(make_eam_term(system->potential, system->neighbor_skin));
+  system->force_field.add_term(make_eam_term(system->potential, system->neighbor_skin,
+                                             default_neighbor_list_kind(), system->precision));
   check_box_widths(*system);
   return system;
 }

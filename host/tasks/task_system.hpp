@@ -32,19 +32,21 @@ struct TaskSystem {
   std::vector<std::string>
       replica_sources;         // where each replica came from (file or "build seed N")
   double neighbor_skin = 1.0;  // Å
-  StructureChecks checks;      // what every structure read for this system must pass
+  EamPrecision precision = EamPrecision::Double;  // system.precision
+  StructureChecks checks;  // what every structure read for this system must pass
   Batch batch;
   ForceField force_field;
   std::vector<double> element_masses() const { return potential.masses; }
 };
 
 // The force-field keys of a system section: potential, potential_format, elements (of the
-// data-file types) and neighbor_skin. read_task_system reads them; a task whose replicas come
-// from elsewhere (neb: its endpoint pairs) reads them alone.
+// data-file types), neighbor_skin and precision. read_task_system reads them; a task whose replicas
+// come from elsewhere (neb: its endpoint pairs) reads them alone.
 struct SystemPotential {
   SetflPotential potential;
   std::vector<std::string> type_elements;  // element of each data-file type
   double neighbor_skin = 1.0;              // Å
+  EamPrecision precision = EamPrecision::Double;
   StructureChecks checks;
 };
 SystemPotential read_system_potential(InputObject& section);

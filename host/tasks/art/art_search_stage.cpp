@@ -340,7 +340,8 @@ ArtRunResult ArtSearchStage::run_engine(const ArtRunRequest& request, const Lamm
       std::vector<NamedStructure>(settings_.concurrent_searches, NamedStructure{"minimum 0", slot}),
       system_.type_elements, system_.potential.elements, system_.potential.masses);
   ForceField field;
-  field.add_term(make_eam_term(system_.potential, system_.neighbor_skin));
+  field.add_term(make_eam_term(system_.potential, system_.neighbor_skin,
+                               default_neighbor_list_kind(), system_.precision));
   ArtEngine engine(batch, field, settings_.search);
   for (const ArtMinimum& m : found_.minima)
     engine.add_minimum(m);

@@ -194,7 +194,11 @@ std::vector<TransmissionEstimate> TransmissionStage::shoot(TaskRun& run) {
       surfaces[r].defined = false;
   const FaultContext context{name(), s_.m.timestep, FaultLimits{}, false};
   const auto estimates = estimate_transmission_coefficients(
-      s_.system.batch, [&] { return make_eam_term(system.potential, system.neighbor_skin); },
+      s_.system.batch,
+      [&] {
+        return make_eam_term(system.potential, system.neighbor_skin, default_neighbor_list_kind(),
+                             system.precision);
+      },
       job_.cvs, surfaces, shooting_dynamics(), flux,
       [&](const ReactiveFluxProgress& now) {
         for (int r = 0; r < s_.n; ++r)

@@ -33,7 +33,8 @@ NebBands::NebBands(const SystemPotential& system, const NebTaskSettings& setting
   batch = make_bands_from_endpoints(make_batch(endpoints, system.type_elements,
                                                system.potential.elements, system.potential.masses),
                                     n_images);
-  force_field.add_term(make_eam_term(system.potential, system.neighbor_skin));
+  force_field.add_term(make_eam_term(system.potential, system.neighbor_skin,
+                                     default_neighbor_list_kind(), system.precision));
 }
 
 void minimize_endpoints(const NebTaskSettings& settings, NebBands& bands) {
