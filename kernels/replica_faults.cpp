@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "kernels/kinetic.hpp"
+#include "kernels/replica_reductions.hpp"
 
 namespace glassland {
 
@@ -161,15 +162,7 @@ void check_dynamics_faults(const Batch& batch, const MdIntegrator& integrator,
         }
         if (cause == FaultCause::none)
           return;  // the usual case: the replica is healthy
-        int atom = -1;
-        if (atom_fault)
-          Kokkos::parallel_reduce(
-              Kokkos::TeamThreadRange(team, n_atoms),
-              [&](int i, int& lowest) {
-                if (score(i) == worst && i < lowest)
-                  lowest = i;
-              },
-              Kokkos::Min<int>(atom));
+        const int atom = atom_fault ? team_lowest_atom_scoring(team, n_atoms, score, worst) : -1;
         double largest_force2 = 0.0;
         Kokkos::parallel_reduce(
             Kokkos::TeamThreadRange(team, n_atoms),

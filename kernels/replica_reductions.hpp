@@ -3,6 +3,8 @@
 // team size, never on R, so a replica's sum is the same alone and inside a batch (SPEC.md §2).
 #pragma once
 
+#include <climits>
+
 #include "kernels/types.hpp"
 
 namespace glassland {
@@ -39,6 +41,22 @@ KOKKOS_INLINE_FUNCTION double team_replica_dot_per_component(const Team& team, c
       },
       sum);
   return sum;
+}
+
+// The lowest atom i < n_atoms with score(i) == value (INT_MAX when there is none): names the atom
+// behind a team's maximum the same way on every backend, whatever order the team visits atoms in.
+template <class Team, class Score>
+KOKKOS_INLINE_FUNCTION int team_lowest_atom_scoring(const Team& team, int n_atoms,
+                                                    const Score& score, double value) {
+  int atom = INT_MAX;
+  Kokkos::parallel_reduce(
+      Kokkos::TeamThreadRange(team, n_atoms),
+      [&](int i, int& lowest) {
+        if (score(i) == value && i < lowest)
+          lowest = i;
+      },
+      Kokkos::Min<int>(atom));
+  return atom;
 }
 
 // out(r) = Σ_i value(g) over the atoms g = r·N + i of replica r.

@@ -13,6 +13,7 @@
 
 #include "kernels/counter_rng.hpp"
 #include "kernels/fire_minimizer.hpp"
+#include "kernels/replica_reductions.hpp"
 #include "kernels/replica_transfer.hpp"
 #include "saddle/lanczos.hpp"
 
@@ -236,15 +237,7 @@ struct ArtStepKernel {
     };
     const double worst = max_atoms(team, score);
     if (worst > p.max_step_displacement * p.max_step_displacement) {
-      int atom = INT_MAX;
-      Kokkos::parallel_reduce(
-          Kokkos::TeamThreadRange(team, n_atoms),
-          [&](int i, int& lowest) {
-            if (score(i) == worst && i < lowest)
-              lowest = i;
-          },
-          Kokkos::Min<int>(atom));
-      st.fault_atom = atom;
+      st.fault_atom = team_lowest_atom_scoring(team, n_atoms, score, worst);
       st.fault_value = worst == DBL_MAX ? 0.0 : kmath::sqrt(worst);
       fail(st, worst == DBL_MAX ? ArtOutcome::non_finite_positions : ArtOutcome::step_too_long);
       return;
