@@ -144,7 +144,8 @@ class NeighborList {
   double skin() const { return skin_; }
   NeighborListKind kind() const { return kind_; }
   const NeighborListStats& stats() const { return stats_; }
-  // Per replica, 1 when the last update() rebuilt its list (what the EAM term's atom order follows).
+  // Per replica, 1 when the last update() rebuilt its list (what the EAM term's atom order
+  // follows).
   const ReplicaInts& rebuilt() const { return needs_build_; }
 
   // [g][k]: packed entries of atom g; counts(g) of them are valid.
@@ -186,7 +187,10 @@ class NeighborList {
   ReplicaInts needs_build_;
   ReplicaInts built_;  // 1 once the replica has a list (inactive replicas may have none)
   ReplicaScalars max_displacement_sq_;
-  Kokkos::View<int* [4], MemSpace> grid_;  // per replica: nx, ny, nz, first cell
+  // Per replica: cells per direction (nx, ny, nz), the first cell, and how many cells the search
+  // reaches on either side along each direction (1 or 2); and the cells' perpendicular widths.
+  Kokkos::View<int* [7], MemSpace> grid_;
+  Kokkos::View<double* [3], MemSpace> cell_width_;
   Kokkos::View<int*, MemSpace> atom_cell_;
   Kokkos::View<int*, MemSpace> atom_slot_;
   Kokkos::View<int*, MemSpace> cell_count_;

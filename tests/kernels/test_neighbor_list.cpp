@@ -93,6 +93,42 @@ TEST_P(NeighborListAgainstBruteForce, OrthogonalAndTriclinicReplicasInOneBatch) 
   }
 }
 
+// The cell grid has floor(width / (reach/2)) cells along each direction and the search reaches 1
+// or 2 cells to either side: the coarsest grids (4 cells across a box 2·reach wide), uneven grids,
+// strong tilts (where only the largest per-direction distance bound may skip a cell) and grids
+// capped by a small atom count are where a cell could be missed or an image visited twice.
+TEST_P(NeighborListAgainstBruteForce, CoarseUnevenAndTiltedCellGridsAndFewAtoms) {
+  const bool half = GetParam() == NeighborListKind::Half;
+  const double cutoff = 5.0, skin = 1.0;
+  const auto check = [&](const LammpsData& data, const char* what, size_t at_least) {
+    SCOPED_TRACE(what);
+    Batch batch = make_batch({{what, data}}, {"Cu", "Zr"}, {"Cu", "Zr"}, {63.546, 91.224});
+    NeighborList list(cutoff, skin, GetParam());
+    ASSERT_EQ(list.update(batch), 1);
+    const BatchSnapshot s = snapshot(batch);
+    const PairSet expected = brute_force_pairs(s, 0, cutoff + skin, half);
+    EXPECT_GE(expected.size(), at_least);
+    EXPECT_EQ(listed_pairs(list, 0, s.n_atoms), expected);
+  };
+  // 12.4 Å wide: 4 cells of 3.1 Å along each direction.
+  const LammpsData coarse = random_structure(110, 110 / std::pow(12.4, 3), 8);
+  check(coarse, "4 cells per direction", 1000);
+  LammpsData stretched = coarse;  // 7 cells along x, 4 along y and z
+  for (auto& x : stretched.positions)
+    x[0] = stretched.lo[0] + 1.7 * (x[0] - stretched.lo[0]);
+  stretched.hi[0] = stretched.lo[0] + 1.7 * (stretched.hi[0] - stretched.lo[0]);
+  check(stretched, "7 x 4 x 4 cells", 500);
+  LammpsData tilted = random_structure(400, 0.06, 9);  // 18.8 Å, perpendicular widths 16–19 Å
+  const double length = tilted.hi[0] - tilted.lo[0];
+  tilted.xy = 0.4 * length;
+  tilted.xz = 0.3 * length;
+  tilted.yz = -0.4 * length;
+  tilted.triclinic = true;
+  check(tilted, "strongly tilted", 5000);
+  // Three atoms: the grid is capped at 3 cells per direction, each narrower than the reach.
+  check(random_structure(3, 3 / std::pow(13.0, 3), 10), "three atoms", 0);
+}
+
 TEST_P(NeighborListAgainstBruteForce, RebuildsOnlyTheReplicaThatMovedAndWrapsIt) {
   LammpsData a = random_structure(300, 0.06, 5);
   Batch batch = make_batch({{"a", a}, {"b", a}}, {"Cu", "Zr"}, {"Cu", "Zr"}, {63.546, 91.224});
