@@ -188,24 +188,47 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
         const double xi = atoms(g, 0), yi = atoms(g, 1), zi = atoms(g, 2);
         double rho_i = 0.0;
         int within = 0;
-        for (int k = 0; k < counts(g); ++k) {
-          const uint32_t entry = entries(g, k);
-          const int64_t gj = first + neighbor_index(entry);
-          double xj[3];
-          images.position(atoms, first, entry, xj);
+        // Locals, not the views' and tables' members: the stores below (an int list, double
+        // densities) could alias those, and the compiler would reload them for every pair.
+        const int count = counts(g);
+        const double inverse_dr = t.inverse_dr;
+        const int nr = t.nr;
+        // One listed pair: kept when within the cutoff, its densities added.
+        const auto add_pair = [&](uint32_t entry, const double xj[3]) {
           const double dx = xi - xj[0], dy = yi - xj[1], dz = zi - xj[2];
           const double rsq = dx * dx + dy * dy + dz * dz;
           if (rsq >= cutoff_sq)
-            continue;
+            return;
           within_entries(g, within++) = entry;
+          const int64_t gj = first + neighbor_index(entry);
           const int ej = packed_element(atoms, gj);
-          const SplinePosition at = spline_position(kmath::sqrt(rsq), t.inverse_dr, t.nr);
+          const SplinePosition at = spline_position(kmath::sqrt(rsq), inverse_dr, nr);
           const Real* record = pair_record<Real>(t, ei, ej, at.knot);
           const int into_i = received_density_block(ei, ej);
           const Real p = static_cast<Real>(at.fraction);
           rho_i += spline_value(record + into_i, p);
           if (kHalf)
             rho(gj) += spline_value(record + (kSplineBlock - into_i), p);
+        };
+        int k = 0;
+        if constexpr (!kHalf) {
+          // Full lists (GPUs): two neighbours in flight. Both gathers are issued before either
+          // is used, so one memory latency covers two pairs; the pairs are still added in list
+          // order, so the sums are bitwise those of one neighbour at a time.
+          for (; k + 1 < count; k += 2) {
+            const uint32_t first_entry = entries(g, k), second_entry = entries(g, k + 1);
+            double first_xj[3], second_xj[3];
+            images.position(atoms, first, first_entry, first_xj);
+            images.position(atoms, first, second_entry, second_xj);
+            add_pair(first_entry, first_xj);
+            add_pair(second_entry, second_xj);
+          }
+        }
+        for (; k < count; ++k) {
+          const uint32_t entry = entries(g, k);
+          double xj[3];
+          images.position(atoms, first, entry, xj);
+          add_pair(entry, xj);
         }
         within_counts(g) = within;
         if (kHalf)
@@ -274,20 +297,22 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
         const double xi = atoms(g, 0), yi = atoms(g, 1), zi = atoms(g, 2);
         double fx = 0.0, fy = 0.0, fz = 0.0, energy = 0.0;
         double w[6] = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
-        for (int k = 0; k < counts(g); ++k) {
-          const uint32_t entry = entries(g, k);
+        // Locals for the same reason as in compute_densities: the force stores could alias them.
+        const int count = counts(g);
+        const double inverse_dr_d = t.inverse_dr;
+        const int nr = t.nr;
+        // One pair within the cutoff: its force on both atoms, its energy and virial.
+        const auto add_pair = [&](uint32_t entry, const double xj[3], double fp_j) {
           const int64_t gj = first + neighbor_index(entry);
-          double xj[3];
-          images.position(atoms, first, entry, xj);
           const double dx = xi - xj[0], dy = yi - xj[1], dz = zi - xj[2];
           const double rsq = dx * dx + dy * dy + dz * dz;
           const int ej = packed_element(atoms, gj);
           const double r_ij = kmath::sqrt(rsq);
-          const SplinePosition at = spline_position(r_ij, t.inverse_dr, t.nr);
+          const SplinePosition at = spline_position(r_ij, inverse_dr_d, nr);
           const Real* record = pair_record<Real>(t, ei, ej, at.knot);
           const int into_i = received_density_block(ei, ej);
           const Real p = static_cast<Real>(at.fraction),
-                     inverse_dr = static_cast<Real>(t.inverse_dr);
+                     inverse_dr = static_cast<Real>(inverse_dr_d);
           // d/dr of the density atom i receives from j, and of the density j receives from i.
           const Real drho_into_i = spline_derivative(record + into_i, p, inverse_dr);
           const Real drho_into_j =
@@ -298,8 +323,8 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           const Real recip = Real(1) / static_cast<Real>(r_ij);
           const Real phi = z2 * recip;
           const Real phip = z2p * recip - phi * recip;
-          const Real psip = static_cast<Real>(fp_i) * drho_into_i +
-                            static_cast<Real>(embedding_derivative(gj)) * drho_into_j + phip;
+          const Real psip =
+              static_cast<Real>(fp_i) * drho_into_i + static_cast<Real>(fp_j) * drho_into_j + phip;
           const Real fpair = -psip * recip;
           const Real ux = static_cast<Real>(dx), uy = static_cast<Real>(dy),
                      uz = static_cast<Real>(dz);
@@ -325,6 +350,27 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
             if (kHalf)
               atom_energy(gj) += Real(0.5) * phi;
           }
+        };
+        int k = 0;
+        if constexpr (!kHalf) {
+          // Full lists (GPUs): two neighbours in flight, as in compute_densities; F'(ρ_j) is a
+          // second gather per pair, so it is issued early too. Pairs are added in list order.
+          for (; k + 1 < count; k += 2) {
+            const uint32_t first_entry = entries(g, k), second_entry = entries(g, k + 1);
+            double first_xj[3], second_xj[3];
+            images.position(atoms, first, first_entry, first_xj);
+            images.position(atoms, first, second_entry, second_xj);
+            const double first_fp = embedding_derivative(first + neighbor_index(first_entry));
+            const double second_fp = embedding_derivative(first + neighbor_index(second_entry));
+            add_pair(first_entry, first_xj, first_fp);
+            add_pair(second_entry, second_xj, second_fp);
+          }
+        }
+        for (; k < count; ++k) {
+          const uint32_t entry = entries(g, k);
+          double xj[3];
+          images.position(atoms, first, entry, xj);
+          add_pair(entry, xj, embedding_derivative(first + neighbor_index(entry)));
         }
         if (kHalf) {
           ordered_forces(g, 0) += fx;
@@ -338,8 +384,8 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
         }
         if (kEnergyVirial) {
           atom_energy(g) += energy;
-          for (int k = 0; k < 6; ++k)
-            atom_virial(g, k) += w[k];
+          for (int c = 0; c < 6; ++c)
+            atom_virial(g, c) += w[c];
         }
       });
 }
