@@ -392,15 +392,20 @@ void NeighborList::find_neighbors(const Batch& batch) {
                                   positions(g, 1), positions(g, 2));
         const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
         int count = 0;
-        for (int dz = -stencil.reach[2]; dz <= stencil.reach[2]; ++dz) {
+        // A half list visits the upper half of the stencil (offsets after (0,0,0) in z, y, x
+        // order) and, in the atom's own cell, the atoms after it: of a pair at offset o, the atom
+        // that sees the other at o or −o in the upper half lists it, so each pair is listed once
+        // and every atom gets about half its neighbours (LAMMPS's half/bin/newton stencil).
+        for (int dz = half ? 0 : -stencil.reach[2]; dz <= stencil.reach[2]; ++dz) {
           const double gap_z = stencil.gap(2, dz);
           if (gap_z >= skip_sq)
             continue;
-          for (int dy = -stencil.reach[1]; dy <= stencil.reach[1]; ++dy) {
+          for (int dy = half && dz == 0 ? 0 : -stencil.reach[1]; dy <= stencil.reach[1]; ++dy) {
             const double gap_yz = stencil.combine(gap_z, stencil.gap(1, dy));
             if (gap_yz >= skip_sq)
               continue;
-            for (int dx = -stencil.reach[0]; dx <= stencil.reach[0]; ++dx) {
+            const bool own_row = dz == 0 && dy == 0;
+            for (int dx = half && own_row ? 0 : -stencil.reach[0]; dx <= stencil.reach[0]; ++dx) {
               if (stencil.combine(gap_yz, stencil.gap(0, dx)) >= skip_sq)
                 continue;
               // The cell at offset (dx, dy, dz) is periodic cell `cell` seen through the lattice
@@ -412,7 +417,7 @@ void NeighborList::find_neighbors(const Batch& batch) {
               for (int a = cell_start(cell); a < cell_start(cell + 1); ++a) {
                 const int j = cell_atoms(a);
                 // An atom's own images are at least a box width (≥ 2 reach) away.
-                if (j == i || (half && j < i))
+                if (j == i || (half && own_row && dx == 0 && j < i))
                   continue;
                 const double ddx = positions(first + j, 0) - image_origin[0];
                 const double ddy = positions(first + j, 1) - image_origin[1];

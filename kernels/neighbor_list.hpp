@@ -25,7 +25,7 @@ namespace glassland {
 
 enum class NeighborListKind {
   Full,  // every pair twice (i→j and j→i): each thread writes only its own atom (GPU default)
-  Half,  // every pair once (j > i): half the pair work; only for serial execution spaces
+  Half,  // every pair once (upper half of the cell stencil): half the pair work; serial spaces only
 };
 
 // Neighbour entry packing: local index in the low 27 bits, shift code (0..26) above.

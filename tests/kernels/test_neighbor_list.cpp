@@ -50,17 +50,23 @@ PairSet brute_force_pairs(const BatchSnapshot& s, int replica, double reach, boo
   return pairs;
 }
 
+// The list's pairs (i, j, shift). A half list may list a pair from either atom: as the brute
+// force lists half pairs with j > i, a pair listed from its higher atom is turned around,
+// (j, i, −shift), and each pair must then appear exactly once.
 PairSet listed_pairs(const NeighborList& list, int replica, int n_atoms) {
   auto entries = Kokkos::create_mirror_view_and_copy(HostSpace(), list.entries);
   auto counts = Kokkos::create_mirror_view_and_copy(HostSpace(), list.counts);
+  const bool half = list.kind() == NeighborListKind::Half;
   PairSet pairs;
   for (int i = 0; i < n_atoms; ++i) {
     const int64_t g = static_cast<int64_t>(replica) * n_atoms + i;
     for (int k = 0; k < counts(g); ++k) {
       int sx, sy, sz;
       neighbor_shift(entries(g, k), sx, sy, sz);
-      const auto inserted = pairs.insert({i, neighbor_index(entries(g, k)), sx, sy, sz});
-      EXPECT_TRUE(inserted.second) << "duplicate neighbour entry for atom " << i;
+      const int j = neighbor_index(entries(g, k));
+      const auto inserted =
+          half && j < i ? pairs.insert({j, i, -sx, -sy, -sz}) : pairs.insert({i, j, sx, sy, sz});
+      EXPECT_TRUE(inserted.second) << "pair (" << i << ", " << j << ") listed twice";
     }
   }
   return pairs;
