@@ -159,6 +159,36 @@ void scatter_forces(const AtomVectors& ordered_forces, const Kokkos::View<int*, 
       });
 }
 
+// Visits the `count` listed neighbours of atom g (replica from `first`) in list order:
+// visit(entry, x_j, extra) with the neighbour's image position and extra = gather(entry), a second
+// per-neighbour load. With kTwoInFlight (full lists, GPUs) two neighbours are gathered before
+// either is visited, so one memory latency covers two pairs; the visits keep the list order, so
+// every sum is bitwise the one of a neighbour at a time.
+template <bool kTwoInFlight, class Images, class Gather, class Visit>
+KOKKOS_INLINE_FUNCTION void for_each_neighbor(const Images& images, const PackedAtoms& atoms,
+                                              const Kokkos::View<uint32_t**, MemSpace>& entries,
+                                              int64_t g, int64_t first, int count,
+                                              const Gather& gather, const Visit& visit) {
+  int k = 0;
+  if constexpr (kTwoInFlight) {
+    for (; k + 1 < count; k += 2) {
+      const uint32_t first_entry = entries(g, k), second_entry = entries(g, k + 1);
+      double first_xj[3], second_xj[3];
+      images.position(atoms, first, first_entry, first_xj);
+      images.position(atoms, first, second_entry, second_xj);
+      const double first_extra = gather(first_entry), second_extra = gather(second_entry);
+      visit(first_entry, first_xj, first_extra);
+      visit(second_entry, second_xj, second_extra);
+    }
+  }
+  for (; k < count; ++k) {
+    const uint32_t entry = entries(g, k);
+    double xj[3];
+    images.position(atoms, first, entry, xj);
+    visit(entry, xj, gather(entry));
+  }
+}
+
 // ρ_i for every atom: gathered over a full list, or scattered to both atoms of a half list. The
 // listed neighbours within the cutoff are kept (about 69 % of a list with a 1 Å skin at 7.6 Å),
 // so that the force pass neither visits the others nor branches on the distance.
@@ -210,26 +240,10 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
           if (kHalf)
             rho(gj) += spline_value(record + (kSplineBlock - into_i), p);
         };
-        int k = 0;
-        if constexpr (!kHalf) {
-          // Full lists (GPUs): two neighbours in flight. Both gathers are issued before either
-          // is used, so one memory latency covers two pairs; the pairs are still added in list
-          // order, so the sums are bitwise those of one neighbour at a time.
-          for (; k + 1 < count; k += 2) {
-            const uint32_t first_entry = entries(g, k), second_entry = entries(g, k + 1);
-            double first_xj[3], second_xj[3];
-            images.position(atoms, first, first_entry, first_xj);
-            images.position(atoms, first, second_entry, second_xj);
-            add_pair(first_entry, first_xj);
-            add_pair(second_entry, second_xj);
-          }
-        }
-        for (; k < count; ++k) {
-          const uint32_t entry = entries(g, k);
-          double xj[3];
-          images.position(atoms, first, entry, xj);
-          add_pair(entry, xj);
-        }
+        const auto nothing_more = [](uint32_t) { return 0.0; };
+        for_each_neighbor<!kHalf>(
+            images, atoms, entries, g, first, count, nothing_more,
+            [&](uint32_t entry, const double xj[3], double) { add_pair(entry, xj); });
         within_counts(g) = within;
         if (kHalf)
           rho(g) += rho_i;
@@ -351,27 +365,12 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
               atom_energy(gj) += Real(0.5) * phi;
           }
         };
-        int k = 0;
-        if constexpr (!kHalf) {
-          // Full lists (GPUs): two neighbours in flight, as in compute_densities; F'(ρ_j) is a
-          // second gather per pair, so it is issued early too. Pairs are added in list order.
-          for (; k + 1 < count; k += 2) {
-            const uint32_t first_entry = entries(g, k), second_entry = entries(g, k + 1);
-            double first_xj[3], second_xj[3];
-            images.position(atoms, first, first_entry, first_xj);
-            images.position(atoms, first, second_entry, second_xj);
-            const double first_fp = embedding_derivative(first + neighbor_index(first_entry));
-            const double second_fp = embedding_derivative(first + neighbor_index(second_entry));
-            add_pair(first_entry, first_xj, first_fp);
-            add_pair(second_entry, second_xj, second_fp);
-          }
-        }
-        for (; k < count; ++k) {
-          const uint32_t entry = entries(g, k);
-          double xj[3];
-          images.position(atoms, first, entry, xj);
-          add_pair(entry, xj, embedding_derivative(first + neighbor_index(entry)));
-        }
+        // F'(ρ_j) is a second gather per pair, issued with the position.
+        const auto embedding_derivative_of = [&](uint32_t entry) {
+          return embedding_derivative(first + neighbor_index(entry));
+        };
+        for_each_neighbor<!kHalf>(images, atoms, entries, g, first, count, embedding_derivative_of,
+                                  add_pair);
         if (kHalf) {
           ordered_forces(g, 0) += fx;
           ordered_forces(g, 1) += fy;
