@@ -103,11 +103,14 @@ struct EamPassInputs {
   ReplicaBoxes boxes;
   Kokkos::View<uint32_t**, MemSpace> entries;
   Kokkos::View<int*, MemSpace> counts;
+  Kokkos::View<int*, MemSpace> unshifted_counts;  // the leading entries without a periodic shift
   ReplicaInts active;
   int n_atoms;
-  // The listed neighbours within the cutoff, written by the density pass for the force pass.
+  // The listed neighbours within the cutoff, written by the density pass for the force pass, in
+  // the list's order (so again the unshifted ones first).
   Kokkos::View<uint32_t**, MemSpace> within_entries;
   Kokkos::View<int*, MemSpace> within_counts;
+  Kokkos::View<int*, MemSpace> within_unshifted;
 };
 
 // The pair records in `Real`: double, or float for precision: mixed.
@@ -159,7 +162,7 @@ void scatter_forces(const AtomVectors& ordered_forces, const Kokkos::View<int*, 
       });
 }
 
-// Visits the `count` listed neighbours of atom g (replica from `first`) in list order:
+// Visits the listed neighbours begin … end − 1 of atom g (replica from `first`) in list order:
 // visit(entry, x_j, extra) with the neighbour's image position and extra = gather(entry), a second
 // per-neighbour load. With kTwoInFlight (full lists, GPUs) two neighbours are gathered before
 // either is visited, so one memory latency covers two pairs; the visits keep the list order, so
@@ -167,11 +170,11 @@ void scatter_forces(const AtomVectors& ordered_forces, const Kokkos::View<int*, 
 template <bool kTwoInFlight, class Images, class Gather, class Visit>
 KOKKOS_INLINE_FUNCTION void for_each_neighbor(const Images& images, const PackedAtoms& atoms,
                                               const Kokkos::View<uint32_t**, MemSpace>& entries,
-                                              int64_t g, int64_t first, int count,
+                                              int64_t g, int64_t first, int begin, int end,
                                               const Gather& gather, const Visit& visit) {
-  int k = 0;
+  int k = begin;
   if constexpr (kTwoInFlight) {
-    for (; k + 1 < count; k += 2) {
+    for (; k + 1 < end; k += 2) {
       const uint32_t first_entry = entries(g, k), second_entry = entries(g, k + 1);
       double first_xj[3], second_xj[3];
       images.position(atoms, first, first_entry, first_xj);
@@ -181,7 +184,7 @@ KOKKOS_INLINE_FUNCTION void for_each_neighbor(const Images& images, const Packed
       visit(second_entry, second_xj, second_extra);
     }
   }
-  for (; k < count; ++k) {
+  for (; k < end; ++k) {
     const uint32_t entry = entries(g, k);
     double xj[3];
     images.position(atoms, first, entry, xj);
@@ -200,8 +203,10 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
   const auto entries = in.entries;
   const auto counts = in.counts;
   const auto active = in.active;
+  const auto unshifted_counts = in.unshifted_counts;
   const auto within_entries = in.within_entries;
   const auto within_counts = in.within_counts;
+  const auto within_unshifted = in.within_unshifted;
   const int n_atoms = in.n_atoms;
   const double cutoff_sq = t.cutoff * t.cutoff;
   if (kHalf)
@@ -241,9 +246,13 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
             rho(gj) += spline_value(record + (kSplineBlock - into_i), p);
         };
         const auto nothing_more = [](uint32_t) { return 0.0; };
-        for_each_neighbor<!kHalf>(
-            images, atoms, entries, g, first, count, nothing_more,
-            [&](uint32_t entry, const double xj[3], double) { add_pair(entry, xj); });
+        const auto visit = [&](uint32_t entry, const double xj[3], double) { add_pair(entry, xj); };
+        const int unshifted = unshifted_counts(g);
+        for_each_neighbor<!kHalf>(UnshiftedImages(), atoms, entries, g, first, 0, unshifted,
+                                  nothing_more, visit);
+        within_unshifted(g) = within;
+        for_each_neighbor<!kHalf>(images, atoms, entries, g, first, unshifted, count, nothing_more,
+                                  visit);
         within_counts(g) = within;
         if (kHalf)
           rho(g) += rho_i;
@@ -297,6 +306,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
   const auto boxes = in.boxes;
   const auto entries = in.within_entries;
   const auto counts = in.within_counts;
+  const auto unshifted_counts = in.within_unshifted;
   const auto active = in.active;
   const int n_atoms = in.n_atoms;
   Kokkos::parallel_for(
@@ -369,8 +379,11 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
         const auto embedding_derivative_of = [&](uint32_t entry) {
           return embedding_derivative(first + neighbor_index(entry));
         };
-        for_each_neighbor<!kHalf>(images, atoms, entries, g, first, count, embedding_derivative_of,
-                                  add_pair);
+        const int unshifted = unshifted_counts(g);
+        for_each_neighbor<!kHalf>(UnshiftedImages(), atoms, entries, g, first, 0, unshifted,
+                                  embedding_derivative_of, add_pair);
+        for_each_neighbor<!kHalf>(images, atoms, entries, g, first, unshifted, count,
+                                  embedding_derivative_of, add_pair);
         if (kHalf) {
           ordered_forces(g, 0) += fx;
           ordered_forces(g, 1) += fy;
@@ -447,11 +460,13 @@ void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
         Kokkos::view_alloc(Kokkos::WithoutInitializing, "eam::within_entries"), list.extent(0),
         list.extent(1));
     within_counts_ = Kokkos::View<int*, MemSpace>("eam::within_counts", list.extent(0));
+    within_unshifted_ = Kokkos::View<int*, MemSpace>("eam::within_unshifted", list.extent(0));
   }
   pack_atoms(batch, order_.atom_at, atoms_, request.active);
   const EamPassInputs in{
-      tables_,       atoms_,         order_.atom_at, batch.boxes,     list,
-      order_.counts, request.active, batch.n_atoms,  within_entries_, within_counts_};
+      tables_,       atoms_,          order_.atom_at,          batch.boxes,
+      list,          order_.counts,   order_.unshifted_counts, request.active,
+      batch.n_atoms, within_entries_, within_counts_,          within_unshifted_};
   const bool half = neighbors_.kind() == NeighborListKind::Half;
   const bool energy_virial = request.energy || request.virial;
   const int n_replicas = batch.n_replicas;

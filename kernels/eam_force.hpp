@@ -111,6 +111,7 @@ class EamForceTerm : public ForceTerm {
   // Per evaluation: the listed neighbours within the cutoff (the list has cutoff + skin).
   Kokkos::View<uint32_t**, MemSpace> within_entries_;
   Kokkos::View<int*, MemSpace> within_counts_;
+  Kokkos::View<int*, MemSpace> within_unshifted_;
 };
 
 NeighborListKind default_neighbor_list_kind();

@@ -138,6 +138,7 @@ void NeighborList::allocate(const Batch& batch) {
   cell_atoms_ = Kokkos::View<int*, MemSpace>("neighbor_list::cell_atoms", total);
   cell_atoms_unsorted_ = Kokkos::View<int*, MemSpace>("neighbor_list::cell_atoms_unsorted", total);
   counts = Kokkos::View<int*, MemSpace>("neighbor_list::counts", total);
+  unshifted_counts = Kokkos::View<int*, MemSpace>("neighbor_list::unshifted_counts", total);
   entries = Kokkos::View<uint32_t**, MemSpace>();
   stats_.capacity = 0;
 }
@@ -380,6 +381,7 @@ void NeighborList::find_neighbors(const Batch& batch) {
   auto cell_atoms = cell_atoms_;
   auto list = entries;
   auto list_counts = counts;
+  auto list_unshifted = unshifted_counts;
   Kokkos::parallel_for(
       "neighbor_list::find_neighbors", all_atoms(n_replicas_, n_atoms), KOKKOS_LAMBDA(int64_t g) {
         const int r = static_cast<int>(g / n_atoms);
@@ -396,40 +398,48 @@ void NeighborList::find_neighbors(const Batch& batch) {
         // order) and, in the atom's own cell, the atoms after it: of a pair at offset o, the atom
         // that sees the other at o or −o in the upper half lists it, so each pair is listed once
         // and every atom gets about half its neighbours (LAMMPS's half/bin/newton stencil).
-        for (int dz = half ? 0 : -stencil.reach[2]; dz <= stencil.reach[2]; ++dz) {
-          const double gap_z = stencil.gap(2, dz);
-          if (gap_z >= skip_sq)
-            continue;
-          for (int dy = half && dz == 0 ? 0 : -stencil.reach[1]; dy <= stencil.reach[1]; ++dy) {
-            const double gap_yz = stencil.combine(gap_z, stencil.gap(1, dy));
-            if (gap_yz >= skip_sq)
+        // Unshifted cells first (pass 0), then the cells seen through a periodic shift (pass 1),
+        // so that the first unshifted_counts(g) entries need no shift.
+        for (int pass = 0; pass < 2; ++pass) {
+          for (int dz = half ? 0 : -stencil.reach[2]; dz <= stencil.reach[2]; ++dz) {
+            const double gap_z = stencil.gap(2, dz);
+            if (gap_z >= skip_sq)
               continue;
-            const bool own_row = dz == 0 && dy == 0;
-            for (int dx = half && own_row ? 0 : -stencil.reach[0]; dx <= stencil.reach[0]; ++dx) {
-              if (stencil.combine(gap_yz, stencil.gap(0, dx)) >= skip_sq)
+            for (int dy = half && dz == 0 ? 0 : -stencil.reach[1]; dy <= stencil.reach[1]; ++dy) {
+              const double gap_yz = stencil.combine(gap_z, stencil.gap(1, dy));
+              if (gap_yz >= skip_sq)
                 continue;
-              // The cell at offset (dx, dy, dz) is periodic cell `cell` seen through the lattice
-              // vector H·shift: its atoms' images there sit at x_j + H·shift.
-              int shift[3];
-              const int cell = stencil.periodic_cell(dx, dy, dz, shift);
-              double image_origin[3] = {xi, yi, zi};
-              box.add_lattice_vector(-shift[0], -shift[1], -shift[2], image_origin);
-              for (int a = cell_start(cell); a < cell_start(cell + 1); ++a) {
-                const int j = cell_atoms(a);
-                // An atom's own images are at least a box width (≥ 2 reach) away.
-                if (j == i || (half && own_row && dx == 0 && j < i))
+              const bool own_row = dz == 0 && dy == 0;
+              for (int dx = half && own_row ? 0 : -stencil.reach[0]; dx <= stencil.reach[0]; ++dx) {
+                if (stencil.combine(gap_yz, stencil.gap(0, dx)) >= skip_sq)
                   continue;
-                const double ddx = positions(first + j, 0) - image_origin[0];
-                const double ddy = positions(first + j, 1) - image_origin[1];
-                const double ddz = positions(first + j, 2) - image_origin[2];
-                if (ddx * ddx + ddy * ddy + ddz * ddz < reach_sq) {
-                  if (count < capacity)
-                    list(g, count) = pack_neighbor(j, shift[0], shift[1], shift[2]);
-                  ++count;
+                // The cell at offset (dx, dy, dz) is periodic cell `cell` seen through the lattice
+                // vector H·shift: its atoms' images there sit at x_j + H·shift.
+                int shift[3];
+                const int cell = stencil.periodic_cell(dx, dy, dz, shift);
+                if ((shift[0] != 0 || shift[1] != 0 || shift[2] != 0) != (pass == 1))
+                  continue;
+                double image_origin[3] = {xi, yi, zi};
+                box.add_lattice_vector(-shift[0], -shift[1], -shift[2], image_origin);
+                for (int a = cell_start(cell); a < cell_start(cell + 1); ++a) {
+                  const int j = cell_atoms(a);
+                  // An atom's own images are at least a box width (≥ 2 reach) away.
+                  if (j == i || (half && own_row && dx == 0 && j < i))
+                    continue;
+                  const double ddx = positions(first + j, 0) - image_origin[0];
+                  const double ddy = positions(first + j, 1) - image_origin[1];
+                  const double ddz = positions(first + j, 2) - image_origin[2];
+                  if (ddx * ddx + ddy * ddy + ddz * ddz < reach_sq) {
+                    if (count < capacity)
+                      list(g, count) = pack_neighbor(j, shift[0], shift[1], shift[2]);
+                    ++count;
+                  }
                 }
               }
             }
           }
+          if (pass == 0)
+            list_unshifted(g) = count;
         }
         list_counts(g) = count;
       });

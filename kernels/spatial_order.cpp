@@ -67,6 +67,7 @@ void SpatialOrder::update(const Batch& batch, const NeighborList& list, int n_re
   if (!enabled_) {  // the identity order: the list as it is
     entries = list.entries;
     counts = list.counts;
+    unshifted_counts = list.unshifted_counts;
     return;
   }
   if (n_rebuilt > 0)
@@ -76,6 +77,8 @@ void SpatialOrder::update(const Batch& batch, const NeighborList& list, int n_re
         Kokkos::view_alloc(Kokkos::WithoutInitializing, "spatial_order::entries"),
         list.entries.extent(0), list.entries.extent(1));
     counts = Kokkos::View<int*, MemSpace>("spatial_order::counts", list.entries.extent(0));
+    unshifted_counts =
+        Kokkos::View<int*, MemSpace>("spatial_order::unshifted_counts", list.entries.extent(0));
     every_replica = true;
   }
   if (n_rebuilt > 0 || every_replica)
@@ -124,10 +127,12 @@ void SpatialOrder::copy_lists(const NeighborList& list, bool every_replica) {
   const auto rebuilt = list.rebuilt();
   const auto list_entries = list.entries;
   const auto list_counts = list.counts;
+  const auto list_unshifted = list.unshifted_counts;
   const auto at = atom_at;
   const auto place = place_of;
   auto out_entries = entries;
   auto out_counts = counts;
+  auto out_unshifted = unshifted_counts;
   Kokkos::parallel_for(
       "spatial_order::copy_lists",
       Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(list_counts.extent(0))),
@@ -138,6 +143,7 @@ void SpatialOrder::copy_lists(const NeighborList& list, bool every_replica) {
         const int64_t gi = first + at(s);
         const int count = list_counts(gi);
         out_counts(s) = count;
+        out_unshifted(s) = list_unshifted(gi);
         for (int k = 0; k < count; ++k) {
           const uint32_t entry = list_entries(gi, k);
           out_entries(s, k) = (entry & ~kNeighborIndexMask) |

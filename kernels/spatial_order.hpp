@@ -34,9 +34,11 @@ class SpatialOrder {
   Kokkos::View<int*, MemSpace> atom_at;
   // [r·N + i]: the place of atom i in its replica's order.
   Kokkos::View<int*, MemSpace> place_of;
-  // The neighbour list with rows and neighbour indices in places (the shift codes unchanged).
+  // The neighbour list with rows and neighbour indices in places (the shift codes and the order
+  // of each row, unshifted entries first, unchanged).
   Kokkos::View<uint32_t**, MemSpace> entries;
   Kokkos::View<int*, MemSpace> counts;
+  Kokkos::View<int*, MemSpace> unshifted_counts;
 
   // The steps of update(), public only because CUDA's extended lambdas may not live in private
   // member functions.

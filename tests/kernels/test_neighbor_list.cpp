@@ -50,12 +50,14 @@ PairSet brute_force_pairs(const BatchSnapshot& s, int replica, double reach, boo
   return pairs;
 }
 
-// The list's pairs (i, j, shift). A half list may list a pair from either atom: as the brute
+// The list's pairs (i, j, shift), checking that each row lists its unshifted entries first. A
+// half list may list a pair from either atom: as the brute
 // force lists half pairs with j > i, a pair listed from its higher atom is turned around,
 // (j, i, −shift), and each pair must then appear exactly once.
 PairSet listed_pairs(const NeighborList& list, int replica, int n_atoms) {
   auto entries = Kokkos::create_mirror_view_and_copy(HostSpace(), list.entries);
   auto counts = Kokkos::create_mirror_view_and_copy(HostSpace(), list.counts);
+  auto unshifted = Kokkos::create_mirror_view_and_copy(HostSpace(), list.unshifted_counts);
   const bool half = list.kind() == NeighborListKind::Half;
   PairSet pairs;
   for (int i = 0; i < n_atoms; ++i) {
@@ -64,6 +66,8 @@ PairSet listed_pairs(const NeighborList& list, int replica, int n_atoms) {
       int sx, sy, sz;
       neighbor_shift(entries(g, k), sx, sy, sz);
       const int j = neighbor_index(entries(g, k));
+      // The unshifted entries come first, and only they.
+      EXPECT_EQ(sx == 0 && sy == 0 && sz == 0, k < unshifted(g)) << "atom " << i << ", entry " << k;
       const auto inserted =
           half && j < i ? pairs.insert({j, i, -sx, -sy, -sz}) : pairs.insert({i, j, sx, sy, sz});
       EXPECT_TRUE(inserted.second) << "pair (" << i << ", " << j << ") listed twice";
