@@ -101,6 +101,7 @@ struct EamPassInputs {
   PackedAtoms atoms;  // in `atom_at` order, as the list's rows and neighbour indices
   Kokkos::View<int*, MemSpace> atom_at;
   ReplicaBoxes boxes;
+  ImageShiftTable image_shifts;  // filled for half lists (CPUs), which read shifts from it
   Kokkos::View<uint32_t**, MemSpace> entries;
   Kokkos::View<int*, MemSpace> counts;
   Kokkos::View<int*, MemSpace> unshifted_counts;  // the leading entries without a periodic shift
@@ -200,6 +201,7 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
   const auto t = in.tables;
   const auto atoms = in.atoms;
   const auto boxes = in.boxes;
+  const auto image_shifts = in.image_shifts;
   const auto entries = in.entries;
   const auto counts = in.counts;
   const auto active = in.active;
@@ -217,8 +219,7 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
         if (!replica_is_active(active, r))
           return;
         const int64_t first = g - g % n_atoms;
-        // Half lists run on CPUs, where a per-atom shift table is cheaper than decoding shifts.
-        const NeighborImages<kHalf> images(boxes(r));
+        const NeighborImages<kHalf> images(boxes, image_shifts, r);
         const int ei = packed_element(atoms, g);
         const double xi = atoms(g, 0), yi = atoms(g, 1), zi = atoms(g, 2);
         double rho_i = 0.0;
@@ -304,6 +305,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
     Kokkos::deep_copy(ordered_forces, 0.0);
   const auto atoms = in.atoms;
   const auto boxes = in.boxes;
+  const auto image_shifts = in.image_shifts;
   const auto entries = in.within_entries;
   const auto counts = in.within_counts;
   const auto unshifted_counts = in.within_unshifted;
@@ -315,7 +317,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
         if (!replica_is_active(active, r))
           return;
         const int64_t first = g - g % n_atoms;
-        const NeighborImages<kHalf> images(boxes(r));
+        const NeighborImages<kHalf> images(boxes, image_shifts, r);
         const int ei = packed_element(atoms, g);
         const double fp_i = embedding_derivative(g);
         const double xi = atoms(g, 0), yi = atoms(g, 1), zi = atoms(g, 2);
@@ -463,11 +465,16 @@ void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
     within_unshifted_ = Kokkos::View<int*, MemSpace>("eam::within_unshifted", list.extent(0));
   }
   pack_atoms(batch, order_.atom_at, atoms_, request.active);
-  const EamPassInputs in{
-      tables_,       atoms_,          order_.atom_at,          batch.boxes,
-      list,          order_.counts,   order_.unshifted_counts, request.active,
-      batch.n_atoms, within_entries_, within_counts_,          within_unshifted_};
   const bool half = neighbors_.kind() == NeighborListKind::Half;
+  if (half) {
+    if (static_cast<int>(image_shifts_.extent(0)) != batch.n_replicas)
+      image_shifts_ = ImageShiftTable("eam::image_shifts", batch.n_replicas);
+    fill_image_shifts(batch.boxes, image_shifts_);
+  }
+  const EamPassInputs in{tables_,          atoms_,        order_.atom_at,  batch.boxes,
+                         image_shifts_,    list,          order_.counts,   order_.unshifted_counts,
+                         request.active,   batch.n_atoms, within_entries_, within_counts_,
+                         within_unshifted_};
   const bool energy_virial = request.energy || request.virial;
   const int n_replicas = batch.n_replicas;
   // The passes for one list kind, set of results and arithmetic (all compile-time choices).

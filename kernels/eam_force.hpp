@@ -112,6 +112,7 @@ class EamForceTerm : public ForceTerm {
   Kokkos::View<uint32_t**, MemSpace> within_entries_;
   Kokkos::View<int*, MemSpace> within_counts_;
   Kokkos::View<int*, MemSpace> within_unshifted_;
+  ImageShiftTable image_shifts_;  // half lists' per-replica shift table
 };
 
 NeighborListKind default_neighbor_list_kind();

@@ -445,6 +445,20 @@ void NeighborList::find_neighbors(const Batch& batch) {
       });
 }
 
+void fill_image_shifts(const ReplicaBoxes& boxes, const ImageShiftTable& table) {
+  Kokkos::parallel_for(
+      "neighbor_list::image_shifts",
+      Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(boxes.extent(0)) * 27),
+      KOKKOS_LAMBDA(int64_t s) {
+        const int r = static_cast<int>(s / 27), code = static_cast<int>(s % 27);
+        const Box& box = boxes(r);
+        const int sx = code % 3 - 1, sy = (code / 3) % 3 - 1, sz = code / 9 - 1;
+        table(r, code, 0) = box.lx * sx + box.xy * sy + box.xz * sz;
+        table(r, code, 1) = box.ly * sy + box.yz * sz;
+        table(r, code, 2) = box.lz * sz;
+      });
+}
+
 int NeighborList::largest_neighbor_count() {
   const int n_atoms = n_atoms_;
   auto needs_build = needs_build_;

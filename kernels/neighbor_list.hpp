@@ -62,36 +62,14 @@ KOKKOS_INLINE_FUNCTION void neighbor_image_position(const Positions& positions, 
   box.add_lattice_vector(sx, sy, sz, xj);
 }
 
-// The 27 lattice vectors H·n, n ∈ {-1,0,1}³, of one box, indexed by shift code. Built once per
-// atom on CPUs so that each pair costs three loads instead of decoding its shift (the sums are the
-// ones add_lattice_vector forms, so positions come out bitwise the same either way). GPUs keep
-// the decoding: a 648-byte table per thread would live in local memory.
-struct ImageShifts {
-  double vector[27][3];
-  KOKKOS_INLINE_FUNCTION explicit ImageShifts(const Box& box) {
-    for (int code = 0; code < 27; ++code) {
-      const int sx = code % 3 - 1, sy = (code / 3) % 3 - 1, sz = code / 9 - 1;
-      vector[code][0] = box.lx * sx + box.xy * sy + box.xz * sz;
-      vector[code][1] = box.ly * sy + box.yz * sz;
-      vector[code][2] = box.lz * sz;
-    }
-  }
-};
+// The 27 lattice vectors H·n, n ∈ {-1,0,1}³, of every replica's box, indexed by shift code.
+// Filled once per evaluation on CPUs so that each shifted pair costs three loads instead of
+// decoding its shift (the sums are the ones add_lattice_vector forms, so positions come out
+// bitwise the same either way). GPUs keep the decoding, which needs no table in memory.
+using ImageShiftTable = Kokkos::View<double* [27][3], Kokkos::LayoutRight, MemSpace>;
 
-// Position of neighbour entry `entry` (x_j + H·n) using a precomputed shift table.
-template <class Positions>
-KOKKOS_INLINE_FUNCTION void neighbor_image_position(const Positions& positions, int64_t first,
-                                                    const ImageShifts& shifts, uint32_t entry,
-                                                    double xj[3]) {
-  const int64_t gj = first + neighbor_index(entry);
-  const double* shift = shifts.vector[entry >> kNeighborIndexBits];
-  xj[0] = positions(gj, 0);
-  xj[1] = positions(gj, 1);
-  xj[2] = positions(gj, 2);
-  xj[0] += shift[0];
-  xj[1] += shift[1];
-  xj[2] += shift[2];
-}
+// Fills table(r, code, k) from the replicas' boxes (table has one row per replica).
+void fill_image_shifts(const ReplicaBoxes& boxes, const ImageShiftTable& table);
 
 // Position of a neighbour listed without a periodic shift (the first unshifted_counts(g) entries
 // of atom g): x_j as it is, nothing to decode or add.
@@ -106,12 +84,13 @@ struct UnshiftedImages {
   }
 };
 
-// How a kernel finds neighbour images: with the shift table (kShiftTable, CPUs) or by decoding
-// each entry's shift (GPUs).
+// How a kernel finds the neighbour images of replica r: with the shift table (kShiftTable, CPUs)
+// or by decoding each entry's shift (GPUs; the table is then not read and may be empty).
 template <bool kShiftTable>
 struct NeighborImages {
   Box box;
-  KOKKOS_INLINE_FUNCTION explicit NeighborImages(const Box& b) : box(b) {}
+  KOKKOS_INLINE_FUNCTION NeighborImages(const ReplicaBoxes& boxes, const ImageShiftTable&, int r)
+      : box(boxes(r)) {}
   template <class Positions>
   KOKKOS_INLINE_FUNCTION void position(const Positions& positions, int64_t first, uint32_t entry,
                                        double xj[3]) const {
@@ -121,12 +100,20 @@ struct NeighborImages {
 
 template <>
 struct NeighborImages<true> {
-  ImageShifts shifts;
-  KOKKOS_INLINE_FUNCTION explicit NeighborImages(const Box& b) : shifts(b) {}
+  const double* shifts;  // the replica's 27 × 3 lattice vectors
+  KOKKOS_INLINE_FUNCTION NeighborImages(const ReplicaBoxes&, const ImageShiftTable& table, int r)
+      : shifts(&table(r, 0, 0)) {}
   template <class Positions>
   KOKKOS_INLINE_FUNCTION void position(const Positions& positions, int64_t first, uint32_t entry,
                                        double xj[3]) const {
-    neighbor_image_position(positions, first, shifts, entry, xj);
+    const int64_t gj = first + neighbor_index(entry);
+    const double* shift = shifts + 3 * (entry >> kNeighborIndexBits);
+    xj[0] = positions(gj, 0);
+    xj[1] = positions(gj, 1);
+    xj[2] = positions(gj, 2);
+    xj[0] += shift[0];
+    xj[1] += shift[1];
+    xj[2] += shift[2];
   }
 };
 
