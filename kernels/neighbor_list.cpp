@@ -393,54 +393,65 @@ void NeighborList::find_neighbors(const Batch& batch) {
         const CellStencil stencil(box, grid, cell_width, r, atom_cell(g), positions(g, 0),
                                   positions(g, 1), positions(g, 2));
         const double xi = positions(g, 0), yi = positions(g, 1), zi = positions(g, 2);
-        int count = 0;
+        // Unshifted neighbours are written from the front of the row, shifted ones from its back
+        // (so in reverse order); the shifted block is then moved behind the unshifted one, so that
+        // the first unshifted_counts(g) entries need no shift. Counts are kept in full beyond the
+        // capacity.
+        int unshifted = 0, shifted = 0;
         // A half list visits the upper half of the stencil (offsets after (0,0,0) in z, y, x
         // order) and, in the atom's own cell, the atoms after it: of a pair at offset o, the atom
         // that sees the other at o or −o in the upper half lists it, so each pair is listed once
         // and every atom gets about half its neighbours (LAMMPS's half/bin/newton stencil).
-        // Unshifted cells first (pass 0), then the cells seen through a periodic shift (pass 1),
-        // so that the first unshifted_counts(g) entries need no shift.
-        for (int pass = 0; pass < 2; ++pass) {
-          for (int dz = half ? 0 : -stencil.reach[2]; dz <= stencil.reach[2]; ++dz) {
-            const double gap_z = stencil.gap(2, dz);
-            if (gap_z >= skip_sq)
+        for (int dz = half ? 0 : -stencil.reach[2]; dz <= stencil.reach[2]; ++dz) {
+          const double gap_z = stencil.gap(2, dz);
+          if (gap_z >= skip_sq)
+            continue;
+          for (int dy = half && dz == 0 ? 0 : -stencil.reach[1]; dy <= stencil.reach[1]; ++dy) {
+            const double gap_yz = stencil.combine(gap_z, stencil.gap(1, dy));
+            if (gap_yz >= skip_sq)
               continue;
-            for (int dy = half && dz == 0 ? 0 : -stencil.reach[1]; dy <= stencil.reach[1]; ++dy) {
-              const double gap_yz = stencil.combine(gap_z, stencil.gap(1, dy));
-              if (gap_yz >= skip_sq)
+            const bool own_row = dz == 0 && dy == 0;
+            for (int dx = half && own_row ? 0 : -stencil.reach[0]; dx <= stencil.reach[0]; ++dx) {
+              if (stencil.combine(gap_yz, stencil.gap(0, dx)) >= skip_sq)
                 continue;
-              const bool own_row = dz == 0 && dy == 0;
-              for (int dx = half && own_row ? 0 : -stencil.reach[0]; dx <= stencil.reach[0]; ++dx) {
-                if (stencil.combine(gap_yz, stencil.gap(0, dx)) >= skip_sq)
+              // The cell at offset (dx, dy, dz) is periodic cell `cell` seen through the lattice
+              // vector H·shift: its atoms' images there sit at x_j + H·shift.
+              int shift[3];
+              const int cell = stencil.periodic_cell(dx, dy, dz, shift);
+              const bool is_shifted = shift[0] != 0 || shift[1] != 0 || shift[2] != 0;
+              double image_origin[3] = {xi, yi, zi};
+              box.add_lattice_vector(-shift[0], -shift[1], -shift[2], image_origin);
+              for (int a = cell_start(cell); a < cell_start(cell + 1); ++a) {
+                const int j = cell_atoms(a);
+                // An atom's own images are at least a box width (≥ 2 reach) away.
+                if (j == i || (half && own_row && dx == 0 && j < i))
                   continue;
-                // The cell at offset (dx, dy, dz) is periodic cell `cell` seen through the lattice
-                // vector H·shift: its atoms' images there sit at x_j + H·shift.
-                int shift[3];
-                const int cell = stencil.periodic_cell(dx, dy, dz, shift);
-                if ((shift[0] != 0 || shift[1] != 0 || shift[2] != 0) != (pass == 1))
+                const double ddx = positions(first + j, 0) - image_origin[0];
+                const double ddy = positions(first + j, 1) - image_origin[1];
+                const double ddz = positions(first + j, 2) - image_origin[2];
+                if (ddx * ddx + ddy * ddy + ddz * ddz >= reach_sq)
                   continue;
-                double image_origin[3] = {xi, yi, zi};
-                box.add_lattice_vector(-shift[0], -shift[1], -shift[2], image_origin);
-                for (int a = cell_start(cell); a < cell_start(cell + 1); ++a) {
-                  const int j = cell_atoms(a);
-                  // An atom's own images are at least a box width (≥ 2 reach) away.
-                  if (j == i || (half && own_row && dx == 0 && j < i))
-                    continue;
-                  const double ddx = positions(first + j, 0) - image_origin[0];
-                  const double ddy = positions(first + j, 1) - image_origin[1];
-                  const double ddz = positions(first + j, 2) - image_origin[2];
-                  if (ddx * ddx + ddy * ddy + ddz * ddz < reach_sq) {
-                    if (count < capacity)
-                      list(g, count) = pack_neighbor(j, shift[0], shift[1], shift[2]);
-                    ++count;
-                  }
+                const bool fits = unshifted + shifted < capacity;
+                if (is_shifted) {
+                  if (fits)
+                    list(g, capacity - 1 - shifted) =
+                        pack_neighbor(j, shift[0], shift[1], shift[2]);
+                  ++shifted;
+                } else {
+                  if (fits)
+                    list(g, unshifted) = pack_neighbor(j, 0, 0, 0);
+                  ++unshifted;
                 }
               }
             }
           }
-          if (pass == 0)
-            list_unshifted(g) = count;
         }
+        const int count = unshifted + shifted;
+        // A forward copy to a place at or before the block's own: safe where the two overlap.
+        if (count <= capacity)
+          for (int k = 0; k < shifted; ++k)
+            list(g, unshifted + k) = list(g, capacity - shifted + k);
+        list_unshifted(g) = unshifted;
         list_counts(g) = count;
       });
 }
