@@ -656,11 +656,22 @@ def device_tests(runner, work, out_dir, test_filter, timeout):
         ["glassland_device_tests", f"--gtest_filter={test_filter}",
          f"--gtest_output=json:{out_dir / 'device_tests.json'}"], work, timeout=timeout,
         check=False)
-    summary = [line for line in out.splitlines() if line.startswith(("[  PASSED", "[  FAILED",
-                                                                       "[  SKIPPED"))]
-    failed = [line for line in out.splitlines() if line.startswith("[  FAILED  ]")]
-    status = None if rc == 124 else rc == 0
-    return status, "; ".join(summary[:3] + failed[:8]) or f"rc {rc}", seconds
+    lines = out.splitlines()
+    failed = [line for line in lines if line.startswith("[  FAILED  ]")]
+    if rc == 124:
+        # Stopped at its time share (no JSON report then). GoogleTest flushes after every test,
+        # so the output so far says how far it got: a failure seen by then is a failure, else the
+        # run is incomplete, not failed.
+        count = {mark: sum(line.startswith(mark) for line in lines)
+                 for mark in ("[       OK ]", "[  SKIPPED ]")}
+        started = [line[len("[ RUN      ]"):].strip() for line in lines
+                   if line.startswith("[ RUN      ]")]
+        detail = (f"stopped at its time share ({seconds:.0f} s): {count['[       OK ]']} passed, "
+                  f"{count['[  SKIPPED ]']} skipped, {len(failed)} failed" +
+                  (f", last started {started[-1]}" if started else ""))
+        return (False if failed else None), "; ".join([detail] + failed[:8]), seconds
+    summary = [line for line in lines if line.startswith(("[  PASSED", "[  FAILED", "[  SKIPPED"))]
+    return rc == 0, "; ".join(summary[:3] + failed[:8]) or f"rc {rc}", seconds
 
 
 # --- throughput -------------------------------------------------------------------------------
@@ -819,6 +830,28 @@ def command_device(args):
 
     device = describe_device(runner)
     print(f"kit.py: {device}", flush=True)
+
+    def finish(rows):
+        document = {"device": device, "size": params["size"],
+                    "seconds": time.monotonic() - started, "checks": checks, "throughput": rows}
+        write_json(out_dir / "results.json", document)
+        summary = markdown_summary(document)
+        (out_dir / "summary.md").write_text(summary)
+        print("\n" + summary)
+        if not args.keep_work:
+            shutil.rmtree(work, ignore_errors=True)
+        return 1 if any(c["status"] == "FAIL" for c in checks) else 0
+
+    # Programs that cannot start here (a shared library missing, the machine's glibc older than
+    # the 2.36 that Debian 12's toolchain links against, no CUDA driver) would fail every check
+    # alike: say why once and spend no more of the device time.
+    rc, out, err, seconds = runner.run(["glassland", "--version"], work, timeout=120, check=False)
+    record("programs start", rc == 0,
+           out.strip() if rc == 0 else f"glassland --version failed (rc {rc}): "
+           f"{_tail(err.strip(), 400)}; the bundle needs glibc >= 2.36 and the CUDA driver "
+           "(libcuda.so.1): nothing else was run", seconds)
+    if rc != 0:
+        return finish([])
     results = {}
     for name, case in CASES.items():
         t0 = time.monotonic()
@@ -869,15 +902,7 @@ def command_device(args):
         for name, ok, detail, seconds in sanitizer_runs(runner, kit, san_dir, out_dir,
                                                         sanitizer_deadline):
             record(f"compute-sanitizer {name}", ok, detail, seconds)
-    document = {"device": device, "size": params["size"], "seconds": time.monotonic() - started,
-                "checks": checks, "throughput": rows}
-    write_json(out_dir / "results.json", document)
-    summary = markdown_summary(document)
-    (out_dir / "summary.md").write_text(summary)
-    print("\n" + summary)
-    if not args.keep_work:
-        shutil.rmtree(work, ignore_errors=True)
-    return 1 if any(c["status"] == "FAIL" for c in checks) else 0
+    return finish(rows)
 
 
 def describe_device(runner):
