@@ -56,7 +56,6 @@ class SetflScanner {
   SetflScanner(std::string path, const std::string& text)
       : path_(std::move(path)), cursor_(text.c_str()), end_(text.c_str() + text.size()) {}
 
-  const std::string& path() const { return path_; }
   int line() const { return line_; }
 
   // The next raw line (without its newline); false at the end of the file.

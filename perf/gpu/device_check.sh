@@ -17,6 +17,8 @@ with tarfile.open(sys.argv[1]) as archive:
     except TypeError:  # Python without extraction filters
         archive.extractall(sys.argv[2])
 PY
+  # A Python built without lzma cannot read the archive: tar with xz can.
+  [[ -x "$bundle/bin/glassland" ]] || tar -C "$bundle" -xJf "$bundle/programs.tar.xz"
 fi
 if [[ ! -x "$bundle/bin/glassland" ]]; then
   echo "device_check: no bundle in $bundle (perf/gpu/build_bundle.sh makes it; carry it)" >&2

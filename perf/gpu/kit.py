@@ -97,6 +97,7 @@ class Runner:
 
     def __init__(self, bin_dir, kit_dir, log_path, default_timeout=600):
         self.default_timeout = default_timeout  # seconds a program may run unless told otherwise
+        self.deadline = None  # time.monotonic() no program may run past (at least 10 s each)
         self.bin = Path(bin_dir).resolve()
         self.kit = Path(kit_dir).resolve()
         self.log = open(log_path, "a", encoding="utf-8")
@@ -113,6 +114,8 @@ class Runner:
         command = [self.program(args[0]) if "/" not in args[0] and (self.bin / args[0]).exists()
                    else args[0]] + [str(a) for a in args[1:]]
         timeout = timeout or self.default_timeout
+        if self.deadline is not None:
+            timeout = min(timeout, max(10.0, self.deadline - time.monotonic()))
         started = time.monotonic()
         self.log.write(f"\n$ (cd {cwd}) {' '.join(command)}\n")
         self.log.flush()
@@ -656,11 +659,22 @@ def device_tests(runner, work, out_dir, test_filter, timeout):
         ["glassland_device_tests", f"--gtest_filter={test_filter}",
          f"--gtest_output=json:{out_dir / 'device_tests.json'}"], work, timeout=timeout,
         check=False)
-    summary = [line for line in out.splitlines() if line.startswith(("[  PASSED", "[  FAILED",
-                                                                       "[  SKIPPED"))]
-    failed = [line for line in out.splitlines() if line.startswith("[  FAILED  ]")]
-    status = None if rc == 124 else rc == 0
-    return status, "; ".join(summary[:3] + failed[:8]) or f"rc {rc}", seconds
+    lines = out.splitlines()
+    failed = [line for line in lines if line.startswith("[  FAILED  ]")]
+    if rc == 124:
+        # Stopped at its time share (no JSON report then). GoogleTest flushes after every test,
+        # so the output so far says how far it got: a failure seen by then is a failure, else the
+        # run is incomplete, not failed.
+        count = {mark: sum(line.startswith(mark) for line in lines)
+                 for mark in ("[       OK ]", "[  SKIPPED ]")}
+        started = [line[len("[ RUN      ]"):].strip() for line in lines
+                   if line.startswith("[ RUN      ]")]
+        detail = (f"stopped at its time share ({seconds:.0f} s): {count['[       OK ]']} passed, "
+                  f"{count['[  SKIPPED ]']} skipped, {len(failed)} failed" +
+                  (f", last started {started[-1]}" if started else ""))
+        return (False if failed else None), "; ".join([detail] + failed[:8]), seconds
+    summary = [line for line in lines if line.startswith(("[  PASSED", "[  FAILED", "[  SKIPPED"))]
+    return rc == 0, "; ".join(summary[:3] + failed[:8]) or f"rc {rc}", seconds
 
 
 # --- throughput -------------------------------------------------------------------------------
@@ -807,6 +821,9 @@ def command_device(args):
     out_dir.mkdir(parents=True, exist_ok=True)
     params = read_json(kit / "inputs" / "kit.json")
     runner = Runner(args.bin or kit / "bin", kit, out_dir / "kit.log")
+    # A program that hangs on the device must not take the device tool's whole call (its timeout
+    # would then leave no results.json): none runs past the budget.
+    runner.deadline = deadline
     work = Path(args.work).resolve() if args.work else Path("/tmp") / f"glassland_kit_{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
@@ -819,9 +836,34 @@ def command_device(args):
 
     device = describe_device(runner)
     print(f"kit.py: {device}", flush=True)
+
+    def finish(rows):
+        document = {"device": device, "size": params["size"],
+                    "seconds": time.monotonic() - started, "checks": checks, "throughput": rows}
+        write_json(out_dir / "results.json", document)
+        summary = markdown_summary(document)
+        (out_dir / "summary.md").write_text(summary)
+        print("\n" + summary)
+        if not args.keep_work:
+            shutil.rmtree(work, ignore_errors=True)
+        return 1 if any(c["status"] == "FAIL" for c in checks) else 0
+
+    # Programs that cannot start here (a shared library missing, the machine's glibc older than
+    # the 2.36 that Debian 12's toolchain links against, no CUDA driver) would fail every check
+    # alike: say why once and spend no more of the device time.
+    rc, out, err, seconds = runner.run(["glassland", "--version"], work, timeout=120, check=False)
+    record("programs start", rc == 0,
+           out.strip() if rc == 0 else f"glassland --version failed (rc {rc}): "
+           f"{_tail(err.strip(), 400)}; the bundle needs glibc >= 2.36 and the CUDA driver "
+           "(libcuda.so.1): nothing else was run", seconds)
+    if rc != 0:
+        return finish([])
     results = {}
     for name, case in CASES.items():
         t0 = time.monotonic()
+        if t0 > deadline:
+            record(f"{name} vs CPU reference", None, "skipped: time budget", 0.0)
+            continue
         case_dir = work / name
         case_dir.mkdir()
         try:
@@ -835,6 +877,9 @@ def command_device(args):
                                                           results.get("eval"))),
                         ("restart (bitwise)", lambda d: check_restart(runner, kit, d, params))):
         t0 = time.monotonic()
+        if t0 > deadline:
+            record(name, None, "skipped: time budget", 0.0)
+            continue
         case_dir = work / name.split()[0]
         case_dir.mkdir()
         try:
@@ -869,15 +914,7 @@ def command_device(args):
         for name, ok, detail, seconds in sanitizer_runs(runner, kit, san_dir, out_dir,
                                                         sanitizer_deadline):
             record(f"compute-sanitizer {name}", ok, detail, seconds)
-    document = {"device": device, "size": params["size"], "seconds": time.monotonic() - started,
-                "checks": checks, "throughput": rows}
-    write_json(out_dir / "results.json", document)
-    summary = markdown_summary(document)
-    (out_dir / "summary.md").write_text(summary)
-    print("\n" + summary)
-    if not args.keep_work:
-        shutil.rmtree(work, ignore_errors=True)
-    return 1 if any(c["status"] == "FAIL" for c in checks) else 0
+    return finish(rows)
 
 
 def describe_device(runner):
