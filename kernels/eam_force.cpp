@@ -19,24 +19,13 @@ Kokkos::View<const T*, MemSpace> to_device(const std::vector<T>& host, const cha
   return device;
 }
 
-Kokkos::View<const int**, MemSpace> to_device(const std::vector<std::vector<int>>& host,
-                                              const char* label) {
-  const size_t n = host.size();
-  Kokkos::View<int**, MemSpace> device(std::string(label), n, n);
-  auto mirror = Kokkos::create_mirror_view(device);
-  for (size_t a = 0; a < n; ++a)
-    for (size_t b = 0; b < n; ++b)
-      mirror(a, b) = host[a][b];
-  Kokkos::deep_copy(device, mirror);
-  return device;
-}
-
-// Interleaves, knot by knot, the value blocks of the three tables a pair of elements (e, f), e ≥ f,
-// needs (EamTables::pair_records) and appends them to `records`.
+// Interleaves, knot by knot, the value blocks of the three tables the ordered pair of elements
+// (e, f) needs (EamTables::pair_records) and appends them to `records`.
 void append_pair_records(const EamTableData& data, int e, int f, std::vector<double>& records) {
+  const int hi = e > f ? e : f, lo = e > f ? f : e;  // r·φ is stored for e ≥ f only
   const std::vector<double>* tables[3] = {&data.density[data.density_table[f][e]],
                                           &data.density[data.density_table[e][f]],
-                                          &data.r_times_pair[e * (e + 1) / 2 + f]};
+                                          &data.r_times_pair[hi * (hi + 1) / 2 + lo]};
   std::vector<double> blocks[3];
   for (int b = 0; b < 3; ++b)
     append_value_blocks(lammps_spline_coefficients(*tables[b], data.dr), blocks[b]);
@@ -66,20 +55,12 @@ EamTables make_eam_tables(const EamTableData& data) {
   for (const auto& table : data.embedding)
     append_value_blocks(lammps_spline_coefficients(table, data.drho), embedding);
   for (int e = 0; e < n; ++e)
-    for (int f = 0; f <= e; ++f)
+    for (int f = 0; f < n; ++f)
       append_pair_records(data, e, f, pair_records);
   tables.embedding = to_device(embedding, "eam::embedding");
   tables.pair_records = to_device(pair_records, "eam::pair_records");
   tables.pair_records_float = to_device(
       std::vector<float>(pair_records.begin(), pair_records.end()), "eam::pair_records_float");
-  std::vector<std::vector<int>> pair_table(n, std::vector<int>(n));
-  for (int e = 0; e < n; ++e)
-    for (int f = 0; f < n; ++f) {
-      const int hi = e > f ? e : f;
-      const int lo = e > f ? f : e;
-      pair_table[e][f] = hi * (hi + 1) / 2 + lo;
-    }
-  tables.pair_table = to_device(pair_table, "eam::pair_table");
   return tables;
 }
 
@@ -124,11 +105,12 @@ KOKKOS_INLINE_FUNCTION const Kokkos::View<const float*, MemSpace>& records_in(co
   return t.pair_records_float;
 }
 
-// The pair record of elements (ei, ej) at `knot` (EamTables::pair_records).
+// The pair record of elements (ei, ej) at `knot` (EamTables::pair_records): block 0 is what an
+// atom of ei receives from one of ej, block 1 the reverse, block 2 r·φ.
 template <class Real>
 KOKKOS_INLINE_FUNCTION const Real* pair_record(const EamTables& t, int ei, int ej, int knot) {
   return &records_in(
-      t, Real())((static_cast<int64_t>(t.pair_table(ei, ej)) * t.nr + knot) * kPairRecord);
+      t, Real())((static_cast<int64_t>(ei * t.n_elements + ej) * t.nr + knot) * kPairRecord);
 }
 
 // Gathers positions and elements into the packed records the passes read, in `atom_at` order.
@@ -240,11 +222,10 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
           const int ej = packed_element(atoms, gj);
           const SplinePosition at = spline_position(kmath::sqrt(rsq), inverse_dr, nr);
           const Real* record = pair_record<Real>(t, ei, ej, at.knot);
-          const int into_i = received_density_block(ei, ej);
           const Real p = static_cast<Real>(at.fraction);
-          rho_i += spline_value(record + into_i, p);
+          rho_i += spline_value(record, p);
           if (kHalf)
-            rho(gj) += spline_value(record + (kSplineBlock - into_i), p);
+            rho(gj) += spline_value(record + kSplineBlock, p);
         };
         const auto nothing_more = [](uint32_t) { return 0.0; };
         const auto visit = [&](uint32_t entry, const double xj[3], double) { add_pair(entry, xj); };
@@ -262,10 +243,12 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
       });
 }
 
-// F'(ρ_i), the embedding energy F(ρ_i) into atom_energy, and zeroed per-atom virials.
+// F'(ρ_i), and with energy_virial the embedding energy F(ρ_i) into atom_energy and zeroed
+// per-atom virials (the force pass only adds to those when it computes energies).
 void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
                        const AtomScalars& embedding_derivative, const AtomScalars& atom_energy,
-                       const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas) {
+                       const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas,
+                       bool energy_virial) {
   const auto t = in.tables;
   const auto atoms = in.atoms;
   const auto active = in.active;
@@ -279,11 +262,13 @@ void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
         const double* block = &t.embedding(
             (static_cast<int64_t>(packed_element(atoms, g)) * t.nrho + at.knot) * kSplineBlock);
         const double fp = spline_derivative(block, at.fraction, t.inverse_drho);
+        embedding_derivative(g) = fp;
+        if (!energy_virial)
+          return;
         double energy = spline_value(block, at.fraction);
         // LAMMPS extrapolates F linearly beyond the table (pair_eam.cpp, compute()).
         if (rho_i > t.rho_max)
           energy += fp * (rho_i - t.rho_max);
-        embedding_derivative(g) = fp;
         atom_energy(g) = energy;
         for (int k = 0; k < 6; ++k)
           atom_virial(g, k) = 0.0;
@@ -336,13 +321,11 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           const double r_ij = kmath::sqrt(rsq);
           const SplinePosition at = spline_position(r_ij, inverse_dr_d, nr);
           const Real* record = pair_record<Real>(t, ei, ej, at.knot);
-          const int into_i = received_density_block(ei, ej);
           const Real p = static_cast<Real>(at.fraction),
                      inverse_dr = static_cast<Real>(inverse_dr_d);
           // d/dr of the density atom i receives from j, and of the density j receives from i.
-          const Real drho_into_i = spline_derivative(record + into_i, p, inverse_dr);
-          const Real drho_into_j =
-              spline_derivative(record + (kSplineBlock - into_i), p, inverse_dr);
+          const Real drho_into_i = spline_derivative(record, p, inverse_dr);
+          const Real drho_into_j = spline_derivative(record + kSplineBlock, p, inverse_dr);
           const Real z2 = spline_value(record + 2 * kSplineBlock, p);
           const Real z2p = spline_derivative(record + 2 * kSplineBlock, p, inverse_dr);
           // φ = z2/r and φ' = (z2' − φ)/r, since the file tabulates z2 = r·φ(r).
@@ -482,10 +465,12 @@ void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
     constexpr bool kHalf = decltype(half_list)::value;
     using Real = decltype(real);
     compute_densities<kHalf, Real>(in, rho_, n_replicas);
-    compute_embedding(in, rho_, embedding_derivative_, atom_energy_, atom_virial_, n_replicas);
-    compute_forces<kHalf, decltype(with_energy_virial)::value, Real>(
-        in, embedding_derivative_, batch.forces, ordered_forces_, atom_energy_, atom_virial_,
-        n_replicas);
+    constexpr bool kEnergyVirial = decltype(with_energy_virial)::value;
+    compute_embedding(in, rho_, embedding_derivative_, atom_energy_, atom_virial_, n_replicas,
+                      kEnergyVirial);
+    compute_forces<kHalf, kEnergyVirial, Real>(in, embedding_derivative_, batch.forces,
+                                               ordered_forces_, atom_energy_, atom_virial_,
+                                               n_replicas);
   };
   const auto for_kinds = [&](auto real) {
     using Yes = std::true_type;

@@ -46,23 +46,19 @@ struct EamTables {
   double cutoff = 0.0;
   // F of each element, [(element·nrho + knot)·4 + c].
   Kokkos::View<const double*, MemSpace> embedding;
-  // Everything a pair of atoms at distance r needs, side by side at each knot: for the unordered
-  // element pair p = (e, f), e ≥ f, knot m, [(p·nr + m)·kPairRecord + b·4 + c] holds the value
-  // blocks b = 0: the density an atom of element e receives from one of f; b = 1: the density an
-  // atom of f receives from one of e; b = 2: r·φ_ef(r). A pair's lookups touch 96 contiguous bytes
-  // (two adjacent cache lines) instead of three or four separate tables.
+  // Everything a pair of atoms at distance r needs, side by side at each knot: for the ordered
+  // element pair p = (e, f), p = e·n + f, knot m, [(p·nr + m)·kPairRecord + b·4 + c] holds the
+  // value blocks b = 0: the density an atom of element e receives from one of f; b = 1: the
+  // density an atom of f receives from one of e; b = 2: r·φ_ef(r). A pair's lookups touch 96
+  // contiguous bytes (two adjacent cache lines) instead of three or four separate tables, and an
+  // atom i of element e finds what it receives from j at block 0 of record (e, f_j) without
+  // comparing elements (mixed pairs are stored twice, (e, f) and (f, e): 4 records for CuZr
+  // instead of 3).
   Kokkos::View<const double*, MemSpace> pair_records;
   Kokkos::View<const float*, MemSpace> pair_records_float;  // the same, rounded for mixed precision
-  Kokkos::View<const int**, MemSpace> pair_table;           // [e][f] → p, symmetric
 };
 
 inline constexpr int kPairRecord = 12;
-
-// Offset, within a pair record, of the density block that atom i receives from neighbour j;
-// the block j receives from i is the other one (kSplineBlock − this).
-KOKKOS_INLINE_FUNCTION int received_density_block(int element_i, int element_j) {
-  return element_i >= element_j ? 0 : 4;
-}
 
 // Splines the tables on the host and copies them to the device.
 EamTables make_eam_tables(const EamTableData& data);
