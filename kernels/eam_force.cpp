@@ -323,17 +323,21 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           const Real* record = pair_record<Real>(t, ei, ej, at.knot);
           const Real p = static_cast<Real>(at.fraction),
                      inverse_dr = static_cast<Real>(inverse_dr_d);
-          // d/dr of the density atom i receives from j, and of the density j receives from i.
-          const Real drho_into_i = spline_derivative(record, p, inverse_dr);
-          const Real drho_into_j = spline_derivative(record + kSplineBlock, p, inverse_dr);
+          // Slopes per grid step of the density atom i receives from j, of the density j
+          // receives from i, and of z2 = r·φ(r) (the file's table); each d/dr is slope/δ.
+          const SlopeWeights<Real> weights = slope_weights(p);
+          const Real into_i_slope = spline_slope(record, weights);
+          const Real into_j_slope = spline_slope(record + kSplineBlock, weights);
+          const Real z2_slope = spline_slope(record + 2 * kSplineBlock, weights);
           const Real z2 = spline_value(record + 2 * kSplineBlock, p);
-          const Real z2p = spline_derivative(record + 2 * kSplineBlock, p, inverse_dr);
-          // φ = z2/r and φ' = (z2' − φ)/r, since the file tabulates z2 = r·φ(r).
           const Real recip = Real(1) / static_cast<Real>(r_ij);
           const Real phi = z2 * recip;
-          const Real phip = z2p * recip - phi * recip;
-          const Real psip =
-              static_cast<Real>(fp_i) * drho_into_i + static_cast<Real>(fp_j) * drho_into_j + phip;
+          // ψ' = F′_i ρ′_{j→i} + F′_j ρ′_{i→j} + φ′ with φ′ = (z2′ − φ)/r: the three slopes are
+          // combined first and divided by δ once.
+          const Real psip = (static_cast<Real>(fp_i) * into_i_slope +
+                             static_cast<Real>(fp_j) * into_j_slope + z2_slope * recip) *
+                                inverse_dr -
+                            phi * recip;
           const Real fpair = -psip * recip;
           const Real ux = static_cast<Real>(dx), uy = static_cast<Real>(dy),
                      uz = static_cast<Real>(dz);

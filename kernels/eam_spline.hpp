@@ -89,6 +89,26 @@ KOKKOS_INLINE_FUNCTION Real spline_value(const Real* v, Real p) {
   return ((v[0] * p + v[1]) * p + v[2]) * p + v[3];
 }
 
+// The powers of p that a slope needs, 3p² and 2p: computed once for the three slopes of a pair.
+template <class Real>
+struct SlopeWeights {
+  Real three_p_squared;
+  Real two_p;
+};
+
+template <class Real>
+KOKKOS_INLINE_FUNCTION SlopeWeights<Real> slope_weights(Real p) {
+  return SlopeWeights<Real>{Real(3) * p * p, p + p};
+}
+
+// The spline's slope per grid step at p from its value block, 3·c3·p² + 2·c4·p + c5: the
+// derivative per unit of the argument is this times 1/δ, which a caller combining several slopes
+// applies once.
+template <class Real>
+KOKKOS_INLINE_FUNCTION Real spline_slope(const Real* v, const SlopeWeights<Real>& w) {
+  return v[0] * w.three_p_squared + v[1] * w.two_p + v[2];
+}
+
 // d/dx of the spline at p from its value block; inverse_delta = 1/δ.
 template <class Real>
 KOKKOS_INLINE_FUNCTION Real spline_derivative(const Real* v, Real p, Real inverse_delta) {
