@@ -305,7 +305,9 @@ TEST(SweepCommand, AnMdPointWithAFailedReplicaKeepsTheOtherForTheChainAndIsNotRe
        at = again.output.find("done, replicas failed (passed over)", at + 1))
     ++passed_over;
   EXPECT_EQ(passed_over, 3u) << again.output;
-  for (const json& p : read_json_file(dir + "/out/sweep_summary.json")["points"])
+  // Bound first: a range-for over a member of a temporary would iterate a destroyed object.
+  const json sweep_summary = read_json_file(dir + "/out/sweep_summary.json");
+  for (const json& p : sweep_summary["points"])
     EXPECT_EQ(p["attempt"], 1) << p.dump();
 }
 
@@ -494,7 +496,9 @@ TEST(SweepCommandMpi, TheSlurmScriptRunsOneRankPerGpuAndASecondJobContinues) {
        at = job2.find("done (passed over)", at + 1))
     ++passed_over;
   EXPECT_EQ(passed_over, 3u) << job2;
-  for (const json& p : read_json_file(dir + "/out/sweep_summary.json")["points"])
+  // Bound first: a range-for over a member of a temporary would iterate a destroyed object.
+  const json sweep_summary = read_json_file(dir + "/out/sweep_summary.json");
+  for (const json& p : sweep_summary["points"])
     EXPECT_EQ(p["attempt"], 1);
   // A program that is not there is named.
   const auto missing = run_in(dir, environment +

@@ -61,7 +61,9 @@ std::vector<std::string> directory_listing(const fs::path& directory) {
 }
 
 bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+  // memcmp must not see the null data() of an empty vector (UBSan: null argument).
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 TEST_F(AtomicFileTest, ReplacesTheFileAndLeavesNoTemporary) {

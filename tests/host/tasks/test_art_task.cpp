@@ -600,7 +600,9 @@ TEST(ArtTaskFaults, APushBeyondTheStepBoundFailsEachSearchNamingTheAtom) {
     EXPECT_EQ(f["step"], 1) << f.dump();  // the first push
     EXPECT_NE(f["remedy"].get<std::string>().find("push_step"), std::string::npos) << f.dump();
   }
-  for (const json& e : read_json_file(dir + "/out/events.json")["events"])
+  // Bound first: a range-for over a member of a temporary would iterate a destroyed object.
+  const json events_file = read_json_file(dir + "/out/events.json");
+  for (const json& e : events_file["events"])
     EXPECT_EQ(e["reason"], "step too long") << e.dump();
   EXPECT_NE(run.err.find("search 0"), std::string::npos) << run.err;  // the closing summary
 }
