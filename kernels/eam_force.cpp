@@ -293,7 +293,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
   const auto image_shifts = in.image_shifts;
   const auto entries = in.within_entries;
   const auto counts = in.within_counts;
-  const auto unshifted_counts = in.within_unshifted;
+  const auto within_unshifted = in.within_unshifted;
   const auto active = in.active;
   const int n_atoms = in.n_atoms;
   Kokkos::parallel_for(
@@ -368,7 +368,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
         const auto embedding_derivative_of = [&](uint32_t entry) {
           return embedding_derivative(first + neighbor_index(entry));
         };
-        const int unshifted = unshifted_counts(g);
+        const int unshifted = within_unshifted(g);
         for_each_neighbor<!kHalf>(UnshiftedImages(), atoms, entries, g, first, 0, unshifted,
                                   embedding_derivative_of, add_pair);
         for_each_neighbor<!kHalf>(images, atoms, entries, g, first, unshifted, count,
