@@ -1,5 +1,8 @@
 // Per-replica Verlet neighbour lists built from per-replica cell grids, for every replica of a
-// batch in one set of launches (ARCHITECTURE.md, "A force evaluation, as data").
+// batch in one set of launches (ARCHITECTURE.md, "A force evaluation, as data"). Cells are half
+// the reach wide (LAMMPS's default bin size), each atom searches only the cells a per-atom distance
+// bound leaves within reach, and each row lists its unshifted neighbours first
+// (unshifted_counts), so kernels read most neighbours without a periodic shift.
 //
 // Each entry packs a replica-local atom index j (27 bits) and the periodic shift n ∈ {-1,0,1}³
 // of j's image (5 bits): the neighbour sits at x_j + H·n. Positions are wrapped into the box
