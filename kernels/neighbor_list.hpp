@@ -99,6 +99,13 @@ struct NeighborImages {
                                        double xj[3]) const {
     neighbor_image_position(positions, first, box, entry, xj);
   }
+  // The lattice vector H·n the entry adds to x_j (what the virial of a periodic pair needs).
+  KOKKOS_INLINE_FUNCTION void shift(uint32_t entry, double s[3]) const {
+    int sx, sy, sz;
+    neighbor_shift(entry, sx, sy, sz);
+    s[0] = s[1] = s[2] = 0.0;
+    box.add_lattice_vector(sx, sy, sz, s);
+  }
 };
 
 template <>
@@ -117,6 +124,12 @@ struct NeighborImages<true> {
     xj[0] += shift[0];
     xj[1] += shift[1];
     xj[2] += shift[2];
+  }
+  KOKKOS_INLINE_FUNCTION void shift(uint32_t entry, double s[3]) const {
+    const double* table_row = shifts + 3 * (entry >> kNeighborIndexBits);
+    s[0] = table_row[0];
+    s[1] = table_row[1];
+    s[2] = table_row[2];
   }
 };
 
