@@ -1,5 +1,6 @@
 #include "kernels/eam_force.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <type_traits>
 
@@ -68,6 +69,20 @@ NeighborListKind default_neighbor_list_kind() {
   return ExecSpace().concurrency() == 1 ? NeighborListKind::Half : NeighborListKind::Full;
 }
 
+namespace {
+
+// How many replicas each pass runs over (accumulate): on a host CPU about kHostPassAtoms atoms
+// per thread, at least one replica; on a GPU all of them.
+int replicas_per_pass(int n_atoms, int n_replicas) {
+  if (!std::is_same<MemSpace, Kokkos::HostSpace>::value)
+    return n_replicas;
+  constexpr int64_t kHostPassAtoms = 4096;
+  const int64_t atoms = kHostPassAtoms * ExecSpace().concurrency();
+  return static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(n_replicas, atoms / n_atoms)));
+}
+
+}  // namespace
+
 EamForceTerm::EamForceTerm(EamTables tables, double skin, NeighborListKind kind, EamAtomOrder order,
                            EamPrecision precision)
     : tables_(std::move(tables)),
@@ -93,6 +108,10 @@ struct EamPassInputs {
   Kokkos::View<uint32_t**, MemSpace> within_entries;
   Kokkos::View<int*, MemSpace> within_counts;
   Kokkos::View<int*, MemSpace> within_unshifted;
+  // The replicas a pass runs over, [first_replica, end_replica): all of them on a GPU, a few at a
+  // time on a host CPU (EamForceTerm::accumulate).
+  int first_replica;
+  int end_replica;
 };
 
 // The pair records in `Real`: double, or float for precision: mixed.
@@ -113,14 +132,33 @@ KOKKOS_INLINE_FUNCTION const Real* pair_record(const EamTables& t, int ei, int e
       t, Real())((static_cast<int64_t>(ei * t.n_elements + ej) * t.nr + knot) * kPairRecord);
 }
 
+// The atoms of the replicas a pass runs over.
+Kokkos::RangePolicy<ExecSpace> atoms_of_pass(const EamPassInputs& in) {
+  return Kokkos::RangePolicy<ExecSpace>(static_cast<int64_t>(in.first_replica) * in.n_atoms,
+                                        static_cast<int64_t>(in.end_replica) * in.n_atoms);
+}
+
+// Those atoms' rows of a per-atom view.
+template <class View>
+auto pass_rows(const View& view, const EamPassInputs& in) {
+  const auto rows = Kokkos::make_pair(static_cast<int64_t>(in.first_replica) * in.n_atoms,
+                                      static_cast<int64_t>(in.end_replica) * in.n_atoms);
+  if constexpr (View::rank == 1)
+    return Kokkos::subview(view, rows);
+  else
+    return Kokkos::subview(view, rows, Kokkos::ALL);
+}
+
 // Gathers positions and elements into the packed records the passes read, in `atom_at` order.
-void pack_atoms(const Batch& batch, const Kokkos::View<int*, MemSpace>& atom_at,
-                const PackedAtoms& atoms, const ReplicaInts& active) {
+void pack_atoms(const EamPassInputs& in, const Batch& batch) {
   const int n_atoms = batch.n_atoms;
   const auto positions = batch.positions;
   const auto elements = batch.elements;
+  const auto atom_at = in.atom_at;
+  const auto atoms = in.atoms;
+  const auto active = in.active;
   Kokkos::parallel_for(
-      "eam::pack_atoms", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t s) {
+      "eam::pack_atoms", atoms_of_pass(in), KOKKOS_LAMBDA(int64_t s) {
         if (!replica_is_active(active, static_cast<int>(s / n_atoms)))
           return;
         const int64_t g = s - s % n_atoms + atom_at(s);
@@ -152,14 +190,15 @@ KOKKOS_INLINE_FUNCTION void voigt_outer_product(const double a[3], const double 
 
 // Adds the forces a half-list pass left in place order to the batch's forces, and with
 // `virial` each atom's x_i⊗F_i to atom_virial (the virial's first term, see compute_forces).
-void scatter_forces(const AtomVectors& ordered_forces, const PackedAtoms& atoms,
-                    const Kokkos::View<int*, MemSpace>& atom_at, const Batch& batch,
-                    const ReplicaInts& active,
+void scatter_forces(const EamPassInputs& in, const AtomVectors& ordered_forces, const Batch& batch,
                     const Kokkos::View<double* [6], MemSpace>& atom_virial, bool virial) {
   const int n_atoms = batch.n_atoms;
   const auto forces = batch.forces;
+  const auto atoms = in.atoms;
+  const auto atom_at = in.atom_at;
+  const auto active = in.active;
   Kokkos::parallel_for(
-      "eam::scatter_forces", all_atoms(batch.n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t s) {
+      "eam::scatter_forces", atoms_of_pass(in), KOKKOS_LAMBDA(int64_t s) {
         if (!replica_is_active(active, static_cast<int>(s / n_atoms)))
           return;
         const int64_t g = s - s % n_atoms + atom_at(s);
@@ -249,7 +288,7 @@ KOKKOS_INLINE_FUNCTION int compact_within_cutoff(
 // listed neighbours within the cutoff are kept (about 69 % of a list with a 1 Å skin at 7.6 Å),
 // so that the force pass neither visits the others nor branches on the distance.
 template <bool kHalf, class Real>
-void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_replicas) {
+void compute_densities(const EamPassInputs& in, const AtomScalars& rho) {
   const auto t = in.tables;
   const auto atoms = in.atoms;
   const auto boxes = in.boxes;
@@ -264,9 +303,9 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
   const int n_atoms = in.n_atoms;
   const double cutoff_sq = t.cutoff * t.cutoff;
   if (kHalf)
-    Kokkos::deep_copy(rho, 0.0);
+    Kokkos::deep_copy(pass_rows(rho, in), 0.0);
   Kokkos::parallel_for(
-      "eam::densities", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+      "eam::densities", atoms_of_pass(in), KOKKOS_LAMBDA(int64_t g) {
         const int r = static_cast<int>(g / n_atoms);
         if (!replica_is_active(active, r))
           return;
@@ -326,13 +365,13 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho, int n_re
 // F'(ρ_i), and with energy_virial the embedding energy F(ρ_i) into atom_energy.
 void compute_embedding(const EamPassInputs& in, const AtomScalars& rho,
                        const AtomScalars& embedding_derivative, const AtomScalars& atom_energy,
-                       int n_replicas, bool energy_virial) {
+                       bool energy_virial) {
   const auto t = in.tables;
   const auto atoms = in.atoms;
   const auto active = in.active;
   const int n_atoms = in.n_atoms;
   Kokkos::parallel_for(
-      "eam::embedding", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+      "eam::embedding", atoms_of_pass(in), KOKKOS_LAMBDA(int64_t g) {
         if (!replica_is_active(active, static_cast<int>(g / n_atoms)))
           return;
         const double rho_i = rho(g);
@@ -359,11 +398,11 @@ template <bool kHalf, bool kEnergyVirial, class Real>
 void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_derivative,
                     const AtomVectors& forces, const AtomVectors& ordered_forces,
                     const AtomScalars& atom_energy,
-                    const Kokkos::View<double* [6], MemSpace>& atom_virial, int n_replicas) {
+                    const Kokkos::View<double* [6], MemSpace>& atom_virial) {
   const auto t = in.tables;
   const auto atom_at = in.atom_at;
   if (kHalf)
-    Kokkos::deep_copy(ordered_forces, 0.0);
+    Kokkos::deep_copy(pass_rows(ordered_forces, in), 0.0);
   const auto atoms = in.atoms;
   const auto boxes = in.boxes;
   const auto image_shifts = in.image_shifts;
@@ -373,7 +412,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
   const auto active = in.active;
   const int n_atoms = in.n_atoms;
   Kokkos::parallel_for(
-      "eam::forces", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+      "eam::forces", atoms_of_pass(in), KOKKOS_LAMBDA(int64_t g) {
         const int r = static_cast<int>(g / n_atoms);
         if (!replica_is_active(active, r))
           return;
@@ -480,19 +519,21 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
 }
 
 // Adds per-atom energies into the batch and sums energies and virials per replica.
-void reduce_energy_virial(const AtomScalars& atom_energy,
-                          const Kokkos::View<double* [6], MemSpace>& atom_virial,
-                          const Kokkos::View<int*, MemSpace>& atom_at, Batch& batch,
-                          const ReplicaInts& active) {
+void reduce_energy_virial(const EamPassInputs& in, const AtomScalars& atom_energy,
+                          const Kokkos::View<double* [6], MemSpace>& atom_virial, Batch& batch) {
   using Team = Kokkos::TeamPolicy<ExecSpace>::member_type;
   const int n_atoms = batch.n_atoms;
+  const int first_replica = in.first_replica;
+  const auto atom_at = in.atom_at;
+  const auto active = in.active;
   auto per_atom_energy = batch.per_atom_energy;
   auto energy = batch.potential_energy;
   auto virial = batch.virial;
   Kokkos::parallel_for(
-      "eam::reduce_energy_virial", Kokkos::TeamPolicy<ExecSpace>(batch.n_replicas, Kokkos::AUTO),
+      "eam::reduce_energy_virial",
+      Kokkos::TeamPolicy<ExecSpace>(in.end_replica - first_replica, Kokkos::AUTO),
       KOKKOS_LAMBDA(const Team& team) {
-        const int r = team.league_rank();
+        const int r = first_replica + team.league_rank();
         if (!replica_is_active(active, r))
           return;
         const int64_t first = static_cast<int64_t>(r) * n_atoms;
@@ -539,29 +580,42 @@ void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
     within_counts_ = Kokkos::View<int*, MemSpace>("eam::within_counts", list.extent(0));
     within_unshifted_ = Kokkos::View<int*, MemSpace>("eam::within_unshifted", list.extent(0));
   }
-  pack_atoms(batch, order_.atom_at, atoms_, request.active);
   const bool half = neighbors_.kind() == NeighborListKind::Half;
   if (half) {
     if (static_cast<int>(image_shifts_.extent(0)) != batch.n_replicas)
       image_shifts_ = ImageShiftTable("eam::image_shifts", batch.n_replicas);
     fill_image_shifts(batch.boxes, image_shifts_);
   }
-  const EamPassInputs in{tables_,          atoms_,        order_.atom_at,  batch.boxes,
-                         image_shifts_,    list,          order_.counts,   order_.unshifted_counts,
-                         request.active,   batch.n_atoms, within_entries_, within_counts_,
-                         within_unshifted_};
+  EamPassInputs in{tables_,
+                   atoms_,
+                   order_.atom_at,
+                   batch.boxes,
+                   image_shifts_,
+                   list,
+                   order_.counts,
+                   order_.unshifted_counts,
+                   request.active,
+                   batch.n_atoms,
+                   within_entries_,
+                   within_counts_,
+                   within_unshifted_,
+                   0,
+                   0};
   const bool energy_virial = request.energy || request.virial;
-  const int n_replicas = batch.n_replicas;
   // The passes for one list kind, set of results and arithmetic (all compile-time choices).
   const auto passes = [&](auto half_list, auto with_energy_virial, auto real) {
     constexpr bool kHalf = decltype(half_list)::value;
     using Real = decltype(real);
-    compute_densities<kHalf, Real>(in, rho_, n_replicas);
+    pack_atoms(in, batch);
+    compute_densities<kHalf, Real>(in, rho_);
     constexpr bool kEnergyVirial = decltype(with_energy_virial)::value;
-    compute_embedding(in, rho_, embedding_derivative_, atom_energy_, n_replicas, kEnergyVirial);
+    compute_embedding(in, rho_, embedding_derivative_, atom_energy_, kEnergyVirial);
     compute_forces<kHalf, kEnergyVirial, Real>(in, embedding_derivative_, batch.forces,
-                                               ordered_forces_, atom_energy_, atom_virial_,
-                                               n_replicas);
+                                               ordered_forces_, atom_energy_, atom_virial_);
+    if (kHalf)
+      scatter_forces(in, ordered_forces_, batch, atom_virial_, kEnergyVirial);
+    if (kEnergyVirial)
+      reduce_energy_virial(in, atom_energy_, atom_virial_, batch);
   };
   const auto for_kinds = [&](auto real) {
     using Yes = std::true_type;
@@ -575,15 +629,19 @@ void EamForceTerm::accumulate(Batch& batch, const EvalRequest& request) {
     else
       passes(No{}, No{}, real);
   };
-  if (precision_ == EamPrecision::Mixed)
-    for_kinds(0.0f);
-  else
-    for_kinds(0.0);
-  if (half)
-    scatter_forces(ordered_forces_, atoms_, order_.atom_at, batch, request.active, atom_virial_,
-                   energy_virial);
-  if (energy_virial)
-    reduce_energy_virial(atom_energy_, atom_virial_, order_.atom_at, batch, request.active);
+  // A host CPU runs the passes a few replicas at a time, so that one replica's list, atoms and
+  // per-atom results are still in its caches when the next pass reads them (a 4000-atom replica's
+  // half list alone is 1.2 MB); over all replicas at once, a batch of 64 reads them back from
+  // memory. Each replica's results are the same either way. A GPU runs each pass once over all.
+  const int per_chunk = replicas_per_pass(batch.n_atoms, batch.n_replicas);
+  for (int first = 0; first < batch.n_replicas; first += per_chunk) {
+    in.first_replica = first;
+    in.end_replica = std::min(first + per_chunk, batch.n_replicas);
+    if (precision_ == EamPrecision::Mixed)
+      for_kinds(0.0f);
+    else
+      for_kinds(0.0);
+  }
 }
 
 }  // namespace glassland
