@@ -124,13 +124,20 @@ KOKKOS_INLINE_FUNCTION const Kokkos::View<const float*, MemSpace>& records_in(co
   return t.pair_records_float;
 }
 
-// The pair record of elements (ei, ej) at `knot` (EamTables::pair_records): block 0 is what an
-// atom of ei receives from one of ej, block 1 the reverse, block 2 r·φ.
+// The pair records an atom of element ei reads (EamTables::pair_records): at(ej, knot) is the
+// record of (ei, ej) at `knot`, whose block 0 is what the atom receives from one of ej, block 1
+// the reverse, block 2 r·φ. Made once per atom, so that a pair adds only its own offset.
 template <class Real>
-KOKKOS_INLINE_FUNCTION const Real* pair_record(const EamTables& t, int ei, int ej, int knot) {
-  return &records_in(
-      t, Real())((static_cast<int64_t>(ei * t.n_elements + ej) * t.nr + knot) * kPairRecord);
-}
+struct PairRecordsOf {
+  const Real* first;  // record (ei, 0) at knot 0
+  int nr;
+  KOKKOS_INLINE_FUNCTION PairRecordsOf(const EamTables& t, int ei)
+      : first(&records_in(t, Real())(static_cast<int64_t>(ei) * t.n_elements * t.nr * kPairRecord)),
+        nr(t.nr) {}
+  KOKKOS_INLINE_FUNCTION const Real* at(int ej, int knot) const {
+    return first + static_cast<int64_t>(ej * nr + knot) * kPairRecord;
+  }
+};
 
 // The atoms of the replicas a pass runs over.
 Kokkos::RangePolicy<ExecSpace> atoms_of_pass(const EamPassInputs& in) {
@@ -311,7 +318,7 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho) {
           return;
         const int64_t first = g - g % n_atoms;
         const NeighborImages<kHalf> images(boxes, image_shifts, r);
-        const int ei = packed_element(atoms, g);
+        const PairRecordsOf<Real> records_of_i(t, packed_element(atoms, g));
         const double xi[3] = {atoms(g, 0), atoms(g, 1), atoms(g, 2)};
         double rho_i = 0.0;
         int within = 0;
@@ -325,7 +332,7 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho) {
           const int64_t gj = first + neighbor_index(entry);
           const int ej = packed_element(atoms, gj);
           const SplinePosition at = spline_position(kmath::sqrt(rsq), inverse_dr, nr);
-          const Real* record = pair_record<Real>(t, ei, ej, at.knot);
+          const Real* record = records_of_i.at(ej, at.knot);
           const Real p = static_cast<Real>(at.fraction);
           rho_i += spline_value(record, p);
           if (kHalf)
@@ -418,7 +425,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           return;
         const int64_t first = g - g % n_atoms;
         const NeighborImages<kHalf> images(boxes, image_shifts, r);
-        const int ei = packed_element(atoms, g);
+        const PairRecordsOf<Real> records_of_i(t, packed_element(atoms, g));
         const double fp_i = embedding_derivative(g);
         const double xi = atoms(g, 0), yi = atoms(g, 1), zi = atoms(g, 2);
         double fx = 0.0, fy = 0.0, fz = 0.0, energy = 0.0;
@@ -436,7 +443,7 @@ void compute_forces(const EamPassInputs& in, const AtomScalars& embedding_deriva
           const int ej = packed_element(atoms, gj);
           const double r_ij = kmath::sqrt(rsq);
           const SplinePosition at = spline_position(r_ij, inverse_dr_d, nr);
-          const Real* record = pair_record<Real>(t, ei, ej, at.knot);
+          const Real* record = records_of_i.at(ej, at.knot);
           const Real p = static_cast<Real>(at.fraction),
                      inverse_dr = static_cast<Real>(inverse_dr_d);
           // Slopes per grid step of the density atom i receives from j, of the density j
