@@ -23,11 +23,13 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined"
 # shellcheck disable=SC2086
 nice cmake --build build-asan --parallel "$JOBS" ${BUILD_TARGETS:+--target $BUILD_TARGETS}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:strict_string_checks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # The MPI sweep tests start `glassland sweep` under mpirun: Open MPI's own leaks are suppressed
-# (scripts/lsan_suppressions.txt says which and why), with its plugins kept loaded so their frames
-# have names.
+# (scripts/lsan_suppressions.txt says which and why), with the modules it loads kept mapped
+# (scripts/keep_modules_loaded.c, preloaded; ASan then must not insist on coming first) so that
+# their frames have names a suppression can match.
+cc -shared -fPIC -O1 -o build-asan/libkeep_modules_loaded.so scripts/keep_modules_loaded.c
+export LD_PRELOAD=$PWD/build-asan/libkeep_modules_loaded.so
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:strict_string_checks=1:verify_asan_link_order=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan_suppressions.txt:print_suppressions=0}
-export OMPI_MCA_mca_component_disable_dlclose=1
 ctest --test-dir build-asan -LE "slow|plot" -j"$JOBS" --timeout 3600 --output-on-failure "$@"
