@@ -16,9 +16,6 @@
 
 #ifdef GLASSLAND_HAVE_MPI
 #include <mpi.h>
-#ifdef __SANITIZE_ADDRESS__
-#include <sanitizer/lsan_interface.h>
-#endif
 #endif
 
 namespace glassland {
@@ -120,48 +117,19 @@ SweepRanks::SweepRanks(const std::vector<char*>& program_args, std::vector<char*
 
 #ifdef GLASSLAND_HAVE_MPI
 
-namespace {
-
-// Open MPI does not free everything it allocates at start-up (MPI_Init, its first communicator
-// operations) and in MPI_Finalize (its FAQ says so). Under LeakSanitizer (scripts/sanitize.sh)
-// those are Open MPI's leaks, not ours, and most of their stack frames lie in plugins unloaded by
-// the time leaks are reported, so no suppression can name them: leak checking is paused around
-// those calls instead. A no-op in other builds.
-class OpenMpiOwnAllocations {
- public:
-  OpenMpiOwnAllocations() {
-#ifdef __SANITIZE_ADDRESS__
-    __lsan_disable();
-#endif
-  }
-  ~OpenMpiOwnAllocations() {
-#ifdef __SANITIZE_ADDRESS__
-    __lsan_enable();
-#endif
-  }
-  OpenMpiOwnAllocations(const OpenMpiOwnAllocations&) = delete;
-  OpenMpiOwnAllocations& operator=(const OpenMpiOwnAllocations&) = delete;
-};
-
-}  // namespace
-
 void SweepRanks::start_mpi(std::vector<char*>& kokkos_args) {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized)
+    MPI_Init(nullptr, nullptr);
+  mpi_ = true;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  MPI_Comm node;
   int local_rank = 0;
-  {
-    // Start-up and the node communicator: Open MPI's allocations (see OpenMpiOwnAllocations).
-    const OpenMpiOwnAllocations open_mpi;
-    int initialized = 0;
-    MPI_Initialized(&initialized);
-    if (!initialized)
-      MPI_Init(nullptr, nullptr);
-    mpi_ = true;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
-    MPI_Comm_size(MPI_COMM_WORLD, &size_);
-    MPI_Comm node;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
-    MPI_Comm_rank(node, &local_rank);
-    MPI_Comm_free(&node);
-  }
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
+  MPI_Comm_rank(node, &local_rank);
+  MPI_Comm_free(&node);
   choose_device(local_rank, kokkos_args);
   if (size_ == 1 && launcher_size() > 1)
     startup_error_ = "MPI sees one process but the launcher started " +
@@ -172,10 +140,8 @@ void SweepRanks::start_mpi(std::vector<char*>& kokkos_args) {
 SweepRanks::~SweepRanks() {
   int finalized = 0;
   MPI_Finalized(&finalized);
-  if (mpi_ && !finalized) {
-    const OpenMpiOwnAllocations open_mpi;
+  if (mpi_ && !finalized)
     MPI_Finalize();
-  }
 }
 
 std::string SweepRanks::broadcast(const std::string& text) const {
