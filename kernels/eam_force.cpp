@@ -339,7 +339,7 @@ void compute_densities(const EamPassInputs& in, const AtomScalars& rho) {
             rho(gj) += spline_value(record + kSplineBlock, p);
         };
         const int unshifted = unshifted_counts(g);
-        if constexpr (kBranchFreeCompaction) {
+        if (kBranchFreeCompaction) {  // not constexpr: nvcc forbids first captures there
           within = compact_within_cutoff(UnshiftedImages(), atoms, entries, within_entries, g,
                                          first, xi, cutoff_sq, 0, unshifted, 0, add_densities);
           within_unshifted(g) = within;
