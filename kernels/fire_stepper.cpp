@@ -70,7 +70,12 @@ int FireStepper::adapt(const AtomVectors& positions, const AtomVectors& forces,
 }
 
 void FireStepper::move(Batch& batch, const AtomVectors& forces, const ReplicaInts& running) {
-  if (rules_.step_limit == FireStepLimit::shorten_timestep) {
+  if (rules_.method == FireMethod::quickmin) {
+    project_velocity(forces, running);
+    measure_speed(batch, forces, running);
+    limit_step(running);
+    quickmin_step(batch, forces, running);
+  } else if (rules_.step_limit == FireStepLimit::shorten_timestep) {
     measure_speed(batch, forces, running);
     limit_step(running);
     update_velocity(batch, forces, running, true);
@@ -122,7 +127,8 @@ int FireStepper::adapt_systems(const FireSystemCounters& counters) {
   const int end_moving = systems_.end_moving;
   const FireParameters params = rules_.adapt;
   const double dt_initial = rules_.dt_initial;
-  const bool half_step_back = rules_.half_step_back;
+  const bool half_step_back = rules_.half_step_back && rules_.method == FireMethod::fire2;
+  const bool quickmin = rules_.method == FireMethod::quickmin;
   const int uphill_status = counters.uphill_status;
   const bool has_fresh_start = counters.fresh_start.extent(0) > 0;
   auto running = counters.running;
@@ -169,6 +175,16 @@ int FireStepper::adapt_systems(const FireSystemCounters& counters) {
           restart(s) = 1;
           moved_back(s) = half_step_back && v_dot_v > 0.0 ? 1 : 0;
           n_moved_back += moved_back(s);
+          return;
+        }
+        if (quickmin) {
+          // v ← 0 against the force, else v ← (v·F / F·F) F (min_quickmin.cpp); Δt stays.
+          restart(s) = power < 0.0 ? 1 : 0;
+          mix(s) = power < 0.0 ? 0 : 1;
+          if (power < 0.0)
+            last_negative(s) = step;
+          velocity_scale(s) = 0.0;
+          force_scale(s) = f_dot_f > 0.0 ? power / f_dot_f : 0.0;
           return;
         }
         double system_dt = dt(s), system_alpha = alpha(s);
@@ -227,8 +243,10 @@ void FireStepper::measure_speed(const Batch& batch, const AtomVectors& forces,
   const int n_replicas = systems_.n_systems * systems_.size;
   const int n_atoms = systems_.n_atoms;
   const SystemOfReplica where = system_of_replica(systems_);
-  // Before the velocity update a restarting system starts from rest: its speed is Δt·F/m.
-  const bool before_update = rules_.step_limit == FireStepLimit::shorten_timestep;
+  // Before FIRE's velocity update a restarting system starts from rest: its speed is Δt·F/m.
+  // Quickmin moves with the velocity project_velocity left, zero on a restart.
+  const bool before_update =
+      rules_.step_limit == FireStepLimit::shorten_timestep && rules_.method == FireMethod::fire2;
   const double accel_per_force = units::kForceOverMassToAccel;
   auto elements = batch.elements;
   auto element_masses = batch.element_masses;
@@ -264,11 +282,58 @@ void FireStepper::measure_speed(const Batch& batch, const AtomVectors& forces,
       });
 }
 
+void FireStepper::project_velocity(const AtomVectors& forces, const ReplicaInts& running) {
+  const int n_replicas = systems_.n_systems * systems_.size;
+  const int n_atoms = systems_.n_atoms;
+  const SystemOfReplica where = system_of_replica(systems_);
+  auto velocities = velocities_;
+  auto restart = restart_;
+  auto force_scale = force_scale_;
+  // Quickmin: v ← 0 where the system's velocity points against its force, else its projection
+  // (v·F / F·F) F on the force.
+  Kokkos::parallel_for(
+      "fire::project_velocity", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (!where.moves(running, r))
+          return;
+        const int s = where.system(r);
+        for (int k = 0; k < 3; ++k)
+          velocities(g, k) = restart(s) != 0 ? 0.0 : force_scale(s) * forces(g, k);
+      });
+}
+
+void FireStepper::quickmin_step(Batch& batch, const AtomVectors& forces,
+                                const ReplicaInts& running) {
+  const int n_replicas = systems_.n_systems * systems_.size;
+  const int n_atoms = systems_.n_atoms;
+  const SystemOfReplica where = system_of_replica(systems_);
+  const double accel_per_force = units::kForceOverMassToAccel;
+  auto positions = batch.positions;
+  auto elements = batch.elements;
+  auto element_masses = batch.element_masses;
+  auto velocities = velocities_;
+  auto step_dt = step_dt_;
+  // Explicit Euler as min_quickmin: x ← x + Δt·v with the projected velocity, then v ← v + Δt·F/m.
+  Kokkos::parallel_for(
+      "fire::quickmin_step", all_atoms(n_replicas, n_atoms), KOKKOS_LAMBDA(int64_t g) {
+        const int r = static_cast<int>(g / n_atoms);
+        if (!where.moves(running, r))
+          return;
+        const double h = step_dt(where.system(r));
+        const double dt_over_mass = h * accel_per_force / element_masses(elements(g));
+        for (int k = 0; k < 3; ++k) {
+          positions(g, k) += h * velocities(g, k);
+          velocities(g, k) += dt_over_mass * forces(g, k);
+        }
+      });
+}
+
 void FireStepper::limit_step(const ReplicaInts& running) {
   const int size = systems_.size;
   const int first_moving = systems_.first_moving;
   const int end_moving = systems_.end_moving;
-  const bool shorten = rules_.step_limit == FireStepLimit::shorten_timestep;
+  const bool shorten =
+      rules_.step_limit == FireStepLimit::shorten_timestep || rules_.method == FireMethod::quickmin;
   const double max_displacement = rules_.max_displacement;
   auto image_speed = image_speed_;
   auto dt = dt_;

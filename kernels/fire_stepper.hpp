@@ -12,6 +12,13 @@
 // Euler integrator, half step back on P = F·v ≤ 0, no dt/α change during the first
 // N_delaystep steps, per-component maximum displacement dmax per step.
 //
+// Quickmin (FireMethod::quickmin; LAMMPS min_style quickmin, src/min_quickmin.cpp) is the
+// other damped dynamics LAMMPS offers for NEB and the one its fix neb documentation suggests:
+// every step the velocity is projected on the force (zeroed when it points against it), the
+// positions move with that velocity (Δt shortened so no coordinate moves more than dmax), then
+// the velocity takes an explicit Euler step. Δt is fixed and no inertia survives a turn of the
+// force, which keeps a band whose force is not a gradient from building speed uphill.
+//
 // The two users differ in three details, which are explicit rules here (FireRules) so that each
 // keeps its numbers bitwise:
 //  * half step back on P ≤ 0 (LAMMPS halfstepback yes): the minimiser's default; the band does
@@ -94,8 +101,14 @@ enum class FireDotOrder : int {
   per_component = 1,  // Σ_i then Σ_k a_k b_k added one by one: the NEB band's
 };
 
+enum class FireMethod : int {
+  fire2 = 0,     // FIRE 2.0 (the rules below)
+  quickmin = 1,  // LAMMPS min_quickmin: fixed Δt = dt_initial, dmax as shorten_timestep
+};
+
 struct FireRules {
-  FireParameters adapt;
+  FireMethod method = FireMethod::fire2;
+  FireParameters adapt;           // FIRE 2.0 only
   double dt_initial = 0.001;      // ps
   double max_displacement = 0.1;  // Å per Cartesian component per step (dmax)
   bool half_step_back = true;     // x ← x − ½Δt·v when P ≤ 0 (inertia correction)
@@ -168,6 +181,8 @@ class FireStepper {
   int adapt_systems(const FireSystemCounters& counters);
   void step_back(const AtomVectors& positions, const ReplicaInts& running);
   void measure_speed(const Batch& batch, const AtomVectors& forces, const ReplicaInts& running);
+  void project_velocity(const AtomVectors& forces, const ReplicaInts& running);
+  void quickmin_step(Batch& batch, const AtomVectors& forces, const ReplicaInts& running);
   void limit_step(const ReplicaInts& running);
   void update_velocity(Batch& batch, const AtomVectors& forces, const ReplicaInts& running,
                        bool move_positions);

@@ -218,6 +218,12 @@ FireRules band_rules(const NebSettings& s) {
   rules.step_limit =
       s.lammps_step_rule ? FireStepLimit::shorten_timestep : FireStepLimit::scale_displacement;
   rules.dot_order = FireDotOrder::per_component;
+  if (s.optimizer == FireMethod::quickmin) {
+    rules.method = FireMethod::quickmin;
+    rules.dt_initial = s.quickmin_timestep;
+    rules.half_step_back = false;
+    rules.step_limit = FireStepLimit::shorten_timestep;
+  }
   return rules;
 }
 

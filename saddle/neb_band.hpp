@@ -65,6 +65,10 @@ struct NebSettings {
   // 1000 eV/Å², needs it: with LAMMPS's rule, which measures the speed before the velocity
   // update, a step there can exceed dmax many times over and the band left the landscape).
   bool lammps_step_rule = false;
+  // The band's damped dynamics: FIRE 2.0 (the parameters above) or LAMMPS's quickmin with the
+  // fixed time step quickmin_timestep (kernels/fire_stepper.hpp).
+  FireMethod optimizer = FireMethod::fire2;
+  double quickmin_timestep = 0.002;  // ps
 };
 
 enum class NebStatus : int {

@@ -2,10 +2,15 @@
 // several starts, per-replica masks and caps, batch invariance.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <memory>
 
 #include "host/io/batch_io.hpp"
 #include "kernels/fire_minimizer.hpp"
+#include "kernels/fire_stepper.hpp"
+#include "kernels/units.hpp"
 #include "tests/kernels/minimizer_contract.hpp"
 #include "tests/kernels/minimizer_test_terms.hpp"
 
@@ -78,6 +83,62 @@ TEST(FireAdapt, GrowsAfterDelayAndResetsOnUphillStep) {
 // of the minimum of its basin found by Newton's method. ftol = 1e-8 eV/Å and the smallest
 // Hessian eigenvalue at the minima (≥ 221 eV/Å², checked below) bound the position error by
 // ftol/λ_min ≈ 5e-11 Å.
+// Quickmin (LAMMPS min_quickmin.cpp) step by step on one atom of mass m under forces the test
+// sets: the velocity is projected on the force (zeroed when v·F < 0), the position moves with the
+// projected velocity, then v ← v + Δt·F/m; Δt shortened so no coordinate moves more than dmax.
+TEST(FireStepper, QuickminStepsAsLammpsMinQuickmin) {
+  FireRules rules;
+  rules.method = FireMethod::quickmin;
+  rules.dt_initial = 0.002;      // ps
+  rules.max_displacement = 0.1;  // Å
+  FireStepper stepper(rules, FireSystems{1, 1, 0, 1, 1});
+  stepper.reset();
+  Batch batch(1, 1, 1);
+  const double mass = 50.0;  // amu
+  Kokkos::deep_copy(batch.elements, 0);
+  Kokkos::deep_copy(batch.element_masses, mass);
+  Kokkos::deep_copy(batch.positions, 0.0);
+  FireSystemCounters counters{ReplicaInts("running", 1), ReplicaInts("steps", 1),
+                              ReplicaInts("status", 1), 0, ReplicaInts()};
+  Kokkos::deep_copy(counters.running, 1);
+  AtomVectors forces("forces", 1);
+  const double c = units::kForceOverMassToAccel / mass, dt = rules.dt_initial;
+  double x[3] = {0, 0, 0}, v[3] = {0, 0, 0};
+  const auto step = [&](const std::array<double, 3>& f) {
+    auto host = Kokkos::create_mirror_view(forces);
+    for (int k = 0; k < 3; ++k)
+      host(0, k) = f[k];
+    Kokkos::deep_copy(forces, host);
+    stepper.adapt(batch.positions, forces, counters);
+    stepper.move(batch, forces, counters.running);
+    // The reference: min_quickmin.cpp's iterate(), one atom.
+    const double vf = v[0] * f[0] + v[1] * f[1] + v[2] * f[2];
+    const double ff = f[0] * f[0] + f[1] * f[1] + f[2] * f[2];
+    for (int k = 0; k < 3; ++k)
+      v[k] = vf < 0.0 ? 0.0 : vf / ff * f[k];
+    double vmax = 0.0;
+    for (int k = 0; k < 3; ++k)
+      vmax = std::max(vmax, std::fabs(v[k]));
+    const double h = dt * vmax > rules.max_displacement ? rules.max_displacement / vmax : dt;
+    for (int k = 0; k < 3; ++k) {
+      x[k] += h * v[k];
+      v[k] += h * c * f[k];
+    }
+    auto xs = Kokkos::create_mirror_view_and_copy(HostSpace(), batch.positions);
+    auto vs = Kokkos::create_mirror_view_and_copy(HostSpace(), stepper.velocities());
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_DOUBLE_EQ(xs(0, k), x[k]) << "x component " << k;
+      EXPECT_DOUBLE_EQ(vs(0, k), v[k]) << "v component " << k;
+    }
+  };
+  step({1.0, 0.0, 0.0});   // from rest: no move, v = Δt·F/m
+  step({1.0, 0.5, 0.0});   // v projected on the turned force, then the Euler step
+  step({-2.0, 0.0, 1.0});  // v·F < 0: v ← 0, no move
+  for (int k = 0; k < 60; ++k)
+    step({3.0, 2.0, 1.0});  // speed builds until dmax shortens the step
+  EXPECT_GT(v[0] * 0.002, 0.1) << "the last steps did not reach the dmax limit";
+}
+
 TEST(FireMinimizer, MuellerBrownStartsReachNewtonMinima) {
   const std::array<double, 2> minima[3] = {testing::mueller_brown_newton_minimum(-0.56, 1.44),
                                            testing::mueller_brown_newton_minimum(0.62, 0.03),

@@ -271,7 +271,8 @@ MuellerBrownReference reference() {
 // Error bound: the climbing image's converged force |F| < 1e-7 eV/Å and the saddles'
 // smallest |Hessian eigenvalue| (> 100 eV/Å²) bound its distance from the saddle by ~1e-9 Å,
 // and the energy error by ~λ δx² ≈ 1e-16 eV — far inside the required 1e-4 Å and 1e-6 eV.
-TEST(NebBand, ClimbingImageFindsExactSaddles) {
+void expect_exact_saddles(const NebSettings& settings, const char* name) {
+  SCOPED_TRACE(name);
   const MuellerBrownReference ref = reference();
   ASSERT_LT(ref.saddle_ac.energy, -40.0);
   ASSERT_GT(ref.saddle_ac.energy, -41.0);  // the known saddle at (−0.822, 0.624), −40.66
@@ -285,7 +286,7 @@ TEST(NebBand, ClimbingImageFindsExactSaddles) {
       {{{a.x, a.y, 0.0}, {c.x, c.y, 0.0}}, {{c.x, c.y, 0.0}, {b.x, b.y, 0.0}}}, n_images);
   interpolate_linear(batch, n_images);
   ForceField field = mueller_brown_field();
-  NebRunner runner(tight_settings());
+  NebRunner runner(settings);
   const std::vector<BandResult> bands = runner.run(batch, field, n_images);
   ASSERT_EQ(bands.size(), 2u);
   const std::vector<double> x = host_positions(batch);
@@ -298,9 +299,9 @@ TEST(NebBand, ClimbingImageFindsExactSaddles) {
     ASSERT_LE(r.climbing_image, n_images - 2);
     const int replica = band * n_images + r.climbing_image;
     std::printf(
-        "[Müller–Brown band %d] %d iterations, climbing image %d: |Δx| = %.2e, "
+        "[Müller–Brown, %s, band %d] %d iterations, climbing image %d: |Δx| = %.2e, "
         "|Δy| = %.2e Å, ΔE = %.2e eV from the Newton saddle\n",
-        band, r.iterations, r.climbing_image, std::fabs(x[3 * replica] - saddles[band].x),
+        name, band, r.iterations, r.climbing_image, std::fabs(x[3 * replica] - saddles[band].x),
         std::fabs(x[3 * replica + 1] - saddles[band].y),
         std::fabs(r.energies[r.climbing_image] - saddles[band].energy));
     EXPECT_NEAR(x[3 * replica + 0], saddles[band].x, 1e-4);
@@ -324,6 +325,20 @@ TEST(NebBand, ClimbingImageFindsExactSaddles) {
   // Endpoints never moved.
   EXPECT_EQ(x[0], a.x);
   EXPECT_EQ(x[3 * (n_images - 1)], c.x);
+}
+
+TEST(NebBand, ClimbingImageFindsExactSaddles) {
+  expect_exact_saddles(tight_settings(), "FIRE");
+}
+
+// Quickmin (LAMMPS min_style quickmin): the same saddles. Its Δt is fixed, so it must resolve the
+// stiffest curvature, ~1000 eV/Å² at mass 1 amu: ω = √(1000·9648.5) ≈ 3100 /ps, Euler stable
+// below 2/ω ≈ 6e-4 ps.
+TEST(NebBand, QuickminClimbingImageFindsExactSaddles) {
+  NebSettings settings = tight_settings();
+  settings.optimizer = FireMethod::quickmin;
+  settings.quickmin_timestep = 2e-4;
+  expect_exact_saddles(settings, "quickmin");
 }
 
 // The same with energy-weighted springs: the climber still lands on the saddle.

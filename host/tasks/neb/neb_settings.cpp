@@ -248,10 +248,12 @@ std::vector<EndpointPair> pairs_from_metad(InputObject& section, const std::stri
                  "from before they were written); no band for them\n",
                  without_files, summary_path.string().c_str());
   if (pairs.empty())
-    throw section.error("metad", "\"" + summary_path.string() + "\" has no tracer event with "
-                                 "inherent structures (" + std::to_string(without_event) +
-                                 " tracers without an event, " + std::to_string(without_files) +
-                                 " events without files): nothing to band");
+    throw section.error("metad", "\"" + summary_path.string() +
+                                     "\" has no tracer event with "
+                                     "inherent structures (" +
+                                     std::to_string(without_event) + " tracers without an event, " +
+                                     std::to_string(without_files) +
+                                     " events without files): nothing to band");
   return pairs;
 }
 
@@ -419,6 +421,16 @@ NebTaskSettings read_neb_settings(InputObject& section) {
       section.number("max_displacement", 0.1, "Å",
                      "largest coordinate change of one FIRE step over a whole band (LAMMPS dmax)",
                      NumberRange::positive());
+  s.neb.optimizer =
+      section.choice("optimizer", "fire", {"fire", "quickmin"},
+                     "the band's damped dynamics: fire (FIRE 2.0) or quickmin (LAMMPS min_style "
+                     "quickmin: velocity projected on the force, fixed time step; slower, but "
+                     "converged bands FIRE let run away: docs/neb.md)") == "quickmin"
+          ? FireMethod::quickmin
+          : FireMethod::fire2;
+  s.neb.quickmin_timestep = section.number(
+      "timestep", 0.002, "ps", "quickmin's fixed time step (LAMMPS timestep; unused by fire)",
+      NumberRange::positive());
   s.interpolation = section.choice("interpolation", "linear", {"linear", "idpp"},
                                    "initial path: linear (minimum image) or IDPP");
   s.minimize_endpoints = section.boolean("minimize_endpoints", false,
