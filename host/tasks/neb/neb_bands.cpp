@@ -58,7 +58,7 @@ void minimize_endpoints(const NebTaskSettings& settings, NebBands& bands) {
 
 void interpolate_bands(const NebTaskSettings& settings, NebBands& bands) {
   if (settings.interpolation == "idpp") {
-    for (const BandResult& band : interpolate_idpp(bands.batch, bands.n_images))
+    for (const BandResult& band : interpolate_idpp(bands.batch, bands.n_images, settings.idpp))
       bands.idpp_records.push_back(
           {{"status", to_string(band.status)}, {"iterations", band.iterations}});
   } else {

@@ -433,6 +433,14 @@ NebTaskSettings read_neb_settings(InputObject& section) {
       NumberRange::positive());
   s.interpolation = section.choice("interpolation", "linear", {"linear", "idpp"},
                                    "initial path: linear (minimum image) or IDPP");
+  s.idpp.force_tolerance = section.number(
+      "idpp_tolerance", 0.1, "",
+      "IDPP relaxation: largest NEB force on S, in S's units per Å (ASE's fmax, 0.1 by default; "
+      "a local hop's linear path often meets it at once)",
+      NumberRange::positive());
+  s.idpp.max_iterations = static_cast<int>(section.integer("idpp_max_iterations", 500, "",
+                                                           "IDPP relaxation: iteration cap",
+                                                           IntegerRange::closed(1, INT32_MAX)));
   s.minimize_endpoints = section.boolean("minimize_endpoints", false,
                                          "minimise both endpoints (FIRE) before interpolating");
   s.endpoint_ftol = section.number("endpoint_ftol", 1e-6, "eV/Å",

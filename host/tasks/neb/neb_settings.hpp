@@ -14,6 +14,7 @@
 #include "host/io/json_input.hpp"
 #include "host/io/lammps_data.hpp"
 #include "host/tasks/output_settings.hpp"
+#include "saddle/idpp.hpp"
 #include "saddle/neb_band.hpp"
 
 namespace glassland {
@@ -41,6 +42,7 @@ struct NebTaskSettings {
   int n_images = 7;
   NebSettings neb;
   std::string interpolation = "linear";
+  IdppSettings idpp;  // with interpolation "idpp"
   bool minimize_endpoints = false;
   double endpoint_ftol = 1e-6;
   int endpoint_max_iterations = 10000;

@@ -249,7 +249,8 @@ TEST_F(NebTask, SaddleDataFilesHaveForcesBelowTheTolerance) {
 }
 
 // The other way in and the other options: a directory of NAME_initial.data / NAME_final.data,
-// endpoints re-minimised by FIRE, IDPP initial path, energy-weighted springs. One band: the same
+// endpoints re-minimised by FIRE, IDPP initial path (a tight tolerance, capped at 3 iterations:
+// the cap is recorded, the band still relaxes), energy-weighted springs. One band: the same
 // x-hop saddle (LAMMPS within 0.01 eV), and no fractal dimension (fewer than 3 bands).
 TEST_F(NebTask, DirectoryOfPairsWithIdppAndEnergyWeightedSprings) {
   const std::string pairs = directory_ + "/pairs";
@@ -262,6 +263,7 @@ TEST_F(NebTask, DirectoryOfPairsWithIdppAndEnergyWeightedSprings) {
   "task": "neb",
   "system": {"potential": ")" << kPotential << R"(", "elements": ["Cu", "Zr"]},
   "neb": {"directory": "pairs", "images": 5, "tolerance": 0.001, "interpolation": "idpp",
+          "idpp_tolerance": 1e-4, "idpp_max_iterations": 3,
           "energy_weighted": true, "minimize_endpoints": true},
   "output": {"directory": ")" << directory_ << R"(/directory_out", "quiet": true}
 })";
@@ -275,6 +277,8 @@ TEST_F(NebTask, DirectoryOfPairsWithIdppAndEnergyWeightedSprings) {
   EXPECT_EQ(band.at("final").get<std::string>(), pairs + "/hop_x_final.data");
   EXPECT_EQ(band.at("endpoint_minimization").at("initial"), "converged_force");
   EXPECT_EQ(band.at("endpoint_minimization").at("final"), "converged_force");
+  EXPECT_EQ(band.at("idpp").at("status"), "max_iterations") << band.dump();
+  EXPECT_EQ(band.at("idpp").at("iterations"), 3) << band.dump();
   EXPECT_NEAR(band.at("barrier_forward_eV").get<double>(), kLammpsBarrierX, 0.01);
   EXPECT_NEAR(band.at("barrier_backward_eV").get<double>(), kLammpsBackwardX, 0.01);
   EXPECT_TRUE(summary.at("fractal_dimension").is_null());
