@@ -13,11 +13,11 @@
 // N_delaystep steps, per-component maximum displacement dmax per step.
 //
 // Quickmin (FireMethod::quickmin; LAMMPS min_style quickmin, src/min_quickmin.cpp) is the
-// other damped dynamics LAMMPS offers for NEB and the one its fix neb documentation suggests:
-// every step the velocity is projected on the force (zeroed when it points against it), the
-// positions move with that velocity (Δt shortened so no coordinate moves more than dmax), then
-// the velocity takes an explicit Euler step. Δt is fixed and no inertia survives a turn of the
-// force, which keeps a band whose force is not a gradient from building speed uphill.
+// other damped dynamics LAMMPS's neb command accepts (with fire): every step the velocity is
+// projected on the force (zeroed when it points against it), the positions move with that velocity
+// (Δt shortened so no coordinate moves more than dmax), then the velocity takes an explicit Euler
+// step. Δt is fixed and no inertia survives a turn of the force, which keeps a band whose force is
+// not a gradient from building speed uphill.
 //
 // The two users differ in three details, which are explicit rules here (FireRules) so that each
 // keeps its numbers bitwise:
