@@ -71,10 +71,14 @@ NeighborListKind default_neighbor_list_kind() {
 
 namespace {
 
+// The passes run on a host CPU (Serial, OpenMP, Threads): where they differ from a GPU's, for the
+// caches and the branch predictor a CPU has (replicas_per_pass, kBranchFreeCompaction).
+inline constexpr bool kHostPasses = std::is_same<MemSpace, Kokkos::HostSpace>::value;
+
 // How many replicas each pass runs over (accumulate): on a host CPU about kHostPassAtoms atoms
 // per thread, at least one replica; on a GPU all of them.
 int replicas_per_pass(int n_atoms, int n_replicas) {
-  if (!std::is_same<MemSpace, Kokkos::HostSpace>::value)
+  if (!kHostPasses)
     return n_replicas;
   constexpr int64_t kHostPassAtoms = 4096;
   const int64_t atoms = kHostPassAtoms * ExecSpace().concurrency();
@@ -139,17 +143,21 @@ struct PairRecordsOf {
   }
 };
 
-// The atoms of the replicas a pass runs over.
+// The atoms of the replicas a pass runs over: [first, second) in the flattened index.
+Kokkos::pair<int64_t, int64_t> pass_atoms(const EamPassInputs& in) {
+  return Kokkos::make_pair(static_cast<int64_t>(in.first_replica) * in.n_atoms,
+                           static_cast<int64_t>(in.end_replica) * in.n_atoms);
+}
+
 Kokkos::RangePolicy<ExecSpace> atoms_of_pass(const EamPassInputs& in) {
-  return Kokkos::RangePolicy<ExecSpace>(static_cast<int64_t>(in.first_replica) * in.n_atoms,
-                                        static_cast<int64_t>(in.end_replica) * in.n_atoms);
+  const auto atoms = pass_atoms(in);
+  return Kokkos::RangePolicy<ExecSpace>(atoms.first, atoms.second);
 }
 
 // Those atoms' rows of a per-atom view.
 template <class View>
 auto pass_rows(const View& view, const EamPassInputs& in) {
-  const auto rows = Kokkos::make_pair(static_cast<int64_t>(in.first_replica) * in.n_atoms,
-                                      static_cast<int64_t>(in.end_replica) * in.n_atoms);
+  const auto rows = pass_atoms(in);
   if constexpr (View::rank == 1)
     return Kokkos::subview(view, rows);
   else
@@ -257,7 +265,7 @@ KOKKOS_INLINE_FUNCTION void for_each_neighbor(const Images& images, const Packed
 // can learn, and callgrind's branch simulation counts 27 mispredictions per atom (4000-atom
 // Cu50Zr50, half list), some 400 cycles of an atom's ~5000. GPUs keep the branch: a warp
 // diverges either way, and the chunk's buffer would live in local memory.
-inline constexpr bool kBranchFreeCompaction = std::is_same<MemSpace, Kokkos::HostSpace>::value;
+inline constexpr bool kBranchFreeCompaction = kHostPasses;
 
 // Candidates begin … end − 1 of atom g, taken in chunks: each chunk's squared distances are
 // computed and every entry is written to `kept_entries` at the next free place, which only

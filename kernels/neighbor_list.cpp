@@ -462,11 +462,10 @@ void fill_image_shifts(const ReplicaBoxes& boxes, const ImageShiftTable& table) 
       Kokkos::RangePolicy<ExecSpace>(0, static_cast<int64_t>(boxes.extent(0)) * 27),
       KOKKOS_LAMBDA(int64_t s) {
         const int r = static_cast<int>(s / 27), code = static_cast<int>(s % 27);
-        const Box& box = boxes(r);
-        const int sx = code % 3 - 1, sy = (code / 3) % 3 - 1, sz = code / 9 - 1;
-        table(r, code, 0) = box.lx * sx + box.xy * sy + box.xz * sz;
-        table(r, code, 1) = box.ly * sy + box.yz * sz;
-        table(r, code, 2) = box.lz * sz;
+        double vector[3];
+        lattice_vector_of_code(boxes(r), code, vector);
+        for (int k = 0; k < 3; ++k)
+          table(r, code, k) = vector[k];
       });
 }
 

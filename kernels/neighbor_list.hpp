@@ -44,11 +44,23 @@ KOKKOS_INLINE_FUNCTION int neighbor_index(uint32_t entry) {
   return static_cast<int>(entry & kNeighborIndexMask);
 }
 
-KOKKOS_INLINE_FUNCTION void neighbor_shift(uint32_t entry, int& sx, int& sy, int& sz) {
-  const int code = static_cast<int>(entry >> kNeighborIndexBits);
+// The shift n ∈ {-1,0,1}³ of a shift code (pack_neighbor's (nx+1) + 3(ny+1) + 9(nz+1)).
+KOKKOS_INLINE_FUNCTION void shift_of_code(int code, int& sx, int& sy, int& sz) {
   sx = code % 3 - 1;
   sy = (code / 3) % 3 - 1;
   sz = code / 9 - 1;
+}
+
+KOKKOS_INLINE_FUNCTION void neighbor_shift(uint32_t entry, int& sx, int& sy, int& sz) {
+  shift_of_code(static_cast<int>(entry >> kNeighborIndexBits), sx, sy, sz);
+}
+
+// The lattice vector H·n of a shift code: the sums add_lattice_vector forms.
+KOKKOS_INLINE_FUNCTION void lattice_vector_of_code(const Box& box, int code, double s[3]) {
+  int sx, sy, sz;
+  shift_of_code(code, sx, sy, sz);
+  s[0] = s[1] = s[2] = 0.0;
+  box.add_lattice_vector(sx, sy, sz, s);
 }
 
 // Position of neighbour entry `entry` of an atom in replica r (x_j + H·n). Positions: any view
@@ -101,10 +113,7 @@ struct NeighborImages {
   }
   // The lattice vector H·n the entry adds to x_j (what the virial of a periodic pair needs).
   KOKKOS_INLINE_FUNCTION void shift(uint32_t entry, double s[3]) const {
-    int sx, sy, sz;
-    neighbor_shift(entry, sx, sy, sz);
-    s[0] = s[1] = s[2] = 0.0;
-    box.add_lattice_vector(sx, sy, sz, s);
+    lattice_vector_of_code(box, static_cast<int>(entry >> kNeighborIndexBits), s);
   }
 };
 
@@ -116,20 +125,18 @@ struct NeighborImages<true> {
   template <class Positions>
   KOKKOS_INLINE_FUNCTION void position(const Positions& positions, int64_t first, uint32_t entry,
                                        double xj[3]) const {
-    const int64_t gj = first + neighbor_index(entry);
-    const double* shift = shifts + 3 * (entry >> kNeighborIndexBits);
-    xj[0] = positions(gj, 0);
-    xj[1] = positions(gj, 1);
-    xj[2] = positions(gj, 2);
-    xj[0] += shift[0];
-    xj[1] += shift[1];
-    xj[2] += shift[2];
+    UnshiftedImages().position(positions, first, entry, xj);
+    const double* shift = row_of(entry);
+    for (int k = 0; k < 3; ++k)
+      xj[k] += shift[k];
   }
   KOKKOS_INLINE_FUNCTION void shift(uint32_t entry, double s[3]) const {
-    const double* table_row = shifts + 3 * (entry >> kNeighborIndexBits);
-    s[0] = table_row[0];
-    s[1] = table_row[1];
-    s[2] = table_row[2];
+    const double* shift = row_of(entry);
+    for (int k = 0; k < 3; ++k)
+      s[k] = shift[k];
+  }
+  KOKKOS_INLINE_FUNCTION const double* row_of(uint32_t entry) const {
+    return shifts + 3 * (entry >> kNeighborIndexBits);
   }
 };
 
